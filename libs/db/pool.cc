@@ -1,0 +1,125 @@
+#include "libs/db/pool.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
+
+namespace callcenter::db {
+
+absl::Status StatusFromException(const std::exception& e) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
+    return absl::AbortedError(absl::StrCat("concurrent change, retry: ", e.what()));
+  }
+  if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) {
+    return absl::AlreadyExistsError(e.what());
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));
+  }
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  if (sql != nullptr && sql->sqlstate() == "57014") {  // query_canceled
+    return absl::DeadlineExceededError(absl::StrCat("database statement timed out: ", e.what()));
+  }
+  return absl::InternalError(absl::StrCat("database error: ", e.what()));
+}
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
+
+Pool::~Pool() = default;
+
+int Pool::open_connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return open_;
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(options_.conninfo);
+    {
+      pqxx::nontransaction setup(*conn);
+      setup.exec0(absl::StrCat("SET search_path TO ", setup.quote_name(options_.schema),
+                               ", public"));
+      setup.exec0(absl::StrCat("SET statement_timeout = ",
+                               absl::ToInt64Milliseconds(options_.statement_timeout)));
+    }
+    for (const Query& q : options_.statements) conn->prepare(q.name, q.sql);
+    return conn;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", e.what()));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        absl::ToChronoMilliseconds(options_.acquire_timeout);
+  while (true) {
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    if (open_ < options_.max_size) {
+      ++open_;
+      lock.unlock();
+      auto conn = Connect();
+      if (!conn.ok()) {
+        lock.lock();
+        --open_;
+        cv_.notify_one();
+      }
+      return conn;
+    }
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.max_size) {
+      return absl::UnavailableError("no database connection free in time (pool exhausted)");
+    }
+  }
+}
+
+void Pool::Release(std::unique_ptr<pqxx::connection> conn, bool reusable) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (reusable && conn != nullptr && conn->is_open()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    --open_;
+  }
+  cv_.notify_one();
+}
+
+absl::Status Pool::Run(const TxnFn& fn, bool commit) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  std::unique_ptr<pqxx::connection> c = std::move(conn).value();
+  absl::Status status;
+  bool reusable = true;
+  try {
+    pqxx::work txn(*c);
+    status = fn(txn);
+    if (status.ok() && commit) txn.commit();
+    // Otherwise the transaction rolls back when `txn` goes out of scope.
+  } catch (const std::exception& e) {
+    status = StatusFromException(e);
+    // A connection that broke or timed out is discarded, never reused.
+    reusable = !(dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+                 dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr);
+    if (status.code() == absl::StatusCode::kInternal) {
+      log::Error("database error", {{"error", std::string(status.message())}});
+    }
+  }
+  Release(std::move(c), reusable);
+  return status;
+}
+
+absl::Status Pool::Transact(const TxnFn& fn) { return Run(fn, /*commit=*/true); }
+
+absl::Status Pool::Read(const TxnFn& fn) { return Run(fn, /*commit=*/false); }
+
+absl::Status Pool::Ping() {
+  return Read([](pqxx::work& txn) {
+    txn.exec1("SELECT 1");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace callcenter::db

@@ -1,0 +1,86 @@
+#ifndef CALLCENTER_LIBS_DB_POOL_H_
+#define CALLCENTER_LIBS_DB_POOL_H_
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pqxx/pqxx"
+
+namespace callcenter::db {
+
+// A named SQL statement, prepared on each connection and run with
+// parameters; never SQL built from strings.
+struct Query {
+  const char* name;
+  const char* sql;
+};
+
+struct PoolOptions {
+  // libpq connection string or URL; empty = libpq's PG* environment variables.
+  std::string conninfo;
+  // The service's own schema (search_path of every connection).
+  std::string schema;
+  int max_size = 8;
+  // How long a caller waits for a free connection before UNAVAILABLE.
+  absl::Duration acquire_timeout = absl::Seconds(5);
+  // Server-side statement_timeout.
+  absl::Duration statement_timeout = absl::Seconds(10);
+  // Statements prepared on every connection.
+  std::vector<Query> statements;
+};
+
+// A bounded pool of libpqxx connections. Every pqxx exception is caught here
+// and turned into an absl::Status; nothing above the repository sees one.
+class Pool {
+ public:
+  using TxnFn = std::function<absl::Status(pqxx::work&)>;
+
+  explicit Pool(PoolOptions options);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Runs `fn` in a transaction, committing only when it returns OK.
+  absl::Status Transact(const TxnFn& fn);
+  // Runs `fn` in a read-only transaction (never committed).
+  absl::Status Read(const TxnFn& fn);
+  // OK when the database answers.
+  absl::Status Ping();
+
+  int open_connections() const;
+  const PoolOptions& options() const { return options_; }
+
+ private:
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> conn, bool reusable);
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
+  absl::Status Run(const TxnFn& fn, bool commit);
+
+  PoolOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;
+};
+
+// Maps a libpqxx exception to a status: serialization failure or deadlock ->
+// ABORTED, unique violation -> ALREADY_EXISTS, broken connection ->
+// UNAVAILABLE, anything else -> INTERNAL.
+absl::Status StatusFromException(const std::exception& e);
+
+// Runs a prepared statement by its Query.
+template <typename... Args>
+pqxx::result Exec(pqxx::work& txn, const Query& query, Args&&... args) {
+  return txn.exec_prepared(query.name, std::forward<Args>(args)...);
+}
+
+}  // namespace callcenter::db
+
+#endif  // CALLCENTER_LIBS_DB_POOL_H_

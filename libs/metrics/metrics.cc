@@ -1,0 +1,70 @@
+#include "libs/metrics/metrics.h"
+
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "prometheus/text_serializer.h"
+
+namespace callcenter::metrics {
+
+Metrics::Metrics(std::string service)
+    : service_(std::move(service)), registry_(std::make_shared<prometheus::Registry>()) {
+  handled_ = &prometheus::BuildCounter()
+                  .Name("grpc_server_handled_total")
+                  .Help("RPCs completed on the server, by method and status code.")
+                  .Register(*registry_);
+  latency_ = &prometheus::BuildHistogram()
+                  .Name("grpc_server_handling_seconds")
+                  .Help("Latency of RPCs handled by the server.")
+                  .Register(*registry_);
+}
+
+void Metrics::RecordRpc(absl::string_view method, absl::string_view code, absl::Duration latency) {
+  const std::string m(method);
+  handled_->Add({{"grpc_service", service_}, {"grpc_method", m}, {"grpc_code", std::string(code)}})
+      .Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  latency_->Add({{"grpc_service", service_}, {"grpc_method", m}}, kBuckets)
+      .Observe(absl::ToDoubleSeconds(latency));
+}
+
+void Metrics::Increment(const std::string& name, const std::string& help,
+                        const std::map<std::string, std::string>& labels) {
+  // Families are registered once per name; the registry returns the same
+  // family for the same name and help.
+  static std::mutex mu;
+  static std::map<std::string, prometheus::Family<prometheus::Counter>*> families;
+  prometheus::Family<prometheus::Counter>* family;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto& slot = families[absl::StrCat(reinterpret_cast<uintptr_t>(this), "/", name)];
+    if (slot == nullptr) {
+      slot = &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
+    }
+    family = slot;
+  }
+  family->Add(labels).Increment();
+}
+
+absl::Status Metrics::Expose(int port) {
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(absl::StrCat("0.0.0.0:", port), 1);
+    exposer_->RegisterCollectable(registry_);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on port ", port, ": ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+int Metrics::port() const {
+  if (!exposer_) return -1;
+  auto ports = exposer_->GetListeningPorts();
+  return ports.empty() ? -1 : ports.front();
+}
+
+std::string Metrics::Scrape() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace callcenter::metrics

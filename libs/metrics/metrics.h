@@ -1,0 +1,49 @@
+#ifndef CALLCENTER_LIBS_METRICS_METRICS_H_
+#define CALLCENTER_LIBS_METRICS_METRICS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace callcenter::metrics {
+
+// Prometheus metrics of one service, served as text on a separate HTTP port:
+// grpc_server_handled_total{grpc_service,grpc_method,grpc_code} and the
+// latency histogram grpc_server_handling_seconds{grpc_service,grpc_method},
+// plus any counters a service adds (saga steps, compensations, ...).
+class Metrics {
+ public:
+  explicit Metrics(std::string service);
+
+  void RecordRpc(absl::string_view method, absl::string_view code, absl::Duration latency);
+  // A counter `name` with one label set; created on first use.
+  void Increment(const std::string& name, const std::string& help,
+                 const std::map<std::string, std::string>& labels);
+
+  // Serves /metrics on 0.0.0.0:port (port 0 = any free port; see port()).
+  absl::Status Expose(int port);
+  int port() const;
+
+  // The text exposition (what /metrics serves).
+  std::string Scrape() const;
+
+ private:
+  std::string service_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* handled_;
+  prometheus::Family<prometheus::Histogram>* latency_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+};
+
+}  // namespace callcenter::metrics
+
+#endif  // CALLCENTER_LIBS_METRICS_METRICS_H_

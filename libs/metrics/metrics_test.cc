@@ -1,0 +1,38 @@
+#include "libs/metrics/metrics.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace callcenter::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(MetricsTest, CountsRpcsByCodeWithLatency) {
+  Metrics m("pricing");
+  m.RecordRpc("PriceOrder", "OK", absl::Milliseconds(2));
+  m.RecordRpc("PriceOrder", "OK", absl::Milliseconds(3));
+  m.RecordRpc("PriceOrder", "INVALID_ARGUMENT", absl::Milliseconds(1));
+  const std::string text = m.Scrape();
+  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"PriceOrder\","
+                              "grpc_service=\"pricing\"} 2"));
+  EXPECT_THAT(text, HasSubstr("grpc_code=\"INVALID_ARGUMENT\""));
+  EXPECT_THAT(text, HasSubstr("grpc_server_handling_seconds_count{grpc_method=\"PriceOrder\","
+                              "grpc_service=\"pricing\"} 3"));
+}
+
+TEST(MetricsTest, CustomCounters) {
+  Metrics m("orchestration");
+  m.Increment("saga_compensations_total", "Compensations run.", {{"step", "authorize"}});
+  m.Increment("saga_compensations_total", "Compensations run.", {{"step", "authorize"}});
+  EXPECT_THAT(m.Scrape(), HasSubstr("saga_compensations_total{step=\"authorize\"} 2"));
+}
+
+TEST(MetricsTest, ExposesOverHttp) {
+  Metrics m("hold");
+  ASSERT_TRUE(m.Expose(0).ok());
+  EXPECT_GT(m.port(), 0);
+}
+
+}  // namespace
+}  // namespace callcenter::metrics

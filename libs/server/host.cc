@@ -1,0 +1,80 @@
+#include "libs/server/host.h"
+
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "libs/logging/log.h"
+
+namespace callcenter::server {
+
+ServiceHost::ServiceHost(HostOptions options) : options_(std::move(options)) {}
+
+ServiceHost::~ServiceHost() {
+  if (server_) server_->Shutdown(std::chrono::system_clock::now());
+}
+
+void ServiceHost::Register(grpc::Service* service) { services_.push_back(service); }
+
+absl::Status ServiceHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(kReadinessService, false);
+  log::Info("server started", {{"address", options_.listen_address},
+                               {"port", absl::StrCat(port_)}});
+  return absl::OkStatus();
+}
+
+void ServiceHost::SetReady(bool ready) {
+  if (!server_) return;
+  if (ready_.exchange(ready) != ready) {
+    server_->GetHealthCheckService()->SetServingStatus(kReadinessService, ready);
+    log::Info(ready ? "ready" : "not ready");
+  }
+}
+
+void ServiceHost::Shutdown() {
+  if (!server_) return;
+  SetReady(false);
+  log::Info("draining", {{"drain_delay_ms",
+                          absl::StrCat(absl::ToInt64Milliseconds(options_.drain_delay))}});
+  absl::SleepFor(options_.drain_delay);
+  server_->GetHealthCheckService()->SetServingStatus("", false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  server_->Wait();
+  server_.reset();
+  log::Info("server stopped");
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace callcenter::server

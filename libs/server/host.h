@@ -1,0 +1,64 @@
+#ifndef CALLCENTER_LIBS_SERVER_HOST_H_
+#define CALLCENTER_LIBS_SERVER_HOST_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/metrics/metrics.h"
+
+namespace callcenter::server {
+
+// Name of the health-check service that reports readiness (traffic may come).
+inline constexpr char kReadinessService[] = "readiness";
+
+struct HostOptions {
+  std::string service;                  // e.g. "pricing"
+  std::string listen_address;           // e.g. "0.0.0.0:50053"; port 0 = any free port
+  absl::Duration drain_delay = absl::Seconds(2);
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // Connections are recycled so that new replicas get traffic.
+  absl::Duration max_connection_age = absl::Minutes(5);
+};
+
+// A gRPC server with health checking (overall "" and "readiness"), server
+// reflection and a graceful shutdown.
+class ServiceHost {
+ public:
+  explicit ServiceHost(HostOptions options);
+  ~ServiceHost();
+
+  // Services are not owned; register before Start.
+  void Register(grpc::Service* service);
+  // Starts listening. Liveness ("") is SERVING, readiness NOT_SERVING until
+  // SetReady(true).
+  absl::Status Start();
+  int port() const { return port_; }
+  void SetReady(bool ready);
+  bool ready() const { return ready_; }
+  // Readiness NOT_SERVING, waits the drain delay, then shuts down with a
+  // deadline so in-flight calls finish and nothing hangs.
+  void Shutdown();
+
+ private:
+  HostOptions options_;
+  std::vector<grpc::Service*> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> ready_{false};
+};
+
+// Blocks SIGTERM and SIGINT in this thread and every thread started after
+// (call first in main), so that WaitForTerminationSignal receives them.
+void BlockTerminationSignals();
+// Waits for SIGTERM or SIGINT; returns its number.
+int WaitForTerminationSignal();
+
+}  // namespace callcenter::server
+
+#endif  // CALLCENTER_LIBS_SERVER_HOST_H_

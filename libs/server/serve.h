@@ -1,0 +1,45 @@
+#ifndef CALLCENTER_LIBS_SERVER_SERVE_H_
+#define CALLCENTER_LIBS_SERVER_SERVE_H_
+
+#include <exception>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/logging/log.h"
+#include "libs/metrics/metrics.h"
+#include "libs/status/status.h"
+
+namespace callcenter::server {
+
+// The one wrapper around every unary handler: runs `fn` (returning
+// absl::Status), turns an escaped exception into INTERNAL, records the RPC's
+// code and latency, logs failures, and maps the status to gRPC.
+template <typename Fn>
+grpc::Status Serve(metrics::Metrics* metrics, const char* method, const std::string& request_id,
+                   Fn&& fn) {
+  const absl::Time start = absl::Now();
+  absl::Status status;
+  try {
+    status = fn();
+  } catch (const std::exception& e) {
+    status = absl::InternalError(absl::StrCat("internal error: ", e.what()));
+  }
+  if (metrics != nullptr) {
+    metrics->RecordRpc(method, absl::StatusCodeToString(status.code()), absl::Now() - start);
+  }
+  if (!status.ok()) {
+    const bool server_fault = status.code() == absl::StatusCode::kInternal ||
+                              status.code() == absl::StatusCode::kUnknown ||
+                              status.code() == absl::StatusCode::kDataLoss;
+    log::Write(server_fault ? log::Severity::kError : log::Severity::kInfo, status.message(),
+               request_id,
+               {{"method", method}, {"code", absl::StatusCodeToString(status.code())}});
+  }
+  return ToGrpcStatus(status);
+}
+
+}  // namespace callcenter::server
+
+#endif  // CALLCENTER_LIBS_SERVER_SERVE_H_

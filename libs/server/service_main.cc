@@ -1,0 +1,131 @@
+#include "libs/server/service_main.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
+#include "libs/server/host.h"
+
+namespace callcenter::server {
+
+int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder& build) {
+  BlockTerminationSignals();
+  log::Init(spec.service);
+  bool migrate_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--migrate") == 0) {
+      migrate_only = true;
+    } else {
+      std::cerr << "unknown flag " << argv[i] << " (only --migrate)" << std::endl;
+      return 2;
+    }
+  }
+
+  Config config;
+  const int port = config.Port("PORT", spec.default_port);
+  const int metrics_port = config.Port("METRICS_PORT", spec.default_port + 1000);
+  const std::string database_url = config.String("DATABASE_URL", "");
+  const int pool_size = static_cast<int>(config.Int("DB_POOL_SIZE", 8, 1, 256));
+  const int64_t drain_ms = config.Int("DRAIN_DELAY_MS", 2000, 0, 600000);
+  const int64_t grace_ms = config.Int("SHUTDOWN_GRACE_MS", 10000, 0, 600000);
+  const bool migrate_on_start = config.Bool("MIGRATE_ON_START", true);
+  const std::string bind = config.String("BIND_ADDRESS", "0.0.0.0");
+
+  if (migrate_only) {
+    config.ExitIfInvalid();
+    int applied = 0;
+    absl::Status s = db::Migrate(database_url, spec.schema, *spec.migrations, &applied);
+    if (!s.ok()) {
+      log::Error("migration failed", {{"error", std::string(s.message())}});
+      return 1;
+    }
+    log::Info("migrations up to date", {{"applied", absl::StrCat(applied)}});
+    return 0;
+  }
+
+  db::PoolOptions pool_options;
+  pool_options.conninfo = database_url;
+  pool_options.schema = spec.schema;
+  pool_options.max_size = pool_size;
+  pool_options.statements = spec.statements;
+  db::Pool pool(pool_options);
+  metrics::Metrics metrics(spec.service);
+
+  absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics});
+  config.ExitIfInvalid();
+  if (!built.ok()) {
+    log::Error("cannot start", {{"error", std::string(built.status().message())}});
+    return 1;
+  }
+  std::map<std::string, std::string> effective(config.effective().begin(),
+                                               config.effective().end());
+  log::Info("configuration", effective);
+
+  if (metrics_port > 0) {
+    absl::Status s = metrics.Expose(metrics_port);
+    if (!s.ok()) log::Warning("metrics disabled", {{"error", std::string(s.message())}});
+  }
+
+  HostOptions host_options;
+  host_options.service = spec.service;
+  host_options.listen_address = absl::StrCat(bind, ":", port);
+  host_options.drain_delay = absl::Milliseconds(drain_ms);
+  host_options.shutdown_grace = absl::Milliseconds(grace_ms);
+  ServiceHost host(host_options);
+  for (auto& s : built->services) host.Register(s.get());
+  absl::Status started = host.Start();
+  if (!started.ok()) {
+    log::Error("cannot start", {{"error", std::string(started.message())}});
+    return 1;
+  }
+
+  // Readiness follows the database: NOT_SERVING until it answers and the
+  // migrations are applied, and again whenever it stops answering.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread watcher([&] {
+    bool initialized = false;
+    while (true) {
+      bool ok = false;
+      if (!initialized) {
+        absl::Status s = migrate_on_start
+                             ? db::Migrate(database_url, spec.schema, *spec.migrations)
+                             : pool.Ping();
+        if (s.ok() && built->on_ready) s = built->on_ready();
+        if (s.ok()) {
+          initialized = true;
+          ok = true;
+        } else {
+          log::Warning("waiting for the database", {{"error", std::string(s.message())}});
+        }
+      } else {
+        ok = pool.Ping().ok();
+      }
+      host.SetReady(ok);
+      std::unique_lock<std::mutex> lock(mu);
+      if (cv.wait_for(lock, std::chrono::seconds(initialized ? 5 : 1), [&] { return stopping; })) {
+        return;
+      }
+    }
+  });
+
+  const int sig = WaitForTerminationSignal();
+  log::Info("signal received, shutting down", {{"signal", strsignal(sig)}});
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  watcher.join();
+  host.Shutdown();
+  if (built->on_stop) built->on_stop();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace callcenter::server

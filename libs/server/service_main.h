@@ -1,0 +1,54 @@
+#ifndef CALLCENTER_LIBS_SERVER_SERVICE_MAIN_H_
+#define CALLCENTER_LIBS_SERVER_SERVICE_MAIN_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/config/config.h"
+#include "libs/db/migrate.h"
+#include "libs/db/pool.h"
+#include "libs/metrics/metrics.h"
+
+namespace callcenter::server {
+
+// What differs between the six services' main().
+struct ServiceSpec {
+  std::string service;   // "pricing"
+  std::string schema;    // its PostgreSQL schema
+  int default_port;      // from API.md
+  const std::vector<db::Migration>* migrations;
+  std::vector<db::Query> statements;
+};
+
+// Everything a service's wiring gets: its config (to read its own
+// variables), the pool and the metrics. It returns the gRPC services to
+// serve, plus an optional background task started once ready (saga
+// recovery, snapshot refresh, ...).
+struct Wiring {
+  Config* config;
+  db::Pool* pool;
+  metrics::Metrics* metrics;
+};
+struct Built {
+  std::vector<std::shared_ptr<grpc::Service>> services;
+  // Called once the database is reachable and migrated, before readiness.
+  std::function<absl::Status()> on_ready;
+  // Called at shutdown, after the server stopped.
+  std::function<void()> on_stop;
+};
+using Builder = std::function<absl::StatusOr<Built>(const Wiring&)>;
+
+// The common main(): reads config (PORT, METRICS_PORT, DATABASE_URL or PG*,
+// DB_POOL_SIZE, DRAIN_DELAY_MS, SHUTDOWN_GRACE_MS, MIGRATE_ON_START; a bad
+// value exits 2), `--migrate` applies migrations and exits, otherwise serves
+// with readiness NOT_SERVING until the database is reachable and migrated,
+// and drains on SIGTERM/SIGINT. Returns the process exit code.
+int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder& build);
+
+}  // namespace callcenter::server
+
+#endif  // CALLCENTER_LIBS_SERVER_SERVICE_MAIN_H_

@@ -1,0 +1,53 @@
+#ifndef CALLCENTER_LIBS_DB_ENTITY_TABLE_H_
+#define CALLCENTER_LIBS_DB_ENTITY_TABLE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "libs/db/pool.h"
+
+namespace callcenter::db {
+
+// Master data kept as one row per id: `(id text PRIMARY KEY, body jsonb,
+// updated_at timestamptz)`, the body being the message in proto JSON (field
+// names as in the proto, so it is readable and queryable with SQL). The
+// table is created by the service's migrations.
+class EntityTable {
+ public:
+  explicit EntityTable(std::string table);
+
+  // The prepared statements this table needs (add them to the pool).
+  std::vector<Query> Queries() const;
+
+  absl::Status Upsert(pqxx::work& txn, const std::string& id,
+                      const google::protobuf::Message& message) const;
+  // NOT_FOUND naming the table's entity when absent.
+  absl::Status Get(pqxx::work& txn, const std::string& id, google::protobuf::Message* out) const;
+  // Ids greater than `page_token`, ascending; `add` returns a new message to
+  // fill. Sets `next_page_token` when more may follow.
+  absl::Status List(pqxx::work& txn, int page_size, const std::string& page_token,
+                    const std::function<google::protobuf::Message*()>& add,
+                    std::string* next_page_token) const;
+  // Every row (for in-memory snapshots).
+  absl::Status All(pqxx::work& txn,
+                   const std::function<google::protobuf::Message*()>& add) const;
+
+ private:
+  std::string table_;
+  std::string upsert_name_, upsert_sql_, get_name_, get_sql_, list_name_, list_sql_, all_name_,
+      all_sql_;
+};
+
+// Proto <-> JSON with the proto's field names.
+std::string ToJson(const google::protobuf::Message& message);
+absl::Status FromJson(const std::string& json, google::protobuf::Message* message);
+
+// Page size with a default and a cap.
+int ClampPageSize(int requested, int default_size, int max_size);
+
+}  // namespace callcenter::db
+
+#endif  // CALLCENTER_LIBS_DB_ENTITY_TABLE_H_

@@ -1,0 +1,178 @@
+#include "services/order/order_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/db/entity_table.h"
+#include "libs/ids/uuid.h"
+#include "libs/server/serve.h"
+#include "libs/status/status.h"
+#include "services/order/domain/order_rules.h"
+
+namespace callcenter::order {
+
+using server::Serve;
+
+grpc::Status CallCenterServiceImpl::UpsertCallCenter(grpc::ServerContext*,
+                                                     const v1::UpsertCallCenterRequest* req,
+                                                     v1::UpsertCallCenterResponse* resp) {
+  return Serve(metrics_, "UpsertCallCenter", "", [&]() -> absl::Status {
+    v1::CallCenter cc = req->call_center();
+    if (cc.concurrency_model() == common::v1::CONCURRENCY_MODEL_UNSPECIFIED) {
+      cc.set_concurrency_model(common::v1::CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS);
+    }
+    RETURN_IF_ERROR(ValidateCallCenter(cc));
+    RETURN_IF_ERROR(store_->UpsertCallCenter(cc));
+    *resp->mutable_call_center() = cc;
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CallCenterServiceImpl::GetCallCenter(grpc::ServerContext*,
+                                                  const v1::GetCallCenterRequest* req,
+                                                  v1::GetCallCenterResponse* resp) {
+  return Serve(metrics_, "GetCallCenter", "", [&]() -> absl::Status {
+    if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
+    ASSIGN_OR_RETURN(*resp->mutable_call_center(), store_->GetCallCenter(req->call_center_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CallCenterServiceImpl::ListCallCenters(grpc::ServerContext*,
+                                                    const v1::ListCallCentersRequest* req,
+                                                    v1::ListCallCentersResponse* resp) {
+  return Serve(metrics_, "ListCallCenters", "", [&]() {
+    return store_->ListCallCenters(db::ClampPageSize(req->page_size(), 50, 500), req->page_token(),
+                                   resp);
+  });
+}
+
+grpc::Status CallCenterServiceImpl::UpsertUser(grpc::ServerContext*,
+                                               const v1::UpsertUserRequest* req,
+                                               v1::UpsertUserResponse* resp) {
+  return Serve(metrics_, "UpsertUser", "", [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateUser(req->user()));
+    RETURN_IF_ERROR(store_->UpsertUser(req->user()));
+    *resp->mutable_user() = req->user();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CallCenterServiceImpl::GetUser(grpc::ServerContext*, const v1::GetUserRequest* req,
+                                            v1::GetUserResponse* resp) {
+  return Serve(metrics_, "GetUser", "", [&]() -> absl::Status {
+    if (req->user_id().empty()) return InvalidField("user_id", "required");
+    ASSIGN_OR_RETURN(*resp->mutable_user(), store_->GetUser(req->user_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CallCenterServiceImpl::RemoveUser(grpc::ServerContext*,
+                                               const v1::RemoveUserRequest* req,
+                                               v1::RemoveUserResponse*) {
+  return Serve(metrics_, "RemoveUser", "", [&]() -> absl::Status {
+    if (req->user_id().empty()) return InvalidField("user_id", "required");
+    return store_->RemoveUser(req->user_id());
+  });
+}
+
+grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
+                                                 const v1::UpsertCustomerRequest* req,
+                                                 v1::UpsertCustomerResponse* resp) {
+  return Serve(metrics_, "UpsertCustomer", "", [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateCustomer(req->customer()));
+    RETURN_IF_ERROR(store_->UpsertCustomer(req->customer()));
+    *resp->mutable_customer() = req->customer();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerServiceImpl::GetCustomer(grpc::ServerContext*,
+                                              const v1::GetCustomerRequest* req,
+                                              v1::GetCustomerResponse* resp) {
+  return Serve(metrics_, "GetCustomer", "", [&]() -> absl::Status {
+    if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    ASSIGN_OR_RETURN(*resp->mutable_customer(), store_->GetCustomer(req->customer_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerServiceImpl::SearchCustomers(grpc::ServerContext*,
+                                                  const v1::SearchCustomersRequest* req,
+                                                  v1::SearchCustomersResponse* resp) {
+  return Serve(metrics_, "SearchCustomers", "", [&]() -> absl::Status {
+    if (req->query().empty()) return InvalidField("query", "required");
+    return store_->SearchCustomers(req->query(), db::ClampPageSize(req->page_size(), 20, 200),
+                                   req->page_token(), resp);
+  });
+}
+
+grpc::Status SalesOrderServiceImpl::CreateOrder(grpc::ServerContext*,
+                                                const v1::CreateOrderRequest* req,
+                                                v1::CreateOrderResponse* resp) {
+  return Serve(metrics_, "CreateOrder", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    Order order = req->order();
+    if (order.call_center_id().empty()) return InvalidField("order.call_center_id", "required");
+    if (order.customer_id().empty()) return InvalidField("order.customer_id", "required");
+    if (order.status() != common::v1::ORDER_STATUS_DRAFT) {
+      return InvalidField("order.status", "a new order starts as DRAFT");
+    }
+    if (order.order_id().empty()) order.set_order_id(NewUuid());
+    OrderEvent created;
+    created.set_user_id(order.created_by());
+    created.set_kind("created");
+    created.set_detail(absl::StrCat("order created in call center ", order.call_center_id()));
+    std::vector<OrderEvent> events = {created};
+    for (const OrderEvent& e : order.events()) events.push_back(e);
+    ASSIGN_OR_RETURN(SaveResult result,
+                     store_->CreateOrder(req->request_id(), "", std::move(order), events));
+    *resp->mutable_order() = std::move(result.order);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status SalesOrderServiceImpl::GetOrder(grpc::ServerContext*, const v1::GetOrderRequest* req,
+                                             v1::GetOrderResponse* resp) {
+  return Serve(metrics_, "GetOrder", "", [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    ASSIGN_OR_RETURN(*resp->mutable_order(), store_->GetOrder(req->order_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
+                                              const v1::SaveOrderRequest* req,
+                                              v1::SaveOrderResponse* resp) {
+  return Serve(metrics_, "SaveOrder", req->request_id(), [&]() -> absl::Status {
+    if (req->method().empty()) return InvalidField("method", "required");
+    if (req->order().order_id().empty()) return InvalidField("order.order_id", "required");
+    std::vector<OrderEvent> events(req->new_events().begin(), req->new_events().end());
+    ASSIGN_OR_RETURN(SaveResult result,
+                     store_->SaveOrder(req->method(), req->request_id(),
+                                       req->request_fingerprint(), req->order(), events));
+    *resp->mutable_order() = std::move(result.order);
+    resp->set_replayed(result.replayed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status SalesOrderServiceImpl::ListCustomerOrders(grpc::ServerContext*,
+                                                       const v1::ListCustomerOrdersRequest* req,
+                                                       v1::ListCustomerOrdersResponse* resp) {
+  return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
+    if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    return store_->ListCustomerOrders(req->customer_id(),
+                                      db::ClampPageSize(req->page_size(), 20, 200),
+                                      req->page_token(), resp);
+  });
+}
+
+grpc::Status SalesOrderServiceImpl::GetOrderContext(grpc::ServerContext*,
+                                                    const v1::GetOrderContextRequest* req,
+                                                    v1::GetOrderContextResponse* resp) {
+  return Serve(metrics_, "GetOrderContext", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*resp, store_->GetOrderContext(*req));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace callcenter::order

@@ -1,0 +1,204 @@
+// Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "libs/db/migrate.h"
+#include "libs/db/testing.h"
+#include "libs/server/host.h"
+#include "services/order/migrations.h"
+#include "services/order/order_service.h"
+
+namespace callcenter::order {
+namespace {
+
+class OrderServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = db::TestDatabase::Create();
+    CC_REQUIRE_DATABASE(db_);
+    ASSERT_TRUE(db::Migrate(db_->conninfo(), "order_svc", migrations::OrderMigrations()).ok());
+    db::PoolOptions po;
+    po.conninfo = db_->conninfo();
+    po.schema = "order_svc";
+    po.statements = PgOrderStore::Queries();
+    pool_ = std::make_unique<db::Pool>(po);
+    store_ = std::make_unique<PgOrderStore>(pool_.get());
+    cc_service_ = std::make_unique<CallCenterServiceImpl>(store_.get(), nullptr);
+    orders_service_ = std::make_unique<SalesOrderServiceImpl>(store_.get(), nullptr);
+    customer_service_ = std::make_unique<CustomerServiceImpl>(store_.get(), nullptr);
+    server::HostOptions ho;
+    ho.listen_address = "127.0.0.1:0";
+    ho.drain_delay = absl::ZeroDuration();
+    host_ = std::make_unique<server::ServiceHost>(ho);
+    host_->Register(cc_service_.get());
+    host_->Register(orders_service_.get());
+    host_->Register(customer_service_.get());
+    ASSERT_TRUE(host_->Start().ok());
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
+                                       grpc::InsecureChannelCredentials());
+    call_centers_ = v1::CallCenterService::NewStub(channel);
+    orders_ = v1::SalesOrderService::NewStub(channel);
+    customers_ = v1::CustomerService::NewStub(channel);
+  }
+  void TearDown() override {
+    if (host_) host_->Shutdown();
+  }
+
+  v1::CallCenter CallCenter() {
+    v1::CallCenter cc;
+    cc.set_call_center_id("cc1");
+    cc.set_name("Phone sales");
+    cc.set_currency("USD");
+    cc.add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
+    cc.add_delivery_modes("STANDARD");
+    (*cc.mutable_financial_dimensions())["department"] = "CC1";
+    return cc;
+  }
+
+  Order Create(const std::string& request_id) {
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_request_id(request_id);
+    req.mutable_order()->set_call_center_id("cc1");
+    req.mutable_order()->set_customer_id("c1");
+    req.mutable_order()->set_status(common::v1::ORDER_STATUS_DRAFT);
+    v1::CreateOrderResponse resp;
+    EXPECT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
+    return resp.order();
+  }
+
+  grpc::Status Save(const std::string& request_id, const Order& order, Order* out) {
+    grpc::ClientContext ctx;
+    v1::SaveOrderRequest req;
+    req.set_request_id(request_id);
+    req.set_method("AddLine");
+    *req.mutable_order() = order;
+    req.add_new_events()->set_kind("line_added");
+    v1::SaveOrderResponse resp;
+    grpc::Status s = orders_->SaveOrder(&ctx, req, &resp);
+    if (out) *out = resp.order();
+    return s;
+  }
+
+  std::unique_ptr<db::TestDatabase> db_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<PgOrderStore> store_;
+  std::unique_ptr<CallCenterServiceImpl> cc_service_;
+  std::unique_ptr<SalesOrderServiceImpl> orders_service_;
+  std::unique_ptr<CustomerServiceImpl> customer_service_;
+  std::unique_ptr<server::ServiceHost> host_;
+  std::unique_ptr<v1::CallCenterService::Stub> call_centers_;
+  std::unique_ptr<v1::SalesOrderService::Stub> orders_;
+  std::unique_ptr<v1::CustomerService::Stub> customers_;
+};
+
+TEST_F(OrderServiceTest, CallCenterRoundTripAndValidation) {
+  grpc::ClientContext ctx;
+  v1::UpsertCallCenterRequest req;
+  *req.mutable_call_center() = CallCenter();
+  req.mutable_call_center()->clear_delivery_modes();
+  v1::UpsertCallCenterResponse resp;
+  grpc::Status bad = call_centers_->UpsertCallCenter(&ctx, req, &resp);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("delivery_modes"), std::string::npos);
+  {
+    grpc::ClientContext get_ctx;
+    v1::GetCallCenterRequest get;
+    get.set_call_center_id("cc1");
+    v1::GetCallCenterResponse got;
+    EXPECT_EQ(call_centers_->GetCallCenter(&get_ctx, get, &got).error_code(),
+              grpc::StatusCode::NOT_FOUND);  // nothing was written
+  }
+  grpc::ClientContext ok_ctx;
+  *req.mutable_call_center() = CallCenter();
+  ASSERT_TRUE(call_centers_->UpsertCallCenter(&ok_ctx, req, &resp).ok());
+  grpc::ClientContext get_ctx;
+  v1::GetCallCenterRequest get;
+  get.set_call_center_id("cc1");
+  v1::GetCallCenterResponse got;
+  ASSERT_TRUE(call_centers_->GetCallCenter(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.call_center().financial_dimensions().at("department"), "CC1");
+  EXPECT_EQ(got.call_center().concurrency_model(),
+            common::v1::CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS);
+}
+
+TEST_F(OrderServiceTest, CreateOrderIsIdempotent) {
+  Order a = Create("req-1");
+  Order b = Create("req-1");
+  EXPECT_EQ(a.order_id(), b.order_id());
+  EXPECT_EQ(a.version(), 1);
+  ASSERT_EQ(a.events_size(), 1);
+  EXPECT_EQ(a.events(0).kind(), "created");
+  Order c = Create("req-2");
+  EXPECT_NE(a.order_id(), c.order_id());
+}
+
+TEST_F(OrderServiceTest, StaleVersionIsAbortedAndChangesNothing) {
+  Order order = Create("req-1");
+  Order first = order;
+  first.set_source_code("FIRST");
+  Order saved;
+  ASSERT_TRUE(Save("s1", first, &saved).ok());
+  EXPECT_EQ(saved.version(), 2);
+  Order stale = order;  // still version 1
+  stale.set_source_code("SECOND");
+  EXPECT_EQ(Save("s2", stale, nullptr).error_code(), grpc::StatusCode::ABORTED);
+  grpc::ClientContext ctx;
+  v1::GetOrderRequest get;
+  get.set_order_id(order.order_id());
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+  EXPECT_EQ(got.order().source_code(), "FIRST");
+  EXPECT_EQ(got.order().version(), 2);
+  EXPECT_EQ(got.order().events_size(), 2);
+}
+
+TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
+  Order order = Create("req-1");
+  order.set_source_code("X");
+  Order first, again;
+  ASSERT_TRUE(Save("same", order, &first).ok());
+  ASSERT_TRUE(Save("same", order, &again).ok());  // stale version, but a replay
+  EXPECT_EQ(first.version(), again.version());
+  EXPECT_EQ(again.events_size(), 2);
+}
+
+TEST_F(OrderServiceTest, ConfirmedOrderIsReadOnly) {
+  Order order = Create("req-1");
+  order.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  Order confirmed;
+  ASSERT_TRUE(Save("submit", order, &confirmed).ok());
+  confirmed.set_status(common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(Save("cancel", confirmed, nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(OrderServiceTest, CustomerSearchIsCaseInsensitivePrefixAndPaged) {
+  for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+           {"c1", "Ann Smith"}, {"c2", "anna Jones"}, {"c3", "Bob Annis"}}) {
+    grpc::ClientContext ctx;
+    v1::UpsertCustomerRequest req;
+    req.mutable_customer()->set_customer_id(id);
+    req.mutable_customer()->set_name(name);
+    v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(customers_->UpsertCustomer(&ctx, req, &resp).ok());
+  }
+  grpc::ClientContext ctx;
+  v1::SearchCustomersRequest req;
+  req.set_query("ANN");
+  req.set_page_size(1);
+  v1::SearchCustomersResponse page1;
+  ASSERT_TRUE(customers_->SearchCustomers(&ctx, req, &page1).ok());
+  ASSERT_EQ(page1.customers_size(), 1);
+  EXPECT_EQ(page1.customers(0).customer_id(), "c1");
+  ASSERT_FALSE(page1.next_page_token().empty());
+  grpc::ClientContext ctx2;
+  req.set_page_token(page1.next_page_token());
+  v1::SearchCustomersResponse page2;
+  ASSERT_TRUE(customers_->SearchCustomers(&ctx2, req, &page2).ok());
+  ASSERT_EQ(page2.customers_size(), 1);
+  EXPECT_EQ(page2.customers(0).customer_id(), "c2");
+  EXPECT_TRUE(page2.next_page_token().empty());
+}
+
+}  // namespace
+}  // namespace callcenter::order

@@ -1,0 +1,342 @@
+#include "services/order/store.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "libs/status/status.h"
+#include "services/order/domain/order_rules.h"
+
+namespace callcenter::order {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const db::EntityTable& CallCenters() {
+  static const auto* t = new db::EntityTable("call_centers");
+  return *t;
+}
+const db::EntityTable& Users() {
+  static const auto* t = new db::EntityTable("users");
+  return *t;
+}
+const db::EntityTable& Customers() {
+  static const auto* t = new db::EntityTable("customers");
+  return *t;
+}
+
+const db::Query kIdemGet{"idem_get",
+                         "SELECT fingerprint, response::text FROM idempotency "
+                         "WHERE method = $1 AND request_id = $2"};
+const db::Query kIdemPut{"idem_put",
+                         "INSERT INTO idempotency (method, request_id, fingerprint, response) "
+                         "VALUES ($1, $2, $3, $4::jsonb)"};
+const db::Query kOrderInsert{
+    "order_insert",
+    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, body) "
+    "VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb)"};
+const db::Query kOrderGet{"order_get", "SELECT body::text FROM orders WHERE order_id = $1::uuid"};
+const db::Query kOrderLock{"order_lock",
+                           "SELECT body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
+const db::Query kOrderUpdate{"order_update",
+                             "UPDATE orders SET status = $2, version = $3, body = $4::jsonb, "
+                             "updated_at = now() WHERE order_id = $1::uuid"};
+const db::Query kEventInsert{"event_insert",
+                             "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
+                             "VALUES ($1::uuid, $2, now(), $3, $4, $5)"};
+const db::Query kOrdersByCustomer{
+    "orders_by_customer",
+    "SELECT body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
+    "AND ($2 = '' OR (created_at, order_id) < ($2::timestamptz, $3::uuid)) "
+    "ORDER BY created_at DESC, order_id DESC LIMIT $4"};
+const db::Query kCustomerSearch{
+    "customer_search",
+    "SELECT id, body::text FROM customers WHERE id > $2 AND "
+    "(name_key LIKE $1 OR phone_key LIKE $1 OR email_key LIKE $1 OR postal_key LIKE $1 "
+    "OR id_key LIKE $1) ORDER BY id LIMIT $3"};
+const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!absl::ascii_isxdigit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Returns the stored response of (method, request_id), if any.
+absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,
+                            const std::string& request_id, const std::string& fingerprint,
+                            Order* out) {
+  if (request_id.empty()) return false;
+  pqxx::result r = db::Exec(txn, kIdemGet, method, request_id);
+  if (r.empty()) return false;
+  if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
+    return InvalidField("request_id", "was already used for a different request");
+  }
+  RETURN_IF_ERROR(db::FromJson(r[0][1].as<std::string>(), out));
+  return true;
+}
+
+// Appends events (stamped now) to the stored log and the order's copy of it.
+void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
+  const auto now = TimeUtil::GetCurrentTime();
+  for (const OrderEvent& e : events) {
+    OrderEvent* stored = order->add_events();
+    *stored = e;
+    *stored->mutable_at() = now;
+    db::Exec(txn, kEventInsert, order->order_id(), order->events_size(), e.user_id(), e.kind(),
+             e.detail());
+  }
+}
+
+}  // namespace
+
+std::vector<db::Query> PgOrderStore::Queries() {
+  std::vector<db::Query> q = {kIdemGet,     kIdemPut,     kOrderInsert,      kOrderGet,
+                              kOrderLock,   kOrderUpdate, kEventInsert,      kOrdersByCustomer,
+                              kCustomerSearch, kUserDelete};
+  for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
+    for (const db::Query& x : t->Queries()) q.push_back(x);
+  }
+  return q;
+}
+
+absl::Status PgOrderStore::UpsertCallCenter(const v1::CallCenter& cc) {
+  return pool_->Transact(
+      [&](pqxx::work& txn) { return CallCenters().Upsert(txn, cc.call_center_id(), cc); });
+}
+
+absl::StatusOr<v1::CallCenter> PgOrderStore::GetCallCenter(const std::string& id) {
+  v1::CallCenter cc;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) { return CallCenters().Get(txn, id, &cc); }));
+  return cc;
+}
+
+absl::Status PgOrderStore::ListCallCenters(int page_size, const std::string& token,
+                                           v1::ListCallCentersResponse* out) {
+  return pool_->Read([&](pqxx::work& txn) {
+    return CallCenters().List(
+        txn, page_size, token, [&] { return out->add_call_centers(); },
+        out->mutable_next_page_token());
+  });
+}
+
+absl::Status PgOrderStore::UpsertUser(const v1::CallCenterUser& user) {
+  return pool_->Transact([&](pqxx::work& txn) {
+    v1::CallCenter cc;
+    absl::Status exists = CallCenters().Get(txn, user.call_center_id(), &cc);
+    if (absl::IsNotFound(exists)) {
+      return InvalidField("user.call_center_id", "no such call center");
+    }
+    RETURN_IF_ERROR(exists);
+    return Users().Upsert(txn, user.user_id(), user);
+  });
+}
+
+absl::StatusOr<v1::CallCenterUser> PgOrderStore::GetUser(const std::string& id) {
+  v1::CallCenterUser user;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) { return Users().Get(txn, id, &user); }));
+  return user;
+}
+
+absl::Status PgOrderStore::RemoveUser(const std::string& id) {
+  return pool_->Transact([&](pqxx::work& txn) {
+    if (db::Exec(txn, kUserDelete, id).affected_rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("user \"", id, "\" not found"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PgOrderStore::UpsertCustomer(const v1::Customer& customer) {
+  return pool_->Transact(
+      [&](pqxx::work& txn) { return Customers().Upsert(txn, customer.customer_id(), customer); });
+}
+
+absl::StatusOr<v1::Customer> PgOrderStore::GetCustomer(const std::string& id) {
+  v1::Customer c;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) { return Customers().Get(txn, id, &c); }));
+  return c;
+}
+
+absl::Status PgOrderStore::SearchCustomers(const std::string& query, int page_size,
+                                           const std::string& token,
+                                           v1::SearchCustomersResponse* out) {
+  // LIKE wildcards in the query are matched literally.
+  std::string pattern;
+  for (char c : absl::AsciiStrToLower(query)) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pool_->Read([&](pqxx::work& txn) {
+    pqxx::result r = db::Exec(txn, kCustomerSearch, pattern, token, page_size + 1);
+    for (int i = 0; i < static_cast<int>(r.size()); ++i) {
+      if (i == page_size) {
+        out->set_next_page_token(r[i - 1][0].as<std::string>());
+        break;
+      }
+      RETURN_IF_ERROR(db::FromJson(r[i][1].as<std::string>(), out->add_customers()));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_id,
+                                                     const std::string& fingerprint, Order order,
+                                                     const std::vector<OrderEvent>& events) {
+  SaveResult result;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(bool replayed,
+                     Replay(txn, "CreateOrder", request_id, fingerprint, &result.order));
+    if (replayed) {
+      result.replayed = true;
+      return absl::OkStatus();
+    }
+    const auto now = TimeUtil::GetCurrentTime();
+    order.set_version(1);
+    *order.mutable_created_at() = now;
+    *order.mutable_updated_at() = now;
+    order.clear_events();
+    db::Exec(txn, kOrderInsert, order.order_id(), order.call_center_id(), order.customer_id(),
+             common::v1::OrderStatus_Name(order.status()), order.version(), "{}");
+    AppendEvents(txn, &order, events);
+    const std::string body = db::ToJson(order);
+    db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
+             order.version(), body);
+    if (!request_id.empty()) db::Exec(txn, kIdemPut, "CreateOrder", request_id, fingerprint, body);
+    result.order = std::move(order);
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
+  if (!IsUuid(order_id)) return InvalidField("order_id", "must be a UUID");
+  Order order;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+    pqxx::result r = db::Exec(txn, kOrderGet, order_id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
+    return db::FromJson(r[0][0].as<std::string>(), &order);
+  }));
+  return order;
+}
+
+absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(const std::string& method,
+                                                   const std::string& request_id,
+                                                   const std::string& fingerprint, Order order,
+                                                   const std::vector<OrderEvent>& events) {
+  if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
+  SaveResult result;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(bool replayed, Replay(txn, method, request_id, fingerprint, &result.order));
+    if (replayed) {
+      result.replayed = true;
+      return absl::OkStatus();
+    }
+    pqxx::result r = db::Exec(txn, kOrderLock, order.order_id());
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
+    Order stored;
+    RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &stored));
+    if (stored.version() != order.version()) {
+      return absl::AbortedError(absl::StrCat("order ", order.order_id(),
+                                             " was changed concurrently (version ",
+                                             stored.version(), ", not ", order.version(),
+                                             "); reload and retry"));
+    }
+    RETURN_IF_ERROR(CheckTransition(stored.status(), order.status()));
+    // Identity, history and creation facts are the server's, not the caller's.
+    order.set_call_center_id(stored.call_center_id());
+    order.set_customer_id(stored.customer_id());
+    *order.mutable_created_at() = stored.created_at();
+    order.set_created_by(stored.created_by());
+    *order.mutable_events() = stored.events();
+    order.set_version(stored.version() + 1);
+    *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
+    AppendEvents(txn, &order, events);
+    const std::string body = db::ToJson(order);
+    db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
+             order.version(), body);
+    if (!request_id.empty()) db::Exec(txn, kIdemPut, method, request_id, fingerprint, body);
+    result.order = std::move(order);
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id, int page_size,
+                                              const std::string& token,
+                                              v1::ListCustomerOrdersResponse* out) {
+  // The page token is "<created_at>|<order_id>" of the last order returned.
+  std::string after_time, after_id = "00000000-0000-0000-0000-000000000000";
+  if (!token.empty()) {
+    const size_t bar = token.rfind('|');
+    if (bar == std::string::npos || !IsUuid(token.substr(bar + 1))) {
+      return InvalidField("page_token", "not a token from a previous response");
+    }
+    after_time = token.substr(0, bar);
+    after_id = token.substr(bar + 1);
+  }
+  return pool_->Read([&](pqxx::work& txn) {
+    pqxx::result r =
+        db::Exec(txn, kOrdersByCustomer, customer_id, after_time, after_id, page_size + 1);
+    for (int i = 0; i < static_cast<int>(r.size()); ++i) {
+      if (i == page_size) {
+        out->set_next_page_token(
+            absl::StrCat(r[i - 1][1].as<std::string>(), "|", r[i - 1][2].as<std::string>()));
+        break;
+      }
+      RETURN_IF_ERROR(db::FromJson(r[i][0].as<std::string>(), out->add_orders()));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
+    const v1::GetOrderContextRequest& request) {
+  if (!request.order_id().empty() && !IsUuid(request.order_id())) {
+    return InvalidField("order_id", "must be a UUID");
+  }
+  v1::GetOrderContextResponse out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    std::string call_center_id = request.call_center_id();
+    std::string customer_id = request.customer_id();
+    if (!request.order_id().empty()) {
+      pqxx::result r = db::Exec(txn, kOrderGet, request.order_id());
+      if (r.empty()) {
+        return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " not found"));
+      }
+      RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out.mutable_order()));
+      call_center_id = out.order().call_center_id();
+      customer_id = out.order().customer_id();
+    }
+    if (!request.user_id().empty()) {
+      absl::Status s = Users().Get(txn, request.user_id(), out.mutable_user());
+      if (absl::IsNotFound(s)) {
+        out.clear_user();
+      } else {
+        RETURN_IF_ERROR(s);
+      }
+    }
+    if (!call_center_id.empty()) {
+      absl::Status s = CallCenters().Get(txn, call_center_id, out.mutable_call_center());
+      if (absl::IsNotFound(s)) return absl::NotFoundError(absl::StrCat("call center \"", call_center_id, "\" not found"));
+      RETURN_IF_ERROR(s);
+    }
+    if (!customer_id.empty()) {
+      absl::Status s = Customers().Get(txn, customer_id, out.mutable_customer());
+      if (absl::IsNotFound(s)) return absl::NotFoundError(absl::StrCat("customer \"", customer_id, "\" not found"));
+      RETURN_IF_ERROR(s);
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace callcenter::order

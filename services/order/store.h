@@ -1,0 +1,94 @@
+#ifndef CALLCENTER_SERVICES_ORDER_STORE_H_
+#define CALLCENTER_SERVICES_ORDER_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "callcenter/order/v1/order.pb.h"
+#include "libs/db/entity_table.h"
+#include "libs/db/pool.h"
+
+namespace callcenter::order {
+
+using common::v1::Order;
+using common::v1::OrderEvent;
+
+// The result of an idempotent write: the stored order and whether it is the
+// replay of an earlier request with the same request_id.
+struct SaveResult {
+  Order order;
+  bool replayed = false;
+};
+
+// Persistence of the order service (one repository for its SQL).
+class OrderStore {
+ public:
+  virtual ~OrderStore() = default;
+  virtual absl::Status UpsertCallCenter(const v1::CallCenter& cc) = 0;
+  virtual absl::StatusOr<v1::CallCenter> GetCallCenter(const std::string& id) = 0;
+  virtual absl::Status ListCallCenters(int page_size, const std::string& token,
+                                       v1::ListCallCentersResponse* out) = 0;
+  virtual absl::Status UpsertUser(const v1::CallCenterUser& user) = 0;
+  virtual absl::StatusOr<v1::CallCenterUser> GetUser(const std::string& id) = 0;
+  virtual absl::Status RemoveUser(const std::string& id) = 0;
+  virtual absl::Status UpsertCustomer(const v1::Customer& customer) = 0;
+  virtual absl::StatusOr<v1::Customer> GetCustomer(const std::string& id) = 0;
+  virtual absl::Status SearchCustomers(const std::string& query, int page_size,
+                                       const std::string& token,
+                                       v1::SearchCustomersResponse* out) = 0;
+  // Inserts a new order unless (CreateOrder, request_id) was seen.
+  virtual absl::StatusOr<SaveResult> CreateOrder(const std::string& request_id,
+                                                 const std::string& fingerprint, Order order,
+                                                 const std::vector<OrderEvent>& events) = 0;
+  virtual absl::StatusOr<Order> GetOrder(const std::string& order_id) = 0;
+  // Replaces the order when order.version() is the stored version (else
+  // ABORTED) and the status transition is legal; appends `events`.
+  virtual absl::StatusOr<SaveResult> SaveOrder(const std::string& method,
+                                               const std::string& request_id,
+                                               const std::string& fingerprint, Order order,
+                                               const std::vector<OrderEvent>& events) = 0;
+  virtual absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
+                                          const std::string& token,
+                                          v1::ListCustomerOrdersResponse* out) = 0;
+  virtual absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
+      const v1::GetOrderContextRequest& request) = 0;
+};
+
+class PgOrderStore : public OrderStore {
+ public:
+  explicit PgOrderStore(db::Pool* pool) : pool_(pool) {}
+  // Statements to prepare on each connection.
+  static std::vector<db::Query> Queries();
+
+  absl::Status UpsertCallCenter(const v1::CallCenter& cc) override;
+  absl::StatusOr<v1::CallCenter> GetCallCenter(const std::string& id) override;
+  absl::Status ListCallCenters(int page_size, const std::string& token,
+                               v1::ListCallCentersResponse* out) override;
+  absl::Status UpsertUser(const v1::CallCenterUser& user) override;
+  absl::StatusOr<v1::CallCenterUser> GetUser(const std::string& id) override;
+  absl::Status RemoveUser(const std::string& id) override;
+  absl::Status UpsertCustomer(const v1::Customer& customer) override;
+  absl::StatusOr<v1::Customer> GetCustomer(const std::string& id) override;
+  absl::Status SearchCustomers(const std::string& query, int page_size, const std::string& token,
+                               v1::SearchCustomersResponse* out) override;
+  absl::StatusOr<SaveResult> CreateOrder(const std::string& request_id,
+                                         const std::string& fingerprint, Order order,
+                                         const std::vector<OrderEvent>& events) override;
+  absl::StatusOr<Order> GetOrder(const std::string& order_id) override;
+  absl::StatusOr<SaveResult> SaveOrder(const std::string& method, const std::string& request_id,
+                                       const std::string& fingerprint, Order order,
+                                       const std::vector<OrderEvent>& events) override;
+  absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
+                                  const std::string& token,
+                                  v1::ListCustomerOrdersResponse* out) override;
+  absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
+      const v1::GetOrderContextRequest& request) override;
+
+ private:
+  db::Pool* pool_;
+};
+
+}  // namespace callcenter::order
+
+#endif  // CALLCENTER_SERVICES_ORDER_STORE_H_

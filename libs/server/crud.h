@@ -1,0 +1,76 @@
+#ifndef CALLCENTER_LIBS_SERVER_CRUD_H_
+#define CALLCENTER_LIBS_SERVER_CRUD_H_
+
+#include <functional>
+#include <string>
+
+#include "google/protobuf/repeated_ptr_field.h"
+#include "libs/db/entity_table.h"
+#include "libs/db/pool.h"
+#include "libs/server/serve.h"
+#include "libs/status/status.h"
+
+namespace callcenter::server {
+
+// Upsert/Get/List of one kind of master data kept in an EntityTable: the
+// handlers of every service's `Upsert*`, `Get*` and `List*` RPCs.
+template <typename Entity>
+class Crud {
+ public:
+  using Validator = std::function<absl::Status(const Entity&)>;
+  using IdOf = std::function<std::string(const Entity&)>;
+
+  Crud(const db::EntityTable* table, db::Pool* pool, metrics::Metrics* metrics, IdOf id_of,
+       Validator validate, std::function<void()> on_change = nullptr)
+      : table_(table),
+        pool_(pool),
+        metrics_(metrics),
+        id_of_(std::move(id_of)),
+        validate_(std::move(validate)),
+        on_change_(std::move(on_change)) {}
+
+  // Validates (INVALID_ARGUMENT naming the field, nothing stored), then
+  // creates or replaces by id; echoes the stored entity.
+  grpc::Status Upsert(const char* method, const Entity& entity, Entity* out) const {
+    return Serve(metrics_, method, "", [&]() -> absl::Status {
+      RETURN_IF_ERROR(validate_(entity));
+      RETURN_IF_ERROR(pool_->Transact(
+          [&](pqxx::work& txn) { return table_->Upsert(txn, id_of_(entity), entity); }));
+      if (on_change_) on_change_();
+      *out = entity;
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::Status Get(const char* method, const char* id_field, const std::string& id,
+                   Entity* out) const {
+    return Serve(metrics_, method, "", [&]() -> absl::Status {
+      if (id.empty()) return InvalidField(id_field, "required");
+      return pool_->Read([&](pqxx::work& txn) { return table_->Get(txn, id, out); });
+    });
+  }
+
+  grpc::Status List(const char* method, int page_size, const std::string& page_token,
+                    google::protobuf::RepeatedPtrField<Entity>* items,
+                    std::string* next_page_token) const {
+    return Serve(metrics_, method, "", [&]() -> absl::Status {
+      return pool_->Read([&](pqxx::work& txn) {
+        return table_->List(
+            txn, db::ClampPageSize(page_size, 50, 500), page_token, [&] { return items->Add(); },
+            next_page_token);
+      });
+    });
+  }
+
+ private:
+  const db::EntityTable* table_;
+  db::Pool* pool_;
+  metrics::Metrics* metrics_;
+  IdOf id_of_;
+  Validator validate_;
+  std::function<void()> on_change_;
+};
+
+}  // namespace callcenter::server
+
+#endif  // CALLCENTER_LIBS_SERVER_CRUD_H_

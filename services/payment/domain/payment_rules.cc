@@ -1,0 +1,88 @@
+#include "services/payment/domain/payment_rules.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/status/status.h"
+
+namespace callcenter::payment {
+
+using common::v1::PaymentMethod;
+
+bool LooksLikeCardNumber(const std::string& text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ' ' && c != '-') {
+      return false;
+    }
+  }
+  if (digits.size() < 13 || digits.size() > 19) return false;
+  int sum = 0;
+  bool twice = false;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    int d = *it - '0';
+    if (twice) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    twice = !twice;
+  }
+  return sum % 10 == 0;
+}
+
+absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
+  if (r.request_id().empty()) return InvalidField("request_id", "required");
+  if (r.order_id().empty()) return InvalidField("order_id", "required");
+  if (r.method() == common::v1::PAYMENT_METHOD_UNSPECIFIED ||
+      !common::v1::PaymentMethod_IsValid(r.method())) {
+    return InvalidField("method", "required (CARD, CHECK, ON_ACCOUNT or GIFT_CARD)");
+  }
+  if (r.amount().currency().size() != 3) {
+    return InvalidField("amount.currency", "must be an ISO 4217 code");
+  }
+  if (r.amount().minor_units() <= 0) return InvalidField("amount", "must be > 0");
+  bool allowed = false;
+  for (int m : r.allowed_methods()) allowed = allowed || m == r.method();
+  if (!allowed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "payment method ", common::v1::PaymentMethod_Name(r.method()),
+        " is not allowed in this call center"));
+  }
+  switch (r.method()) {
+    case common::v1::PAYMENT_METHOD_CARD:
+      if (r.card_token().empty()) return InvalidField("card_token", "required for CARD");
+      if (LooksLikeCardNumber(r.card_token())) {
+        return InvalidField("card_token",
+                            "looks like a card number; send the tokenised card, never the number");
+      }
+      break;
+    case common::v1::PAYMENT_METHOD_CHECK:
+      if (r.check_number().empty()) return InvalidField("check_number", "required for CHECK");
+      break;
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+ConnectorDecision TestConnector::Authorize(const std::string& card_token, int64_t amount_minor,
+                                           const std::string&, const std::string& idempotency_key) {
+  ConnectorDecision d;
+  if (absl::EndsWith(card_token, "0002")) {
+    d.reason = "declined by issuer";
+  } else if (absl::EndsWith(card_token, "0005") && amount_minor > 10000) {
+    d.reason = "insufficient funds";
+  } else {
+    d.approved = true;
+    d.authorization_code = absl::StrCat("TEST-", idempotency_key.substr(0, 12));
+  }
+  return d;
+}
+
+std::string LastFour(const std::string& card_token) {
+  return card_token.size() <= 4 ? card_token : card_token.substr(card_token.size() - 4);
+}
+
+}  // namespace callcenter::payment

@@ -1,0 +1,51 @@
+#ifndef CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_
+#define CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "callcenter/payment/v1/payment.pb.h"
+
+namespace callcenter::payment {
+
+// True when `text` looks like a full card number: 13 to 19 digits (spaces
+// and dashes ignored) passing the Luhn check.
+bool LooksLikeCardNumber(const std::string& text);
+
+// Checks an authorisation request before anything is stored:
+// INVALID_ARGUMENT naming the field, FAILED_PRECONDITION when the call
+// center does not allow the method.
+absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& request);
+
+// The outcome of asking a connector to authorise.
+struct ConnectorDecision {
+  bool approved = false;
+  std::string reason;              // why declined
+  std::string authorization_code;  // when approved
+};
+
+// A payment gateway. The built-in test connector is deterministic.
+class PaymentConnector {
+ public:
+  virtual ~PaymentConnector() = default;
+  // `idempotency_key` lets a real gateway deduplicate retries.
+  virtual ConnectorDecision Authorize(const std::string& card_token, int64_t amount_minor,
+                                      const std::string& currency,
+                                      const std::string& idempotency_key) = 0;
+};
+
+// API.md's test connector: a token ending in 0002 is declined; one ending in
+// 0005 is declined with "insufficient funds" above 100.00; others authorise.
+class TestConnector : public PaymentConnector {
+ public:
+  ConnectorDecision Authorize(const std::string& card_token, int64_t amount_minor,
+                              const std::string& currency,
+                              const std::string& idempotency_key) override;
+};
+
+// Last four characters of a token (digits shown to the agent).
+std::string LastFour(const std::string& card_token);
+
+}  // namespace callcenter::payment
+
+#endif  // CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_

@@ -1,0 +1,57 @@
+#include "services/payment/domain/payment_rules.h"
+
+#include "gtest/gtest.h"
+
+namespace callcenter::payment {
+namespace {
+
+TEST(PaymentRulesTest, Luhn) {
+  EXPECT_TRUE(LooksLikeCardNumber("4111111111111111"));
+  EXPECT_TRUE(LooksLikeCardNumber("4111 1111 1111 1111"));
+  EXPECT_TRUE(LooksLikeCardNumber("5500-0000-0000-0004"));
+  EXPECT_FALSE(LooksLikeCardNumber("4111111111111112"));  // fails Luhn
+  EXPECT_FALSE(LooksLikeCardNumber("tok_visa_0002"));
+  EXPECT_FALSE(LooksLikeCardNumber("123456789012"));  // too short
+}
+
+TEST(PaymentRulesTest, TestConnector) {
+  TestConnector c;
+  EXPECT_TRUE(c.Authorize("tok_4242", 500000, "USD", "k").approved);
+  EXPECT_FALSE(c.Authorize("tok_0002", 100, "USD", "k").approved);
+  EXPECT_TRUE(c.Authorize("tok_0005", 10000, "USD", "k").approved);  // exactly 100.00
+  ConnectorDecision d = c.Authorize("tok_0005", 10001, "USD", "k");
+  EXPECT_FALSE(d.approved);
+  EXPECT_EQ(d.reason, "insufficient funds");
+}
+
+v1::AuthorizePaymentRequest Card() {
+  v1::AuthorizePaymentRequest r;
+  r.set_request_id("r");
+  r.set_order_id("o");
+  r.set_method(common::v1::PAYMENT_METHOD_CARD);
+  r.mutable_amount()->set_currency("USD");
+  r.mutable_amount()->set_minor_units(100);
+  r.set_card_token("tok_4242");
+  r.add_allowed_methods(common::v1::PAYMENT_METHOD_CARD);
+  return r;
+}
+
+TEST(PaymentRulesTest, Validation) {
+  EXPECT_TRUE(ValidateAuthorization(Card()).ok());
+  v1::AuthorizePaymentRequest pan = Card();
+  pan.set_card_token("4111111111111111");
+  absl::Status s = ValidateAuthorization(pan);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message().find("4111"), absl::string_view::npos);  // never echoed
+  v1::AuthorizePaymentRequest zero = Card();
+  zero.mutable_amount()->set_minor_units(0);
+  EXPECT_NE(ValidateAuthorization(zero).message().find("amount"), absl::string_view::npos);
+  v1::AuthorizePaymentRequest check = Card();
+  check.set_method(common::v1::PAYMENT_METHOD_CHECK);
+  EXPECT_EQ(ValidateAuthorization(check).code(), absl::StatusCode::kFailedPrecondition);
+  check.add_allowed_methods(common::v1::PAYMENT_METHOD_CHECK);
+  EXPECT_NE(ValidateAuthorization(check).message().find("check_number"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace callcenter::payment

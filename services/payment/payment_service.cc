@@ -1,0 +1,202 @@
+#include "services/payment/payment_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "libs/ids/uuid.h"
+#include "libs/server/serve.h"
+#include "libs/status/status.h"
+
+namespace callcenter::payment {
+namespace {
+
+using common::v1::PaymentStatus_Name;
+
+const db::EntityTable& GiftCards() {
+  static const auto* t = new db::EntityTable("gift_cards");
+  return *t;
+}
+
+const db::Query kByRequest{"payment_by_request",
+                           "SELECT body::text FROM payments WHERE request_id = $1"};
+const db::Query kInsert{"payment_insert",
+                        "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
+                        "method, currency, amount_minor, status, body) "
+                        "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"};
+const db::Query kUpdate{"payment_update",
+                        "UPDATE payments SET status = $2, body = $3::jsonb, updated_at = now() "
+                        "WHERE payment_id = $1::uuid"};
+const db::Query kLock{"payment_lock",
+                      "SELECT body::text FROM payments WHERE payment_id = $1::uuid FOR UPDATE"};
+const db::Query kByOrder{"payments_by_order",
+                         "SELECT body::text FROM payments WHERE order_id = $1 "
+                         "ORDER BY created_at, payment_id"};
+const db::Query kLiveByOrder{"payments_live_by_order",
+                             "SELECT payment_id::text FROM payments WHERE order_id = $1 "
+                             "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
+                             "ORDER BY created_at FOR UPDATE"};
+
+absl::Status ValidateGiftCard(const v1::GiftCard& g) {
+  if (g.gift_card_number().empty()) return InvalidField("gift_card.gift_card_number", "required");
+  if (g.balance().currency().size() != 3) {
+    return InvalidField("gift_card.balance.currency", "must be an ISO 4217 code");
+  }
+  if (g.balance().minor_units() < 0) return InvalidField("gift_card.balance", "must be >= 0");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<db::Query> PaymentQueries() {
+  std::vector<db::Query> q = {kByRequest, kInsert, kUpdate, kLock, kByOrder, kLiveByOrder};
+  for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
+  return q;
+}
+
+PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
+                                       PaymentConnector* connector)
+    : pool_(pool),
+      metrics_(metrics),
+      connector_(connector),
+      gift_cards_(&GiftCards(), pool, metrics,
+                  [](const v1::GiftCard& g) { return g.gift_card_number(); }, ValidateGiftCard) {}
+
+grpc::Status PaymentServiceImpl::UpsertGiftCard(grpc::ServerContext*,
+                                                const v1::UpsertGiftCardRequest* req,
+                                                v1::UpsertGiftCardResponse* resp) {
+  return gift_cards_.Upsert("UpsertGiftCard", req->gift_card(), resp->mutable_gift_card());
+}
+
+grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,
+                                             const v1::GetGiftCardRequest* req,
+                                             v1::GetGiftCardResponse* resp) {
+  return gift_cards_.Get("GetGiftCard", "gift_card_number", req->gift_card_number(),
+                         resp->mutable_gift_card());
+}
+
+absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& req,
+                                           v1::Payment* out) {
+  // A retry with the same request id returns the first outcome.
+  bool found = false;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+    pqxx::result r = db::Exec(txn, kByRequest, req.request_id());
+    if (r.empty()) return absl::OkStatus();
+    found = true;
+    return db::FromJson(r[0][0].as<std::string>(), out);
+  }));
+  if (found && out->status() != common::v1::PAYMENT_STATUS_PENDING) return absl::OkStatus();
+  RETURN_IF_ERROR(ValidateAuthorization(req));
+  if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
+      req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
+    return absl::UnimplementedError(absl::StrCat(
+        "method: ", common::v1::PaymentMethod_Name(req.method()), " is not implemented yet"));
+  }
+  if (!found) {
+    // Recorded as PENDING before the connector is asked, so a crash in
+    // between leaves a trace that a retry completes.
+    out->set_payment_id(NewUuid());
+    out->set_order_id(req.order_id());
+    out->set_customer_id(req.customer_id());
+    out->set_method(req.method());
+    *out->mutable_amount() = req.amount();
+    out->set_status(common::v1::PAYMENT_STATUS_PENDING);
+    out->set_check_number(req.check_number());
+    if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
+      out->set_card_token(req.card_token());
+      out->set_last4(LastFour(req.card_token()));
+    }
+    *out->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    absl::Status inserted = pool_->Transact([&](pqxx::work& txn) {
+      db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(),
+               req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
+               req.amount().currency(), req.amount().minor_units(),
+               PaymentStatus_Name(out->status()), db::ToJson(*out));
+      return absl::OkStatus();
+    });
+    if (absl::IsAlreadyExists(inserted)) {
+      return absl::AbortedError("a concurrent request with the same request_id is in progress");
+    }
+    RETURN_IF_ERROR(inserted);
+  }
+  if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
+    ConnectorDecision d = connector_->Authorize(req.card_token(), req.amount().minor_units(),
+                                                req.amount().currency(), out->payment_id());
+    out->set_status(d.approved ? common::v1::PAYMENT_STATUS_AUTHORIZED
+                               : common::v1::PAYMENT_STATUS_DECLINED);
+    out->set_decline_reason(d.reason);
+    out->set_authorization_code(d.authorization_code);
+  } else {
+    out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);  // a check is accepted as given
+  }
+  return pool_->Transact([&](pqxx::work& txn) {
+    db::Exec(txn, kUpdate, out->payment_id(), PaymentStatus_Name(out->status()), db::ToJson(*out));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PaymentServiceImpl::AuthorizePayment(grpc::ServerContext*,
+                                                  const v1::AuthorizePaymentRequest* req,
+                                                  v1::AuthorizePaymentResponse* resp) {
+  return server::Serve(metrics_, "AuthorizePayment", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    return Authorize(*req, resp->mutable_payment());
+  });
+}
+
+grpc::Status PaymentServiceImpl::ListPayments(grpc::ServerContext*,
+                                              const v1::ListPaymentsRequest* req,
+                                              v1::ListPaymentsResponse* resp) {
+  return server::Serve(metrics_, "ListPayments", "", [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    return pool_->Read([&](pqxx::work& txn) -> absl::Status {
+      for (const auto& row : db::Exec(txn, kByOrder, req->order_id())) {
+        RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& payment_id,
+                                      v1::Payment* out) {
+  pqxx::result r = db::Exec(txn, kLock, payment_id);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("payment ", payment_id, " not found"));
+  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
+  switch (out->status()) {
+    case common::v1::PAYMENT_STATUS_VOIDED:
+      return absl::OkStatus();  // voiding twice is harmless
+    case common::v1::PAYMENT_STATUS_AUTHORIZED:
+    case common::v1::PAYMENT_STATUS_PENDING:
+      out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+      db::Exec(txn, kUpdate, payment_id, PaymentStatus_Name(out->status()), db::ToJson(*out));
+      return absl::OkStatus();
+    default:
+      return absl::FailedPreconditionError(absl::StrCat(
+          "payment ", payment_id, " is ", PaymentStatus_Name(out->status()), " and cannot be voided"));
+  }
+}
+
+grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
+                                             const v1::VoidPaymentRequest* req,
+                                             v1::VoidPaymentResponse* resp) {
+  return server::Serve(metrics_, "VoidPayment", req->request_id(), [&]() -> absl::Status {
+    if (req->payment_id().empty()) return InvalidField("payment_id", "required");
+    return pool_->Transact(
+        [&](pqxx::work& txn) { return Void(txn, req->payment_id(), resp->mutable_payment()); });
+  });
+}
+
+grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
+                                                 const v1::VoidAllForOrderRequest* req,
+                                                 v1::VoidAllForOrderResponse* resp) {
+  return server::Serve(metrics_, "VoidAllForOrder", req->request_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      for (const auto& row : db::Exec(txn, kLiveByOrder, req->order_id())) {
+        RETURN_IF_ERROR(Void(txn, row[0].as<std::string>(), resp->add_voided()));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+}  // namespace callcenter::payment

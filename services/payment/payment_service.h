@@ -1,0 +1,44 @@
+#ifndef CALLCENTER_SERVICES_PAYMENT_PAYMENT_SERVICE_H_
+#define CALLCENTER_SERVICES_PAYMENT_PAYMENT_SERVICE_H_
+
+#include "callcenter/payment/v1/payment.grpc.pb.h"
+#include "libs/db/entity_table.h"
+#include "libs/db/pool.h"
+#include "libs/metrics/metrics.h"
+#include "libs/server/crud.h"
+#include "services/payment/domain/payment_rules.h"
+
+namespace callcenter::payment {
+
+std::vector<db::Query> PaymentQueries();
+
+class PaymentServiceImpl final : public v1::PaymentService::Service {
+ public:
+  PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics, PaymentConnector* connector);
+
+  grpc::Status UpsertGiftCard(grpc::ServerContext*, const v1::UpsertGiftCardRequest*,
+                              v1::UpsertGiftCardResponse*) override;
+  grpc::Status GetGiftCard(grpc::ServerContext*, const v1::GetGiftCardRequest*,
+                           v1::GetGiftCardResponse*) override;
+  grpc::Status AuthorizePayment(grpc::ServerContext*, const v1::AuthorizePaymentRequest*,
+                                v1::AuthorizePaymentResponse*) override;
+  grpc::Status ListPayments(grpc::ServerContext*, const v1::ListPaymentsRequest*,
+                            v1::ListPaymentsResponse*) override;
+  grpc::Status VoidPayment(grpc::ServerContext*, const v1::VoidPaymentRequest*,
+                           v1::VoidPaymentResponse*) override;
+  grpc::Status VoidAllForOrder(grpc::ServerContext*, const v1::VoidAllForOrderRequest*,
+                               v1::VoidAllForOrderResponse*) override;
+
+ private:
+  absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);
+  absl::Status Void(pqxx::work& txn, const std::string& payment_id, v1::Payment* out);
+
+  db::Pool* pool_;
+  metrics::Metrics* metrics_;
+  PaymentConnector* connector_;
+  server::Crud<v1::GiftCard> gift_cards_;
+};
+
+}  // namespace callcenter::payment
+
+#endif  // CALLCENTER_SERVICES_PAYMENT_PAYMENT_SERVICE_H_

@@ -1,0 +1,18 @@
+// The guided-selling service: source codes, scripts, upsell rules, media.
+#include "libs/server/service_main.h"
+#include "services/guidedselling/guidedselling_service.h"
+#include "services/guidedselling/migrations.h"
+
+int main(int argc, char** argv) {
+  using namespace callcenter;
+  server::ServiceSpec spec{"guidedselling", "guidedselling_svc", 50054,
+                           &migrations::GuidedSellingMigrations(),
+                           guidedselling::GuidedSellingQueries()};
+  return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
+                                    -> absl::StatusOr<server::Built> {
+    server::Built built;
+    built.services.push_back(
+        std::make_shared<guidedselling::GuidedSellingServiceImpl>(w.pool, w.metrics));
+    return built;
+  });
+}

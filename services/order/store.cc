@@ -305,6 +305,11 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
   }
   v1::GetOrderContextResponse out;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    if (!request.method().empty() && !request.request_id().empty()) {
+      ASSIGN_OR_RETURN(bool replayed, Replay(txn, request.method(), request.request_id(), "",
+                                             out.mutable_replayed_order()));
+      if (!replayed) out.clear_replayed_order();
+    }
     std::string call_center_id = request.call_center_id();
     std::string customer_id = request.customer_id();
     if (!request.order_id().empty()) {

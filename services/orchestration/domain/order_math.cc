@@ -1,0 +1,98 @@
+#include "services/orchestration/domain/order_math.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "libs/money/money.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+common::v1::Money Make(const std::string& currency, int64_t minor) {
+  common::v1::Money m;
+  m.set_currency(currency);
+  m.set_minor_units(minor);
+  return m;
+}
+
+bool Counts(common::v1::PaymentStatus s) {
+  return s == common::v1::PAYMENT_STATUS_AUTHORIZED || s == common::v1::PAYMENT_STATUS_CAPTURED;
+}
+
+}  // namespace
+
+pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
+                                                 const order::v1::CallCenter& call_center,
+                                                 const order::v1::Customer& customer) {
+  pricing::v1::PriceOrderRequest r;
+  r.set_currency(order.currency());
+  for (const std::string& g : call_center.price_groups()) r.add_call_center_price_groups(g);
+  r.set_customer_id(customer.customer_id());
+  r.set_customer_price_group(customer.price_group());
+  for (const common::v1::OrderLine& line : order.lines()) {
+    pricing::v1::PriceLineInput* in = r.add_lines();
+    in->set_line_id(line.line_id());
+    in->set_product_id(line.product_id());
+    in->set_quantity(line.quantity());
+    if (line.price_overridden()) *in->mutable_manual_unit_price() = line.unit_price();
+  }
+  for (const std::string& c : order.coupon_codes()) r.add_coupon_codes(c);
+  r.set_delivery_mode(order.delivery_mode());
+  *r.mutable_delivery_address() = order.delivery_address();
+  r.set_concurrency_model(call_center.concurrency_model());
+  return r;
+}
+
+absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order) {
+  std::map<std::string, const pricing::v1::PricedLine*> by_id;
+  for (const auto& l : priced.lines()) by_id[l.line_id()] = &l;
+  for (common::v1::OrderLine& line : *order->mutable_lines()) {
+    auto it = by_id.find(line.line_id());
+    if (it == by_id.end()) {
+      return absl::InternalError(absl::StrCat("pricing returned no price for line ", line.line_id()));
+    }
+    const pricing::v1::PricedLine& p = *it->second;
+    line.set_product_name(p.product_name());
+    *line.mutable_base_price() = p.base_price();
+    *line.mutable_unit_price() = p.unit_price();
+    *line.mutable_discount() = p.discount();
+    *line.mutable_net_amount() = p.net_amount();
+    *line.mutable_tax() = p.tax();
+    *line.mutable_discounts() = p.discounts();
+  }
+  *order->mutable_subtotal() = priced.subtotal();
+  *order->mutable_discount_total() = priced.discount_total();
+  *order->mutable_charges_total() = priced.charges_total();
+  *order->mutable_tax_total() = priced.tax_total();
+  *order->mutable_total() = priced.total();
+  RecomputePaid(order);
+  return absl::OkStatus();
+}
+
+void RecomputePaid(Order* order) {
+  int64_t paid = 0;
+  for (const auto& p : order->payments()) {
+    if (Counts(p.status())) paid += p.amount().minor_units();
+  }
+  *order->mutable_paid_total() = Make(order->currency(), paid);
+  *order->mutable_balance_due() = Make(order->currency(), order->total().minor_units() - paid);
+}
+
+absl::Status CheckPaymentsCoverTotal(const Order& order) {
+  bool any = false;
+  for (const auto& p : order.payments()) any = any || Counts(p.status());
+  if (!any) {
+    return absl::FailedPreconditionError(
+        "payment missing: order completion needs at least one accepted payment before submit");
+  }
+  if (order.paid_total().minor_units() < order.total().minor_units()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "payment missing: payments cover ", money::Format(order.paid_total().minor_units()), " of ",
+        money::Format(order.total().minor_units()), "; ",
+        money::Format(order.total().minor_units() - order.paid_total().minor_units()),
+        " is still due"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace callcenter::orchestration

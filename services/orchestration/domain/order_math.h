@@ -1,0 +1,32 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_DOMAIN_ORDER_MATH_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_DOMAIN_ORDER_MATH_H_
+
+#include "absl/status/status.h"
+#include "callcenter/common/v1/common.pb.h"
+#include "callcenter/order/v1/order.pb.h"
+#include "callcenter/pricing/v1/pricing.pb.h"
+
+namespace callcenter::orchestration {
+
+using common::v1::Order;
+
+// The pricing request for an order in its call center, for its customer.
+pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
+                                                 const order::v1::CallCenter& call_center,
+                                                 const order::v1::Customer& customer);
+
+// Copies prices, discounts and totals from a pricing result onto the order
+// (lines matched by line_id), then recomputes paid_total and balance_due.
+absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order);
+
+// paid_total = authorised or captured payments; balance_due = total - paid.
+void RecomputePaid(Order* order);
+
+// Whether submit may go ahead when order completion is on: at least one
+// accepted payment and payments covering the total. FAILED_PRECONDITION
+// saying what is missing otherwise.
+absl::Status CheckPaymentsCoverTotal(const Order& order);
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_DOMAIN_ORDER_MATH_H_

@@ -1,0 +1,63 @@
+#include "services/orchestration/domain/order_math.h"
+
+#include "gtest/gtest.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+Order WithPayments(int64_t total, std::vector<std::pair<int64_t, common::v1::PaymentStatus>> pays) {
+  Order o;
+  o.set_currency("USD");
+  o.mutable_total()->set_minor_units(total);
+  for (auto [amount, status] : pays) {
+    auto* p = o.add_payments();
+    p->mutable_amount()->set_minor_units(amount);
+    p->set_status(status);
+  }
+  RecomputePaid(&o);
+  return o;
+}
+
+TEST(OrderMathTest, DeclinedAndVoidedNeverCount) {
+  Order o = WithPayments(5000, {{3000, common::v1::PAYMENT_STATUS_AUTHORIZED},
+                                {9000, common::v1::PAYMENT_STATUS_DECLINED},
+                                {1000, common::v1::PAYMENT_STATUS_VOIDED},
+                                {500, common::v1::PAYMENT_STATUS_CAPTURED}});
+  EXPECT_EQ(o.paid_total().minor_units(), 3500);
+  EXPECT_EQ(o.balance_due().minor_units(), 1500);
+  absl::Status s = CheckPaymentsCoverTotal(o);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("15.00 is still due"), absl::string_view::npos);
+}
+
+TEST(OrderMathTest, CoverageNeedsAnAcceptedPayment) {
+  EXPECT_FALSE(CheckPaymentsCoverTotal(WithPayments(0, {})).ok());
+  EXPECT_FALSE(
+      CheckPaymentsCoverTotal(WithPayments(100, {{100, common::v1::PAYMENT_STATUS_DECLINED}})).ok());
+  EXPECT_TRUE(
+      CheckPaymentsCoverTotal(WithPayments(100, {{100, common::v1::PAYMENT_STATUS_AUTHORIZED}})).ok());
+}
+
+TEST(OrderMathTest, ApplyPricingMatchesLinesById) {
+  Order o;
+  o.set_currency("USD");
+  o.add_lines()->set_line_id("a");
+  o.add_lines()->set_line_id("b");
+  pricing::v1::PriceOrderResponse r;
+  auto* b = r.add_lines();
+  b->set_line_id("b");
+  b->mutable_net_amount()->set_minor_units(200);
+  auto* a = r.add_lines();
+  a->set_line_id("a");
+  a->mutable_net_amount()->set_minor_units(100);
+  r.mutable_total()->set_minor_units(300);
+  ASSERT_TRUE(ApplyPricing(r, &o).ok());
+  EXPECT_EQ(o.lines(0).net_amount().minor_units(), 100);
+  EXPECT_EQ(o.lines(1).net_amount().minor_units(), 200);
+  EXPECT_EQ(o.balance_due().minor_units(), 300);
+  o.add_lines()->set_line_id("c");
+  EXPECT_EQ(ApplyPricing(r, &o).code(), absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace callcenter::orchestration

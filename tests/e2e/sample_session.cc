@@ -5,8 +5,8 @@
 //   sample_session session [--check] seed master data, place one order
 //   sample_session verify ORDER_ID   the order is still there, CONFIRMED
 //
-// Addresses: FRONT_DOOR (127.0.0.1:50051), ORDER_ADDR (:50052), PRICING_ADDR
-// (:50053), PAYMENT_ADDR (:50055); token signed with CALLCENTER_JWT_SECRET.
+// Services on 127.0.0.1 at CALLCENTER_PORT_BASE (50051) + 0..5 in API.md
+// order; the token is signed with CALLCENTER_JWT_SECRET.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -32,6 +32,12 @@ std::string Env(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return (v && *v) ? v : fallback;
 }
+
+int PortBase() { return std::atoi(Env("CALLCENTER_PORT_BASE", "50051").c_str()); }
+
+// Address of the service at `offset` from the base (0 = front door, 1 =
+// order, 2 = pricing, 3 = guided selling, 4 = payment, 5 = hold).
+std::string Addr(int offset) { return absl::StrCat("127.0.0.1:", PortBase() + offset); }
 
 int failures = 0;
 
@@ -100,11 +106,10 @@ void PrintOrder(const Order& o) {
 }
 
 int Health() {
-  const int ports[] = {50051, 50052, 50053, 50054, 50055, 50056};
   const char* names[] = {"orchestration", "order", "pricing", "guidedselling", "payment", "hold"};
   int bad = 0;
   for (int i = 0; i < 6; ++i) {
-    auto stub = grpc::health::v1::Health::NewStub(Channel(absl::StrCat("127.0.0.1:", ports[i])));
+    auto stub = grpc::health::v1::Health::NewStub(Channel(Addr(i)));
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
     grpc::health::v1::HealthCheckRequest req;
@@ -112,7 +117,7 @@ int Health() {
     grpc::health::v1::HealthCheckResponse resp;
     grpc::Status s = stub->Check(&ctx, req, &resp);
     const bool serving = s.ok() && resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-    std::cout << names[i] << " :" << ports[i] << " " << (serving ? "SERVING" : "NOT_SERVING")
+    std::cout << names[i] << " :" << PortBase() + i << " " << (serving ? "SERVING" : "NOT_SERVING")
               << "\n";
     if (!serving) ++bad;
   }
@@ -120,10 +125,10 @@ int Health() {
 }
 
 void Seed() {
-  auto order_ch = Channel(Env("ORDER_ADDR", "127.0.0.1:50052"));
+  auto order_ch = Channel(Addr(1));
   auto call_centers = cc::order::v1::CallCenterService::NewStub(order_ch);
   auto customers = cc::order::v1::CustomerService::NewStub(order_ch);
-  auto pricing = cc::pricing::v1::PricingService::NewStub(Channel(Env("PRICING_ADDR", "127.0.0.1:50053")));
+  auto pricing = cc::pricing::v1::PricingService::NewStub(Channel(Addr(2)));
   {
     grpc::ClientContext ctx;
     cc::order::v1::UpsertCallCenterRequest req;
@@ -209,7 +214,7 @@ void Seed() {
 
 int Session(bool check) {
   Seed();
-  Agent agent(Channel(Env("FRONT_DOOR", "127.0.0.1:50051")));
+  Agent agent(Channel(Addr(0)));
   const std::string run = cc::NewUuid().substr(0, 8);
   std::cout << "Agent agent-ann takes a call from Maria Lopez (customer C-1001)\n";
   Order order;
@@ -328,7 +333,7 @@ int Session(bool check) {
 }
 
 int Verify(const std::string& order_id) {
-  Agent agent(Channel(Env("FRONT_DOOR", "127.0.0.1:50051")));
+  Agent agent(Channel(Addr(0)));
   cc::orchestration::v1::GetOrderRequest req;
   req.set_order_id(order_id);
   cc::orchestration::v1::GetOrderResponse resp;

@@ -9,6 +9,8 @@ export CALLCENTER_STATE_DIR=${CALLCENTER_STATE_DIR:-$(mktemp -d /tmp/callcenter-
 chmod 755 "$CALLCENTER_STATE_DIR"
 export CALLCENTER_JWT_SECRET=${CALLCENTER_JWT_SECRET:-e2e-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 unset DATABASE_URL
+# Below the ephemeral port range, so no outgoing connection can hold them.
+export CALLCENTER_PORT_BASE=${CALLCENTER_PORT_BASE:-25051}
 suite="$root/deploy/local/suite"
 client="$root/bazel-bin/tests/e2e/sample_session"
 passed=0

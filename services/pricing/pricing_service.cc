@@ -1,7 +1,9 @@
 #include "services/pricing/pricing_service.h"
 
 #include "libs/logging/log.h"
+#include "absl/strings/str_cat.h"
 #include "libs/server/serve.h"
+#include "libs/status/status.h"
 
 namespace callcenter::pricing {
 namespace {
@@ -15,23 +17,41 @@ const db::EntityTable& Table(const char* name) {
   return *slot;
 }
 
+const db::Query kVersion{"snapshot_version", "SELECT version FROM snapshot_version WHERE id = 1"};
+const db::Query kCouponUseCounts{
+    "coupon_use_counts",
+    "SELECT coupon_code, customer_id, count(*)::int FROM coupon_uses GROUP BY 1, 2"};
+const db::Query kCouponLock{"coupon_lock", "SELECT body::text FROM coupons WHERE id = $1 FOR UPDATE"};
+const db::Query kCouponUses{"coupon_uses",
+                            "SELECT count(*)::int, count(*) FILTER (WHERE customer_id = $2)::int "
+                            "FROM coupon_uses WHERE coupon_code = $1 AND order_id <> $3"};
+const db::Query kCouponUseInsert{
+    "coupon_use_insert",
+    "INSERT INTO coupon_uses (order_id, coupon_code, customer_id) VALUES ($1, $2, $3) "
+    "ON CONFLICT (order_id, coupon_code) DO NOTHING"};
+const db::Query kCouponRelease{"coupon_release",
+                               "DELETE FROM coupon_uses WHERE order_id = $1 RETURNING coupon_code"};
+
 constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agreements", "discounts",
                                    "coupons",   "delivery_charges", "tax_rates"};
 
 }  // namespace
 
 std::vector<db::Query> PricingQueries() {
-  std::vector<db::Query> q;
+  std::vector<db::Query> q = {kVersion,         kCouponUseCounts, kCouponLock,
+                              kCouponUses,      kCouponUseInsert, kCouponRelease};
   for (const char* t : kTables) {
     for (const db::Query& x : Table(t).Queries()) q.push_back(x);
   }
   return q;
 }
 
-PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
+PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
+                                       std::function<absl::Time()> clock)
     : pool_(pool),
       metrics_(metrics),
-      snapshot_(std::make_shared<Snapshot>()),
+      clock_(std::move(clock)),
+      snapshot_(Snapshot::Build({})),
       products_(&Table("products"), pool, metrics,
                 [](const v1::Product& p) { return p.product_id(); }, ValidateProduct,
                 [this] { Refresh().IgnoreError(); }),
@@ -54,40 +74,64 @@ PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics
                  [](const v1::TaxRate& t) { return t.tax_rate_id(); }, ValidateTaxRate,
                  [this] { Refresh().IgnoreError(); }) {}
 
-absl::Status PricingServiceImpl::Refresh() {
-  auto next = std::make_shared<Snapshot>();
+namespace {
+
+template <typename T>
+absl::Status LoadAll(pqxx::work& txn, const char* table, std::vector<T>* out) {
+  return Table(table).All(txn, [out]() -> google::protobuf::Message* {
+    out->emplace_back();
+    return &out->back();
+  });
+}
+
+}  // namespace
+
+absl::Status PricingServiceImpl::Refresh(bool force) {
+  std::lock_guard<std::mutex> refresh_lock(refresh_mu_);
+  Snapshot::Tables tables;
+  int64_t version = 0;
+  bool changed = true;
   absl::Status s = pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    v1::Product product;
-    RETURN_IF_ERROR(Table("products").All(txn, [&]() -> google::protobuf::Message* {
-      if (!product.product_id().empty()) next->products[product.product_id()] = product;
-      product.Clear();
-      return &product;
-    }));
-    if (!product.product_id().empty()) next->products[product.product_id()] = product;
-    v1::DeliveryCharge charge;
-    RETURN_IF_ERROR(Table("delivery_charges").All(txn, [&]() -> google::protobuf::Message* {
-      if (!charge.delivery_mode().empty()) next->delivery_charges[charge.delivery_mode()] = charge;
-      charge.Clear();
-      return &charge;
-    }));
-    if (!charge.delivery_mode().empty()) next->delivery_charges[charge.delivery_mode()] = charge;
-    return Table("tax_rates").All(txn, [&]() -> google::protobuf::Message* {
-      next->tax_rates.emplace_back();
-      return &next->tax_rates.back();
-    });
+    version = db::Exec(txn, kVersion)[0][0].as<int64_t>();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      changed = force || version != version_;
+    }
+    if (!changed) return absl::OkStatus();
+    RETURN_IF_ERROR(LoadAll(txn, "products", &tables.products));
+    RETURN_IF_ERROR(LoadAll(txn, "price_groups", &tables.price_groups));
+    RETURN_IF_ERROR(LoadAll(txn, "trade_agreements", &tables.trade_agreements));
+    RETURN_IF_ERROR(LoadAll(txn, "discounts", &tables.discounts));
+    RETURN_IF_ERROR(LoadAll(txn, "coupons", &tables.coupons));
+    RETURN_IF_ERROR(LoadAll(txn, "delivery_charges", &tables.delivery_charges));
+    RETURN_IF_ERROR(LoadAll(txn, "tax_rates", &tables.tax_rates));
+    for (const auto& row : db::Exec(txn, kCouponUseCounts)) {
+      const std::string code = row[0].as<std::string>();
+      const int n = row[2].as<int>();
+      tables.coupon_uses[code] += n;
+      tables.coupon_uses_by_customer[absl::StrCat(code, "\n", row[1].as<std::string>())] += n;
+    }
+    return absl::OkStatus();
   });
   if (!s.ok()) {
     log::Warning("pricing snapshot refresh failed", {{"error", std::string(s.message())}});
     return s;
   }
+  if (!changed) return absl::OkStatus();
+  auto next = Snapshot::Build(std::move(tables));
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_ = std::move(next);
+  version_ = version;
   return absl::OkStatus();
 }
 
 std::shared_ptr<const Snapshot> PricingServiceImpl::snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   return snapshot_;
+}
+
+std::string PricingServiceImpl::Today() const {
+  return absl::FormatTime("%Y-%m-%d", clock_(), absl::UTCTimeZone());
 }
 
 #define CC_CRUD_IMPL(Entity, Plural, field, plural_field, id_field, member)                    \
@@ -122,7 +166,95 @@ grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,
                                             const v1::PriceOrderRequest* req,
                                             v1::PriceOrderResponse* resp) {
   return server::Serve(metrics_, "PriceOrder", "", [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(*resp, pricing::PriceOrder(*snapshot(), *req));
+    if (!req->pricing_date().empty()) {
+      ASSIGN_OR_RETURN(*resp, pricing::PriceOrder(*snapshot(), *req));
+      return absl::OkStatus();
+    }
+    v1::PriceOrderRequest dated = *req;
+    dated.set_pricing_date(Today());
+    ASSIGN_OR_RETURN(*resp, pricing::PriceOrder(*snapshot(), dated));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PricingServiceImpl::ValidatePriceOverride(grpc::ServerContext*,
+                                                       const v1::ValidatePriceOverrideRequest* req,
+                                                       v1::ValidatePriceOverrideResponse* resp) {
+  return server::Serve(metrics_, "ValidatePriceOverride", "", [&]() -> absl::Status {
+    if (req->product_id().empty()) return InvalidField("product_id", "required");
+    auto snap = snapshot();
+    const v1::Product* product = snap->FindProduct(req->product_id());
+    if (product == nullptr) {
+      return absl::NotFoundError(absl::StrCat("product \"", req->product_id(), "\" not found"));
+    }
+    if (req->unit_price().currency() != product->base_price().currency()) {
+      return InvalidField("unit_price.currency",
+                          absl::StrCat("must be ", product->base_price().currency()));
+    }
+    RETURN_IF_ERROR(CheckPriceOverride(*product, req->system_unit_price().minor_units(),
+                                       req->unit_price().minor_units(),
+                                       req->price_override_max_bp()));
+    resp->set_allowed(true);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PricingServiceImpl::CheckCoupon(grpc::ServerContext*, const v1::CheckCouponRequest* req,
+                                             v1::CheckCouponResponse* resp) {
+  return server::Serve(metrics_, "CheckCoupon", "", [&]() -> absl::Status {
+    if (req->coupon_code().empty()) return InvalidField("coupon_code", "required");
+    auto snap = snapshot();
+    RETURN_IF_ERROR(pricing::CheckCoupon(*snap, req->coupon_code(), req->customer_id(),
+                                         req->on_date().empty() ? Today() : req->on_date()));
+    *resp->mutable_coupon() = *snap->FindCoupon(req->coupon_code());
+    resp->mutable_coupon()->set_uses(snap->CouponUses(req->coupon_code()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
+                                               const v1::RedeemCouponsRequest* req,
+                                               v1::RedeemCouponsResponse* resp) {
+  return server::Serve(metrics_, "RedeemCoupons", req->order_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    const std::string today = Today();
+    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      for (const std::string& code : req->coupon_codes()) {
+        // The coupon row lock serialises redemptions of one code, so limits
+        // hold under concurrency.
+        pqxx::result r = db::Exec(txn, kCouponLock, code);
+        if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
+        v1::Coupon coupon;
+        RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
+        pqxx::result uses = db::Exec(txn, kCouponUses, code, req->customer_id(), req->order_id());
+        Snapshot::Tables t;
+        t.coupons = {coupon};
+        t.coupon_uses[code] = uses[0][0].as<int>();
+        t.coupon_uses_by_customer[absl::StrCat(code, "\n", req->customer_id())] = uses[0][1].as<int>();
+        RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code,
+                                             req->customer_id(), today));
+        db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
+        resp->add_redeemed_codes(code);
+      }
+      return absl::OkStatus();
+    }));
+    Refresh().IgnoreError();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PricingServiceImpl::ReleaseCoupons(grpc::ServerContext*,
+                                                const v1::ReleaseCouponsRequest* req,
+                                                v1::ReleaseCouponsResponse* resp) {
+  return server::Serve(metrics_, "ReleaseCoupons", req->order_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
+      for (const auto& row : db::Exec(txn, kCouponRelease, req->order_id())) {
+        resp->add_released_codes(row[0].as<std::string>());
+      }
+      return absl::OkStatus();
+    }));
+    Refresh().IgnoreError();
     return absl::OkStatus();
   });
 }

@@ -1,9 +1,11 @@
 #ifndef CALLCENTER_SERVICES_PRICING_PRICING_SERVICE_H_
 #define CALLCENTER_SERVICES_PRICING_PRICING_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 
+#include "absl/time/time.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "libs/db/entity_table.h"
 #include "libs/db/pool.h"
@@ -13,15 +15,17 @@
 
 namespace callcenter::pricing {
 
-// Tables of the pricing schema.
+// Statements of the pricing schema.
 std::vector<db::Query> PricingQueries();
 
 class PricingServiceImpl final : public v1::PricingService::Service {
  public:
-  PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics);
+  PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
+                     std::function<absl::Time()> clock = [] { return absl::Now(); });
 
-  // Rebuilds the snapshot from PostgreSQL and swaps it in.
-  absl::Status Refresh();
+  // Rebuilds the snapshot from PostgreSQL when its version changed (or
+  // always with force) and swaps it in.
+  absl::Status Refresh(bool force = false);
 
 #define CC_CRUD_RPCS(Entity, Plural)                                                      \
   grpc::Status Upsert##Entity(grpc::ServerContext*, const v1::Upsert##Entity##Request*,   \
@@ -41,14 +45,26 @@ class PricingServiceImpl final : public v1::PricingService::Service {
 
   grpc::Status PriceOrder(grpc::ServerContext*, const v1::PriceOrderRequest*,
                           v1::PriceOrderResponse*) override;
+  grpc::Status ValidatePriceOverride(grpc::ServerContext*, const v1::ValidatePriceOverrideRequest*,
+                                     v1::ValidatePriceOverrideResponse*) override;
+  grpc::Status CheckCoupon(grpc::ServerContext*, const v1::CheckCouponRequest*,
+                           v1::CheckCouponResponse*) override;
+  grpc::Status RedeemCoupons(grpc::ServerContext*, const v1::RedeemCouponsRequest*,
+                             v1::RedeemCouponsResponse*) override;
+  grpc::Status ReleaseCoupons(grpc::ServerContext*, const v1::ReleaseCouponsRequest*,
+                              v1::ReleaseCouponsResponse*) override;
 
  private:
   std::shared_ptr<const Snapshot> snapshot() const;
+  std::string Today() const;
 
   db::Pool* pool_;
   metrics::Metrics* metrics_;
+  std::function<absl::Time()> clock_;
+  std::mutex refresh_mu_;  // one rebuild at a time
   mutable std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_;
+  int64_t version_ = -1;
   server::Crud<v1::Product> products_;
   server::Crud<v1::PriceGroup> price_groups_;
   server::Crud<v1::TradeAgreement> trade_agreements_;

@@ -1,14 +1,74 @@
 #include "services/pricing/domain/engine.h"
 
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/status/status.h"
 
 namespace callcenter::pricing {
-namespace {
 
 using common::v1::Money;
+
+// ---------------------------------------------------------------- snapshot
+
+std::shared_ptr<const Snapshot> Snapshot::Build(Tables tables) {
+  auto s = std::make_shared<Snapshot>();
+  s->tables_ = std::move(tables);
+  const Tables& t = s->tables_;
+  for (const auto& p : t.products) s->products_[p.product_id()] = &p;
+  for (const auto& g : t.price_groups) s->price_group_priority_[g.price_group_id()] = g.priority();
+  for (const auto& a : t.trade_agreements) s->agreements_by_product_[a.product_id()].push_back(&a);
+  for (const auto& d : t.discounts) {
+    s->discounts_[d.discount_id()] = &d;
+    if (d.kind() == v1::DISCOUNT_KIND_THRESHOLD) {
+      s->threshold_discounts_.push_back(&d);
+    } else if (d.product_ids().empty()) {
+      s->line_discounts_all_products_.push_back(&d);
+    } else {
+      for (const auto& p : d.product_ids()) s->line_discounts_by_product_[p].push_back(&d);
+    }
+  }
+  for (const auto& c : t.coupons) s->coupons_[c.coupon_code()] = &c;
+  for (const auto& c : t.delivery_charges) s->delivery_charges_[c.delivery_mode()] = &c;
+  return s;
+}
+
+const v1::Product* Snapshot::FindProduct(const std::string& id) const {
+  auto it = products_.find(id);
+  return it == products_.end() ? nullptr : it->second;
+}
+const v1::Coupon* Snapshot::FindCoupon(const std::string& code) const {
+  auto it = coupons_.find(code);
+  return it == coupons_.end() ? nullptr : it->second;
+}
+const v1::Discount* Snapshot::FindDiscount(const std::string& id) const {
+  auto it = discounts_.find(id);
+  return it == discounts_.end() ? nullptr : it->second;
+}
+int Snapshot::PriceGroupPriority(const std::string& id) const {
+  auto it = price_group_priority_.find(id);
+  return it == price_group_priority_.end() ? 0 : it->second;
+}
+int Snapshot::CouponUses(const std::string& code) const {
+  auto it = tables_.coupon_uses.find(code);
+  return it == tables_.coupon_uses.end() ? 0 : it->second;
+}
+int Snapshot::CouponUsesBy(const std::string& code, const std::string& customer) const {
+  auto it = tables_.coupon_uses_by_customer.find(absl::StrCat(code, "\n", customer));
+  return it == tables_.coupon_uses_by_customer.end() ? 0 : it->second;
+}
+
+// ------------------------------------------------------------------ engine
+
+namespace {
+
+bool ValidOn(const std::string& from, const std::string& to, const std::string& date) {
+  // ISO dates compare as strings.
+  return (from.empty() || from <= date) && (to.empty() || date <= to);
+}
 
 Money Make(const std::string& currency, int64_t minor) {
   Money m;
@@ -17,220 +77,636 @@ Money Make(const std::string& currency, int64_t minor) {
   return m;
 }
 
-absl::Status CheckMoney(const Money& m, const std::string& field, bool positive) {
-  if (m.currency().size() != 3) return InvalidField(field, "currency must be an ISO 4217 code");
-  if (positive ? m.minor_units() <= 0 : m.minor_units() < 0) {
-    return InvalidField(field, positive ? "must be > 0" : "must be >= 0");
+// How a candidate reduces a line amount.
+enum class Effect { kFixedPrice, kAmountOff, kPercentOff };
+
+struct Candidate {
+  const v1::Discount* discount;
+  Effect effect;
+  // kFixedPrice: price per unit; kAmountOff: amount for the whole line
+  // (already multiplied by quantity and capped later); kPercentOff: bp.
+  int64_t value;
+  std::string coupon_code;
+};
+
+// The reduction `c` makes to `amount` (a line of `quantity` units).
+int64_t Reduction(const Candidate& c, int64_t amount, int32_t quantity) {
+  int64_t d = 0;
+  switch (c.effect) {
+    case Effect::kFixedPrice:
+      d = amount - c.value * quantity;
+      break;
+    case Effect::kAmountOff:
+      d = c.value;
+      break;
+    case Effect::kPercentOff:
+      d = money::PercentOf(amount, c.value);
+      break;
   }
-  return absl::OkStatus();
+  return std::clamp<int64_t>(d, 0, amount);
 }
 
-bool ValidDate(const std::string& d) {
-  if (d.empty()) return true;
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (d[i] < '0' || d[i] > '9') return false;
+struct Applied {
+  const v1::Discount* discount;
+  int64_t amount;
+  std::string coupon_code;
+};
+
+// Applies candidates in the compounding order (fixed price, amount off,
+// percent off the reduced amount); returns what each took.
+std::vector<Applied> Compound(std::vector<Candidate> cands, int64_t amount, int32_t quantity) {
+  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    return static_cast<int>(a.effect) < static_cast<int>(b.effect);
+  });
+  std::vector<Applied> out;
+  for (const Candidate& c : cands) {
+    const int64_t d = Reduction(c, amount, quantity);
+    amount -= d;
+    if (d > 0) out.push_back({c.discount, d, c.coupon_code});
+  }
+  return out;
+}
+
+int64_t Total(const std::vector<Applied>& applied) {
+  int64_t t = 0;
+  for (const auto& a : applied) t += a.amount;
+  return t;
+}
+
+struct LineState {
+  const v1::PriceLineInput* in;
+  const v1::Product* product;
+  int64_t unit_price = 0;
+  int64_t gross = 0;  // quantity * unit_price
+  bool discountable = true;
+  std::vector<Applied> applied;       // line discounts
+  std::vector<Applied> order_level;   // threshold shares
+  bool only_compound = true;          // every line discount is compound
+  // Mix-and-match savings precomputed per discount id.
+  std::map<std::string, int64_t> mix_match;
+};
+
+}  // namespace
+
+// Prices one request; a friend of Snapshot to read its indexes.
+class Engine {
+ public:
+  Engine(const Snapshot& s, const v1::PriceOrderRequest& r) : s_(s), r_(r) {}
+
+  absl::StatusOr<v1::PriceOrderResponse> Run();
+
+ private:
+  absl::Status PriceLines();
+  void ResolveCoupons();
+  bool Applicable(const v1::Discount& d, std::string* coupon) const;
+  void ComputeMixAndMatch();
+  std::vector<Candidate> LineCandidates(const LineState& line) const;
+  void ApplyLineDiscounts(LineState& line);
+  void ApplyThreshold();
+  int64_t DeliveryCharge(int64_t order_value) const;
+  int32_t TaxRate() const;
+
+  const Snapshot& s_;
+  const v1::PriceOrderRequest& r_;
+  std::vector<LineState> lines_;
+  std::set<std::string> price_groups_;
+  // discount id -> coupon code that unlocks it (valid coupons only).
+  std::map<std::string, std::string> unlocked_;
+  std::map<std::string, std::string> coupon_reason_;  // code -> why not usable
+  v1::PriceOrderResponse out_;
+};
+
+namespace {
+
+// Orders equal savings: lower discount id first (deterministic).
+bool Better(int64_t saving, const v1::Discount* d, int64_t best_saving, const v1::Discount* best) {
+  if (best == nullptr) return saving > 0;
+  if (saving != best_saving) return saving > best_saving;
+  return d->discount_id() < best->discount_id();
+}
+
+}  // namespace
+
+bool Engine::Applicable(const v1::Discount& d, std::string* coupon) const {
+  if (!ValidOn(d.valid_from(), d.valid_to(), r_.pricing_date())) return false;
+  if (!d.price_group_ids().empty()) {
+    bool any = false;
+    for (const auto& g : d.price_group_ids()) any = any || price_groups_.count(g) > 0;
+    if (!any) return false;
+  }
+  auto it = unlocked_.find(d.discount_id());
+  if (it != unlocked_.end()) {
+    *coupon = it->second;
+  } else if (d.requires_coupon()) {
+    return false;
   }
   return true;
 }
 
-// The tax rate for an address: the longest matching postal prefix, else the
-// country's rate, else none.
-int32_t TaxRateFor(const Snapshot& s, const common::v1::Address& address) {
+void Engine::ResolveCoupons() {
+  for (const std::string& code : r_.coupon_codes()) {
+    absl::Status s = CheckCoupon(s_, code, r_.customer_id(), r_.pricing_date());
+    if (!s.ok()) {
+      coupon_reason_[code] = std::string(s.message());
+      continue;
+    }
+    const v1::Coupon* c = s_.FindCoupon(code);
+    if (s_.FindDiscount(c->discount_id()) == nullptr) {
+      coupon_reason_[code] = absl::StrCat("coupon ", code, " unlocks unknown discount ",
+                                          c->discount_id());
+      continue;
+    }
+    unlocked_.emplace(c->discount_id(), code);
+  }
+}
+
+absl::Status Engine::PriceLines() {
+  const std::string& currency = r_.currency();
+  for (int i = 0; i < r_.lines_size(); ++i) {
+    const v1::PriceLineInput& in = r_.lines(i);
+    if (in.quantity() <= 0) return InvalidField(absl::StrCat("lines[", i, "].quantity"), "must be > 0");
+    const v1::Product* product = s_.FindProduct(in.product_id());
+    if (product == nullptr) {
+      return absl::NotFoundError(absl::StrCat("product \"", in.product_id(), "\" not found"));
+    }
+    if (product->base_price().currency() != currency) {
+      return absl::FailedPreconditionError(absl::StrCat("product ", product->product_id(),
+                                                        " is priced in ", product->base_price().currency(),
+                                                        ", the order in ", currency));
+    }
+    LineState line;
+    line.in = &in;
+    line.product = product;
+    v1::PricedLine* out = out_.add_lines();
+    out->set_line_id(in.line_id());
+    out->set_product_id(in.product_id());
+    out->set_product_name(product->name());
+    out->set_quantity(in.quantity());
+    *out->mutable_base_price() = product->base_price();
+    // Trade agreements valid today for this quantity.
+    int64_t best = -1;
+    int best_group_priority = INT32_MIN;
+    int64_t best_group_price = -1;
+    auto it = s_.agreements_by_product_.find(in.product_id());
+    if (it != s_.agreements_by_product_.end()) {
+      for (const v1::TradeAgreement* a : it->second) {
+        if (a->price().currency() != currency) continue;
+        if (a->from_quantity() > in.quantity()) continue;
+        if (!ValidOn(a->valid_from(), a->valid_to(), r_.pricing_date())) continue;
+        const int64_t price = a->price().minor_units();
+        if (!a->customer_id().empty()) {
+          if (a->customer_id() != r_.customer_id()) continue;
+          best = best < 0 ? price : std::min(best, price);
+        } else if (!a->price_group_id().empty()) {
+          if (price_groups_.count(a->price_group_id()) == 0) continue;
+          const int priority = s_.PriceGroupPriority(a->price_group_id());
+          if (priority > best_group_priority) {
+            best_group_priority = priority;
+            best_group_price = price;
+          } else if (priority == best_group_priority) {
+            best_group_price = std::min(best_group_price, price);
+          }
+        } else {
+          best = best < 0 ? price : std::min(best, price);
+        }
+      }
+    }
+    if (best_group_price >= 0) best = best < 0 ? best_group_price : std::min(best, best_group_price);
+    line.unit_price = product->base_price().minor_units();
+    if (best >= 0) {
+      line.unit_price = best;
+      *out->mutable_trade_agreement_price() = Make(currency, best);
+    }
+    if (in.has_manual_unit_price()) {
+      line.unit_price = in.manual_unit_price().minor_units();
+      out->set_price_overridden(true);
+      line.discountable = false;  // a manual price is final
+    }
+    if (product->prevent_discounts()) line.discountable = false;
+    *out->mutable_unit_price() = Make(currency, line.unit_price);
+    line.gross = line.unit_price * in.quantity();
+    lines_.push_back(std::move(line));
+  }
+  return absl::OkStatus();
+}
+
+void Engine::ComputeMixAndMatch() {
+  auto consider = [&](const v1::Discount* d) {
+    if (d->kind() != v1::DISCOUNT_KIND_MIX_AND_MATCH || d->mix_match_needed() <= 1) return;
+    std::string coupon;
+    if (!Applicable(*d, &coupon)) return;
+    std::set<std::string> products(d->product_ids().begin(), d->product_ids().end());
+    struct Unit {
+      size_t line;
+      int64_t price;
+    };
+    std::vector<Unit> units;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      const LineState& l = lines_[i];
+      if (!l.discountable) continue;
+      if (!products.empty() && products.count(l.in->product_id()) == 0) continue;
+      for (int q = 0; q < l.in->quantity(); ++q) units.push_back({i, l.unit_price});
+    }
+    // Most expensive units first; as many whole sets as the order holds.
+    std::stable_sort(units.begin(), units.end(),
+                     [](const Unit& a, const Unit& b) { return a.price > b.price; });
+    const size_t n = static_cast<size_t>(d->mix_match_needed());
+    std::map<size_t, int64_t> per_line;
+    for (size_t start = 0; start + n <= units.size(); start += n) {
+      int64_t set_total = 0;
+      std::vector<int64_t> weights;
+      for (size_t k = start; k < start + n; ++k) {
+        set_total += units[k].price;
+        weights.push_back(units[k].price);
+      }
+      int64_t saving = 0;
+      if (d->percent_bp() > 0) {
+        saving = money::PercentOf(set_total, d->percent_bp());
+      } else if (d->has_fixed_price()) {
+        saving = set_total - d->fixed_price().minor_units();
+      } else if (d->has_amount_off()) {
+        saving = d->amount_off().minor_units();
+      }
+      saving = std::clamp<int64_t>(saving, 0, set_total);
+      std::vector<int64_t> parts = money::Allocate(saving, weights);
+      for (size_t k = 0; k < n; ++k) per_line[units[start + k].line] += parts[k];
+    }
+    for (const auto& [i, saving] : per_line) {
+      if (saving > 0) lines_[i].mix_match[d->discount_id()] = saving;
+    }
+  };
+  for (const v1::Discount* d : s_.line_discounts_all_products_) consider(d);
+  std::set<std::string> seen;
+  for (const LineState& l : lines_) {
+    auto it = s_.line_discounts_by_product_.find(l.in->product_id());
+    if (it == s_.line_discounts_by_product_.end()) continue;
+    for (const v1::Discount* d : it->second) {
+      if (seen.insert(d->discount_id()).second) consider(d);
+    }
+  }
+}
+
+std::vector<Candidate> Engine::LineCandidates(const LineState& line) const {
+  std::vector<Candidate> out;
+  auto consider = [&](const v1::Discount* d) {
+    std::string coupon;
+    if (!Applicable(*d, &coupon)) return;
+    const int32_t q = line.in->quantity();
+    switch (d->kind()) {
+      case v1::DISCOUNT_KIND_SIMPLE:
+        if (d->percent_bp() > 0) {
+          out.push_back({d, Effect::kPercentOff, d->percent_bp(), coupon});
+        } else if (d->has_fixed_price()) {
+          out.push_back({d, Effect::kFixedPrice, d->fixed_price().minor_units(), coupon});
+        } else if (d->has_amount_off()) {
+          out.push_back({d, Effect::kAmountOff, d->amount_off().minor_units() * q, coupon});
+        }
+        break;
+      case v1::DISCOUNT_KIND_QUANTITY: {
+        const v1::DiscountTier* reached = nullptr;
+        for (const auto& t : d->tiers()) {
+          if (q >= t.min_quantity() && (reached == nullptr || t.min_quantity() >= reached->min_quantity())) {
+            reached = &t;
+          }
+        }
+        if (reached == nullptr) break;
+        if (reached->percent_bp() > 0) {
+          out.push_back({d, Effect::kPercentOff, reached->percent_bp(), coupon});
+        } else if (reached->amount_off().minor_units() > 0) {
+          out.push_back({d, Effect::kAmountOff, reached->amount_off().minor_units() * q, coupon});
+        }
+        break;
+      }
+      case v1::DISCOUNT_KIND_MIX_AND_MATCH: {
+        auto it = line.mix_match.find(d->discount_id());
+        if (it != line.mix_match.end()) {
+          out.push_back({d, Effect::kAmountOff, it->second, coupon});
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  auto it = s_.line_discounts_by_product_.find(line.in->product_id());
+  if (it != s_.line_discounts_by_product_.end()) {
+    for (const v1::Discount* d : it->second) consider(d);
+  }
+  for (const v1::Discount* d : s_.line_discounts_all_products_) consider(d);
+  return out;
+}
+
+void Engine::ApplyLineDiscounts(LineState& line) {
+  if (!line.discountable) return;
+  std::vector<Candidate> all = LineCandidates(line);
+  if (all.empty()) return;
+  // Priorities, highest first.
+  std::set<int, std::greater<int>> priorities;
+  for (const auto& c : all) priorities.insert(c.discount->priority());
+  const bool compound_across = r_.concurrency_model() ==
+                               common::v1::CONCURRENCY_MODEL_BEST_PRICE_COMPOUND_ACROSS;
+  const int32_t q = line.in->quantity();
+  int64_t amount = line.gross;
+  for (int priority : priorities) {
+    std::vector<const Candidate*> exclusive, best_price, compound;
+    for (const auto& c : all) {
+      if (c.discount->priority() != priority) continue;
+      switch (c.discount->concurrency()) {
+        case v1::CONCURRENCY_EXCLUSIVE:
+          exclusive.push_back(&c);
+          break;
+        case v1::CONCURRENCY_COMPOUND:
+          compound.push_back(&c);
+          break;
+        default:
+          best_price.push_back(&c);
+          break;
+      }
+    }
+    // 1. Exclusive first, only on a line nothing else discounted yet.
+    if (line.applied.empty() && !exclusive.empty()) {
+      const Candidate* best = nullptr;
+      int64_t best_saving = 0;
+      for (const Candidate* c : exclusive) {
+        const int64_t s = Reduction(*c, amount, q);
+        if (Better(s, c->discount, best_saving, best ? best->discount : nullptr)) {
+          best = c;
+          best_saving = s;
+        }
+      }
+      if (best != nullptr) {
+        line.applied.push_back({best->discount, best_saving, best->coupon_code});
+        line.only_compound = false;
+        return;  // no other discount at any priority
+      }
+    }
+    std::vector<Applied> chosen;
+    bool chose_compound = false;
+    if (!compound_across) {
+      // 2. The compound combination competes with each best-price discount.
+      std::vector<Candidate> combo;
+      for (const Candidate* c : compound) combo.push_back(*c);
+      std::vector<Applied> combined = Compound(combo, amount, q);
+      int64_t best_saving = Total(combined);
+      chosen = combined;
+      chose_compound = !combined.empty();
+      const Candidate* best = nullptr;
+      for (const Candidate* c : best_price) {
+        const int64_t s = Reduction(*c, amount, q);
+        // Ties go to the compound combination, then to the lower id.
+        if (s > best_saving || (s == best_saving && !chose_compound &&
+                                Better(s, c->discount, best_saving, best ? best->discount : nullptr))) {
+          best = c;
+          best_saving = s;
+          chosen = {{c->discount, s, c->coupon_code}};
+          chose_compound = false;
+        }
+      }
+    } else {
+      // Best price within the priority (compound treated as best price).
+      const Candidate* best = nullptr;
+      int64_t best_saving = 0;
+      for (const auto* group : {&best_price, &compound}) {
+        for (const Candidate* c : *group) {
+          const int64_t s = Reduction(*c, amount, q);
+          if (Better(s, c->discount, best_saving, best ? best->discount : nullptr)) {
+            best = c;
+            best_saving = s;
+          }
+        }
+      }
+      if (best != nullptr) {
+        chosen = {{best->discount, best_saving, best->coupon_code}};
+        chose_compound = best->discount->concurrency() == v1::CONCURRENCY_COMPOUND;
+      }
+    }
+    if (chosen.empty()) continue;
+    for (const Applied& a : chosen) {
+      amount -= a.amount;
+      line.applied.push_back(a);
+    }
+    if (!chose_compound) line.only_compound = false;
+    // 3. Within priority, never across: lower priorities are ignored.
+    if (!compound_across) return;
+  }
+}
+
+void Engine::ApplyThreshold() {
+  int64_t subtotal_after_lines = 0;
+  for (const LineState& l : lines_) subtotal_after_lines += l.gross - Total(l.applied);
+  // The highest priority that has an applicable threshold discount with a
+  // reached tier; among those, the one saving the most.
+  const v1::Discount* best = nullptr;
+  const v1::DiscountTier* best_tier = nullptr;
+  std::string best_coupon;
+  std::vector<size_t> best_lines;
+  int64_t best_saving = 0;
+  std::vector<int64_t> best_parts;
+  int best_priority = INT32_MIN;
+  for (const v1::Discount* d : s_.threshold_discounts_) {
+    std::string coupon;
+    if (!Applicable(*d, &coupon)) continue;
+    if (best != nullptr && d->priority() < best_priority) continue;
+    const v1::DiscountTier* tier = nullptr;
+    for (const auto& t : d->tiers()) {
+      if (subtotal_after_lines >= t.min_amount().minor_units() &&
+          (tier == nullptr || t.min_amount().minor_units() >= tier->min_amount().minor_units())) {
+        tier = &t;
+      }
+    }
+    if (tier == nullptr) continue;
+    std::set<std::string> products(d->product_ids().begin(), d->product_ids().end());
+    std::vector<size_t> eligible;
+    std::vector<int64_t> weights;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      const LineState& l = lines_[i];
+      if (!l.discountable) continue;
+      if (!products.empty() && products.count(l.in->product_id()) == 0) continue;
+      const bool undiscounted = l.applied.empty();
+      const bool ok = d->concurrency() == v1::CONCURRENCY_COMPOUND ? (undiscounted || l.only_compound)
+                                                                   : undiscounted;
+      if (!ok) continue;
+      eligible.push_back(i);
+      weights.push_back(l.gross - Total(l.applied));
+    }
+    if (eligible.empty()) continue;
+    std::vector<int64_t> parts;
+    if (tier->percent_bp() > 0) {
+      for (int64_t w : weights) parts.push_back(money::PercentOf(w, tier->percent_bp()));
+    } else {
+      int64_t eligible_total = 0;
+      for (int64_t w : weights) eligible_total += w;
+      parts = money::Allocate(std::min(tier->amount_off().minor_units(), eligible_total), weights);
+    }
+    int64_t saving = 0;
+    for (int64_t p : parts) saving += p;
+    if (saving <= 0) continue;
+    const bool higher = best == nullptr || d->priority() > best_priority;
+    if (higher || Better(saving, d, best_saving, best)) {
+      best = d;
+      best_tier = tier;
+      best_coupon = coupon;
+      best_lines = eligible;
+      best_saving = saving;
+      best_parts = parts;
+      best_priority = d->priority();
+    }
+  }
+  if (best == nullptr) return;
+  (void)best_tier;
+  for (size_t k = 0; k < best_lines.size(); ++k) {
+    if (best_parts[k] > 0) lines_[best_lines[k]].order_level.push_back({best, best_parts[k], best_coupon});
+  }
+}
+
+int64_t Engine::DeliveryCharge(int64_t order_value) const {
+  if (r_.delivery_mode().empty()) return 0;
+  auto it = s_.delivery_charges_.find(r_.delivery_mode());
+  if (it == s_.delivery_charges_.end()) return 0;
+  const v1::ChargeTier* tier = nullptr;
+  for (const v1::ChargeTier& t : it->second->tiers()) {
+    if (order_value >= t.from_amount().minor_units()) tier = &t;  // tiers increase
+  }
+  if (tier == nullptr) return 0;
+  return tier->percent_bp() > 0 ? money::PercentOf(order_value, tier->percent_bp())
+                                : tier->amount().minor_units();
+}
+
+int32_t Engine::TaxRate() const {
+  const common::v1::Address& address = r_.delivery_address();
   int32_t rate = 0;
   size_t best_prefix = 0;
-  bool have_prefix = false;
   int32_t country_rate = 0;
-  for (const v1::TaxRate& t : s.tax_rates) {
+  for (const v1::TaxRate& t : s_.tables_.tax_rates) {
     if (!t.postal_prefix().empty()) {
-      if (absl::StartsWith(address.postal_code(), t.postal_prefix()) &&
+      if (!address.postal_code().empty() && absl::StartsWith(address.postal_code(), t.postal_prefix()) &&
           t.postal_prefix().size() > best_prefix) {
         best_prefix = t.postal_prefix().size();
         rate = t.rate_bp();
-        have_prefix = true;
       }
     } else if (!t.country().empty() && t.country() == address.country()) {
       country_rate = t.rate_bp();
     }
   }
-  return have_prefix ? rate : country_rate;
+  return best_prefix > 0 ? rate : country_rate;
 }
 
-}  // namespace
-
-absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
-                                                  const v1::PriceOrderRequest& request) {
-  const std::string& currency = request.currency();
+absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
+  const std::string& currency = r_.currency();
   if (currency.size() != 3) return InvalidField("currency", "must be an ISO 4217 code");
-  if (request.coupon_codes_size() > 0) {
-    return absl::UnimplementedError("coupon_codes: coupons are not priced yet");
-  }
-  v1::PriceOrderResponse out;
-  int64_t subtotal = 0, discount_total = 0;
-  for (int i = 0; i < request.lines_size(); ++i) {
-    const v1::PriceLineInput& in = request.lines(i);
-    if (in.quantity() <= 0) {
-      return InvalidField(absl::StrCat("lines[", i, "].quantity"), "must be > 0");
+  if (r_.pricing_date().size() != 10) return InvalidField("pricing_date", "must be YYYY-MM-DD");
+  for (const auto& g : r_.call_center_price_groups()) price_groups_.insert(g);
+  if (!r_.customer_price_group().empty()) price_groups_.insert(r_.customer_price_group());
+  if (!r_.source_price_group().empty()) price_groups_.insert(r_.source_price_group());
+  ResolveCoupons();
+  RETURN_IF_ERROR(PriceLines());
+  ComputeMixAndMatch();
+  for (LineState& l : lines_) ApplyLineDiscounts(l);
+  ApplyThreshold();
+
+  int64_t subtotal = 0, discount_total = 0, threshold_total = 0;
+  std::set<std::string> used_coupons;
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    LineState& l = lines_[i];
+    v1::PricedLine* out = out_.mutable_lines(static_cast<int>(i));
+    int64_t line_discount = 0;
+    for (const auto* group : {&l.applied, &l.order_level}) {
+      for (const Applied& a : *group) {
+        common::v1::AppliedDiscount* ad = out->add_discounts();
+        ad->set_discount_id(a.discount->discount_id());
+        ad->set_name(a.discount->name());
+        *ad->mutable_amount() = Make(currency, a.amount);
+        ad->set_coupon_code(a.coupon_code);
+        if (!a.coupon_code.empty()) used_coupons.insert(a.coupon_code);
+        line_discount += a.amount;
+      }
     }
-    auto it = snapshot.products.find(in.product_id());
-    if (it == snapshot.products.end()) {
-      return absl::NotFoundError(absl::StrCat("product \"", in.product_id(), "\" not found"));
-    }
-    const v1::Product& product = it->second;
-    if (product.base_price().currency() != currency) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "product ", product.product_id(), " is priced in ", product.base_price().currency(),
-          ", the order in ", currency));
-    }
-    v1::PricedLine* line = out.add_lines();
-    line->set_line_id(in.line_id());
-    line->set_product_id(in.product_id());
-    line->set_product_name(product.name());
-    line->set_quantity(in.quantity());
-    *line->mutable_base_price() = product.base_price();
-    int64_t unit = product.base_price().minor_units();
-    if (in.has_manual_unit_price()) {
-      unit = in.manual_unit_price().minor_units();
-      line->set_price_overridden(true);
-    }
-    *line->mutable_unit_price() = Make(currency, unit);
-    const int64_t gross = unit * in.quantity();
-    *line->mutable_discount() = Make(currency, 0);
-    *line->mutable_net_amount() = Make(currency, gross);
-    subtotal += gross;
+    threshold_total += Total(l.order_level);
+    *out->mutable_discount() = Make(currency, line_discount);
+    *out->mutable_net_amount() = Make(currency, l.gross - line_discount);
+    subtotal += l.gross;
+    discount_total += line_discount;
   }
   const int64_t net = subtotal - discount_total;
-
-  int64_t charges = 0;
-  if (!request.delivery_mode().empty()) {
-    auto it = snapshot.delivery_charges.find(request.delivery_mode());
-    if (it != snapshot.delivery_charges.end()) {
-      const v1::ChargeTier* tier = nullptr;
-      for (const v1::ChargeTier& t : it->second.tiers()) {
-        if (net >= t.from_amount().minor_units()) tier = &t;  // tiers increase
-      }
-      if (tier != nullptr) {
-        charges = tier->percent_bp() > 0 ? money::PercentOf(net, tier->percent_bp())
-                                         : tier->amount().minor_units();
-      }
-    }
-  }
-
-  const int32_t tax_bp = TaxRateFor(snapshot, request.delivery_address());
+  const int64_t charges = DeliveryCharge(net);
+  const int32_t tax_bp = TaxRate();
   int64_t tax = 0;
-  for (v1::PricedLine& line : *out.mutable_lines()) {
+  for (v1::PricedLine& line : *out_.mutable_lines()) {
     const int64_t line_tax = money::PercentOf(line.net_amount().minor_units(), tax_bp);
     *line.mutable_tax() = Make(currency, line_tax);
     tax += line_tax;
   }
   tax += money::PercentOf(charges, tax_bp);
-
-  *out.mutable_subtotal() = Make(currency, subtotal);
-  *out.mutable_discount_total() = Make(currency, discount_total);
-  *out.mutable_threshold_discount_total() = Make(currency, 0);
-  *out.mutable_charges_total() = Make(currency, charges);
-  *out.mutable_tax_total() = Make(currency, tax);
-  *out.mutable_total() = Make(currency, subtotal - discount_total + charges + tax);
-  return out;
-}
-
-absl::Status ValidateProduct(const v1::Product& p) {
-  if (p.product_id().empty()) return InvalidField("product.product_id", "required");
-  if (p.name().empty()) return InvalidField("product.name", "required");
-  RETURN_IF_ERROR(CheckMoney(p.base_price(), "product.base_price", false));
-  if (p.has_unit_cost()) {
-    RETURN_IF_ERROR(CheckMoney(p.unit_cost(), "product.unit_cost", false));
-    if (p.unit_cost().currency() != p.base_price().currency()) {
-      return InvalidField("product.unit_cost", "currency differs from base_price");
+  for (const std::string& code : r_.coupon_codes()) {
+    v1::CouponResult* cr = out_.add_coupon_results();
+    cr->set_coupon_code(code);
+    auto reason = coupon_reason_.find(code);
+    if (reason != coupon_reason_.end()) {
+      cr->set_reason(reason->second);
+    } else if (used_coupons.count(code)) {
+      cr->set_applied(true);
+    } else {
+      cr->set_reason(absl::StrCat("coupon ", code, " does not apply to any line of this order"));
     }
   }
-  if (p.has_continuity()) {
-    if (p.continuity().interval_days() <= 0) {
-      return InvalidField("product.continuity.interval_days", "must be > 0");
-    }
-    if (p.continuity().repeats() <= 0) return InvalidField("product.continuity.repeats", "must be > 0");
+  *out_.mutable_subtotal() = Make(currency, subtotal);
+  *out_.mutable_discount_total() = Make(currency, discount_total);
+  *out_.mutable_threshold_discount_total() = Make(currency, threshold_total);
+  *out_.mutable_charges_total() = Make(currency, charges);
+  *out_.mutable_tax_total() = Make(currency, tax);
+  *out_.mutable_total() = Make(currency, net + charges + tax);
+  return std::move(out_);
+}
+
+absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
+                                                  const v1::PriceOrderRequest& request) {
+  return Engine(snapshot, request).Run();
+}
+
+absl::Status CheckCoupon(const Snapshot& s, const std::string& code, const std::string& customer_id,
+                         const std::string& date) {
+  const v1::Coupon* c = s.FindCoupon(code);
+  if (c == nullptr) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
+  if (!c->active()) return absl::FailedPreconditionError(absl::StrCat("coupon ", code, " is inactive"));
+  if (!c->valid_from().empty() && date < c->valid_from()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("coupon ", code, " is not valid yet (from ", c->valid_from(), ")"));
+  }
+  if (!c->valid_to().empty() && date > c->valid_to()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("coupon ", code, " is expired (valid to ", c->valid_to(), ")"));
+  }
+  if (c->max_uses() > 0 && s.CouponUses(code) >= c->max_uses()) {
+    return absl::FailedPreconditionError(absl::StrCat("coupon ", code, " is used up"));
+  }
+  if (c->max_uses_per_customer() > 0 && !customer_id.empty() &&
+      s.CouponUsesBy(code, customer_id) >= c->max_uses_per_customer()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("coupon ", code, " is used up for customer ", customer_id));
   }
   return absl::OkStatus();
 }
 
-absl::Status ValidateDeliveryCharge(const v1::DeliveryCharge& c) {
-  if (c.delivery_mode().empty()) return InvalidField("delivery_charge.delivery_mode", "required");
-  int64_t previous = -1;
-  for (int i = 0; i < c.tiers_size(); ++i) {
-    const v1::ChargeTier& t = c.tiers(i);
-    const std::string field = absl::StrCat("delivery_charge.tiers[", i, "]");
-    if (t.from_amount().minor_units() <= previous) {
-      return InvalidField(field + ".from_amount", "tiers must increase");
-    }
-    previous = t.from_amount().minor_units();
-    if (t.has_amount() && t.percent_bp() != 0) {
-      return InvalidField(field, "set amount or percent_bp, not both");
-    }
-    if (t.amount().minor_units() < 0) return InvalidField(field + ".amount", "must be >= 0");
-    if (t.percent_bp() < 0 || t.percent_bp() > 10000) {
-      return InvalidField(field + ".percent_bp", "must be within [0, 10000]");
-    }
+absl::Status CheckPriceOverride(const v1::Product& product, int64_t system_unit_price,
+                                int64_t unit_price, int32_t max_bp) {
+  if (!product.allow_price_override()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("product ", product.product_id(), " does not allow price overrides"));
   }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateTaxRate(const v1::TaxRate& t) {
-  if (t.tax_rate_id().empty()) return InvalidField("tax_rate.tax_rate_id", "required");
-  if (t.postal_prefix().empty() == t.country().empty()) {
-    return InvalidField("tax_rate.postal_prefix", "set exactly one of postal_prefix and country");
+  if (unit_price < 0) return InvalidField("unit_price", "must be >= 0");
+  if (product.has_unit_cost() && unit_price < product.unit_cost().minor_units()) {
+    return InvalidField("unit_price", absl::StrCat("may not be below the unit cost ",
+                                                   money::Format(product.unit_cost().minor_units())));
   }
-  if (t.rate_bp() < 0 || t.rate_bp() > 10000) {
-    return InvalidField("tax_rate.rate_bp", "must be within [0, 10000]");
+  // (system - price) / system <= max_bp / 10000, in integers.
+  if (unit_price < system_unit_price &&
+      static_cast<__int128>(system_unit_price - unit_price) * 10000 >
+          static_cast<__int128>(system_unit_price) * max_bp) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unit_price ", money::Format(unit_price), " is more than ", max_bp / 100.0,
+        "% below the system price ", money::Format(system_unit_price),
+        " (the user's price_override_max_bp)"));
   }
-  return absl::OkStatus();
-}
-
-absl::Status ValidatePriceGroup(const v1::PriceGroup& g) {
-  if (g.price_group_id().empty()) return InvalidField("price_group.price_group_id", "required");
-  return absl::OkStatus();
-}
-
-absl::Status ValidateTradeAgreement(const v1::TradeAgreement& a) {
-  if (a.trade_agreement_id().empty()) {
-    return InvalidField("trade_agreement.trade_agreement_id", "required");
-  }
-  if (a.product_id().empty()) return InvalidField("trade_agreement.product_id", "required");
-  if (!a.customer_id().empty() && !a.price_group_id().empty()) {
-    return InvalidField("trade_agreement.customer_id", "set customer_id or price_group_id, not both");
-  }
-  RETURN_IF_ERROR(CheckMoney(a.price(), "trade_agreement.price", false));
-  if (a.from_quantity() < 0) return InvalidField("trade_agreement.from_quantity", "must be >= 0");
-  if (!ValidDate(a.valid_from())) return InvalidField("trade_agreement.valid_from", "not YYYY-MM-DD");
-  if (!ValidDate(a.valid_to())) return InvalidField("trade_agreement.valid_to", "not YYYY-MM-DD");
-  return absl::OkStatus();
-}
-
-absl::Status ValidateDiscount(const v1::Discount& d) {
-  if (d.discount_id().empty()) return InvalidField("discount.discount_id", "required");
-  if (d.kind() == v1::DISCOUNT_KIND_UNSPECIFIED) return InvalidField("discount.kind", "required");
-  if (d.concurrency() == v1::CONCURRENCY_UNSPECIFIED) {
-    return InvalidField("discount.concurrency", "required");
-  }
-  if (d.percent_bp() < 0 || d.percent_bp() > 10000) {
-    return InvalidField("discount.percent_bp", "must be within (0, 10000]");
-  }
-  if (d.kind() == v1::DISCOUNT_KIND_MIX_AND_MATCH && d.mix_match_needed() <= 1) {
-    return InvalidField("discount.mix_match_needed", "must be > 1");
-  }
-  if (!ValidDate(d.valid_from())) return InvalidField("discount.valid_from", "not YYYY-MM-DD");
-  if (!ValidDate(d.valid_to())) return InvalidField("discount.valid_to", "not YYYY-MM-DD");
-  return absl::OkStatus();
-}
-
-absl::Status ValidateCoupon(const v1::Coupon& c) {
-  if (c.coupon_code().empty()) return InvalidField("coupon.coupon_code", "required");
-  if (c.discount_id().empty()) return InvalidField("coupon.discount_id", "required");
-  if (c.max_uses() < 0) return InvalidField("coupon.max_uses", "must be >= 0");
-  if (c.max_uses_per_customer() < 0) {
-    return InvalidField("coupon.max_uses_per_customer", "must be >= 0");
-  }
-  if (!ValidDate(c.valid_from())) return InvalidField("coupon.valid_from", "not YYYY-MM-DD");
-  if (!ValidDate(c.valid_to())) return InvalidField("coupon.valid_to", "not YYYY-MM-DD");
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -12,24 +13,75 @@
 namespace callcenter::pricing {
 
 // An immutable copy of the pricing tables, indexed for pricing. Built from
-// PostgreSQL (the truth) and swapped atomically after each change.
-struct Snapshot {
-  std::map<std::string, v1::Product> products;
-  std::map<std::string, v1::DeliveryCharge> delivery_charges;  // by delivery mode
-  std::vector<v1::TaxRate> tax_rates;
+// PostgreSQL (the truth) with Snapshot::Build and swapped atomically after
+// each change; pricing reads nothing else.
+class Snapshot {
+ public:
+  struct Tables {
+    std::vector<v1::Product> products;
+    std::vector<v1::PriceGroup> price_groups;
+    std::vector<v1::TradeAgreement> trade_agreements;
+    std::vector<v1::Discount> discounts;
+    std::vector<v1::Coupon> coupons;
+    std::vector<v1::DeliveryCharge> delivery_charges;
+    std::vector<v1::TaxRate> tax_rates;
+    // Coupon uses counted so far: per code, and per code and customer.
+    std::unordered_map<std::string, int> coupon_uses;
+    std::unordered_map<std::string, int> coupon_uses_by_customer;  // key: code + '\n' + customer
+  };
+
+  static std::shared_ptr<const Snapshot> Build(Tables tables);
+
+  const v1::Product* FindProduct(const std::string& id) const;
+  const v1::Coupon* FindCoupon(const std::string& code) const;
+  const v1::Discount* FindDiscount(const std::string& id) const;
+  int PriceGroupPriority(const std::string& id) const;
+  int CouponUses(const std::string& code) const;
+  int CouponUsesBy(const std::string& code, const std::string& customer) const;
+
+  const Tables& tables() const { return tables_; }
+
+ private:
+  friend class Engine;
+  Tables tables_;
+  std::unordered_map<std::string, const v1::Product*> products_;
+  std::unordered_map<std::string, int> price_group_priority_;
+  std::unordered_map<std::string, std::vector<const v1::TradeAgreement*>> agreements_by_product_;
+  std::unordered_map<std::string, std::vector<const v1::Discount*>> line_discounts_by_product_;
+  std::vector<const v1::Discount*> line_discounts_all_products_;
+  std::vector<const v1::Discount*> threshold_discounts_;
+  std::unordered_map<std::string, const v1::Discount*> discounts_;
+  std::unordered_map<std::string, const v1::Coupon*> coupons_;
+  std::unordered_map<std::string, const v1::DeliveryCharge*> delivery_charges_;
 };
 
-// Prices a whole order against a snapshot. Pure: no I/O, no clock (the
-// pricing date comes in the request).
+// Prices a whole order against a snapshot (DOMAIN.md section 3). Pure: no
+// I/O and no clock (`request.pricing_date()` must be set, YYYY-MM-DD).
 //
-// What it does today: unit price = manual price (override) or the product's
-// base price; delivery charge by order-amount tiers (fixed or percent);
-// tax by the longest matching postal-code prefix, else the country, applied
-// per line and to charges, rounded half away from zero. Trade agreements,
-// discounts and coupons are the pricing issue's work: a request with coupon
-// codes is refused with UNIMPLEMENTED rather than priced wrong.
+// Per line: base price; the lowest valid trade agreement (customer, all
+// customers, and the highest-priority price group that has any) replaces it;
+// a manual (overridden) price replaces both and takes no discount. Line
+// discounts (simple, quantity, mix and match) at the highest priority that
+// has one: the best exclusive wins alone; otherwise the compound ones
+// combine (fixed price, amount off, then percent off the reduced amount) and
+// compete with each best-price one. Across priorities the call center's
+// concurrency model decides. Threshold discounts then apply on the subtotal
+// after line discounts. Each discount amount is rounded half away from zero
+// per line. Ties go to the compound combination, then to the lowest id.
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request);
+
+// Whether a coupon may be used on `date` by `customer_id`: OK, NOT_FOUND
+// (unknown) or FAILED_PRECONDITION (inactive, expired, not yet valid, used
+// up), each naming the reason.
+absl::Status CheckCoupon(const Snapshot& snapshot, const std::string& code,
+                         const std::string& customer_id, const std::string& date);
+
+// A price override: the product must allow it (FAILED_PRECONDITION), the
+// price may not be below unit cost (INVALID_ARGUMENT) nor more than
+// `max_bp` below the system price (PERMISSION_DENIED).
+absl::Status CheckPriceOverride(const v1::Product& product, int64_t system_unit_price,
+                                int64_t unit_price, int32_t max_bp);
 
 // Master data checks: INVALID_ARGUMENT naming the field.
 absl::Status ValidateProduct(const v1::Product& product);

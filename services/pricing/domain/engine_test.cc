@@ -1,9 +1,14 @@
+// Table-driven tests of the pricing rules (DOMAIN.md section 3), to the cent.
 #include "services/pricing/domain/engine.h"
+
+#include <random>
 
 #include "gtest/gtest.h"
 
 namespace callcenter::pricing {
 namespace {
+
+constexpr char kToday[] = "2026-06-15";
 
 common::v1::Money Usd(int64_t m) {
   common::v1::Money x;
@@ -12,105 +17,705 @@ common::v1::Money Usd(int64_t m) {
   return x;
 }
 
-Snapshot Data() {
-  Snapshot s;
+v1::Product Product(const std::string& id, int64_t price) {
   v1::Product p;
-  p.set_product_id("P1");
-  p.set_name("Widget");
-  *p.mutable_base_price() = Usd(850);
-  s.products["P1"] = p;
+  p.set_product_id(id);
+  p.set_name(id);
+  *p.mutable_base_price() = Usd(price);
+  *p.mutable_unit_cost() = Usd(price / 2);
+  p.set_allow_price_override(true);
+  return p;
+}
+
+v1::Discount Simple(const std::string& id, v1::Concurrency c, int priority,
+                    std::vector<std::string> products) {
+  v1::Discount d;
+  d.set_discount_id(id);
+  d.set_name(id);
+  d.set_kind(v1::DISCOUNT_KIND_SIMPLE);
+  d.set_concurrency(c);
+  d.set_priority(priority);
+  for (auto& p : products) d.add_product_ids(p);
+  return d;
+}
+v1::Discount Percent(const std::string& id, v1::Concurrency c, int priority, int32_t bp,
+                     std::vector<std::string> products = {}) {
+  v1::Discount d = Simple(id, c, priority, products);
+  d.set_percent_bp(bp);
+  return d;
+}
+v1::Discount AmountOff(const std::string& id, v1::Concurrency c, int priority, int64_t amount,
+                       std::vector<std::string> products = {}) {
+  v1::Discount d = Simple(id, c, priority, products);
+  *d.mutable_amount_off() = Usd(amount);
+  return d;
+}
+v1::Discount FixedPrice(const std::string& id, v1::Concurrency c, int priority, int64_t price,
+                        std::vector<std::string> products = {}) {
+  v1::Discount d = Simple(id, c, priority, products);
+  *d.mutable_fixed_price() = Usd(price);
+  return d;
+}
+
+using Tables = Snapshot::Tables;
+
+struct Order {
+  std::vector<std::pair<std::string, int>> lines;
+  std::vector<std::string> coupons;
+  common::v1::ConcurrencyModel model = common::v1::CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS;
+  std::string customer = "C1";
+  std::vector<std::string> price_groups;
+  std::string customer_group;
+};
+
+v1::PriceOrderResponse Price(Tables t, const Order& o) {
+  auto snap = Snapshot::Build(std::move(t));
+  v1::PriceOrderRequest r;
+  r.set_currency("USD");
+  r.set_pricing_date(kToday);
+  r.set_customer_id(o.customer);
+  r.set_concurrency_model(o.model);
+  for (const auto& g : o.price_groups) r.add_call_center_price_groups(g);
+  r.set_customer_price_group(o.customer_group);
+  int i = 0;
+  for (const auto& [product, qty] : o.lines) {
+    auto* l = r.add_lines();
+    l->set_line_id("L" + std::to_string(++i));
+    l->set_product_id(product);
+    l->set_quantity(qty);
+  }
+  for (const auto& c : o.coupons) r.add_coupon_codes(c);
+  auto out = PriceOrder(*snap, r);
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? *out : v1::PriceOrderResponse();
+}
+
+// ------------------------------------------------------------ base prices
+
+TEST(EngineTest, BasePriceTimesQuantity) {
+  Tables t;
+  t.products = {Product("A", 850)};
+  auto r = Price(t, {{{"A", 3}}});
+  EXPECT_EQ(r.lines(0).unit_price().minor_units(), 850);
+  EXPECT_EQ(r.lines(0).net_amount().minor_units(), 2550);
+  EXPECT_EQ(r.subtotal().minor_units(), 2550);
+  EXPECT_EQ(r.total().minor_units(), 2550);
+}
+
+v1::TradeAgreement Agreement(const std::string& id, int64_t price, const std::string& customer,
+                             const std::string& group, int from_qty = 0, std::string from = "",
+                             std::string to = "") {
+  v1::TradeAgreement a;
+  a.set_trade_agreement_id(id);
+  a.set_product_id("A");
+  a.set_customer_id(customer);
+  a.set_price_group_id(group);
+  *a.mutable_price() = Usd(price);
+  a.set_from_quantity(from_qty);
+  a.set_valid_from(from);
+  a.set_valid_to(to);
+  return a;
+}
+
+TEST(EngineTest, TradeAgreements) {
+  v1::PriceGroup high, low;
+  high.set_price_group_id("HIGH");
+  high.set_priority(10);
+  low.set_price_group_id("LOW");
+  low.set_priority(1);
+  struct Case {
+    std::string name;
+    std::vector<v1::TradeAgreement> agreements;
+    int quantity;
+    int64_t want_unit;
+  } cases[] = {
+      {"none: base price", {}, 1, 1000},
+      {"all customers", {Agreement("t1", 900, "", "")}, 1, 900},
+      {"higher agreement still replaces base", {Agreement("t1", 1100, "", "")}, 1, 1100},
+      {"lowest of customer and all", {Agreement("t1", 900, "", ""), Agreement("t2", 850, "C1", "")}, 1, 850},
+      {"other customer ignored", {Agreement("t1", 700, "C2", "")}, 1, 1000},
+      {"quantity break not reached", {Agreement("t1", 800, "", "", 5)}, 4, 1000},
+      {"quantity break reached", {Agreement("t1", 800, "", "", 5)}, 5, 800},
+      {"expired", {Agreement("t1", 800, "", "", 0, "2026-01-01", "2026-06-14")}, 1, 1000},
+      {"valid through today", {Agreement("t1", 800, "", "", 0, "2026-01-01", "2026-06-15")}, 1, 800},
+      {"not yet valid", {Agreement("t1", 800, "", "", 0, "2026-06-16")}, 1, 1000},
+      {"only highest-priority group counts",
+       {Agreement("t1", 950, "", "HIGH"), Agreement("t2", 700, "", "LOW")}, 1, 950},
+      {"lower group used when the higher has none for the quantity",
+       {Agreement("t1", 950, "", "HIGH", 10), Agreement("t2", 700, "", "LOW")}, 1, 700},
+      {"group agreement vs cheaper all-customers", {Agreement("t1", 950, "", "HIGH"), Agreement("t2", 900, "", "")}, 1, 900},
+      {"group not on the order", {Agreement("t1", 500, "", "OTHER")}, 1, 1000},
+  };
+  for (const Case& c : cases) {
+    Tables t;
+    t.products = {Product("A", 1000)};
+    t.price_groups = {high, low};
+    t.trade_agreements = c.agreements;
+    Order o{{{"A", c.quantity}}};
+    o.price_groups = {"HIGH", "LOW"};
+    auto r = Price(t, o);
+    EXPECT_EQ(r.lines(0).unit_price().minor_units(), c.want_unit) << c.name;
+    EXPECT_EQ(r.lines(0).net_amount().minor_units(), c.want_unit * c.quantity) << c.name;
+  }
+}
+
+// ------------------------------------------------------ simple discounts
+
+TEST(EngineTest, PercentRoundsHalfAwayFromZeroPerLine) {
+  Tables t;
+  t.products = {Product("A", 850)};
+  t.discounts = {Percent("d", v1::CONCURRENCY_BEST_PRICE, 1, 2500)};
+  auto r = Price(t, {{{"A", 1}}});
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 213);  // 2.125 -> 2.13
+  EXPECT_EQ(r.lines(0).net_amount().minor_units(), 637);
+  auto three = Price(t, {{{"A", 3}}});
+  EXPECT_EQ(three.lines(0).discount().minor_units(), 638);  // 6.375 -> 6.38
+  EXPECT_EQ(three.lines(0).net_amount().minor_units(), 1912);
+  ASSERT_EQ(three.lines(0).discounts_size(), 1);
+  EXPECT_EQ(three.lines(0).discounts(0).discount_id(), "d");
+}
+
+TEST(EngineTest, SimpleKinds) {
+  struct Case {
+    std::string name;
+    v1::Discount discount;
+    int quantity;
+    int64_t want_discount;
+  } cases[] = {
+      {"percent", Percent("d", v1::CONCURRENCY_BEST_PRICE, 1, 1000), 2, 400},
+      {"amount per unit", AmountOff("d", v1::CONCURRENCY_BEST_PRICE, 1, 150), 2, 300},
+      {"amount capped at the price", AmountOff("d", v1::CONCURRENCY_BEST_PRICE, 1, 5000), 2, 4000},
+      {"fixed price per unit", FixedPrice("d", v1::CONCURRENCY_BEST_PRICE, 1, 1500), 2, 1000},
+      {"fixed price above the price: nothing", FixedPrice("d", v1::CONCURRENCY_BEST_PRICE, 1, 2500), 2, 0},
+      {"other product", Percent("d", v1::CONCURRENCY_BEST_PRICE, 1, 1000, {"B"}), 2, 0},
+  };
+  for (const Case& c : cases) {
+    Tables t;
+    t.products = {Product("A", 2000)};
+    t.discounts = {c.discount};
+    auto r = Price(t, {{{"A", c.quantity}}});
+    EXPECT_EQ(r.lines(0).discount().minor_units(), c.want_discount) << c.name;
+    EXPECT_EQ(r.discount_total().minor_units(), c.want_discount) << c.name;
+  }
+}
+
+TEST(EngineTest, ExpiredPreventedAndPriceGroupScopedDiscounts) {
+  Tables t;
+  t.products = {Product("A", 1000), Product("B", 1000)};
+  t.products[1].set_prevent_discounts(true);
+  v1::Discount expired = Percent("exp", v1::CONCURRENCY_BEST_PRICE, 5, 5000);
+  expired.set_valid_to("2026-06-14");
+  v1::Discount scoped = Percent("grp", v1::CONCURRENCY_BEST_PRICE, 1, 1000);
+  scoped.add_price_group_ids("VIP");
+  t.discounts = {expired, scoped};
+  auto none = Price(t, {{{"A", 1}, {"B", 1}}});
+  EXPECT_EQ(none.discount_total().minor_units(), 0);
+  Order vip{{{"A", 1}, {"B", 1}}};
+  vip.customer_group = "VIP";
+  auto r = Price(t, vip);
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 100);
+  EXPECT_EQ(r.lines(1).discount().minor_units(), 0);  // prevent_discounts
+}
+
+// --------------------------------------------------------- quantity tiers
+
+TEST(EngineTest, QuantityTiers) {
+  v1::Discount q;
+  q.set_discount_id("qty");
+  q.set_kind(v1::DISCOUNT_KIND_QUANTITY);
+  q.set_concurrency(v1::CONCURRENCY_BEST_PRICE);
+  auto* t1 = q.add_tiers();
+  t1->set_min_quantity(3);
+  *t1->mutable_amount_off() = Usd(100);
+  auto* t2 = q.add_tiers();
+  t2->set_min_quantity(10);
+  t2->set_percent_bp(1500);
+  struct Case {
+    int quantity;
+    int64_t want;
+  } cases[] = {{2, 0}, {3, 300}, {9, 900}, {10, 1500}, {11, 1650}};
+  for (const Case& c : cases) {
+    Tables t;
+    t.products = {Product("A", 1000)};
+    t.discounts = {q};
+    auto r = Price(t, {{{"A", c.quantity}}});
+    EXPECT_EQ(r.lines(0).discount().minor_units(), c.want) << c.quantity;
+  }
+}
+
+// ----------------------------------------------------------- mix and match
+
+v1::Discount MixMatch(const std::string& id, int needed, std::vector<std::string> products) {
+  v1::Discount d;
+  d.set_discount_id(id);
+  d.set_kind(v1::DISCOUNT_KIND_MIX_AND_MATCH);
+  d.set_concurrency(v1::CONCURRENCY_BEST_PRICE);
+  d.set_mix_match_needed(needed);
+  for (auto& p : products) d.add_product_ids(p);
+  return d;
+}
+
+TEST(EngineTest, MixAndMatchFixedPriceForTheSet) {
+  Tables t;
+  t.products = {Product("A", 4000), Product("B", 6000)};
+  v1::Discount d = MixMatch("mm", 2, {"A", "B"});
+  *d.mutable_fixed_price() = Usd(7000);  // A 40.00 + B 60.00 -> 70.00
+  t.discounts = {d};
+  auto r = Price(t, {{{"A", 1}, {"B", 1}}});
+  EXPECT_EQ(r.discount_total().minor_units(), 3000);
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 1200);  // in proportion 40:60
+  EXPECT_EQ(r.lines(1).discount().minor_units(), 1800);
+  EXPECT_EQ(r.total().minor_units(), 7000);
+}
+
+TEST(EngineTest, MixAndMatchPercentSetsMostExpensiveFirst) {
+  Tables t;
+  t.products = {Product("A", 4000), Product("B", 6000), Product("C", 1000)};
+  v1::Discount d = MixMatch("mm", 2, {"A", "B", "C"});
+  d.set_percent_bp(3000);
+  t.discounts = {d};
+  // Units: B 60, A 40, C 10: one set (B, A) -> 30.00 off; C is left over.
+  auto r = Price(t, {{{"A", 1}, {"B", 1}, {"C", 1}}});
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 1200);
+  EXPECT_EQ(r.lines(1).discount().minor_units(), 1800);
+  EXPECT_EQ(r.lines(2).discount().minor_units(), 0);
+  // Two sets of the same product: 4 units of A, 30% off each set.
+  auto four = Price(t, {{{"A", 4}}});
+  EXPECT_EQ(four.lines(0).discount().minor_units(), 4800);
+}
+
+TEST(EngineTest, MixAndMatchAmountOffTheSet) {
+  Tables t;
+  t.products = {Product("A", 1000), Product("B", 1000)};
+  v1::Discount d = MixMatch("mm", 3, {"A", "B"});
+  *d.mutable_amount_off() = Usd(1000);
+  t.discounts = {d};
+  auto r = Price(t, {{{"A", 2}, {"B", 1}}});
+  EXPECT_EQ(r.lines(0).discount().minor_units() + r.lines(1).discount().minor_units(), 1000);
+  // Per unit 3.33, 3.33, 3.34 (the odd cent to the last unit): A 6.66, B 3.34.
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 666);
+  EXPECT_EQ(r.lines(1).discount().minor_units(), 334);
+}
+
+// ------------------------------------------------------------ concurrency
+
+struct ConcurrencyCase {
+  std::string name;
+  std::vector<v1::Discount> discounts;
+  common::v1::ConcurrencyModel model;
+  int64_t want_discount;
+  std::vector<std::string> want_ids;
+};
+
+void RunConcurrency(const std::vector<ConcurrencyCase>& cases, int64_t price = 10000) {
+  for (const ConcurrencyCase& c : cases) {
+    Tables t;
+    t.products = {Product("A", price)};
+    t.discounts = c.discounts;
+    Order o{{{"A", 1}}};
+    o.model = c.model;
+    auto r = Price(t, o);
+    EXPECT_EQ(r.lines(0).discount().minor_units(), c.want_discount) << c.name;
+    std::vector<std::string> ids;
+    for (const auto& d : r.lines(0).discounts()) ids.push_back(d.discount_id());
+    EXPECT_EQ(ids, c.want_ids) << c.name;
+  }
+}
+
+constexpr auto kWithin = common::v1::CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS;
+constexpr auto kAcross = common::v1::CONCURRENCY_MODEL_BEST_PRICE_COMPOUND_ACROSS;
+constexpr auto kEx = v1::CONCURRENCY_EXCLUSIVE;
+constexpr auto kBest = v1::CONCURRENCY_BEST_PRICE;
+constexpr auto kComp = v1::CONCURRENCY_COMPOUND;
+
+TEST(EngineTest, ConcurrencyWithinPriorityNeverAcross) {
+  RunConcurrency({
+      {"best exclusive wins alone",
+       {Percent("ex10", kEx, 1, 1000), Percent("ex15", kEx, 1, 1500), Percent("c20", kComp, 1, 2000)},
+       kWithin, 1500, {"ex15"}},
+      {"compound combine: amount first, then percent of the reduced price",
+       {Percent("c10", kComp, 1, 1000), AmountOff("c5", kComp, 1, 500)},
+       kWithin, 500 + 950, {"c5", "c10"}},
+      {"fixed price, then amount, then percent",
+       {Percent("c10", kComp, 1, 1000), AmountOff("c5", kComp, 1, 500), FixedPrice("f80", kComp, 1, 8000)},
+       kWithin, 2000 + 500 + 750, {"f80", "c5", "c10"}},
+      {"best price beats a weaker combination",
+       {Percent("c10", kComp, 1, 1000), Percent("c5", kComp, 1, 500), Percent("b20", kBest, 1, 2000)},
+       kWithin, 2000, {"b20"}},
+      {"combination beats a weaker best price",
+       {Percent("c10", kComp, 1, 1000), Percent("c10b", kComp, 1, 1000), Percent("b15", kBest, 1, 1500)},
+       kWithin, 1000 + 900, {"c10", "c10b"}},
+      {"tie: combination wins over best price",
+       {AmountOff("c5", kComp, 1, 500), AmountOff("c5b", kComp, 1, 500), AmountOff("b10", kBest, 1, 1000)},
+       kWithin, 1000, {"c5", "c5b"}},
+      {"tie between best prices: lower id",
+       {Percent("bz", kBest, 1, 1000), Percent("ba", kBest, 1, 1000)},
+       kWithin, 1000, {"ba"}},
+      {"tie between exclusives: lower id",
+       {Percent("ez", kEx, 1, 1000), Percent("ea", kEx, 1, 1000)},
+       kWithin, 1000, {"ea"}},
+      {"highest priority that has one; lower priorities ignored",
+       {Percent("p2", kBest, 2, 1000), Percent("p1", kBest, 1, 5000)},
+       kWithin, 1000, {"p2"}},
+      {"a lower-priority exclusive does not beat a higher priority",
+       {Percent("p2", kBest, 2, 1000), Percent("ex1", kEx, 1, 5000)},
+       kWithin, 1000, {"p2"}},
+      {"exclusive at the top priority beats compound at the same priority",
+       {Percent("ex", kEx, 3, 500), Percent("c1", kComp, 3, 1000), Percent("c2", kComp, 3, 1000)},
+       kWithin, 500, {"ex"}},
+  });
+}
+
+TEST(EngineTest, ConcurrencyBestPriceWithinCompoundAcross) {
+  RunConcurrency({
+      {"winners of each priority compound, highest first",
+       {Percent("p2a", kBest, 2, 1000), Percent("p2b", kBest, 2, 2000), AmountOff("p1", kBest, 1, 1000)},
+       kAcross, 2000 + 1000, {"p2b", "p1"}},
+      {"compound ones count as best price within a priority",
+       {Percent("c10", kComp, 2, 1000), Percent("c15", kComp, 2, 1500), Percent("p1", kBest, 1, 1000)},
+       kAcross, 1500 + 850, {"c15", "p1"}},
+      {"percent applies to the already reduced price",
+       {Percent("p3", kBest, 3, 5000), Percent("p2", kBest, 2, 5000), Percent("p1", kBest, 1, 5000)},
+       kAcross, 5000 + 2500 + 1250, {"p3", "p2", "p1"}},
+      {"exclusive ends it",
+       {Percent("ex", kEx, 2, 1000), Percent("p1", kBest, 1, 5000)},
+       kAcross, 1000, {"ex"}},
+  });
+}
+
+// ------------------------------------------------------------- thresholds
+
+v1::Discount Threshold(const std::string& id, v1::Concurrency c, int priority,
+                       std::vector<std::pair<int64_t, int32_t>> pct_tiers,
+                       std::vector<std::pair<int64_t, int64_t>> amount_tiers = {}) {
+  v1::Discount d;
+  d.set_discount_id(id);
+  d.set_name(id);
+  d.set_kind(v1::DISCOUNT_KIND_THRESHOLD);
+  d.set_concurrency(c);
+  d.set_priority(priority);
+  for (auto [min, bp] : pct_tiers) {
+    auto* t = d.add_tiers();
+    *t->mutable_min_amount() = Usd(min);
+    t->set_percent_bp(bp);
+  }
+  for (auto [min, amt] : amount_tiers) {
+    auto* t = d.add_tiers();
+    *t->mutable_min_amount() = Usd(min);
+    *t->mutable_amount_off() = Usd(amt);
+  }
+  return d;
+}
+
+TEST(EngineTest, ThresholdAmountSpreadSoCentsAddUp) {
+  Tables t;
+  t.products = {Product("A", 2000), Product("B", 2000), Product("C", 2000)};
+  t.discounts = {Threshold("th", kBest, 1, {}, {{5000, 1000}})};
+  auto r = Price(t, {{{"A", 1}, {"B", 1}, {"C", 1}}});
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 333);
+  EXPECT_EQ(r.lines(1).discount().minor_units(), 333);
+  EXPECT_EQ(r.lines(2).discount().minor_units(), 334);
+  EXPECT_EQ(r.threshold_discount_total().minor_units(), 1000);
+  EXPECT_EQ(r.total().minor_units(), 5000);
+}
+
+TEST(EngineTest, ThresholdHighestTierReached) {
+  Tables t;
+  t.products = {Product("A", 1000)};
+  t.discounts = {Threshold("th", kBest, 1, {{5000, 500}, {10000, 1000}})};
+  EXPECT_EQ(Price(t, {{{"A", 4}}}).discount_total().minor_units(), 0);
+  EXPECT_EQ(Price(t, {{{"A", 5}}}).discount_total().minor_units(), 250);
+  EXPECT_EQ(Price(t, {{{"A", 10}}}).discount_total().minor_units(), 1000);
+}
+
+TEST(EngineTest, ThresholdEligibilityByLineDiscounts) {
+  // A has a compound line discount, B a best-price one, C none.
+  Tables base;
+  base.products = {Product("A", 10000), Product("B", 10000), Product("C", 10000)};
+  base.discounts = {Percent("cA", kComp, 1, 1000, {"A"}), Percent("bB", kBest, 1, 1000, {"B"})};
+  struct Case {
+    v1::Concurrency threshold;
+    int64_t want_a, want_b, want_c;
+  } cases[] = {
+      // Subtotal after line discounts 280.00 reaches 100.00: 10% off eligible lines.
+      {kEx, 1000, 1000, 1000},             // undiscounted lines only: C
+      {kBest, 1000, 1000, 1000},           // undiscounted lines only: C
+      {kComp, 1000 + 900, 1000, 1000},     // also A (all compound): 10% of 90.00
+  };
+  for (const Case& c : cases) {
+    Tables t = base;
+    t.discounts.push_back(Threshold("th", c.threshold, 1, {{10000, 1000}}));
+    auto r = Price(t, {{{"A", 1}, {"B", 1}, {"C", 1}}});
+    EXPECT_EQ(r.lines(0).discount().minor_units(), c.want_a) << c.threshold;
+    EXPECT_EQ(r.lines(1).discount().minor_units(), c.want_b) << c.threshold;
+    EXPECT_EQ(r.lines(2).discount().minor_units(), c.want_c) << c.threshold;
+  }
+}
+
+TEST(EngineTest, ThresholdOnlyAtItsHighestPriority) {
+  Tables t;
+  t.products = {Product("A", 10000)};
+  t.discounts = {Threshold("hi", kBest, 2, {{5000, 500}}), Threshold("lo", kBest, 1, {{5000, 2000}})};
+  auto r = Price(t, {{{"A", 1}}});
+  EXPECT_EQ(r.discount_total().minor_units(), 500);
+}
+
+// ---------------------------------------------------------------- coupons
+
+TEST(EngineTest, CouponUnlocksItsDiscount) {
+  Tables t;
+  t.products = {Product("A", 1000)};
+  v1::Discount d = Percent("spring", kBest, 1, 2000);
+  d.set_requires_coupon(true);
+  t.discounts = {d};
+  v1::Coupon c;
+  c.set_coupon_code("SPRING20");
+  c.set_discount_id("spring");
+  c.set_active(true);
+  c.set_max_uses(1);
+  t.coupons = {c};
+  EXPECT_EQ(Price(t, {{{"A", 1}}}).discount_total().minor_units(), 0);
+  Order o{{{"A", 1}}};
+  o.coupons = {"SPRING20"};
+  auto r = Price(t, o);
+  EXPECT_EQ(r.discount_total().minor_units(), 200);
+  EXPECT_EQ(r.lines(0).discounts(0).coupon_code(), "SPRING20");
+  ASSERT_EQ(r.coupon_results_size(), 1);
+  EXPECT_TRUE(r.coupon_results(0).applied());
+  // Used up: the discount no longer applies and the reason says why.
+  t.coupon_uses["SPRING20"] = 1;
+  auto used = Price(t, o);
+  EXPECT_EQ(used.discount_total().minor_units(), 0);
+  EXPECT_FALSE(used.coupon_results(0).applied());
+  EXPECT_NE(used.coupon_results(0).reason().find("used up"), std::string::npos);
+}
+
+TEST(EngineTest, CheckCouponReasons) {
+  Tables t;
+  v1::Coupon c;
+  c.set_coupon_code("C");
+  c.set_discount_id("d");
+  c.set_active(true);
+  c.set_valid_from("2026-01-01");
+  c.set_valid_to("2026-12-31");
+  c.set_max_uses(10);
+  c.set_max_uses_per_customer(1);
+  v1::Coupon inactive = c;
+  inactive.set_coupon_code("OFF");
+  inactive.set_active(false);
+  t.coupons = {c, inactive};
+  t.coupon_uses_by_customer["C\nC9"] = 1;
+  auto s = Snapshot::Build(t);
+  EXPECT_TRUE(CheckCoupon(*s, "C", "C1", kToday).ok());
+  EXPECT_EQ(CheckCoupon(*s, "NOPE", "C1", kToday).code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(CheckCoupon(*s, "OFF", "C1", kToday).message().find("inactive"), absl::string_view::npos);
+  EXPECT_NE(CheckCoupon(*s, "C", "C1", "2027-01-01").message().find("expired"), absl::string_view::npos);
+  EXPECT_NE(CheckCoupon(*s, "C", "C1", "2025-12-31").message().find("not valid yet"), absl::string_view::npos);
+  EXPECT_NE(CheckCoupon(*s, "C", "C9", kToday).message().find("used up"), absl::string_view::npos);
+}
+
+// -------------------------------------------------------- price overrides
+
+TEST(EngineTest, OverriddenLineKeepsItsPriceAndTakesNoDiscount) {
+  Tables t;
+  t.products = {Product("A", 1000)};
+  t.discounts = {Percent("d", kBest, 1, 5000)};
+  auto snap = Snapshot::Build(t);
+  v1::PriceOrderRequest r;
+  r.set_currency("USD");
+  r.set_pricing_date(kToday);
+  auto* l = r.add_lines();
+  l->set_line_id("L1");
+  l->set_product_id("A");
+  l->set_quantity(2);
+  *l->mutable_manual_unit_price() = Usd(900);
+  auto out = PriceOrder(*snap, r);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->lines(0).price_overridden());
+  EXPECT_EQ(out->lines(0).net_amount().minor_units(), 1800);
+}
+
+TEST(EngineTest, CheckPriceOverride) {
+  v1::Product p = Product("A", 1000);  // unit cost 5.00
+  EXPECT_TRUE(CheckPriceOverride(p, 1000, 900, 1000).ok());   // exactly 10% below
+  EXPECT_EQ(CheckPriceOverride(p, 1000, 899, 1000).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckPriceOverride(p, 1000, 999, 0).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckPriceOverride(p, 1000, 1200, 0).ok());     // above the price is fine
+  EXPECT_EQ(CheckPriceOverride(p, 1000, 499, 10000).code(), absl::StatusCode::kInvalidArgument);
+  p.set_allow_price_override(false);
+  EXPECT_EQ(CheckPriceOverride(p, 1000, 900, 1000).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// ------------------------------------------------------ charges and tax
+
+TEST(EngineTest, DeliveryTiersAndTaxByPrefixThenCountry) {
+  Tables t;
+  t.products = {Product("A", 850)};
   v1::DeliveryCharge c;
   c.set_delivery_mode("STD");
-  auto* t0 = c.add_tiers();
-  *t0->mutable_from_amount() = Usd(0);
-  *t0->mutable_amount() = Usd(595);
-  auto* t1 = c.add_tiers();
-  *t1->mutable_from_amount() = Usd(5000);
-  *t1->mutable_amount() = Usd(795);
-  auto* t2 = c.add_tiers();
-  *t2->mutable_from_amount() = Usd(10000);
-  *t2->mutable_amount() = Usd(0);
-  s.delivery_charges["STD"] = c;
-  v1::TaxRate country;
+  for (auto [from, amount] : {std::pair<int64_t, int64_t>{0, 595}, {5000, 795}, {10000, 0}}) {
+    auto* tier = c.add_tiers();
+    *tier->mutable_from_amount() = Usd(from);
+    *tier->mutable_amount() = Usd(amount);
+  }
+  v1::DeliveryCharge pct;
+  pct.set_delivery_mode("PCT");
+  auto* tier = pct.add_tiers();
+  *tier->mutable_from_amount() = Usd(0);
+  tier->set_percent_bp(1000);
+  t.delivery_charges = {c, pct};
+  v1::TaxRate country, prefix;
   country.set_tax_rate_id("us");
   country.set_country("US");
   country.set_rate_bp(500);
-  v1::TaxRate prefix;
   prefix.set_tax_rate_id("ny");
   prefix.set_postal_prefix("100");
   prefix.set_rate_bp(887);
-  s.tax_rates = {country, prefix};
-  return s;
-}
-
-v1::PriceOrderRequest Request(int quantity) {
-  v1::PriceOrderRequest r;
-  r.set_currency("USD");
-  auto* l = r.add_lines();
-  l->set_line_id("L1");
-  l->set_product_id("P1");
-  l->set_quantity(quantity);
-  return r;
-}
-
-TEST(EngineTest, BasePriceTimesQuantity) {
-  auto out = PriceOrder(Data(), Request(3));
-  ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->lines(0).unit_price().minor_units(), 850);
-  EXPECT_EQ(out->lines(0).net_amount().minor_units(), 2550);
-  EXPECT_EQ(out->subtotal().minor_units(), 2550);
-  EXPECT_EQ(out->total().minor_units(), 2550);
-}
-
-TEST(EngineTest, ManualPriceWins) {
-  v1::PriceOrderRequest r = Request(2);
-  *r.mutable_lines(0)->mutable_manual_unit_price() = Usd(700);
-  auto out = PriceOrder(Data(), r);
-  ASSERT_TRUE(out.ok());
-  EXPECT_TRUE(out->lines(0).price_overridden());
-  EXPECT_EQ(out->subtotal().minor_units(), 1400);
-}
-
-TEST(EngineTest, DeliveryTiersAndTaxByPrefixThenCountry) {
+  t.tax_rates = {country, prefix};
+  auto snap = Snapshot::Build(t);
   struct Case {
     int quantity;
-    std::string postal;
+    std::string mode, postal;
     int64_t charges, tax, total;
   } cases[] = {
-      // 25.50 < 50.00 -> 5.95; US 5%: 1.275 -> 1.28 on goods, 0.2975 -> 0.30 on charges.
-      {3, "90210", 595, 128 + 30, 2550 + 595 + 158},
-      // 59.50 -> 7.95; NY prefix 8.87%: 5.27765 -> 5.28, 0.705165 -> 0.71.
-      {7, "10001", 795, 528 + 71, 5950 + 795 + 599},
-      // 119.00 -> free delivery; 5% = 5.95.
-      {14, "90210", 0, 595, 11900 + 595},
+      {3, "STD", "90210", 595, 128 + 30, 2550 + 595 + 158},   // 5%: 1.275 -> 1.28, 0.2975 -> 0.30
+      {7, "STD", "10001", 795, 528 + 71, 5950 + 795 + 599},   // 8.87%: 5.27765, 0.705165
+      {14, "STD", "90210", 0, 595, 11900 + 595},              // free delivery from 100.00
+      {3, "PCT", "90210", 255, 128 + 13, 2550 + 255 + 141},   // 10% of 25.50; tax 0.1275 -> 0.13
+      {3, "NONE", "", 0, 128, 2550 + 128},                    // unknown mode: no charge
   };
-  for (const Case& c : cases) {
-    v1::PriceOrderRequest r = Request(c.quantity);
-    r.set_delivery_mode("STD");
+  for (const Case& k : cases) {
+    v1::PriceOrderRequest r;
+    r.set_currency("USD");
+    r.set_pricing_date(kToday);
+    auto* l = r.add_lines();
+    l->set_line_id("L1");
+    l->set_product_id("A");
+    l->set_quantity(k.quantity);
+    r.set_delivery_mode(k.mode);
     r.mutable_delivery_address()->set_country("US");
-    r.mutable_delivery_address()->set_postal_code(c.postal);
-    auto out = PriceOrder(Data(), r);
+    r.mutable_delivery_address()->set_postal_code(k.postal);
+    auto out = PriceOrder(*snap, r);
     ASSERT_TRUE(out.ok()) << out.status();
-    EXPECT_EQ(out->charges_total().minor_units(), c.charges) << c.quantity;
-    EXPECT_EQ(out->tax_total().minor_units(), c.tax) << c.quantity;
-    EXPECT_EQ(out->total().minor_units(), c.total) << c.quantity;
+    EXPECT_EQ(out->charges_total().minor_units(), k.charges) << k.quantity << k.mode;
+    EXPECT_EQ(out->tax_total().minor_units(), k.tax) << k.quantity << k.mode;
+    EXPECT_EQ(out->total().minor_units(), k.total) << k.quantity << k.mode;
   }
 }
 
 TEST(EngineTest, Errors) {
-  EXPECT_EQ(PriceOrder(Data(), Request(0)).status().code(), absl::StatusCode::kInvalidArgument);
-  v1::PriceOrderRequest unknown = Request(1);
-  unknown.mutable_lines(0)->set_product_id("nope");
-  EXPECT_EQ(PriceOrder(Data(), unknown).status().code(), absl::StatusCode::kNotFound);
-  v1::PriceOrderRequest coupon = Request(1);
-  coupon.add_coupon_codes("SAVE");
-  EXPECT_EQ(PriceOrder(Data(), coupon).status().code(), absl::StatusCode::kUnimplemented);
+  Tables t;
+  t.products = {Product("A", 100)};
+  auto snap = Snapshot::Build(t);
+  v1::PriceOrderRequest r;
+  r.set_currency("USD");
+  r.set_pricing_date(kToday);
+  auto* l = r.add_lines();
+  l->set_product_id("A");
+  l->set_quantity(0);
+  EXPECT_EQ(PriceOrder(*snap, r).status().code(), absl::StatusCode::kInvalidArgument);
+  l->set_quantity(1);
+  l->set_product_id("nope");
+  EXPECT_EQ(PriceOrder(*snap, r).status().code(), absl::StatusCode::kNotFound);
+  r.set_currency("EUR");
+  l->set_product_id("A");
+  EXPECT_EQ(PriceOrder(*snap, r).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(EngineTest, Validation) {
-  v1::Product p;
-  p.set_product_id("x");
-  p.set_name("X");
+// ---------------------------------------------------- randomized property
+
+TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
+  std::mt19937 rng(42);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const v1::Concurrency conc[] = {kEx, kBest, kComp};
+  for (int round = 0; round < 300; ++round) {
+    Tables t;
+    for (int p = 0; p < 5; ++p) t.products.push_back(Product("P" + std::to_string(p), 1 + pick(20000)));
+    for (int d = 0; d < 8; ++d) {
+      const std::string id = "D" + std::to_string(d);
+      const std::vector<std::string> prods = pick(2) ? std::vector<std::string>{} :
+                                                       std::vector<std::string>{"P" + std::to_string(pick(5))};
+      switch (pick(4)) {
+        case 0: t.discounts.push_back(Percent(id, conc[pick(3)], pick(3), 1 + pick(10000), prods)); break;
+        case 1: t.discounts.push_back(AmountOff(id, conc[pick(3)], pick(3), 1 + pick(30000), prods)); break;
+        case 2: t.discounts.push_back(FixedPrice(id, conc[pick(3)], pick(3), pick(20000), prods)); break;
+        default: {
+          v1::Discount m = MixMatch(id, 2 + pick(3), prods);
+          m.set_concurrency(conc[pick(3)]);
+          m.set_percent_bp(1 + pick(10000));
+          t.discounts.push_back(m);
+        }
+      }
+    }
+    t.discounts.push_back(Threshold("T", conc[pick(3)], pick(3), {}, {{pick(50000), 1 + pick(50000)}}));
+    Order o;
+    for (int l = 0; l < 1 + pick(6); ++l) o.lines.push_back({"P" + std::to_string(pick(5)), 1 + pick(5)});
+    o.model = pick(2) ? kWithin : kAcross;
+    auto r = Price(t, o);
+    int64_t subtotal = 0, discounts = 0;
+    for (const auto& line : r.lines()) {
+      EXPECT_GE(line.net_amount().minor_units(), 0);
+      EXPECT_EQ(line.net_amount().minor_units(),
+                line.quantity() * line.unit_price().minor_units() - line.discount().minor_units());
+      int64_t parts = 0;
+      for (const auto& d : line.discounts()) parts += d.amount().minor_units();
+      EXPECT_EQ(parts, line.discount().minor_units());
+      subtotal += line.quantity() * line.unit_price().minor_units();
+      discounts += line.discount().minor_units();
+    }
+    EXPECT_EQ(r.subtotal().minor_units(), subtotal);
+    EXPECT_EQ(r.discount_total().minor_units(), discounts);
+    EXPECT_EQ(r.total().minor_units(), subtotal - discounts + r.charges_total().minor_units() +
+                                           r.tax_total().minor_units());
+  }
+}
+
+// ------------------------------------------------------------- validation
+
+TEST(ValidationTest, Discounts) {
+  struct Case {
+    std::string name;
+    v1::Discount d;
+    std::string field;  // empty = valid
+  };
+  v1::Discount no_deal = Simple("d", kBest, 1, {});
+  v1::Discount over = Percent("d", kBest, 1, 10001);
+  v1::Discount zero_amount = AmountOff("d", kBest, 1, 0);
+  v1::Discount mm = MixMatch("d", 1, {});
+  mm.set_percent_bp(100);
+  v1::Discount qty;
+  qty.set_discount_id("q");
+  qty.set_kind(v1::DISCOUNT_KIND_QUANTITY);
+  qty.set_concurrency(kBest);
+  qty.add_tiers()->set_min_quantity(5);
+  qty.mutable_tiers(0)->set_percent_bp(100);
+  qty.add_tiers()->set_min_quantity(5);
+  qty.mutable_tiers(1)->set_percent_bp(200);
+  v1::Discount th = Threshold("t", kBest, 1, {{5000, 100}, {4000, 200}});
+  v1::Discount th_equal = Threshold("t", kBest, 1, {{5000, 100}, {5000, 200}});
+  Case cases[] = {
+      {"valid percent", Percent("d", kBest, 1, 10000), ""},
+      {"no deal", no_deal, "discount.percent_bp"},
+      {"percent over 100%", over, "discount.percent_bp"},
+      {"zero amount", zero_amount, "discount.amount_off"},
+      {"mix and match needs > 1", mm, "discount.mix_match_needed"},
+      {"quantity tiers must increase", qty, "discount.tiers[1].min_quantity"},
+      {"threshold tiers must not decrease", th, "discount.tiers[1].min_amount"},
+      {"equal threshold tiers are fine", th_equal, ""},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = ValidateDiscount(c.d);
+    if (c.field.empty()) {
+      EXPECT_TRUE(s.ok()) << c.name << ": " << s;
+    } else {
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.name;
+      EXPECT_NE(s.message().find(c.field), absl::string_view::npos) << c.name << ": " << s;
+    }
+  }
+}
+
+TEST(ValidationTest, OtherMasterData) {
+  v1::Product p = Product("A", 100);
   *p.mutable_base_price() = Usd(-1);
   EXPECT_NE(ValidateProduct(p).message().find("product.base_price"), absl::string_view::npos);
   v1::TaxRate both;
@@ -118,12 +723,11 @@ TEST(EngineTest, Validation) {
   both.set_country("US");
   both.set_postal_prefix("1");
   EXPECT_FALSE(ValidateTaxRate(both).ok());
-  v1::Discount mm;
-  mm.set_discount_id("d");
-  mm.set_kind(v1::DISCOUNT_KIND_MIX_AND_MATCH);
-  mm.set_concurrency(v1::CONCURRENCY_COMPOUND);
-  mm.set_mix_match_needed(1);
-  EXPECT_NE(ValidateDiscount(mm).message().find("mix_match_needed"), absl::string_view::npos);
+  v1::TradeAgreement a = Agreement("t", 100, "C1", "G1");
+  EXPECT_NE(ValidateTradeAgreement(a).message().find("customer_id"), absl::string_view::npos);
+  v1::Coupon c;
+  c.set_coupon_code("X");
+  EXPECT_NE(ValidateCoupon(c).message().find("coupon.discount_id"), absl::string_view::npos);
 }
 
 }  // namespace

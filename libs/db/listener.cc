@@ -1,0 +1,63 @@
+#include "libs/db/listener.h"
+
+#include "absl/time/clock.h"
+#include "libs/logging/log.h"
+#include "pqxx/pqxx"
+
+namespace callcenter::db {
+namespace {
+
+class Receiver : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& c, const std::string& channel, bool* fired)
+      : pqxx::notification_receiver(c, channel), fired_(fired) {}
+  void operator()(const std::string&, int) override { *fired_ = true; }
+
+ private:
+  bool* fired_;
+};
+
+}  // namespace
+
+ChangeListener::ChangeListener(std::string conninfo, std::string channel, absl::Duration period,
+                               std::function<void()> on_change)
+    : conninfo_(std::move(conninfo)),
+      channel_(std::move(channel)),
+      period_(period),
+      on_change_(std::move(on_change)) {}
+
+ChangeListener::~ChangeListener() { Stop(); }
+
+void ChangeListener::Start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+}
+
+void ChangeListener::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void ChangeListener::Run() {
+  absl::Time next_poll = absl::Now() + period_;
+  while (!stop_) {
+    try {
+      pqxx::connection conn(conninfo_);
+      bool fired = false;
+      Receiver receiver(conn, channel_, &fired);
+      while (!stop_) {
+        conn.await_notification(0, 200000);  // wakes at least every 200 ms to check stop_
+        if (fired || absl::Now() >= next_poll) {
+          fired = false;
+          next_poll = absl::Now() + period_;
+          on_change_();
+        }
+      }
+    } catch (const std::exception& e) {
+      log::Warning("change listener lost its connection", {{"channel", channel_}, {"error", e.what()}});
+      for (int i = 0; i < 10 && !stop_; ++i) absl::SleepFor(absl::Milliseconds(100));
+      if (!stop_) on_change_();  // catch up on what may have been missed
+    }
+  }
+}
+
+}  // namespace callcenter::db

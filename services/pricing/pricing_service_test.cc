@@ -1,0 +1,236 @@
+// Service tests: real gRPC servers on 127.0.0.1:0 against a real PostgreSQL.
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "libs/db/listener.h"
+#include "libs/db/migrate.h"
+#include "libs/db/testing.h"
+#include "libs/server/host.h"
+#include "services/pricing/migrations.h"
+#include "services/pricing/pricing_service.h"
+
+namespace callcenter::pricing {
+namespace {
+
+common::v1::Money Usd(int64_t m) {
+  common::v1::Money x;
+  x.set_currency("USD");
+  x.set_minor_units(m);
+  return x;
+}
+
+struct Replica {
+  std::unique_ptr<db::Pool> pool;
+  std::unique_ptr<PricingServiceImpl> service;
+  std::unique_ptr<server::ServiceHost> host;
+  std::unique_ptr<v1::PricingService::Stub> stub;
+};
+
+class PricingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = db::TestDatabase::Create();
+    CC_REQUIRE_DATABASE(db_);
+    ASSERT_TRUE(db::Migrate(db_->conninfo(), "pricing_svc", migrations::PricingMigrations()).ok());
+    a_ = Start();
+  }
+  void TearDown() override {
+    for (Replica* r : {&a_, &b_}) {
+      if (r->host) r->host->Shutdown();
+    }
+  }
+
+  Replica Start() {
+    Replica r;
+    db::PoolOptions po;
+    po.conninfo = db_->conninfo();
+    po.schema = "pricing_svc";
+    po.statements = PricingQueries();
+    r.pool = std::make_unique<db::Pool>(po);
+    r.service = std::make_unique<PricingServiceImpl>(
+        r.pool.get(), nullptr, [] { return absl::FromCivil(absl::CivilDay(2026, 6, 15), absl::UTCTimeZone()); });
+    EXPECT_TRUE(r.service->Refresh(true).ok());
+    server::HostOptions ho;
+    ho.listen_address = "127.0.0.1:0";
+    ho.drain_delay = absl::ZeroDuration();
+    r.host = std::make_unique<server::ServiceHost>(ho);
+    r.host->Register(r.service.get());
+    EXPECT_TRUE(r.host->Start().ok());
+    r.stub = v1::PricingService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", r.host->port()), grpc::InsecureChannelCredentials()));
+    return r;
+  }
+
+  grpc::Status UpsertProduct(Replica& r, const std::string& id, int64_t price) {
+    grpc::ClientContext ctx;
+    v1::UpsertProductRequest req;
+    req.mutable_product()->set_product_id(id);
+    req.mutable_product()->set_name(id);
+    *req.mutable_product()->mutable_base_price() = Usd(price);
+    v1::UpsertProductResponse resp;
+    return r.stub->UpsertProduct(&ctx, req, &resp);
+  }
+
+  absl::StatusOr<v1::PriceOrderResponse> Price(Replica& r, const std::string& product, int qty,
+                                               std::vector<std::string> coupons = {}) {
+    grpc::ClientContext ctx;
+    v1::PriceOrderRequest req;
+    req.set_currency("USD");
+    req.set_customer_id("C1");
+    auto* l = req.add_lines();
+    l->set_line_id("L1");
+    l->set_product_id(product);
+    l->set_quantity(qty);
+    for (auto& c : coupons) req.add_coupon_codes(c);
+    v1::PriceOrderResponse resp;
+    grpc::Status s = r.stub->PriceOrder(&ctx, req, &resp);
+    if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+    return resp;
+  }
+
+  void SetupCoupon(int max_uses, int per_customer) {
+    ASSERT_TRUE(UpsertProduct(a_, "A", 1000).ok());
+    grpc::ClientContext ctx;
+    v1::UpsertDiscountRequest req;
+    auto* d = req.mutable_discount();
+    d->set_discount_id("spring");
+    d->set_kind(v1::DISCOUNT_KIND_SIMPLE);
+    d->set_concurrency(v1::CONCURRENCY_BEST_PRICE);
+    d->set_percent_bp(2000);
+    d->set_requires_coupon(true);
+    v1::UpsertDiscountResponse resp;
+    ASSERT_TRUE(a_.stub->UpsertDiscount(&ctx, req, &resp).ok());
+    grpc::ClientContext ctx2;
+    v1::UpsertCouponRequest creq;
+    creq.mutable_coupon()->set_coupon_code("SPRING20");
+    creq.mutable_coupon()->set_discount_id("spring");
+    creq.mutable_coupon()->set_active(true);
+    creq.mutable_coupon()->set_max_uses(max_uses);
+    creq.mutable_coupon()->set_max_uses_per_customer(per_customer);
+    v1::UpsertCouponResponse cresp;
+    ASSERT_TRUE(a_.stub->UpsertCoupon(&ctx2, creq, &cresp).ok());
+  }
+
+  grpc::Status Redeem(const std::string& order, const std::string& customer) {
+    grpc::ClientContext ctx;
+    v1::RedeemCouponsRequest req;
+    req.set_order_id(order);
+    req.set_customer_id(customer);
+    req.add_coupon_codes("SPRING20");
+    v1::RedeemCouponsResponse resp;
+    return a_.stub->RedeemCoupons(&ctx, req, &resp);
+  }
+
+  std::unique_ptr<db::TestDatabase> db_;
+  Replica a_, b_;
+};
+
+TEST_F(PricingServiceTest, BadMasterDataIsRefusedAndNothingStored) {
+  grpc::ClientContext ctx;
+  v1::UpsertDiscountRequest req;
+  req.mutable_discount()->set_discount_id("d");
+  req.mutable_discount()->set_kind(v1::DISCOUNT_KIND_SIMPLE);
+  req.mutable_discount()->set_concurrency(v1::CONCURRENCY_BEST_PRICE);
+  req.mutable_discount()->set_percent_bp(12000);
+  v1::UpsertDiscountResponse resp;
+  grpc::Status s = a_.stub->UpsertDiscount(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("discount.percent_bp"), std::string::npos);
+  grpc::ClientContext get_ctx;
+  v1::GetDiscountRequest get;
+  get.set_discount_id("d");
+  v1::GetDiscountResponse got;
+  EXPECT_EQ(a_.stub->GetDiscount(&get_ctx, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(PricingServiceTest, UpsertIsIdempotentAndPricesAtOnce) {
+  ASSERT_TRUE(UpsertProduct(a_, "A", 1000).ok());
+  ASSERT_TRUE(UpsertProduct(a_, "A", 1200).ok());
+  auto priced = Price(a_, "A", 2);
+  ASSERT_TRUE(priced.ok()) << priced.status();
+  EXPECT_EQ(priced->total().minor_units(), 2400);
+  grpc::ClientContext ctx;
+  v1::ListProductsRequest list;
+  v1::ListProductsResponse listed;
+  ASSERT_TRUE(a_.stub->ListProducts(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.products_size(), 1);
+}
+
+TEST_F(PricingServiceTest, AnotherReplicaSeesChangesThroughNotify) {
+  b_ = Start();
+  db::ChangeListener listener(db_->conninfo() + " options='-csearch_path=pricing_svc'",
+                              "pricing_changed", absl::Hours(1),
+                              [this] { b_.service->Refresh().IgnoreError(); });
+  listener.Start();
+  absl::SleepFor(absl::Milliseconds(300));  // let it LISTEN
+  ASSERT_TRUE(UpsertProduct(a_, "NEW", 777).ok());
+  absl::StatusOr<v1::PriceOrderResponse> priced = absl::NotFoundError("not yet");
+  for (int i = 0; i < 100 && !priced.ok(); ++i) {  // wide margin, not a timing assertion
+    absl::SleepFor(absl::Milliseconds(50));
+    priced = Price(b_, "NEW", 1);
+  }
+  ASSERT_TRUE(priced.ok()) << priced.status();
+  EXPECT_EQ(priced->total().minor_units(), 777);
+  listener.Stop();
+}
+
+TEST_F(PricingServiceTest, CouponLifecycle) {
+  SetupCoupon(/*max_uses=*/2, /*per_customer=*/1);
+  auto priced = Price(a_, "A", 1, {"SPRING20"});
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->discount_total().minor_units(), 200);
+  ASSERT_TRUE(Redeem("o1", "C1").ok());
+  ASSERT_TRUE(Redeem("o1", "C1").ok());  // same order again: counted once
+  // C1 used its one use.
+  grpc::ClientContext ctx;
+  v1::CheckCouponRequest check;
+  check.set_coupon_code("SPRING20");
+  check.set_customer_id("C1");
+  v1::CheckCouponResponse checked;
+  grpc::Status s = a_.stub->CheckCoupon(&ctx, check, &checked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("used up"), std::string::npos);
+  EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Redeem("o3", "C2").ok());
+  EXPECT_EQ(Redeem("o4", "C3").error_code(), grpc::StatusCode::FAILED_PRECONDITION);  // 2 in all
+  // Cancelling o1 releases its use.
+  grpc::ClientContext rel_ctx;
+  v1::ReleaseCouponsRequest rel;
+  rel.set_order_id("o1");
+  v1::ReleaseCouponsResponse released;
+  ASSERT_TRUE(a_.stub->ReleaseCoupons(&rel_ctx, rel, &released).ok());
+  EXPECT_EQ(released.released_codes_size(), 1);
+  EXPECT_TRUE(Redeem("o5", "C1").ok());
+  grpc::ClientContext unknown_ctx;
+  check.set_coupon_code("NOPE");
+  EXPECT_EQ(a_.stub->CheckCoupon(&unknown_ctx, check, &checked).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(PricingServiceTest, ValidatePriceOverride) {
+  grpc::ClientContext ctx;
+  v1::UpsertProductRequest req;
+  auto* p = req.mutable_product();
+  p->set_product_id("A");
+  p->set_name("A");
+  *p->mutable_base_price() = Usd(1000);
+  *p->mutable_unit_cost() = Usd(600);
+  p->set_allow_price_override(true);
+  v1::UpsertProductResponse resp;
+  ASSERT_TRUE(a_.stub->UpsertProduct(&ctx, req, &resp).ok());
+  auto check = [&](int64_t price, int32_t bp) {
+    grpc::ClientContext c;
+    v1::ValidatePriceOverrideRequest r;
+    r.set_product_id("A");
+    *r.mutable_system_unit_price() = Usd(1000);
+    *r.mutable_unit_price() = Usd(price);
+    r.set_price_override_max_bp(bp);
+    v1::ValidatePriceOverrideResponse out;
+    return a_.stub->ValidatePriceOverride(&c, r, &out).error_code();
+  };
+  EXPECT_EQ(check(900, 1000), grpc::StatusCode::OK);
+  EXPECT_EQ(check(899, 1000), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(check(599, 5000), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace callcenter::pricing

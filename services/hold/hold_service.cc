@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/server/serve.h"
 #include "libs/status/status.h"
 
 namespace callcenter::hold {
@@ -43,7 +44,7 @@ absl::Status ValidateFraudData(const v1::FraudData& d) {
 }  // namespace
 
 std::vector<db::Query> HoldQueries() {
-  std::vector<db::Query> q;
+  std::vector<db::Query> q = HoldStore::Queries();
   for (int i = 0; i < 3; ++i) {
     for (const db::Query& x : Table(i).Queries()) q.push_back(x);
   }
@@ -51,17 +52,35 @@ std::vector<db::Query> HoldQueries() {
 }
 
 HoldServiceImpl::HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
-    : hold_codes_(&Table(0), pool, metrics, [](const v1::HoldCode& c) { return c.hold_code(); },
+    : store_(pool),
+      metrics_(metrics),
+      index_(FraudIndex::Build({}, {})),
+      hold_codes_(&Table(0), pool, metrics, [](const v1::HoldCode& c) { return c.hold_code(); },
                   ValidateHoldCode),
       fraud_rules_(&Table(1), pool, metrics, [](const v1::FraudRule& r) { return r.rule_id(); },
-                   ValidateFraudRule),
-      // Keyed by kind and value; values match case-insensitively.
+                   ValidateFraudRule, [this] { Refresh().IgnoreError(); }),
+      // Keyed by kind and normalized value.
       fraud_data_(&Table(2), pool, metrics,
                   [](const v1::FraudData& d) {
                     return absl::StrCat(v1::FraudDataKind_Name(d.kind()), "|",
-                                        absl::AsciiStrToLower(d.value()));
+                                        NormalizeFraudValue(d.kind(), d.value()));
                   },
-                  ValidateFraudData) {}
+                  ValidateFraudData, [this] { Refresh().IgnoreError(); }) {}
+
+absl::Status HoldServiceImpl::Refresh() {
+  std::vector<v1::FraudRule> rules;
+  std::vector<v1::FraudData> data;
+  RETURN_IF_ERROR(store_.LoadFraudTables(&rules, &data));
+  auto next = FraudIndex::Build(rules, data);
+  std::lock_guard<std::mutex> lock(mu_);
+  index_ = std::move(next);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const FraudIndex> HoldServiceImpl::index() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_;
+}
 
 grpc::Status HoldServiceImpl::UpsertHoldCode(grpc::ServerContext*,
                                              const v1::UpsertHoldCodeRequest* req,
@@ -98,6 +117,81 @@ grpc::Status HoldServiceImpl::UpsertFraudData(grpc::ServerContext*,
                                               const v1::UpsertFraudDataRequest* req,
                                               v1::UpsertFraudDataResponse* resp) {
   return fraud_data_.Upsert("UpsertFraudData", req->fraud_data(), resp->mutable_fraud_data());
+}
+
+grpc::Status HoldServiceImpl::EvaluateFraud(grpc::ServerContext*,
+                                            const v1::EvaluateFraudRequest* req,
+                                            v1::EvaluateFraudResponse* resp) {
+  return server::Serve(metrics_, "EvaluateFraud", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->min_fraud_score() < 0) return InvalidField("min_fraud_score", "must be >= 0");
+    ASSIGN_OR_RETURN(bool found, store_.FindEvaluation(req->request_id(), resp));
+    if (found) return absl::OkStatus();
+    v1::EvaluateFraudResponse scored;
+    index()->Evaluate(*req, &scored);
+    ASSIGN_OR_RETURN(*resp, store_.SaveEvaluation(*req, std::move(scored),
+                                                  NeedsFraudHold(scored.score(), req->min_fraud_score())));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::PlaceHold(grpc::ServerContext*, const v1::PlaceHoldRequest* req,
+                                        v1::PlaceHoldResponse* resp) {
+  return server::Serve(metrics_, "PlaceHold", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->hold_code().empty()) return InvalidField("hold_code", "required");
+    if (req->note().empty()) return InvalidField("note", "required: say why the order is held");
+    absl::StatusOr<v1::HoldCode> code = store_.GetHoldCode(req->hold_code());
+    if (absl::IsNotFound(code.status())) {
+      return InvalidField("hold_code", absl::StrCat("\"", req->hold_code(), "\" is not a hold code"));
+    }
+    RETURN_IF_ERROR(code.status());
+    if (!code->active()) {
+      return absl::FailedPreconditionError(absl::StrCat("hold code ", req->hold_code(), " is inactive"));
+    }
+    ASSIGN_OR_RETURN(*resp->mutable_hold(), store_.PlaceHold(req->request_id(), req->order_id(),
+                                                             req->hold_code(), req->note(),
+                                                             req->user_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::ClearHold(grpc::ServerContext*, const v1::ClearHoldRequest* req,
+                                        v1::ClearHoldResponse* resp) {
+  return server::Serve(metrics_, "ClearHold", req->request_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->hold_id().empty()) return InvalidField("hold_id", "required");
+    if (req->reason().empty()) return InvalidField("reason", "required: say why the hold is cleared");
+    auto cleared = store_.ClearHold(
+        req->order_id(), req->hold_id(), req->reason(), req->user_id(),
+        [&](const common::v1::OrderHold& h) -> absl::Status {
+          if (!MayClear(h.hold_code(), req->clearable_hold_codes())) {
+            return absl::PermissionDeniedError(absl::StrCat(
+                "user ", req->user_id(), " may not clear holds with code ", h.hold_code()));
+          }
+          return absl::OkStatus();
+        });
+    RETURN_IF_ERROR(cleared.status());
+    *resp->mutable_hold() = cleared->first;
+    resp->set_order_has_open_holds(cleared->second);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::ListOrderHolds(grpc::ServerContext*,
+                                             const v1::ListOrderHoldsRequest* req,
+                                             v1::ListOrderHoldsResponse* resp) {
+  return server::Serve(metrics_, "ListOrderHolds", "", [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> holds, store_.ListHolds(req->order_id()));
+    for (auto& h : holds) {
+      if (h.open()) resp->set_has_open_holds(true);
+      *resp->add_holds() = std::move(h);
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace callcenter::hold

@@ -1,17 +1,20 @@
 #ifndef CALLCENTER_SERVICES_HOLD_HOLD_SERVICE_H_
 #define CALLCENTER_SERVICES_HOLD_HOLD_SERVICE_H_
 
+#include <mutex>
+
 #include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
+#include "services/hold/domain/fraud.h"
+#include "services/hold/store.h"
 
 namespace callcenter::hold {
 
 std::vector<db::Query> HoldQueries();
 
-// Master data of holds and fraud scoring. EvaluateFraud, PlaceHold,
-// ClearHold and ListOrderHolds answer UNIMPLEMENTED until the hold issue.
+// Hold codes, manual and automatic (fraud) holds.
 class HoldServiceImpl final : public v1::HoldService::Service {
  public:
   HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics);
@@ -29,8 +32,25 @@ class HoldServiceImpl final : public v1::HoldService::Service {
                               v1::ListFraudRulesResponse*) override;
   grpc::Status UpsertFraudData(grpc::ServerContext*, const v1::UpsertFraudDataRequest*,
                                v1::UpsertFraudDataResponse*) override;
+  grpc::Status EvaluateFraud(grpc::ServerContext*, const v1::EvaluateFraudRequest*,
+                             v1::EvaluateFraudResponse*) override;
+  grpc::Status PlaceHold(grpc::ServerContext*, const v1::PlaceHoldRequest*,
+                         v1::PlaceHoldResponse*) override;
+  grpc::Status ClearHold(grpc::ServerContext*, const v1::ClearHoldRequest*,
+                         v1::ClearHoldResponse*) override;
+  grpc::Status ListOrderHolds(grpc::ServerContext*, const v1::ListOrderHoldsRequest*,
+                              v1::ListOrderHoldsResponse*) override;
+
+  // Rebuilds the fraud index from PostgreSQL and swaps it in.
+  absl::Status Refresh();
 
  private:
+  std::shared_ptr<const FraudIndex> index() const;
+
+  HoldStore store_;
+  metrics::Metrics* metrics_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const FraudIndex> index_;
   server::Crud<v1::HoldCode> hold_codes_;
   server::Crud<v1::FraudRule> fraud_rules_;
   server::Crud<v1::FraudData> fraud_data_;

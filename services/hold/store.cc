@@ -1,0 +1,207 @@
+#include "services/hold/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "libs/db/entity_table.h"
+#include "libs/ids/uuid.h"
+#include "libs/status/status.h"
+
+namespace callcenter::hold {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const db::Query kHoldInsert{
+    "hold_insert",
+    "INSERT INTO order_holds (hold_id, order_id, request_id, hold_code, note, placed_by) "
+    "VALUES ($1::uuid, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING"};
+const db::Query kHoldByRequest{
+    "hold_by_request",
+    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
+    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
+    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds WHERE request_id = $1"};
+const db::Query kHoldLock{
+    "hold_lock",
+    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
+    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
+    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds "
+    "WHERE hold_id = $1::uuid FOR UPDATE"};
+const db::Query kHoldsOfOrder{
+    "holds_of_order",
+    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
+    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
+    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds "
+    "WHERE order_id = $1 ORDER BY placed_at, hold_id"};
+const db::Query kHoldClear{"hold_clear",
+                           "UPDATE order_holds SET open = false, cleared_by = $2, "
+                           "cleared_reason = $3, cleared_at = now() WHERE hold_id = $1::uuid"};
+const db::Query kOpenCount{"holds_open_count",
+                           "SELECT count(*)::int FROM order_holds WHERE order_id = $1 AND open"};
+const db::Query kHoldEvent{"hold_event",
+                           "INSERT INTO hold_events (hold_id, user_id, action, detail) "
+                           "VALUES ($1::uuid, $2, $3, $4)"};
+const db::Query kEvalGet{"evaluation_get",
+                         "SELECT response::text FROM fraud_evaluations WHERE request_id = $1"};
+const db::Query kEvalPut{"evaluation_put",
+                         "INSERT INTO fraud_evaluations (request_id, order_id, response) "
+                         "VALUES ($1, $2, $3::jsonb)"};
+const db::Query kCodeGet{"hold_code_get_for_hold", "SELECT body::text FROM hold_codes WHERE id = $1"};
+const db::Query kRulesAll{"fraud_rules_all_for_index", "SELECT body::text FROM fraud_rules"};
+const db::Query kDataAll{"fraud_data_all_for_index", "SELECT body::text FROM fraud_data"};
+
+google::protobuf::Timestamp FromEpoch(double seconds) {
+  return TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(seconds * 1e9));
+}
+
+OrderHold FromRow(const pqxx::row& r) {
+  OrderHold h;
+  h.set_hold_id(r[0].as<std::string>());
+  h.set_hold_code(r[2].as<std::string>());
+  h.set_note(r[3].as<std::string>());
+  h.set_open(r[4].as<bool>());
+  h.set_placed_by(r[5].as<std::string>());
+  *h.mutable_placed_at() = FromEpoch(r[6].as<double>());
+  h.set_cleared_by(r[7].as<std::string>());
+  h.set_cleared_reason(r[8].as<std::string>());
+  if (r[9].as<double>() > 0) *h.mutable_cleared_at() = FromEpoch(r[9].as<double>());
+  return h;
+}
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
+                                 const std::string& order_id, const std::string& code,
+                                 const std::string& note, const std::string& user_id) {
+  const std::string id = NewUuid();
+  pqxx::result ins = db::Exec(txn, kHoldInsert, id, order_id, request_id, code, note, user_id);
+  if (ins.affected_rows() == 1) {
+    db::Exec(txn, kHoldEvent, id, user_id, "placed", absl::StrCat(code, ": ", note));
+  }
+  pqxx::result r = db::Exec(txn, kHoldByRequest, request_id);
+  OrderHold h = FromRow(r[0]);
+  if (r[0][1].as<std::string>() != order_id) {
+    return InvalidField("request_id", "was already used for a hold on another order");
+  }
+  return h;
+}
+
+}  // namespace
+
+std::vector<db::Query> HoldStore::Queries() {
+  return {kHoldInsert, kHoldByRequest, kHoldLock, kHoldsOfOrder, kHoldClear, kOpenCount,
+          kHoldEvent,  kEvalGet,       kEvalPut,  kCodeGet,      kRulesAll,  kDataAll};
+}
+
+absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {
+  v1::HoldCode out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+    pqxx::result r = db::Exec(txn, kCodeGet, code);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("hold code ", code, " is unknown"));
+    return db::FromJson(r[0][0].as<std::string>(), &out);
+  }));
+  return out;
+}
+
+absl::StatusOr<OrderHold> HoldStore::PlaceHold(const std::string& request_id,
+                                               const std::string& order_id,
+                                               const std::string& hold_code,
+                                               const std::string& note, const std::string& user_id) {
+  OrderHold out;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(out, Insert(txn, request_id, order_id, hold_code, note, user_id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
+    const std::string& order_id, const std::string& hold_id, const std::string& reason,
+    const std::string& user_id, const std::function<absl::Status(const OrderHold&)>& check) {
+  if (!IsUuid(hold_id)) return InvalidField("hold_id", "must be a UUID");
+  std::pair<OrderHold, bool> out;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = db::Exec(txn, kHoldLock, hold_id);
+    if (r.empty() || r[0][1].as<std::string>() != order_id) {
+      return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
+    }
+    OrderHold h = FromRow(r[0]);
+    RETURN_IF_ERROR(check(h));
+    if (h.open()) {  // clearing twice is harmless
+      db::Exec(txn, kHoldClear, hold_id, user_id, reason);
+      db::Exec(txn, kHoldEvent, hold_id, user_id, "cleared", reason);
+      h.set_open(false);
+      h.set_cleared_by(user_id);
+      h.set_cleared_reason(reason);
+      *h.mutable_cleared_at() = TimeUtil::GetCurrentTime();
+    }
+    out.first = h;
+    out.second = db::Exec(txn, kOpenCount, order_id)[0][0].as<int>() > 0;
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& order_id) {
+  std::vector<OrderHold> out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+    for (const auto& row : db::Exec(txn, kHoldsOfOrder, order_id)) out.push_back(FromRow(row));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<bool> HoldStore::FindEvaluation(const std::string& request_id,
+                                               v1::EvaluateFraudResponse* out) {
+  bool found = false;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = db::Exec(txn, kEvalGet, request_id);
+    if (r.empty()) return absl::OkStatus();
+    found = true;
+    return db::FromJson(r[0][0].as<std::string>(), out);
+  }));
+  return found;
+}
+
+absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
+    const v1::EvaluateFraudRequest& request, v1::EvaluateFraudResponse response, bool place_hold) {
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = db::Exec(txn, kEvalGet, request.request_id());
+    if (!r.empty()) return db::FromJson(r[0][0].as<std::string>(), &response);  // a retry
+    if (place_hold) {
+      std::string note = absl::StrCat("fraud score ", response.score(), " above ",
+                                      request.min_fraud_score(), ":");
+      for (const auto& m : response.matches()) {
+        absl::StrAppend(&note, " ", m.source(), " ", m.reference(), " (+", m.score(), ")");
+      }
+      ASSIGN_OR_RETURN(*response.mutable_hold(),
+                       Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
+                              "FRAUD", note, ""));
+    }
+    db::Exec(txn, kEvalPut, request.request_id(), request.order_id(), db::ToJson(response));
+    return absl::OkStatus();
+  }));
+  return response;
+}
+
+absl::Status HoldStore::LoadFraudTables(std::vector<v1::FraudRule>* rules,
+                                        std::vector<v1::FraudData>* data) {
+  return pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    for (const auto& row : db::Exec(txn, kRulesAll)) {
+      RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &rules->emplace_back()));
+    }
+    for (const auto& row : db::Exec(txn, kDataAll)) {
+      RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &data->emplace_back()));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace callcenter::hold

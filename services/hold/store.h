@@ -1,0 +1,51 @@
+#ifndef CALLCENTER_SERVICES_HOLD_STORE_H_
+#define CALLCENTER_SERVICES_HOLD_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "callcenter/hold/v1/hold.pb.h"
+#include "libs/db/pool.h"
+
+namespace callcenter::hold {
+
+using common::v1::OrderHold;
+
+// The hold service's SQL: holds, their history, fraud evaluations, and the
+// fraud tables for the index.
+class HoldStore {
+ public:
+  explicit HoldStore(db::Pool* pool) : pool_(pool) {}
+  static std::vector<db::Query> Queries();
+
+  // Inserts a hold unless `request_id` placed one already (then returns it).
+  absl::StatusOr<OrderHold> PlaceHold(const std::string& request_id, const std::string& order_id,
+                                      const std::string& hold_code, const std::string& note,
+                                      const std::string& user_id);
+  // Clears an open hold (a cleared one is returned as it is); `check` may
+  // refuse, seeing the hold first. Returns the hold and whether the order
+  // still has open holds.
+  absl::StatusOr<std::pair<OrderHold, bool>> ClearHold(
+      const std::string& order_id, const std::string& hold_id, const std::string& reason,
+      const std::string& user_id, const std::function<absl::Status(const OrderHold&)>& check);
+  absl::StatusOr<std::vector<OrderHold>> ListHolds(const std::string& order_id);
+  absl::StatusOr<v1::HoldCode> GetHoldCode(const std::string& code);
+
+  // Stored evaluation of `request_id`, if any.
+  absl::StatusOr<bool> FindEvaluation(const std::string& request_id, v1::EvaluateFraudResponse* out);
+  // Stores an evaluation and, when `hold_note` is set, its FRAUD hold, in
+  // one transaction (idempotent by request_id).
+  absl::StatusOr<v1::EvaluateFraudResponse> SaveEvaluation(const v1::EvaluateFraudRequest& request,
+                                                           v1::EvaluateFraudResponse response,
+                                                           bool place_hold);
+
+  absl::Status LoadFraudTables(std::vector<v1::FraudRule>* rules, std::vector<v1::FraudData>* data);
+
+ private:
+  db::Pool* pool_;
+};
+
+}  // namespace callcenter::hold
+
+#endif  // CALLCENTER_SERVICES_HOLD_STORE_H_

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 
@@ -67,23 +68,53 @@ absl::Status ValidateMedia(const v1::ProductMedia& m) {
 
 }  // namespace
 
+const db::Query kCatalogInsert{
+    "catalog_request_insert",
+    "INSERT INTO catalog_requests (catalog_request_id, request_id, customer_id, source_code, "
+    "catalog_id, quantity, requested_on) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::date) "
+    "ON CONFLICT (request_id) DO NOTHING"};
+const db::Query kCatalogByRequest{
+    "catalog_request_by_request",
+    "SELECT catalog_request_id::text, customer_id, source_code, catalog_id, quantity, "
+    "requested_on::text FROM catalog_requests WHERE request_id = $1"};
+const db::Query kCatalogList{
+    "catalog_requests_list",
+    "SELECT catalog_request_id::text, customer_id, source_code, catalog_id, quantity, "
+    "requested_on::text FROM catalog_requests WHERE requested_on >= $1::date "
+    "AND (requested_on, catalog_request_id) > ($2::date, $3::uuid) "
+    "ORDER BY requested_on, catalog_request_id LIMIT $4"};
+
+v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
+  v1::CatalogRequest c;
+  c.set_catalog_request_id(r[0].as<std::string>());
+  c.set_customer_id(r[1].as<std::string>());
+  c.set_source_code(r[2].as<std::string>());
+  c.set_catalog_id(r[3].as<std::string>());
+  c.set_quantity(r[4].as<int>());
+  c.set_requested_on(r[5].as<std::string>());
+  return c;
+}
+
 std::vector<db::Query> GuidedSellingQueries() {
-  std::vector<db::Query> q;
+  std::vector<db::Query> q = {kCatalogInsert, kCatalogByRequest, kCatalogList};
   for (int i = 0; i < 4; ++i) {
     for (const db::Query& x : Table(i).Queries()) q.push_back(x);
   }
   return q;
 }
 
-GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
-    : pool_(pool),
+GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
+                                                   std::function<absl::Time()> clock)
+    : clock_(std::move(clock)),
+      index_(SellingIndex::Build({}, {})),
+      pool_(pool),
       metrics_(metrics),
       source_codes_(&Table(0), pool, metrics,
                     [](const v1::SourceCode& s) { return s.source_code(); }, ValidateSource),
       scripts_(&Table(1), pool, metrics, [](const v1::Script& s) { return s.script_id(); },
-               ValidateScript),
+               ValidateScript, [this] { Refresh().IgnoreError(); }),
       upsell_rules_(&Table(2), pool, metrics, [](const v1::UpsellRule& r) { return r.rule_id(); },
-                    ValidateRule),
+                    ValidateRule, [this] { Refresh().IgnoreError(); }),
       product_media_(&Table(3), pool, metrics,
                      [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}
 
@@ -111,30 +142,129 @@ CC_CRUD_IMPL(ProductMedia, ProductMedia, product_media, product_media, product_i
              product_media_)
 #undef CC_CRUD_IMPL
 
+absl::Status GuidedSellingServiceImpl::Refresh() {
+  std::vector<v1::Script> scripts;
+  std::vector<v1::UpsellRule> rules;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    RETURN_IF_ERROR(Table(1).All(txn, [&]() -> google::protobuf::Message* {
+      return &scripts.emplace_back();
+    }));
+    return Table(2).All(txn, [&]() -> google::protobuf::Message* { return &rules.emplace_back(); });
+  }));
+  auto next = SellingIndex::Build(std::move(scripts), std::move(rules));
+  std::lock_guard<std::mutex> lock(mu_);
+  index_ = std::move(next);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const SellingIndex> GuidedSellingServiceImpl::index() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_;
+}
+
+std::string GuidedSellingServiceImpl::Today() const {
+  return absl::FormatTime("%Y-%m-%d", clock_(), absl::UTCTimeZone());
+}
+
+absl::StatusOr<v1::SourceCode> GuidedSellingServiceImpl::ValidSource(const std::string& code,
+                                                                    const std::string& date) {
+  v1::SourceCode source;
+  absl::Status s = pool_->Read([&](pqxx::work& txn) { return Table(0).Get(txn, code, &source); });
+  if (absl::IsNotFound(s)) {
+    return absl::NotFoundError(absl::StrCat("source code \"", code, "\" is unknown"));
+  }
+  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(CheckSourceCodeValid(source, date));
+  return source;
+}
+
 grpc::Status GuidedSellingServiceImpl::ValidateSourceCode(
     grpc::ServerContext*, const v1::ValidateSourceCodeRequest* req,
     v1::ValidateSourceCodeResponse* resp) {
   return server::Serve(metrics_, "ValidateSourceCode", "", [&]() -> absl::Status {
     if (req->source_code().empty()) return InvalidField("source_code", "required");
     if (!ValidDate(req->on_date())) return InvalidField("on_date", "not YYYY-MM-DD");
-    const std::string day = req->on_date().empty()
-                                ? absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone())
-                                : req->on_date();
-    v1::SourceCode* code = resp->mutable_source_code();
-    absl::Status s = pool_->Read(
-        [&](pqxx::work& txn) { return Table(0).Get(txn, req->source_code(), code); });
-    if (absl::IsNotFound(s)) {
-      return absl::NotFoundError(absl::StrCat("source code \"", req->source_code(), "\" is unknown"));
+    ASSIGN_OR_RETURN(*resp->mutable_source_code(),
+                     ValidSource(req->source_code(), req->on_date().empty() ? Today() : req->on_date()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GuidedSellingServiceImpl::GetScripts(grpc::ServerContext*,
+                                                  const v1::GetScriptsRequest* req,
+                                                  v1::GetScriptsResponse* resp) {
+  return server::Serve(metrics_, "GetScripts", "", [&]() -> absl::Status {
+    if (req->timing() == common::v1::SCRIPT_TIMING_UNSPECIFIED) {
+      return InvalidField("timing", "required (BEGINNING, ITEM or END)");
     }
-    RETURN_IF_ERROR(s);
-    // ISO dates compare correctly as strings.
-    if ((!code->valid_from().empty() && day < code->valid_from()) ||
-        (!code->valid_to().empty() && day > code->valid_to())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "source code \"", req->source_code(), "\" is not valid on ", day, " (valid ",
-          code->valid_from(), " to ", code->valid_to(), ")"));
+    for (auto& s : index()->Scripts(*req)) *resp->add_scripts() = std::move(s);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GuidedSellingServiceImpl::GetPrompts(grpc::ServerContext*,
+                                                  const v1::GetPromptsRequest* req,
+                                                  v1::GetPromptsResponse* resp) {
+  return server::Serve(metrics_, "GetPrompts", "", [&]() -> absl::Status {
+    if (!ValidDate(req->on_date())) return InvalidField("on_date", "not YYYY-MM-DD");
+    for (auto& p : index()->Prompts(*req, req->on_date().empty() ? Today() : req->on_date())) {
+      *resp->add_prompts() = std::move(p);
     }
     return absl::OkStatus();
+  });
+}
+
+grpc::Status GuidedSellingServiceImpl::RecordCatalogRequest(
+    grpc::ServerContext*, const v1::RecordCatalogRequestRequest* req,
+    v1::RecordCatalogRequestResponse* resp) {
+  return server::Serve(metrics_, "RecordCatalogRequest", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    if (req->source_code().empty()) return InvalidField("source_code", "required");
+    if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
+    const std::string today = Today();
+    ASSIGN_OR_RETURN(v1::SourceCode source, ValidSource(req->source_code(), today));
+    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      db::Exec(txn, kCatalogInsert, NewUuid(), req->request_id(), req->customer_id(),
+               req->source_code(), source.catalog_id(), req->quantity(), today);
+      *resp->mutable_catalog_request() =
+          CatalogFromRow(db::Exec(txn, kCatalogByRequest, req->request_id())[0]);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::Status GuidedSellingServiceImpl::ListCatalogRequests(
+    grpc::ServerContext*, const v1::ListCatalogRequestsRequest* req,
+    v1::ListCatalogRequestsResponse* resp) {
+  return server::Serve(metrics_, "ListCatalogRequests", "", [&]() -> absl::Status {
+    const std::string since = req->since().empty() ? "1970-01-01" : req->since();
+    if (!ValidDate(since)) return InvalidField("since", "not YYYY-MM-DD");
+    // The page token is "<requested_on>|<catalog_request_id>" of the last one returned.
+    std::string after_date = "1970-01-01", after_id = "00000000-0000-0000-0000-000000000000";
+    if (!req->page_token().empty()) {
+      const size_t bar = req->page_token().find('|');
+      if (bar == std::string::npos || !ValidDate(req->page_token().substr(0, bar)) ||
+          req->page_token().size() - bar - 1 != 36) {
+        return InvalidField("page_token", "not a token from a previous response");
+      }
+      after_date = req->page_token().substr(0, bar);
+      after_id = req->page_token().substr(bar + 1);
+    }
+    const int page_size = db::ClampPageSize(req->page_size(), 50, 500);
+    return pool_->Read([&](pqxx::work& txn) {
+      pqxx::result r = db::Exec(txn, kCatalogList, since, after_date, after_id, page_size + 1);
+      for (int i = 0; i < static_cast<int>(r.size()); ++i) {
+        if (i == page_size) {
+          const auto& last = resp->catalog_requests(page_size - 1);
+          resp->set_next_page_token(
+              absl::StrCat(last.requested_on(), "|", last.catalog_request_id()));
+          break;
+        }
+        *resp->add_catalog_requests() = CatalogFromRow(r[i]);
+      }
+      return absl::OkStatus();
+    });
   });
 }
 

@@ -1,21 +1,26 @@
 #ifndef CALLCENTER_SERVICES_GUIDEDSELLING_GUIDEDSELLING_SERVICE_H_
 #define CALLCENTER_SERVICES_GUIDEDSELLING_GUIDEDSELLING_SERVICE_H_
 
+#include <functional>
+#include <mutex>
+
+#include "absl/time/clock.h"
 #include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
+#include "services/guidedselling/domain/selling.h"
 
 namespace callcenter::guidedselling {
 
 std::vector<db::Query> GuidedSellingQueries();
 
-// Master data of directed selling and source-code validation. Scripts and
-// prompts for a situation and catalog requests answer UNIMPLEMENTED until
-// the guided-selling issue.
+// Directed selling: source codes, scripts, upsell and cross-sell prompts,
+// product media, catalog requests.
 class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service {
  public:
-  GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics);
+  GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
+                           std::function<absl::Time()> clock = [] { return absl::Now(); });
 
 #define CC_CRUD_RPCS(Entity, Plural)                                                      \
   grpc::Status Upsert##Entity(grpc::ServerContext*, const v1::Upsert##Entity##Request*,   \
@@ -32,8 +37,26 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
 
   grpc::Status ValidateSourceCode(grpc::ServerContext*, const v1::ValidateSourceCodeRequest*,
                                   v1::ValidateSourceCodeResponse*) override;
+  grpc::Status GetScripts(grpc::ServerContext*, const v1::GetScriptsRequest*,
+                          v1::GetScriptsResponse*) override;
+  grpc::Status GetPrompts(grpc::ServerContext*, const v1::GetPromptsRequest*,
+                          v1::GetPromptsResponse*) override;
+  grpc::Status RecordCatalogRequest(grpc::ServerContext*, const v1::RecordCatalogRequestRequest*,
+                                    v1::RecordCatalogRequestResponse*) override;
+  grpc::Status ListCatalogRequests(grpc::ServerContext*, const v1::ListCatalogRequestsRequest*,
+                                   v1::ListCatalogRequestsResponse*) override;
+
+  // Rebuilds the script and rule index from PostgreSQL.
+  absl::Status Refresh();
 
  private:
+  std::shared_ptr<const SellingIndex> index() const;
+  std::string Today() const;
+  absl::StatusOr<v1::SourceCode> ValidSource(const std::string& code, const std::string& date);
+
+  std::function<absl::Time()> clock_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const SellingIndex> index_;
   db::Pool* pool_;
   metrics::Metrics* metrics_;
   server::Crud<v1::SourceCode> source_codes_;

@@ -35,6 +35,35 @@ const db::Query kLiveByOrder{"payments_live_by_order",
                              "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
                              "ORDER BY created_at FOR UPDATE"};
 
+const db::Query kGiftCardLock{"gift_card_lock",
+                              "SELECT body::text FROM gift_cards WHERE id = $1 FOR UPDATE"};
+const db::Query kGiftCardSave{"gift_card_save",
+                              "UPDATE gift_cards SET body = $2::jsonb, updated_at = now() WHERE id = $1"};
+const db::Query kCustomerLock{"customer_credit_lock",
+                              "SELECT pg_advisory_xact_lock(hashtext('on_account:' || $1))"};
+const db::Query kOpenOnAccount{
+    "open_on_account_total",
+    "SELECT coalesce(sum(amount_minor), 0)::bigint FROM payments WHERE customer_id = $1 "
+    "AND method = 'PAYMENT_METHOD_ON_ACCOUNT' AND currency = $2 "
+    "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_CAPTURED')"};
+
+// Moves `amount` on a locked gift card's balance (negative reserves).
+absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t delta,
+                            const std::string& currency, bool check_balance) {
+  pqxx::result r = db::Exec(txn, kGiftCardLock, number);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("gift card ", number, " is unknown"));
+  v1::GiftCard card;
+  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &card));
+  if (card.balance().currency() != currency) {
+    return absl::FailedPreconditionError(absl::StrCat("gift card ", number, " is in ",
+                                                      card.balance().currency()));
+  }
+  if (check_balance) RETURN_IF_ERROR(CheckGiftCardBalance(card.balance().minor_units(), -delta));
+  card.mutable_balance()->set_minor_units(card.balance().minor_units() + delta);
+  db::Exec(txn, kGiftCardSave, number, db::ToJson(card));
+  return absl::OkStatus();
+}
+
 absl::Status ValidateGiftCard(const v1::GiftCard& g) {
   if (g.gift_card_number().empty()) return InvalidField("gift_card.gift_card_number", "required");
   if (g.balance().currency().size() != 3) {
@@ -47,7 +76,9 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 }  // namespace
 
 std::vector<db::Query> PaymentQueries() {
-  std::vector<db::Query> q = {kByRequest, kInsert, kUpdate, kLock, kByOrder, kLiveByOrder};
+  std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
+                              kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
+                              kCustomerLock, kOpenOnAccount};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
   return q;
 }
@@ -87,8 +118,45 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   RETURN_IF_ERROR(ValidateAuthorization(req));
   if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
       req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
-    return absl::UnimplementedError(absl::StrCat(
-        "method: ", common::v1::PaymentMethod_Name(req.method()), " is not implemented yet"));
+    // No connector: the balance or credit check and the record happen in one
+    // transaction under a lock, so concurrent payments cannot overspend.
+    if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT && req.customer_id().empty()) {
+      return InvalidField("customer_id", "required for ON_ACCOUNT");
+    }
+    out->set_payment_id(NewUuid());
+    out->set_order_id(req.order_id());
+    out->set_customer_id(req.customer_id());
+    out->set_method(req.method());
+    *out->mutable_amount() = req.amount();
+    out->set_gift_card_number(req.gift_card_number());
+    out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+    *out->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    absl::Status stored = pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      if (req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
+        RETURN_IF_ERROR(AdjustGiftCard(txn, req.gift_card_number(), -req.amount().minor_units(),
+                                       req.amount().currency(), /*check_balance=*/true));
+      } else {
+        db::Exec(txn, kCustomerLock, req.customer_id());
+        const int64_t open =
+            db::Exec(txn, kOpenOnAccount, req.customer_id(), req.amount().currency())[0][0].as<int64_t>();
+        if (req.credit_limit().minor_units() > 0 &&
+            req.credit_limit().currency() != req.amount().currency()) {
+          return InvalidField("credit_limit.currency", "differs from the payment's currency");
+        }
+        RETURN_IF_ERROR(CheckOnAccount(req.allow_on_account(), req.credit_limit().minor_units(), open,
+                                       req.amount().minor_units()));
+      }
+      db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(), req.customer_id(),
+               common::v1::PaymentMethod_Name(req.method()), req.amount().currency(),
+               req.amount().minor_units(), PaymentStatus_Name(out->status()), db::ToJson(*out));
+      return absl::OkStatus();
+    });
+    if (absl::IsAlreadyExists(stored)) {  // a concurrent retry won: return its payment
+      return pool_->Read([&](pqxx::work& txn) {
+        return db::FromJson(db::Exec(txn, kByRequest, req.request_id())[0][0].as<std::string>(), out);
+      });
+    }
+    return stored;
   }
   if (!found) {
     // Recorded as PENDING before the connector is asked, so a crash in
@@ -161,18 +229,17 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
   pqxx::result r = db::Exec(txn, kLock, payment_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("payment ", payment_id, " not found"));
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
-  switch (out->status()) {
-    case common::v1::PAYMENT_STATUS_VOIDED:
-      return absl::OkStatus();  // voiding twice is harmless
-    case common::v1::PAYMENT_STATUS_AUTHORIZED:
-    case common::v1::PAYMENT_STATUS_PENDING:
-      out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
-      db::Exec(txn, kUpdate, payment_id, PaymentStatus_Name(out->status()), db::ToJson(*out));
-      return absl::OkStatus();
-    default:
-      return absl::FailedPreconditionError(absl::StrCat(
-          "payment ", payment_id, " is ", PaymentStatus_Name(out->status()), " and cannot be voided"));
+  if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
+  RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
+  if (out->method() == common::v1::PAYMENT_METHOD_GIFT_CARD &&
+      out->status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
+    // The reserved balance goes back on the card.
+    RETURN_IF_ERROR(AdjustGiftCard(txn, out->gift_card_number(), out->amount().minor_units(),
+                                   out->amount().currency(), /*check_balance=*/false));
   }
+  out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+  db::Exec(txn, kUpdate, payment_id, PaymentStatus_Name(out->status()), db::ToJson(*out));
+  return absl::OkStatus();
 }
 
 grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
@@ -182,6 +249,27 @@ grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
     return pool_->Transact(
         [&](pqxx::work& txn) { return Void(txn, req->payment_id(), resp->mutable_payment()); });
+  });
+}
+
+grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
+                                                const v1::CapturePaymentRequest* req,
+                                                v1::CapturePaymentResponse* resp) {
+  return server::Serve(metrics_, "CapturePayment", req->request_id(), [&]() -> absl::Status {
+    if (req->payment_id().empty()) return InvalidField("payment_id", "required");
+    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      v1::Payment* p = resp->mutable_payment();
+      pqxx::result r = db::Exec(txn, kLock, req->payment_id());
+      if (r.empty()) {
+        return absl::NotFoundError(absl::StrCat("payment ", req->payment_id(), " not found"));
+      }
+      RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), p));
+      RETURN_IF_ERROR(CheckPaymentTransition(p->status(), common::v1::PAYMENT_STATUS_CAPTURED));
+      if (p->status() == common::v1::PAYMENT_STATUS_CAPTURED) return absl::OkStatus();
+      p->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+      db::Exec(txn, kUpdate, req->payment_id(), PaymentStatus_Name(p->status()), db::ToJson(*p));
+      return absl::OkStatus();
+    });
   });
 }
 

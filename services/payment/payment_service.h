@@ -26,6 +26,8 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                             v1::ListPaymentsResponse*) override;
   grpc::Status VoidPayment(grpc::ServerContext*, const v1::VoidPaymentRequest*,
                            v1::VoidPaymentResponse*) override;
+  grpc::Status CapturePayment(grpc::ServerContext*, const v1::CapturePaymentRequest*,
+                              v1::CapturePaymentResponse*) override;
   grpc::Status VoidAllForOrder(grpc::ServerContext*, const v1::VoidAllForOrderRequest*,
                                v1::VoidAllForOrderResponse*) override;
 

@@ -1,4 +1,7 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
+#include <atomic>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/db/migrate.h"
@@ -116,6 +119,118 @@ TEST_F(PaymentServiceTest, VoidAllForOrderVoidsLiveAuthorisationsOnce) {
   ASSERT_EQ(payments.size(), 2u);
   EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
   EXPECT_EQ(payments[1].status(), common::v1::PAYMENT_STATUS_DECLINED);
+}
+
+grpc::Status AuthorizeOther(v1::PaymentService::Stub& stub, const std::string& request_id,
+                            common::v1::PaymentMethod method, int64_t amount, v1::Payment* out,
+                            const std::string& customer = "c1") {
+  grpc::ClientContext ctx;
+  v1::AuthorizePaymentRequest req;
+  req.set_request_id(request_id);
+  req.set_order_id("order-" + request_id);
+  req.set_customer_id(customer);
+  req.set_method(method);
+  req.mutable_amount()->set_currency("USD");
+  req.mutable_amount()->set_minor_units(amount);
+  req.set_gift_card_number("GC-1");
+  req.set_allow_on_account(true);
+  req.mutable_credit_limit()->set_currency("USD");
+  req.mutable_credit_limit()->set_minor_units(10000);
+  req.add_allowed_methods(method);
+  v1::AuthorizePaymentResponse resp;
+  grpc::Status s = stub.AuthorizePayment(&ctx, req, &resp);
+  if (out) *out = resp.payment();
+  return s;
+}
+
+int64_t GiftCardBalance(v1::PaymentService::Stub& stub) {
+  grpc::ClientContext ctx;
+  v1::GetGiftCardRequest req;
+  req.set_gift_card_number("GC-1");
+  v1::GetGiftCardResponse resp;
+  EXPECT_TRUE(stub.GetGiftCard(&ctx, req, &resp).ok());
+  return resp.gift_card().balance().minor_units();
+}
+
+TEST_F(PaymentServiceTest, ConcurrentGiftCardPaymentsNeverOverspend) {
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertGiftCardRequest req;
+    req.mutable_gift_card()->set_gift_card_number("GC-1");
+    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
+    req.mutable_gift_card()->mutable_balance()->set_minor_units(10000);
+    v1::UpsertGiftCardResponse resp;
+    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
+  }
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] {
+      grpc::Status s = AuthorizeOther(*stub_, "gc" + std::to_string(i),
+                                      common::v1::PAYMENT_METHOD_GIFT_CARD, 1500, nullptr);
+      if (s.ok()) {
+        ++ok;
+      } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 6);
+  EXPECT_EQ(refused.load(), 4);
+  EXPECT_EQ(GiftCardBalance(*stub_), 1000);
+  // A retry does not reserve twice; a void gives the balance back.
+  v1::Payment p;
+  ASSERT_TRUE(AuthorizeOther(*stub_, "gc-small", common::v1::PAYMENT_METHOD_GIFT_CARD, 400, &p).ok());
+  ASSERT_TRUE(AuthorizeOther(*stub_, "gc-small", common::v1::PAYMENT_METHOD_GIFT_CARD, 400, nullptr).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 600);
+  grpc::ClientContext ctx;
+  v1::VoidPaymentRequest v;
+  v.set_request_id("void");
+  v.set_payment_id(p.payment_id());
+  v1::VoidPaymentResponse voided;
+  ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &voided).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 1000);
+}
+
+TEST_F(PaymentServiceTest, ConcurrentOnAccountPaymentsStayWithinCredit) {
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] {
+      if (AuthorizeOther(*stub_, "oa" + std::to_string(i), common::v1::PAYMENT_METHOD_ON_ACCOUNT,
+                         1500, nullptr).ok()) {
+        ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 6);  // 6 x 15.00 <= 100.00 < 7 x 15.00
+  // Another customer has its own credit.
+  EXPECT_TRUE(AuthorizeOther(*stub_, "other", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 10000, nullptr,
+                             "c2").ok());
+}
+
+TEST_F(PaymentServiceTest, CaptureOnlyAuthorised) {
+  v1::Payment ok, declined;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 100, &ok).ok());
+  ASSERT_TRUE(Authorize("r2", "tok_0002", 100, &declined).ok());
+  auto capture = [&](const std::string& id) {
+    grpc::ClientContext ctx;
+    v1::CapturePaymentRequest req;
+    req.set_request_id("cap-" + id);
+    req.set_payment_id(id);
+    v1::CapturePaymentResponse resp;
+    return stub_->CapturePayment(&ctx, req, &resp).error_code();
+  };
+  EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);
+  EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);  // harmless twice
+  EXPECT_EQ(capture(declined.payment_id()), grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::ClientContext ctx;
+  v1::VoidPaymentRequest v;
+  v.set_payment_id(ok.payment_id());
+  v1::VoidPaymentResponse voided;
+  EXPECT_EQ(stub_->VoidPayment(&ctx, v, &voided).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 }  // namespace

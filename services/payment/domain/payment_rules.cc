@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/money/money.h"
 #include "libs/status/status.h"
 
 namespace callcenter::payment {
@@ -61,6 +62,11 @@ absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
     case common::v1::PAYMENT_METHOD_CHECK:
       if (r.check_number().empty()) return InvalidField("check_number", "required for CHECK");
       break;
+    case common::v1::PAYMENT_METHOD_GIFT_CARD:
+      if (r.gift_card_number().empty()) {
+        return InvalidField("gift_card_number", "required for GIFT_CARD");
+      }
+      break;
     default:
       break;
   }
@@ -79,6 +85,45 @@ ConnectorDecision TestConnector::Authorize(const std::string& card_token, int64_
     d.authorization_code = absl::StrCat("TEST-", idempotency_key.substr(0, 12));
   }
   return d;
+}
+
+absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to) {
+  using namespace common::v1;
+  if (from == to) return absl::OkStatus();
+  const bool ok = (from == PAYMENT_STATUS_PENDING &&
+                   (to == PAYMENT_STATUS_AUTHORIZED || to == PAYMENT_STATUS_DECLINED ||
+                    to == PAYMENT_STATUS_VOIDED)) ||
+                  (from == PAYMENT_STATUS_AUTHORIZED &&
+                   (to == PAYMENT_STATUS_CAPTURED || to == PAYMENT_STATUS_VOIDED));
+  if (!ok) {
+    return absl::FailedPreconditionError(absl::StrCat("a ", PaymentStatus_Name(from),
+                                                      " payment cannot become ",
+                                                      PaymentStatus_Name(to)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOnAccount(bool allow_on_account, int64_t credit_limit, int64_t open_total,
+                            int64_t amount) {
+  if (!allow_on_account) {
+    return absl::FailedPreconditionError("the customer does not allow on-account payments");
+  }
+  const int64_t available = credit_limit - open_total;
+  if (amount > available) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "credit limit exceeded: ", money::Format(amount), " asked, ",
+        money::Format(available > 0 ? available : 0), " of ", money::Format(credit_limit),
+        " available"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckGiftCardBalance(int64_t balance, int64_t amount) {
+  if (amount > balance) {
+    return absl::FailedPreconditionError(absl::StrCat("gift card balance ", money::Format(balance),
+                                                      " is less than ", money::Format(amount)));
+  }
+  return absl::OkStatus();
 }
 
 std::string LastFour(const std::string& card_token) {

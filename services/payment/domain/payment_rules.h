@@ -43,6 +43,21 @@ class TestConnector : public PaymentConnector {
                               const std::string& idempotency_key) override;
 };
 
+// Legal payment state changes: PENDING -> AUTHORIZED | DECLINED | VOIDED;
+// AUTHORIZED -> CAPTURED | VOIDED. Staying in the same state is allowed
+// (a repeated void or capture is harmless). Anything else is
+// FAILED_PRECONDITION.
+absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to);
+
+// Remaining on-account credit: limit minus open (authorised or captured)
+// on-account payments; FAILED_PRECONDITION when `amount` does not fit, or
+// when the customer does not allow on-account payments.
+absl::Status CheckOnAccount(bool allow_on_account, int64_t credit_limit, int64_t open_total,
+                            int64_t amount);
+
+// A gift card payment must fit the balance: FAILED_PRECONDITION otherwise.
+absl::Status CheckGiftCardBalance(int64_t balance, int64_t amount);
+
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);
 

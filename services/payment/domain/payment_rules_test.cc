@@ -53,5 +53,36 @@ TEST(PaymentRulesTest, Validation) {
   EXPECT_NE(ValidateAuthorization(check).message().find("check_number"), absl::string_view::npos);
 }
 
+TEST(PaymentRulesTest, Transitions) {
+  using namespace common::v1;
+  struct Case {
+    PaymentStatus from, to;
+    bool ok;
+  } cases[] = {
+      {PAYMENT_STATUS_PENDING, PAYMENT_STATUS_AUTHORIZED, true},
+      {PAYMENT_STATUS_PENDING, PAYMENT_STATUS_DECLINED, true},
+      {PAYMENT_STATUS_AUTHORIZED, PAYMENT_STATUS_CAPTURED, true},
+      {PAYMENT_STATUS_AUTHORIZED, PAYMENT_STATUS_VOIDED, true},
+      {PAYMENT_STATUS_VOIDED, PAYMENT_STATUS_VOIDED, true},
+      {PAYMENT_STATUS_DECLINED, PAYMENT_STATUS_AUTHORIZED, false},
+      {PAYMENT_STATUS_DECLINED, PAYMENT_STATUS_VOIDED, false},
+      {PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_VOIDED, false},
+      {PAYMENT_STATUS_VOIDED, PAYMENT_STATUS_CAPTURED, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(CheckPaymentTransition(c.from, c.to).ok(), c.ok) << c.from << "->" << c.to;
+  }
+}
+
+TEST(PaymentRulesTest, CreditArithmetic) {
+  EXPECT_TRUE(CheckOnAccount(true, 50000, 20000, 30000).ok());   // exactly the rest
+  absl::Status over = CheckOnAccount(true, 50000, 20000, 30001);
+  EXPECT_EQ(over.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(over.message().find("300.00 of 500.00 available"), absl::string_view::npos);
+  EXPECT_FALSE(CheckOnAccount(false, 50000, 0, 1).ok());
+  EXPECT_TRUE(CheckGiftCardBalance(1000, 1000).ok());
+  EXPECT_FALSE(CheckGiftCardBalance(1000, 1001).ok());
+}
+
 }  // namespace
 }  // namespace callcenter::payment

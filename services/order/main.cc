@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     built.services.push_back(std::make_shared<order::CallCenterServiceImpl>(store.get(), w.metrics));
     built.services.push_back(std::make_shared<order::CustomerServiceImpl>(store.get(), w.metrics));
     built.services.push_back(std::make_shared<order::SalesOrderServiceImpl>(store.get(), w.metrics));
+    built.services.push_back(std::make_shared<order::ContinuityServiceImpl>(store.get(), w.metrics));
     built.on_stop = [store] {};  // keeps the store alive as long as the services
     return built;
   });

@@ -1,6 +1,8 @@
 #include "services/order/order_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/db/entity_table.h"
 #include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
@@ -146,9 +148,11 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
     if (req->method().empty()) return InvalidField("method", "required");
     if (req->order().order_id().empty()) return InvalidField("order.order_id", "required");
     std::vector<OrderEvent> events(req->new_events().begin(), req->new_events().end());
+    std::vector<v1::ContinuitySchedule> schedules(req->new_schedules().begin(),
+                                                  req->new_schedules().end());
     ASSIGN_OR_RETURN(SaveResult result,
-                     store_->SaveOrder(req->method(), req->request_id(),
-                                       req->request_fingerprint(), req->order(), events));
+                     store_->SaveOrder(req->method(), req->request_id(), req->request_fingerprint(),
+                                       req->order(), events, schedules));
     *resp->mutable_order() = std::move(result.order);
     resp->set_replayed(result.replayed);
     return absl::OkStatus();
@@ -171,6 +175,29 @@ grpc::Status SalesOrderServiceImpl::GetOrderContext(grpc::ServerContext*,
                                                     v1::GetOrderContextResponse* resp) {
   return Serve(metrics_, "GetOrderContext", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(*resp, store_->GetOrderContext(*req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContinuityServiceImpl::RunDue(grpc::ServerContext*, const v1::RunDueRequest* req,
+                                           v1::RunDueResponse* resp) {
+  return Serve(metrics_, "RunDue", "", [&]() -> absl::Status {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(req->as_of(), &day)) return InvalidField("as_of", "must be YYYY-MM-DD");
+    ASSIGN_OR_RETURN(std::vector<std::string> created, store_->RunDue(req->as_of()));
+    for (auto& id : created) resp->add_child_order_ids(std::move(id));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContinuityServiceImpl::CancelSchedule(grpc::ServerContext*,
+                                                   const v1::CancelScheduleRequest* req,
+                                                   v1::CancelScheduleResponse* resp) {
+  return Serve(metrics_, "CancelSchedule", req->request_id(), [&]() -> absl::Status {
+    if (req->parent_order_id().empty()) return InvalidField("parent_order_id", "required");
+    ASSIGN_OR_RETURN(int cancelled, store_->CancelSchedule(req->parent_order_id(), ""));
+    resp->set_cancelled_events(cancelled);
+    *resp->mutable_cancelled_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
     return absl::OkStatus();
   });
 }

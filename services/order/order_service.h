@@ -66,6 +66,19 @@ class SalesOrderServiceImpl final : public v1::SalesOrderService::Service {
   metrics::Metrics* metrics_;
 };
 
+class ContinuityServiceImpl final : public v1::ContinuityService::Service {
+ public:
+  ContinuityServiceImpl(OrderStore* store, metrics::Metrics* metrics)
+      : store_(store), metrics_(metrics) {}
+  grpc::Status RunDue(grpc::ServerContext*, const v1::RunDueRequest*, v1::RunDueResponse*) override;
+  grpc::Status CancelSchedule(grpc::ServerContext*, const v1::CancelScheduleRequest*,
+                              v1::CancelScheduleResponse*) override;
+
+ private:
+  OrderStore* store_;
+  metrics::Metrics* metrics_;
+};
+
 }  // namespace callcenter::order
 
 #endif  // CALLCENTER_SERVICES_ORDER_ORDER_SERVICE_H_

@@ -1,4 +1,8 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/db/migrate.h"
@@ -25,6 +29,7 @@ class OrderServiceTest : public ::testing::Test {
     cc_service_ = std::make_unique<CallCenterServiceImpl>(store_.get(), nullptr);
     orders_service_ = std::make_unique<SalesOrderServiceImpl>(store_.get(), nullptr);
     customer_service_ = std::make_unique<CustomerServiceImpl>(store_.get(), nullptr);
+    continuity_service_ = std::make_unique<ContinuityServiceImpl>(store_.get(), nullptr);
     server::HostOptions ho;
     ho.listen_address = "127.0.0.1:0";
     ho.drain_delay = absl::ZeroDuration();
@@ -32,12 +37,14 @@ class OrderServiceTest : public ::testing::Test {
     host_->Register(cc_service_.get());
     host_->Register(orders_service_.get());
     host_->Register(customer_service_.get());
+    host_->Register(continuity_service_.get());
     ASSERT_TRUE(host_->Start().ok());
     auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
                                        grpc::InsecureChannelCredentials());
     call_centers_ = v1::CallCenterService::NewStub(channel);
     orders_ = v1::SalesOrderService::NewStub(channel);
     customers_ = v1::CustomerService::NewStub(channel);
+    continuity_ = v1::ContinuityService::NewStub(channel);
   }
   void TearDown() override {
     if (host_) host_->Shutdown();
@@ -85,6 +92,8 @@ class OrderServiceTest : public ::testing::Test {
   std::unique_ptr<CallCenterServiceImpl> cc_service_;
   std::unique_ptr<SalesOrderServiceImpl> orders_service_;
   std::unique_ptr<CustomerServiceImpl> customer_service_;
+  std::unique_ptr<ContinuityServiceImpl> continuity_service_;
+  std::unique_ptr<v1::ContinuityService::Stub> continuity_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<v1::CallCenterService::Stub> call_centers_;
   std::unique_ptr<v1::SalesOrderService::Stub> orders_;
@@ -198,6 +207,95 @@ TEST_F(OrderServiceTest, CustomerSearchIsCaseInsensitivePrefixAndPaged) {
   ASSERT_EQ(page2.customers_size(), 1);
   EXPECT_EQ(page2.customers(0).customer_id(), "c2");
   EXPECT_TRUE(page2.next_page_token().empty());
+}
+
+TEST_F(OrderServiceTest, ConcurrentWritersOneWinsOneIsAborted) {
+  Order order = Create("req-1");
+  std::atomic<int> ok{0}, aborted{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 2; ++i) {
+    writers.emplace_back([&, i] {
+      Order mine = order;
+      mine.set_source_code(i == 0 ? "A" : "B");
+      grpc::Status s = Save("w" + std::to_string(i), mine, nullptr);
+      if (s.ok()) ++ok;
+      if (s.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(aborted.load(), 1);
+  grpc::ClientContext ctx;
+  v1::GetOrderRequest get;
+  get.set_order_id(order.order_id());
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+  EXPECT_EQ(got.order().version(), 2);
+  EXPECT_EQ(got.order().events_size(), 2);
+}
+
+TEST_F(OrderServiceTest, ContinuityChildrenCreatedOnceEvenWhenRunsOverlap) {
+  Order order = Create("req-1");
+  grpc::ClientContext ctx;
+  v1::SaveOrderRequest submit;
+  submit.set_request_id("submit");
+  submit.set_method("SubmitOrder");
+  *submit.mutable_order() = order;
+  submit.mutable_order()->set_currency("USD");
+  submit.mutable_order()->set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  v1::ContinuitySchedule* s = submit.add_new_schedules();
+  s->set_product_id("VIT");
+  s->set_quantity(1);
+  s->mutable_price()->set_currency("USD");
+  s->mutable_price()->set_minor_units(1999);
+  s->set_interval_days(30);
+  s->set_repeats(3);
+  s->set_start_date("2026-01-01");
+  v1::SaveOrderResponse saved;
+  ASSERT_TRUE(orders_->SaveOrder(&ctx, submit, &saved).ok());
+  // Due: 01-31, 03-02, 04-01. Four concurrent runs as of 03-15 create two.
+  std::mutex mu;
+  std::vector<std::string> created;
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 4; ++i) {
+    runs.emplace_back([&] {
+      grpc::ClientContext c;
+      v1::RunDueRequest req;
+      req.set_as_of("2026-03-15");
+      v1::RunDueResponse resp;
+      grpc::Status st = continuity_->RunDue(&c, req, &resp);
+      EXPECT_TRUE(st.ok() || st.error_code() == grpc::StatusCode::ABORTED) << st.error_message();
+      std::lock_guard<std::mutex> lock(mu);
+      for (const auto& id : resp.child_order_ids()) created.push_back(id);
+    });
+  }
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(created.size(), 2u);
+  grpc::ClientContext get_ctx;
+  v1::GetOrderRequest get;
+  get.set_order_id(order.order_id());
+  v1::GetOrderResponse parent;
+  ASSERT_TRUE(orders_->GetOrder(&get_ctx, get, &parent).ok());
+  EXPECT_EQ(parent.order().child_order_ids_size(), 2);
+  grpc::ClientContext child_ctx;
+  get.set_order_id(created[0]);
+  v1::GetOrderResponse child;
+  ASSERT_TRUE(orders_->GetOrder(&child_ctx, get, &child).ok());
+  EXPECT_EQ(child.order().parent_order_id(), order.order_id());
+  EXPECT_EQ(child.order().total().minor_units(), 1999);
+  // Cancel the rest: the third never comes.
+  grpc::ClientContext cancel_ctx;
+  v1::CancelScheduleRequest cancel;
+  cancel.set_parent_order_id(order.order_id());
+  v1::CancelScheduleResponse cancelled;
+  ASSERT_TRUE(continuity_->CancelSchedule(&cancel_ctx, cancel, &cancelled).ok());
+  EXPECT_EQ(cancelled.cancelled_events(), 1);
+  grpc::ClientContext later_ctx;
+  v1::RunDueRequest later;
+  later.set_as_of("2027-01-01");
+  v1::RunDueResponse none;
+  ASSERT_TRUE(continuity_->RunDue(&later_ctx, later, &none).ok());
+  EXPECT_EQ(none.child_order_ids_size(), 0);
 }
 
 }  // namespace

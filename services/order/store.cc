@@ -5,6 +5,8 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/status/status.h"
+#include "libs/ids/uuid.h"
+#include "services/order/domain/continuity.h"
 #include "services/order/domain/order_rules.h"
 
 namespace callcenter::order {
@@ -54,6 +56,27 @@ const db::Query kCustomerSearch{
     "SELECT id, body::text FROM customers WHERE id > $2 AND "
     "(name_key LIKE $1 OR phone_key LIKE $1 OR email_key LIKE $1 OR postal_key LIKE $1 "
     "OR id_key LIKE $1) ORDER BY id LIMIT $3"};
+const db::Query kScheduleInsert{
+    "schedule_insert",
+    "INSERT INTO continuity_schedules (schedule_id, parent_order_id, body) "
+    "VALUES ($1::uuid, $2::uuid, $3::jsonb)"};
+const db::Query kScheduleEventInsert{
+    "schedule_event_insert",
+    "INSERT INTO continuity_events (schedule_id, seq, due_on) VALUES ($1::uuid, $2, $3::date)"};
+const db::Query kDueEvents{
+    "continuity_due",
+    "SELECT e.schedule_id::text, e.seq, s.body::text, s.parent_order_id::text "
+    "FROM continuity_events e JOIN continuity_schedules s USING (schedule_id) "
+    "WHERE e.due_on <= $1::date AND e.child_order_id IS NULL AND NOT e.cancelled "
+    "ORDER BY e.due_on, e.schedule_id, e.seq FOR UPDATE OF e SKIP LOCKED"};
+const db::Query kEventDone{"continuity_event_done",
+                           "UPDATE continuity_events SET child_order_id = $3::uuid "
+                           "WHERE schedule_id = $1::uuid AND seq = $2"};
+const db::Query kCancelEvents{
+    "continuity_cancel",
+    "UPDATE continuity_events e SET cancelled = true FROM continuity_schedules s "
+    "WHERE e.schedule_id = s.schedule_id AND s.parent_order_id = $1::uuid "
+    "AND e.child_order_id IS NULL AND NOT e.cancelled"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 bool IsUuid(const std::string& s) {
@@ -98,9 +121,11 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
 }  // namespace
 
 std::vector<db::Query> PgOrderStore::Queries() {
-  std::vector<db::Query> q = {kIdemGet,     kIdemPut,     kOrderInsert,      kOrderGet,
-                              kOrderLock,   kOrderUpdate, kEventInsert,      kOrdersByCustomer,
-                              kCustomerSearch, kUserDelete};
+  std::vector<db::Query> q = {kIdemGet,        kIdemPut,        kOrderInsert,
+                              kOrderGet,       kOrderLock,      kOrderUpdate,
+                              kEventInsert,    kOrdersByCustomer, kCustomerSearch,
+                              kUserDelete,     kScheduleInsert, kScheduleEventInsert,
+                              kDueEvents,      kEventDone,      kCancelEvents};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -228,10 +253,10 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
   return order;
 }
 
-absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(const std::string& method,
-                                                   const std::string& request_id,
-                                                   const std::string& fingerprint, Order order,
-                                                   const std::vector<OrderEvent>& events) {
+absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
+    const std::string& method, const std::string& request_id, const std::string& fingerprint,
+    Order order, const std::vector<OrderEvent>& events,
+    const std::vector<v1::ContinuitySchedule>& schedules) {
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
   SaveResult result;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
@@ -260,6 +285,15 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(const std::string& method,
     order.set_version(stored.version() + 1);
     *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
     AppendEvents(txn, &order, events);
+    for (v1::ContinuitySchedule schedule : schedules) {
+      schedule.set_schedule_id(NewUuid());
+      schedule.set_parent_order_id(order.order_id());
+      ASSIGN_OR_RETURN(std::vector<std::string> due, ContinuityDueDates(schedule));
+      db::Exec(txn, kScheduleInsert, schedule.schedule_id(), order.order_id(), db::ToJson(schedule));
+      for (size_t k = 0; k < due.size(); ++k) {
+        db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
+      }
+    }
     const std::string body = db::ToJson(order);
     db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
              order.version(), body);
@@ -268,6 +302,76 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(const std::string& method,
     return absl::OkStatus();
   }));
   return result;
+}
+
+absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string& as_of) {
+  std::vector<std::string> created;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    created.clear();
+    // SKIP LOCKED: a concurrent run takes other events or none, never these.
+    pqxx::result due = db::Exec(txn, kDueEvents, as_of);
+    for (const auto& row : due) {
+      const std::string schedule_id = row[0].as<std::string>();
+      const int seq = row[1].as<int>();
+      v1::ContinuitySchedule schedule;
+      RETURN_IF_ERROR(db::FromJson(row[2].as<std::string>(), &schedule));
+      const std::string parent_id = row[3].as<std::string>();
+      pqxx::result p = db::Exec(txn, kOrderLock, parent_id);
+      if (p.empty()) return absl::InternalError(absl::StrCat("parent order ", parent_id, " is gone"));
+      Order parent;
+      RETURN_IF_ERROR(db::FromJson(p[0][0].as<std::string>(), &parent));
+      Order child = MakeChildOrder(parent, schedule, seq, NewUuid(), NewUuid());
+      const auto now = TimeUtil::GetCurrentTime();
+      child.set_version(1);
+      *child.mutable_created_at() = now;
+      *child.mutable_updated_at() = now;
+      std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
+      child.clear_events();
+      db::Exec(txn, kOrderInsert, child.order_id(), child.call_center_id(), child.customer_id(),
+               common::v1::OrderStatus_Name(child.status()), child.version(), "{}");
+      AppendEvents(txn, &child, child_events);
+      db::Exec(txn, kOrderUpdate, child.order_id(), common::v1::OrderStatus_Name(child.status()),
+               child.version(), db::ToJson(child));
+      // The parent shows its children (a system change to a read-only order).
+      parent.add_child_order_ids(child.order_id());
+      parent.set_version(parent.version() + 1);
+      OrderEvent e;
+      e.set_kind("continuity_child_created");
+      e.set_detail(absl::StrCat("child order ", child.order_id(), " (shipment ", seq, ")"));
+      AppendEvents(txn, &parent, {e});
+      db::Exec(txn, kOrderUpdate, parent.order_id(), common::v1::OrderStatus_Name(parent.status()),
+               parent.version(), db::ToJson(parent));
+      db::Exec(txn, kEventDone, schedule_id, seq, child.order_id());
+      created.push_back(child.order_id());
+    }
+    return absl::OkStatus();
+  }));
+  return created;
+}
+
+absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order_id,
+                                                 const std::string& user_id) {
+  if (!IsUuid(parent_order_id)) return InvalidField("parent_order_id", "must be a UUID");
+  int cancelled = 0;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result p = db::Exec(txn, kOrderLock, parent_order_id);
+    if (p.empty()) return absl::NotFoundError(absl::StrCat("order ", parent_order_id, " not found"));
+    cancelled = static_cast<int>(db::Exec(txn, kCancelEvents, parent_order_id).affected_rows());
+    if (cancelled > 0) {
+      Order parent;
+      RETURN_IF_ERROR(db::FromJson(p[0][0].as<std::string>(), &parent));
+      parent.set_version(parent.version() + 1);
+      OrderEvent e;
+      e.set_user_id(user_id);
+      e.set_kind("continuity_cancelled");
+      e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled"));
+      AppendEvents(txn, &parent, {e});
+      db::Exec(txn, kOrderUpdate, parent.order_id(), common::v1::OrderStatus_Name(parent.status()),
+               parent.version(), db::ToJson(parent));
+    }
+    return absl::OkStatus();
+  }));
+  return cancelled;
 }
 
 absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id, int page_size,

@@ -44,10 +44,16 @@ class OrderStore {
   virtual absl::StatusOr<Order> GetOrder(const std::string& order_id) = 0;
   // Replaces the order when order.version() is the stored version (else
   // ABORTED) and the status transition is legal; appends `events`.
-  virtual absl::StatusOr<SaveResult> SaveOrder(const std::string& method,
-                                               const std::string& request_id,
-                                               const std::string& fingerprint, Order order,
-                                               const std::vector<OrderEvent>& events) = 0;
+  virtual absl::StatusOr<SaveResult> SaveOrder(
+      const std::string& method, const std::string& request_id, const std::string& fingerprint,
+      Order order, const std::vector<OrderEvent>& events,
+      const std::vector<v1::ContinuitySchedule>& schedules = {}) = 0;
+  // Creates every child due on or before `as_of`, exactly once even when
+  // runs overlap; returns the ids created by this run.
+  virtual absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) = 0;
+  // Cancels the remaining events of a parent's schedules; returns how many.
+  virtual absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
+                                             const std::string& user_id) = 0;
   virtual absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
                                           const std::string& token,
                                           v1::ListCustomerOrdersResponse* out) = 0;
@@ -76,9 +82,13 @@ class PgOrderStore : public OrderStore {
                                          const std::string& fingerprint, Order order,
                                          const std::vector<OrderEvent>& events) override;
   absl::StatusOr<Order> GetOrder(const std::string& order_id) override;
-  absl::StatusOr<SaveResult> SaveOrder(const std::string& method, const std::string& request_id,
-                                       const std::string& fingerprint, Order order,
-                                       const std::vector<OrderEvent>& events) override;
+  absl::StatusOr<SaveResult> SaveOrder(
+      const std::string& method, const std::string& request_id, const std::string& fingerprint,
+      Order order, const std::vector<OrderEvent>& events,
+      const std::vector<v1::ContinuitySchedule>& schedules = {}) override;
+  absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) override;
+  absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
+                                     const std::string& user_id) override;
   absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
                                   const std::string& token,
                                   v1::ListCustomerOrdersResponse* out) override;

@@ -242,6 +242,7 @@ absl::Status Engine::PriceLines() {
     out->set_product_id(in.product_id());
     out->set_product_name(product->name());
     out->set_quantity(in.quantity());
+    if (product->has_continuity()) *out->mutable_continuity() = product->continuity();
     *out->mutable_base_price() = product->base_price();
     // Trade agreements valid today for this quantity.
     int64_t best = -1;

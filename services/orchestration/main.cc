@@ -1,19 +1,26 @@
 // The orchestration service: the front door (OrderEntryService).
+#include <atomic>
+#include <thread>
+
 #include "grpcpp/grpcpp.h"
+#include "libs/logging/log.h"
 #include "libs/server/service_main.h"
 #include "services/orchestration/migrations.h"
 #include "services/orchestration/order_entry_service.h"
+#include "services/orchestration/saga.h"
 
 int main(int argc, char** argv) {
   using namespace callcenter;
   server::ServiceSpec spec{"orchestration", "orchestration_svc", 50051,
-                           &migrations::OrchestrationMigrations(), {}};
+                           &migrations::OrchestrationMigrations(), orchestration::SagaLog::Queries()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     orchestration::OrderEntryOptions options;
     options.jwt_secret = w.config->Required("CALLCENTER_JWT_SECRET");
     options.downstream_timeout =
         absl::Milliseconds(w.config->Int("DOWNSTREAM_TIMEOUT_MS", 3000, 10, 600000));
+    const int64_t recovery_ms = w.config->Int("SAGA_RECOVERY_INTERVAL_MS", 5000, 100, 3600000);
+    const int64_t idle_ms = w.config->Int("SAGA_IDLE_MS", 30000, 0, 86400000);
     auto channel = [&](const char* name, const char* fallback) {
       grpc::ChannelArguments args;
       args.SetLoadBalancingPolicyName("round_robin");  // headless Services: one entry per pod
@@ -21,17 +28,43 @@ int main(int argc, char** argv) {
                                        grpc::InsecureChannelCredentials(), args);
     };
     orchestration::Downstream downstream;
-    downstream.orders = order::v1::SalesOrderService::NewStub(channel("ORDER_ADDR", "dns:///127.0.0.1:50052"));
+    downstream.orders =
+        order::v1::SalesOrderService::NewStub(channel("ORDER_ADDR", "dns:///127.0.0.1:50052"));
     downstream.pricing =
         pricing::v1::PricingService::NewStub(channel("PRICING_ADDR", "dns:///127.0.0.1:50053"));
+    downstream.selling = guidedselling::v1::GuidedSellingService::NewStub(
+        channel("GUIDEDSELLING_ADDR", "dns:///127.0.0.1:50054"));
     downstream.payments =
         payment::v1::PaymentService::NewStub(channel("PAYMENT_ADDR", "dns:///127.0.0.1:50055"));
-    // Read now so that a bad value fails at start; used by later issues.
-    w.config->String("GUIDEDSELLING_ADDR", "dns:///127.0.0.1:50054");
-    w.config->String("HOLD_ADDR", "dns:///127.0.0.1:50056");
+    downstream.holds = hold::v1::HoldService::NewStub(channel("HOLD_ADDR", "dns:///127.0.0.1:50056"));
+    auto sagas = std::make_shared<orchestration::SagaLog>(w.pool);
+    auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
+        std::move(downstream), options, sagas.get(), w.metrics);
+    // Unfinished submits (a crashed replica's) are finished or undone.
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    auto recovery = std::make_shared<std::thread>();
     server::Built built;
-    built.services.push_back(std::make_shared<orchestration::OrderEntryServiceImpl>(
-        std::move(downstream), options, w.metrics));
+    built.services.push_back(service);
+    built.on_ready = [service, sagas, stop, recovery, recovery_ms, idle_ms]() -> absl::Status {
+      if (!recovery->joinable()) {
+        *recovery = std::thread([service, stop, recovery_ms, idle_ms] {
+          while (!*stop) {
+            auto settled = service->RecoverSagas(absl::Milliseconds(idle_ms));
+            if (!settled.ok()) {
+              log::Warning("saga recovery failed", {{"error", std::string(settled.status().message())}});
+            }
+            for (int64_t waited = 0; waited < recovery_ms && !*stop; waited += 100) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+          }
+        });
+      }
+      return absl::OkStatus();
+    };
+    built.on_stop = [stop, recovery, sagas] {
+      *stop = true;
+      if (recovery->joinable()) recovery->join();
+    };
     return built;
   });
 }

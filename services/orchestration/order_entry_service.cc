@@ -1,12 +1,14 @@
 #include "services/orchestration/order_entry_service.h"
 
 #include <functional>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/auth/jwt.h"
 #include "libs/ids/uuid.h"
+#include "libs/logging/log.h"
 #include "libs/money/money.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
@@ -17,6 +19,10 @@ namespace callcenter::orchestration {
 using server::Serve;
 
 namespace {
+
+constexpr char kOrderCompletion[] = "order completion";
+constexpr char kDirectedSelling[] = "directed selling";
+constexpr char kPriceControl[] = "order price control";
 
 OrderEvent Event(const std::string& user, const std::string& kind, const std::string& detail) {
   OrderEvent e;
@@ -40,6 +46,14 @@ absl::Status RequireDraft(const Order& order) {
   return absl::OkStatus();
 }
 
+absl::Status RequireFeature(bool on, const order::v1::CallCenter& cc, const char* feature,
+                            const std::string& refused) {
+  if (on) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(feature, " is switched off for call center ",
+                                                    cc.call_center_id(), ": ", refused,
+                                                    " refused"));
+}
+
 common::v1::OrderLine* FindLine(Order& order, const std::string& line_id) {
   for (auto& line : *order.mutable_lines()) {
     if (line.line_id() == line_id) return &line;
@@ -47,11 +61,27 @@ common::v1::OrderLine* FindLine(Order& order, const std::string& line_id) {
   return nullptr;
 }
 
+std::vector<std::string> ProductsOf(const Order& order) {
+  std::vector<std::string> out;
+  for (const auto& l : order.lines()) out.push_back(l.product_id());
+  return out;
+}
+
+bool HasOpenHold(const Order& order) {
+  for (const auto& h : order.holds()) {
+    if (h.open()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 OrderEntryServiceImpl::OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options,
-                                             metrics::Metrics* metrics)
-    : downstream_(std::move(downstream)), options_(std::move(options)), metrics_(metrics) {}
+                                             SagaLog* sagas, metrics::Metrics* metrics)
+    : downstream_(std::move(downstream)),
+      options_(std::move(options)),
+      sagas_(sagas),
+      metrics_(metrics) {}
 
 absl::StatusOr<std::string> OrderEntryServiceImpl::Authenticate(grpc::ServerContext* ctx) const {
   const auto& md = ctx->client_metadata();
@@ -74,9 +104,13 @@ std::unique_ptr<grpc::ClientContext> OrderEntryServiceImpl::Call(
   return ctx;
 }
 
+std::string OrderEntryServiceImpl::Today() const {
+  return absl::FormatTime("%Y-%m-%d", options_.clock(), absl::UTCTimeZone());
+}
+
 absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
     grpc::ServerContext* ctx, const std::string& order_id, const std::string& method,
-    const std::string& request_id) {
+    const std::string& request_id, const std::string& fingerprint) {
   Context c;
   ASSIGN_OR_RETURN(c.user_id, Authenticate(ctx));
   c.request_id = request_id;
@@ -85,6 +119,7 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
   req.set_user_id(c.user_id);
   req.set_method(method);
   req.set_request_id(request_id);
+  req.set_request_fingerprint(fingerprint);
   RETURN_IF_ERROR(FromGrpcStatus(
       downstream_.orders->GetOrderContext(Call(request_id).get(), req, &c.data)));
   if (!c.data.has_user()) {
@@ -97,13 +132,32 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
   return c;
 }
 
-absl::Status OrderEntryServiceImpl::Reprice(const Context& c, Order* order) {
+absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   pricing::v1::PriceOrderRequest req =
       BuildPriceRequest(*order, c.data.call_center(), c.data.customer());
-  pricing::v1::PriceOrderResponse priced;
+  req.set_source_price_group(order->source_price_group());
+  req.set_pricing_date(Today());
+  c.priced.Clear();
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c.request_id).get(), req, &priced)));
-  return ApplyPricing(priced, order);
+      FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c.request_id).get(), req, &c.priced)));
+  return ApplyPricing(c.priced, order);
+}
+
+absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
+                                         const google::protobuf::Message& request, Order order,
+                                         std::vector<OrderEvent> events, Order* out) {
+  order::v1::SaveOrderRequest save;
+  save.set_request_id(c.request_id);
+  save.set_method(method);
+  save.set_request_fingerprint(Fingerprint(request));
+  *save.mutable_order() = std::move(order);
+  for (auto& e : events) *save.add_new_events() = std::move(e);
+  for (auto& s : c.new_schedules) *save.add_new_schedules() = std::move(s);
+  order::v1::SaveOrderResponse saved;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.orders->SaveOrder(Call(c.request_id).get(), save, &saved)));
+  *out = saved.order();
+  return absl::OkStatus();
 }
 
 absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char* method,
@@ -113,7 +167,7 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
                                            Order* out, const Change& after_pricing) {
   if (request_id.empty()) return InvalidField("request_id", "required");
   if (order_id.empty()) return InvalidField("order_id", "required");
-  ASSIGN_OR_RETURN(Context c, Load(ctx, order_id, method, request_id));
+  ASSIGN_OR_RETURN(Context c, Load(ctx, order_id, method, request_id, Fingerprint(request)));
   if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
     *out = c.data.replayed_order();
     return absl::OkStatus();
@@ -121,20 +175,94 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
   Order order = c.data.order();
   std::vector<OrderEvent> events;
   RETURN_IF_ERROR(change(c, order, events));
-  RETURN_IF_ERROR(Reprice(c, &order));
+  if (c.unchanged) {
+    *out = std::move(order);
+    return absl::OkStatus();
+  }
+  // Every change reprices the whole order; a submitted order keeps its prices.
+  if (order.status() == common::v1::ORDER_STATUS_DRAFT) RETURN_IF_ERROR(Reprice(c, &order));
   if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, events));
-  order::v1::SaveOrderRequest save;
-  save.set_request_id(request_id);
-  save.set_method(method);
-  save.set_request_fingerprint(Fingerprint(request));
-  *save.mutable_order() = std::move(order);
-  for (auto& e : events) *save.add_new_events() = std::move(e);
-  order::v1::SaveOrderResponse saved;
+  return Save(c, method, request, std::move(order), std::move(events), out);
+}
+
+// ------------------------------------------------------ directed selling
+
+absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::string& code,
+                                                    Order& order, std::vector<OrderEvent>& events) {
+  RETURN_IF_ERROR(RequireFeature(c.data.call_center().directed_selling_enabled(),
+                                 c.data.call_center(), kDirectedSelling, "source codes are"));
+  guidedselling::v1::ValidateSourceCodeRequest req;
+  req.set_source_code(code);
+  req.set_on_date(Today());
+  guidedselling::v1::ValidateSourceCodeResponse resp;
+  RETURN_IF_ERROR(FromGrpcStatus(
+      downstream_.selling->ValidateSourceCode(Call(c.request_id).get(), req, &resp)));
+  const guidedselling::v1::SourceCode& source = resp.source_code();
+  order.set_source_code(source.source_code());
+  order.set_source_price_group(source.price_group_id());
+  order.set_catalog_id(source.catalog_id());
+  events.push_back(Event(c.user_id, "source_code_set",
+                         absl::StrCat(source.source_code(), " (catalog ", source.catalog_id(), ")")));
+  // The catalog's free products come with it, once.
+  std::set<std::string> on_order;
+  for (const auto& l : order.lines()) on_order.insert(l.product_id());
+  for (const std::string& product : source.free_product_ids()) {
+    if (on_order.count(product)) continue;
+    common::v1::OrderLine* line = order.add_lines();
+    line->set_line_id(NewUuid());
+    line->set_product_id(product);
+    line->set_quantity(1);
+    line->mutable_unit_price()->set_currency(order.currency());
+    line->set_price_overridden(true);
+    line->set_override_reason_code("FREE_WITH_SOURCE_CODE");
+    line->set_origin(common::v1::LINE_ORIGIN_NONE);
+    events.push_back(Event(c.user_id, "line_added",
+                           absl::StrCat("1 x ", product, " free with source code ", code)));
+  }
+  return LoadScripts(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, order);
+}
+
+absl::Status OrderEntryServiceImpl::LoadScripts(const Context& c, common::v1::ScriptTiming timing,
+                                                const std::vector<std::string>& products,
+                                                Order& order) {
+  order.clear_scripts();
+  if (!c.data.call_center().directed_selling_enabled()) return absl::OkStatus();
+  guidedselling::v1::GetScriptsRequest req;
+  req.set_timing(timing);
+  req.set_call_center_id(order.call_center_id());
+  req.set_source_code(order.source_code());
+  for (const auto& p : products) req.add_product_ids(p);
+  guidedselling::v1::GetScriptsResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved)));
-  *out = saved.order();
+      FromGrpcStatus(downstream_.selling->GetScripts(Call(c.request_id).get(), req, &resp)));
+  *order.mutable_scripts() = std::move(*resp.mutable_scripts());
   return absl::OkStatus();
 }
+
+absl::Status OrderEntryServiceImpl::LoadPrompts(const Context& c,
+                                                const std::vector<std::string>& triggers,
+                                                Order& order) {
+  order.clear_prompts();
+  if (!c.data.call_center().directed_selling_enabled() || triggers.empty()) {
+    return absl::OkStatus();
+  }
+  guidedselling::v1::GetPromptsRequest req;
+  for (const auto& t : triggers) req.add_trigger_product_ids(t);
+  for (const auto& p : ProductsOf(order)) req.add_order_product_ids(p);
+  req.set_customer_group(c.data.customer().customer_group());
+  req.mutable_order_amount()->set_currency(order.currency());
+  req.mutable_order_amount()->set_minor_units(order.subtotal().minor_units() -
+                                              order.discount_total().minor_units());
+  req.set_source_code(order.source_code());
+  req.set_on_date(Today());
+  guidedselling::v1::GetPromptsResponse resp;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.selling->GetPrompts(Call(c.request_id).get(), req, &resp)));
+  *order.mutable_prompts() = std::move(*resp.mutable_prompts());
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------- order entry
 
 grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
                                                const v1::StartOrderRequest* req,
@@ -144,40 +272,38 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     if (req->request_id().empty()) return InvalidField("request_id", "required");
     if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    Context c;
+    c.user_id = user_id;
+    c.request_id = req->request_id();
     order::v1::GetOrderContextRequest creq;
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());
     creq.set_customer_id(req->customer_id());
-    order::v1::GetOrderContextResponse data;
     RETURN_IF_ERROR(FromGrpcStatus(
-        downstream_.orders->GetOrderContext(Call(req->request_id()).get(), creq, &data)));
-    if (!data.has_user() || data.user().call_center_id() != req->call_center_id()) {
+        downstream_.orders->GetOrderContext(Call(req->request_id()).get(), creq, &c.data)));
+    if (!c.data.has_user() || c.data.user().call_center_id() != req->call_center_id()) {
       return absl::PermissionDeniedError(absl::StrCat(
           "user ", user_id, " is not a user of call center ", req->call_center_id()));
     }
+    Order o;
+    o.set_call_center_id(req->call_center_id());
+    o.set_customer_id(req->customer_id());
+    o.set_status(common::v1::ORDER_STATUS_DRAFT);
+    o.set_currency(c.data.call_center().currency());
+    o.set_created_by(user_id);
+    *o.mutable_financial_dimensions() = c.data.call_center().financial_dimensions();
+    *o.mutable_delivery_address() = c.data.customer().delivery_address();
+    std::vector<OrderEvent> events;
     if (!req->source_code().empty()) {
-      // Source codes belong to directed selling (guided-selling issue).
-      if (!data.call_center().directed_selling_enabled()) {
-        return absl::FailedPreconditionError(
-            "directed selling is switched off for this call center: source codes are refused");
-      }
-      return absl::UnimplementedError("source_code: source codes on orders are not implemented yet");
+      RETURN_IF_ERROR(ApplySourceCode(c, req->source_code(), o, events));
+    } else {
+      RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, o));
     }
+    RETURN_IF_ERROR(Reprice(c, &o));
     order::v1::CreateOrderRequest create;
     create.set_request_id(req->request_id());
-    Order* o = create.mutable_order();
-    o->set_call_center_id(req->call_center_id());
-    o->set_customer_id(req->customer_id());
-    o->set_status(common::v1::ORDER_STATUS_DRAFT);
-    o->set_currency(data.call_center().currency());
-    o->set_created_by(user_id);
-    *o->mutable_financial_dimensions() = data.call_center().financial_dimensions();
-    *o->mutable_delivery_address() = data.customer().delivery_address();
-    for (auto* m : {o->mutable_subtotal(), o->mutable_discount_total(), o->mutable_charges_total(),
-                    o->mutable_tax_total(), o->mutable_total(), o->mutable_paid_total(),
-                    o->mutable_balance_due()}) {
-      m->set_currency(o->currency());
-    }
+    *create.mutable_order() = std::move(o);
+    for (auto& e : events) *create.mutable_order()->add_events() = std::move(e);
     order::v1::CreateOrderResponse created;
     RETURN_IF_ERROR(FromGrpcStatus(
         downstream_.orders->CreateOrder(Call(req->request_id()).get(), create, &created)));
@@ -191,21 +317,31 @@ grpc::Status OrderEntryServiceImpl::AddLine(grpc::ServerContext* ctx, const v1::
   return Serve(metrics_, "AddLine", req->request_id(), [&]() -> absl::Status {
     if (req->product_id().empty()) return InvalidField("product_id", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
-    return Mutate(ctx, "AddLine", req->request_id(), *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    RETURN_IF_ERROR(RequireDraft(order));
-                    common::v1::OrderLine* line = order.add_lines();
-                    line->set_line_id(NewUuid());
-                    line->set_product_id(req->product_id());
-                    line->set_quantity(req->quantity());
-                    line->set_origin(req->origin() == common::v1::LINE_ORIGIN_UNSPECIFIED
-                                         ? common::v1::LINE_ORIGIN_NONE
-                                         : req->origin());
-                    events.push_back(Event(c.user_id, "line_added",
-                                           absl::StrCat(req->quantity(), " x ", req->product_id())));
-                    return absl::OkStatus();
-                  },
-                  resp->mutable_order());
+    return Mutate(
+        ctx, "AddLine", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          common::v1::OrderLine* line = order.add_lines();
+          line->set_line_id(NewUuid());
+          line->set_product_id(req->product_id());
+          line->set_quantity(req->quantity());
+          line->set_origin(req->origin() == common::v1::LINE_ORIGIN_UNSPECIFIED
+                               ? common::v1::LINE_ORIGIN_NONE
+                               : req->origin());
+          std::string origin;
+          if (line->origin() != common::v1::LINE_ORIGIN_NONE) {
+            origin = absl::StrCat(" from a prompt (", common::v1::LineOrigin_Name(line->origin()), ")");
+          }
+          events.push_back(Event(c.user_id, "line_added",
+                                 absl::StrCat(req->quantity(), " x ", req->product_id(), origin)));
+          return absl::OkStatus();
+        },
+        resp->mutable_order(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>&) -> absl::Status {
+          // Upsell and cross-sell prompts and the item scripts of the product.
+          RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_ITEM, {req->product_id()}, order));
+          return LoadPrompts(c, {req->product_id()}, order);
+        });
   });
 }
 
@@ -254,6 +390,101 @@ grpc::Status OrderEntryServiceImpl::RemoveLine(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status OrderEntryServiceImpl::SetSourceCode(grpc::ServerContext* ctx,
+                                                  const v1::SetSourceCodeRequest* req,
+                                                  v1::SetSourceCodeResponse* resp) {
+  return Serve(metrics_, "SetSourceCode", req->request_id(), [&]() -> absl::Status {
+    if (req->source_code().empty()) return InvalidField("source_code", "required");
+    return Mutate(ctx, "SetSourceCode", req->request_id(), *req, req->order_id(),
+                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+                    RETURN_IF_ERROR(RequireDraft(order));
+                    return ApplySourceCode(c, req->source_code(), order, events);
+                  },
+                  resp->mutable_order());
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
+                                                const v1::ApplyCouponRequest* req,
+                                                v1::ApplyCouponResponse* resp) {
+  return Serve(metrics_, "ApplyCoupon", req->request_id(), [&]() -> absl::Status {
+    if (req->coupon_code().empty()) return InvalidField("coupon_code", "required");
+    return Mutate(
+        ctx, "ApplyCoupon", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
+                                         c.data.call_center(), kOrderCompletion, "coupons are"));
+          for (const auto& code : order.coupon_codes()) {
+            if (code == req->coupon_code()) {
+              c.unchanged = true;  // already applied
+              return absl::OkStatus();
+            }
+          }
+          // Unknown, inactive, expired or used up: refused with the reason.
+          pricing::v1::CheckCouponRequest check;
+          check.set_coupon_code(req->coupon_code());
+          check.set_customer_id(order.customer_id());
+          check.set_on_date(Today());
+          pricing::v1::CheckCouponResponse checked;
+          RETURN_IF_ERROR(FromGrpcStatus(
+              downstream_.pricing->CheckCoupon(Call(c.request_id).get(), check, &checked)));
+          order.add_coupon_codes(req->coupon_code());
+          events.push_back(Event(c.user_id, "coupon_applied", req->coupon_code()));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
+                                                      const v1::OverrideLinePriceRequest* req,
+                                                      v1::OverrideLinePriceResponse* resp) {
+  return Serve(metrics_, "OverrideLinePrice", req->request_id(), [&]() -> absl::Status {
+    if (req->line_id().empty()) return InvalidField("line_id", "required");
+    if (req->reason_code().empty()) return InvalidField("reason_code", "required");
+    if (!req->has_unit_price()) return InvalidField("unit_price", "required");
+    return Mutate(
+        ctx, "OverrideLinePrice", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          RETURN_IF_ERROR(RequireFeature(c.data.call_center().price_control_enabled(),
+                                         c.data.call_center(), kPriceControl, "price overrides are"));
+          common::v1::OrderLine* line = FindLine(order, req->line_id());
+          if (line == nullptr) {
+            return absl::NotFoundError(absl::StrCat("line ", req->line_id(), " not found"));
+          }
+          if (req->unit_price().currency() != order.currency()) {
+            return InvalidField("unit_price.currency",
+                                absl::StrCat("must be the order's currency ", order.currency()));
+          }
+          // The system price: what pricing gives the line without any override.
+          Order system = order;
+          FindLine(system, req->line_id())->set_price_overridden(false);
+          RETURN_IF_ERROR(Reprice(c, &system));
+          const int64_t system_price = FindLine(system, req->line_id())->unit_price().minor_units();
+          pricing::v1::ValidatePriceOverrideRequest check;
+          check.set_product_id(line->product_id());
+          check.mutable_system_unit_price()->set_currency(order.currency());
+          check.mutable_system_unit_price()->set_minor_units(system_price);
+          *check.mutable_unit_price() = req->unit_price();
+          check.set_price_override_max_bp(c.data.user().price_override_max_bp());
+          pricing::v1::ValidatePriceOverrideResponse checked;
+          RETURN_IF_ERROR(FromGrpcStatus(
+              downstream_.pricing->ValidatePriceOverride(Call(c.request_id).get(), check, &checked)));
+          *line->mutable_unit_price() = req->unit_price();
+          line->set_price_overridden(true);
+          line->set_override_reason_code(req->reason_code());
+          events.push_back(Event(c.user_id, "price_overridden",
+                                 absl::StrCat(line->product_id(), ": ", money::Format(system_price),
+                                              " -> ", money::Format(req->unit_price().minor_units()),
+                                              " (", req->reason_code(), ")")));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
+  });
+}
+
 grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
                                                 const v1::SetDeliveryRequest* req,
                                                 v1::SetDeliveryResponse* resp) {
@@ -270,6 +501,10 @@ grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
                       return InvalidField("delivery_mode",
                                           absl::StrCat("\"", req->delivery_mode(),
                                                        "\" is not a delivery mode of this call center"));
+                    }
+                    if (req->has_address() && !req->address().country().empty() &&
+                        req->address().country().size() != 2) {
+                      return InvalidField("address.country", "must be an ISO 3166 alpha-2 code");
                     }
                     order.set_delivery_mode(req->delivery_mode());
                     if (req->has_address()) *order.mutable_delivery_address() = req->address();
@@ -289,9 +524,10 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
         ctx, "AddPayment", req->request_id(), *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
-          if (!c.data.call_center().order_completion_enabled()) {
-            return absl::FailedPreconditionError(
-                "order completion is switched off for this call center: payments are refused");
+          RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
+                                         c.data.call_center(), kOrderCompletion, "payments are"));
+          if (req->method() == common::v1::PAYMENT_METHOD_UNSPECIFIED) {
+            return InvalidField("method", "required (CARD, CHECK, ON_ACCOUNT or GIFT_CARD)");
           }
           // Price first so that "empty amount" means the current balance due.
           RETURN_IF_ERROR(Reprice(c, &order));
@@ -305,6 +541,7 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
               return InvalidField("amount.currency",
                                   absl::StrCat("must be the order's currency ", order.currency()));
             }
+            if (req->amount().minor_units() <= 0) return InvalidField("amount", "must be > 0");
             *auth.mutable_amount() = req->amount();
           } else {
             if (order.balance_due().minor_units() <= 0) {
@@ -348,8 +585,9 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
       v.set_payment_id(authorized_payment_id);
       payment::v1::VoidPaymentResponse voided;
       downstream_.payments->VoidPayment(Call(req->request_id()).get(), v, &voided);
-      if (metrics_) metrics_->Increment("saga_compensations_total", "Compensations run.",
-                                        {{"step", "add_payment"}});
+      if (metrics_) {
+        metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "add_payment"}});
+      }
     }
     return s;
   });
@@ -362,18 +600,127 @@ grpc::Status OrderEntryServiceImpl::GetOrderSummary(grpc::ServerContext* ctx,
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     ASSIGN_OR_RETURN(Context c, Load(ctx, req->order_id(), "", ""));
     Order order = c.data.order();
-    // A draft shows current prices; a submitted order shows what was agreed.
-    if (order.status() == common::v1::ORDER_STATUS_DRAFT) RETURN_IF_ERROR(Reprice(c, &order));
+    // A draft shows current prices, its end scripts and prompts for the
+    // completed order; a submitted order shows what was agreed.
+    if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
+      RETURN_IF_ERROR(Reprice(c, &order));
+      RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_END, ProductsOf(order), order));
+      RETURN_IF_ERROR(LoadPrompts(c, ProductsOf(order), order));
+    }
     *resp->mutable_order() = std::move(order);
     return absl::OkStatus();
   });
+}
+
+// ------------------------------------------------------------------ submit
+
+absl::Status OrderEntryServiceImpl::RedeemCoupons(const Context& c, const Order& order) {
+  if (order.coupon_codes().empty()) return absl::OkStatus();
+  pricing::v1::RedeemCouponsRequest req;
+  req.set_order_id(order.order_id());
+  req.set_customer_id(order.customer_id());
+  *req.mutable_coupon_codes() = order.coupon_codes();
+  pricing::v1::RedeemCouponsResponse resp;
+  return FromGrpcStatus(downstream_.pricing->RedeemCoupons(Call(c.request_id).get(), req, &resp));
+}
+
+absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order,
+                                                  std::vector<OrderEvent>& events) {
+  hold::v1::EvaluateFraudRequest req;
+  req.set_request_id(c.request_id);
+  req.set_order_id(order.order_id());
+  req.set_customer_id(order.customer_id());
+  req.set_email(c.data.customer().email());
+  req.set_phone(c.data.customer().phone());
+  req.set_billing_postal_code(c.data.customer().billing_address().postal_code());
+  req.set_delivery_postal_code(order.delivery_address().postal_code());
+  req.set_delivery_country(order.delivery_address().country());
+  *req.mutable_order_total() = order.total();
+  for (const auto& l : order.lines()) {
+    hold::v1::FraudLine* fl = req.add_lines();
+    fl->set_product_id(l.product_id());
+    fl->set_quantity(l.quantity());
+  }
+  req.set_min_fraud_score(c.data.call_center().min_fraud_score());
+  hold::v1::EvaluateFraudResponse resp;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.holds->EvaluateFraud(Call(c.request_id).get(), req, &resp)));
+  order.set_fraud_score(resp.score());
+  if (resp.has_hold()) {
+    bool known = false;
+    for (const auto& h : order.holds()) known = known || h.hold_id() == resp.hold().hold_id();
+    if (!known) *order.add_holds() = resp.hold();
+    events.push_back(Event("", "held", absl::StrCat("FRAUD hold: ", resp.hold().note())));
+  }
+  return absl::OkStatus();
+}
+
+void OrderEntryServiceImpl::PlanContinuity(Context& c, const Order& order) {
+  std::string token, last4;
+  for (const auto& p : order.payments()) {
+    if (p.method() == common::v1::PAYMENT_METHOD_CARD &&
+        p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
+      last4 = p.last4();
+      token = p.payment_id();  // the payment whose stored token pays the children
+    }
+  }
+  for (const auto& line : c.priced.lines()) {
+    if (!line.has_continuity()) continue;
+    order::v1::ContinuitySchedule s;
+    s.set_product_id(line.continuity().product_id().empty() ? line.product_id()
+                                                           : line.continuity().product_id());
+    s.set_quantity(line.quantity());
+    *s.mutable_price() = line.continuity().price();
+    if (!line.continuity().has_price()) *s.mutable_price() = line.net_amount();
+    s.set_interval_days(line.continuity().interval_days());
+    s.set_repeats(line.continuity().repeats());
+    s.set_start_date(Today());
+    s.set_payment_token(token);
+    s.set_payment_last4(last4);
+    c.new_schedules.push_back(std::move(s));
+  }
+}
+
+absl::Status OrderEntryServiceImpl::Compensate(const std::string& order_id,
+                                               const std::string& request_id, Order* order) {
+  payment::v1::VoidAllForOrderRequest v;
+  v.set_request_id(absl::StrCat(request_id, ":compensate"));
+  v.set_order_id(order_id);
+  payment::v1::VoidAllForOrderResponse voided;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided)));
+  pricing::v1::ReleaseCouponsRequest r;
+  r.set_order_id(order_id);
+  pricing::v1::ReleaseCouponsResponse released;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released)));
+  if (order != nullptr) {
+    for (const auto& p : voided.voided()) {
+      for (auto& op : *order->mutable_payments()) {
+        if (op.payment_id() == p.payment_id()) op.set_status(p.status());
+      }
+    }
+    RecomputePaid(order);
+  }
+  if (metrics_) metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
+  return absl::OkStatus();
 }
 
 grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
                                                 const v1::SubmitOrderRequest* req,
                                                 v1::SubmitOrderResponse* resp) {
   return Serve(metrics_, "SubmitOrder", req->request_id(), [&]() -> absl::Status {
-    return Mutate(
+    std::string saga_id;
+    bool crashed = false;
+    auto step = [&](const char* name) -> absl::Status {
+      if (sagas_ != nullptr && !saga_id.empty()) RETURN_IF_ERROR(sagas_->Record(saga_id, name));
+      if (options_.crash_after_step == name) {
+        crashed = true;
+        return absl::UnavailableError(absl::StrCat("injected crash after ", name));
+      }
+      return absl::OkStatus();
+    };
+    absl::Status s = Mutate(
         ctx, "SubmitOrder", req->request_id(), *req, req->order_id(),
         [&](Context&, Order& order, std::vector<OrderEvent>&) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
@@ -384,15 +731,155 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
         },
         resp->mutable_order(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-          if (c.data.call_center().order_completion_enabled()) {
-            RETURN_IF_ERROR(CheckPaymentsCoverTotal(order));
+          const bool completion = c.data.call_center().order_completion_enabled();
+          if (completion) RETURN_IF_ERROR(CheckPaymentsCoverTotal(order));
+          if (sagas_ != nullptr) {
+            ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.request_id));
+            saga_id = saga.saga_id;
           }
-          order.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+          if (completion) {
+            RETURN_IF_ERROR(RedeemCoupons(c, order));
+            RETURN_IF_ERROR(step(kStepCouponsRedeemed));
+            RETURN_IF_ERROR(EvaluateFraud(c, order, events));
+            RETURN_IF_ERROR(step(kStepFraudEvaluated));
+          }
+          PlanContinuity(c, order);
           *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+          const bool held = HasOpenHold(order);
+          order.set_status(held ? common::v1::ORDER_STATUS_ON_HOLD
+                                : common::v1::ORDER_STATUS_CONFIRMED);
           events.push_back(Event(c.user_id, "submitted",
-                                 absl::StrCat("total ", money::Format(order.total().minor_units()))));
+                                 absl::StrCat("total ", money::Format(order.total().minor_units()),
+                                              held ? "; on hold" : "; confirmed")));
           return absl::OkStatus();
         });
+    if (s.ok()) {
+      if (sagas_ != nullptr && !saga_id.empty()) sagas_->Record(saga_id, kStepDone).IgnoreError();
+      return absl::OkStatus();
+    }
+    if (!saga_id.empty() && !crashed) {
+      // A failure after the submit began changing things: undo it now.
+      absl::Status undone = Compensate(req->order_id(), req->request_id(), nullptr);
+      if (undone.ok()) {
+        sagas_->Record(saga_id, kStepCompensated).IgnoreError();
+      } else {
+        log::Error("submit compensation failed; recovery will retry",
+                   {{"order_id", req->order_id()}, {"error", std::string(undone.message())}});
+      }
+    }
+    return s;
+  });
+}
+
+absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
+  if (sagas_ == nullptr) return 0;
+  return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
+    order::v1::GetOrderRequest get;
+    get.set_order_id(saga.order_id);
+    order::v1::GetOrderResponse got;
+    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
+    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) return std::string(kStepDone);
+    // The submit never saved: the draft keeps no live authorisation.
+    Order order = got.order();
+    RETURN_IF_ERROR(Compensate(saga.order_id, saga.request_id, &order));
+    order::v1::SaveOrderRequest save;
+    save.set_request_id(absl::StrCat(saga.request_id, ":recovered"));
+    save.set_method("RecoverSubmit");
+    *save.mutable_order() = order;
+    OrderEvent* e = save.add_new_events();
+    e->set_kind("submit_compensated");
+    e->set_detail("an interrupted submit was undone: payments voided, coupon uses released");
+    order::v1::SaveOrderResponse saved;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.orders->SaveOrder(Call(saga.request_id).get(), save, &saved)));
+    log::Info("interrupted submit compensated", {{"order_id", saga.order_id}});
+    return std::string(kStepCompensated);
+  });
+}
+
+// ------------------------------------------------------------------- holds
+
+grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
+                                              const v1::PlaceHoldRequest* req,
+                                              v1::PlaceHoldResponse* resp) {
+  return Serve(metrics_, "PlaceHold", req->request_id(), [&]() -> absl::Status {
+    if (req->hold_code().empty()) return InvalidField("hold_code", "required");
+    if (req->note().empty()) return InvalidField("note", "required: say why the order is held");
+    return Mutate(
+        ctx, "PlaceHold", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
+              order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
+                             " and cannot be put on hold"));
+          }
+          hold::v1::PlaceHoldRequest place;
+          place.set_request_id(req->request_id());
+          place.set_order_id(order.order_id());
+          place.set_hold_code(req->hold_code());
+          place.set_note(req->note());
+          place.set_user_id(c.user_id);
+          hold::v1::PlaceHoldResponse placed;
+          RETURN_IF_ERROR(FromGrpcStatus(
+              downstream_.holds->PlaceHold(Call(c.request_id).get(), place, &placed)));
+          *order.add_holds() = placed.hold();
+          if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
+            // Put on hold as it stands (no payment needed); prices are kept.
+            RETURN_IF_ERROR(Reprice(c, &order));
+            if (c.data.call_center().order_completion_enabled()) RETURN_IF_ERROR(RedeemCoupons(c, order));
+            *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+            order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
+          }
+          events.push_back(Event(c.user_id, "held", absl::StrCat(req->hold_code(), ": ", req->note())));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
+                                              const v1::ClearHoldRequest* req,
+                                              v1::ClearHoldResponse* resp) {
+  return Serve(metrics_, "ClearHold", req->request_id(), [&]() -> absl::Status {
+    if (req->hold_id().empty()) return InvalidField("hold_id", "required");
+    if (req->reason().empty()) return InvalidField("reason", "required: say why the hold is cleared");
+    return Mutate(
+        ctx, "ClearHold", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          for (const auto& h : order.holds()) {
+            if (h.hold_id() == req->hold_id() && !h.open()) {
+              c.unchanged = true;  // clearing twice is harmless
+              return absl::OkStatus();
+            }
+          }
+          hold::v1::ClearHoldRequest clear;
+          clear.set_request_id(req->request_id());
+          clear.set_order_id(order.order_id());
+          clear.set_hold_id(req->hold_id());
+          clear.set_reason(req->reason());
+          clear.set_user_id(c.user_id);
+          *clear.mutable_clearable_hold_codes() = c.data.user().clearable_hold_codes();
+          hold::v1::ClearHoldResponse cleared;
+          RETURN_IF_ERROR(FromGrpcStatus(
+              downstream_.holds->ClearHold(Call(c.request_id).get(), clear, &cleared)));
+          bool found = false;
+          for (auto& h : *order.mutable_holds()) {
+            if (h.hold_id() == req->hold_id()) {
+              h = cleared.hold();
+              found = true;
+            }
+          }
+          if (!found) *order.add_holds() = cleared.hold();
+          events.push_back(Event(c.user_id, "hold_cleared",
+                                 absl::StrCat(cleared.hold().hold_code(), ": ", req->reason())));
+          if (order.status() == common::v1::ORDER_STATUS_ON_HOLD && !cleared.order_has_open_holds()) {
+            order.set_status(common::v1::ORDER_STATUS_CONFIRMED);  // the last hold cleared
+            events.push_back(Event(c.user_id, "confirmed", "all holds cleared"));
+          }
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
   });
 }
 
@@ -404,7 +891,7 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     if (!c.data.user().may_cancel()) {
                       return absl::PermissionDeniedError(
-                          absl::StrCat("user ", c.user_id, " may not cancel orders"));
+                          absl::StrCat("user ", c.user_id, " may not cancel orders (may_cancel)"));
                     }
                     if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
                         order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
@@ -412,17 +899,8 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                           absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
                                        " and cannot be cancelled"));
                     }
-                    payment::v1::VoidAllForOrderRequest v;
-                    v.set_request_id(req->request_id());
-                    v.set_order_id(order.order_id());
-                    payment::v1::VoidAllForOrderResponse voided;
-                    RETURN_IF_ERROR(FromGrpcStatus(downstream_.payments->VoidAllForOrder(
-                        Call(req->request_id()).get(), v, &voided)));
-                    for (const auto& p : voided.voided()) {
-                      for (auto& op : *order.mutable_payments()) {
-                        if (op.payment_id() == p.payment_id()) op.set_status(p.status());
-                      }
-                    }
+                    // Payments voided, coupon uses released.
+                    RETURN_IF_ERROR(Compensate(order.order_id(), c.request_id, &order));
                     order.set_status(common::v1::ORDER_STATUS_CANCELED);
                     events.push_back(Event(c.user_id, "cancelled", req->reason()));
                     return absl::OkStatus();
@@ -430,6 +908,8 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                   resp->mutable_order());
   });
 }
+
+// ------------------------------------------------------------------ reads
 
 grpc::Status OrderEntryServiceImpl::GetOrder(grpc::ServerContext* ctx,
                                              const v1::GetOrderRequest* req,
@@ -448,6 +928,14 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
   return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    order::v1::GetOrderContextRequest creq;
+    creq.set_user_id(user_id);
+    creq.set_customer_id(req->customer_id());
+    order::v1::GetOrderContextResponse data;
+    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrderContext(Call("").get(), creq, &data)));
+    if (!data.has_user()) {
+      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
+    }
     order::v1::ListCustomerOrdersRequest down;
     down.set_customer_id(req->customer_id());
     down.set_page_size(req->page_size());
@@ -457,6 +945,45 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
         FromGrpcStatus(downstream_.orders->ListCustomerOrders(Call("").get(), down, &got)));
     *resp->mutable_orders() = std::move(*got.mutable_orders());
     resp->set_next_page_token(got.next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
+                                                   const v1::RequestCatalogRequest* req,
+                                                   v1::RequestCatalogResponse* resp) {
+  return Serve(metrics_, "RequestCatalog", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    if (req->source_code().empty()) return InvalidField("source_code", "required");
+    if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
+    order::v1::GetOrderContextRequest creq;
+    creq.set_user_id(user_id);
+    creq.set_customer_id(req->customer_id());
+    order::v1::GetOrderContextResponse data;
+    RETURN_IF_ERROR(FromGrpcStatus(
+        downstream_.orders->GetOrderContext(Call(req->request_id()).get(), creq, &data)));
+    if (!data.has_user()) {
+      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
+    }
+    RETURN_IF_ERROR(RequireFeature(data.call_center().directed_selling_enabled(), data.call_center(),
+                                   kDirectedSelling, "catalog requests are"));
+    guidedselling::v1::RecordCatalogRequestRequest record;
+    record.set_request_id(req->request_id());
+    record.set_customer_id(req->customer_id());
+    record.set_source_code(req->source_code());
+    record.set_quantity(req->quantity());
+    guidedselling::v1::RecordCatalogRequestResponse recorded;
+    RETURN_IF_ERROR(FromGrpcStatus(downstream_.selling->RecordCatalogRequest(
+        Call(req->request_id()).get(), record, &recorded)));
+    const auto& r = recorded.catalog_request();
+    v1::CatalogRequest* out = resp->mutable_catalog_request();
+    out->set_catalog_request_id(r.catalog_request_id());
+    out->set_customer_id(r.customer_id());
+    out->set_source_code(r.source_code());
+    out->set_quantity(r.quantity());
+    out->set_requested_on(r.requested_on());
     return absl::OkStatus();
   });
 }

@@ -8,11 +8,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
+#include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
 #include "callcenter/order/v1/order.grpc.pb.h"
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "libs/metrics/metrics.h"
+#include "services/orchestration/saga.h"
 
 namespace callcenter::orchestration {
 
@@ -24,20 +27,26 @@ struct Downstream {
   std::unique_ptr<order::v1::SalesOrderService::StubInterface> orders;
   std::unique_ptr<pricing::v1::PricingService::StubInterface> pricing;
   std::unique_ptr<payment::v1::PaymentService::StubInterface> payments;
+  std::unique_ptr<guidedselling::v1::GuidedSellingService::StubInterface> selling;
+  std::unique_ptr<hold::v1::HoldService::StubInterface> holds;
 };
 
 struct OrderEntryOptions {
   std::string jwt_secret;
   absl::Duration downstream_timeout = absl::Seconds(3);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Tests only: a submit "crashes" right after recording this saga step
+  // (no compensation runs), as a killed process would.
+  std::string crash_after_step;
 };
 
-// The front door. Each call: authenticate the agent, load the order with its
-// call center, user and customer in one call, apply the change, reprice the
-// whole order, and save it with its version (idempotent by request_id).
+// The front door (API.md): the agent's whole order workflow. Each call
+// authenticates the agent, loads the order with its call center, user and
+// customer in one call, applies the change, reprices the whole order and
+// saves it with its version; a repeated request_id returns the first result.
 class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
  public:
-  OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options,
+  OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options, SagaLog* sagas,
                         metrics::Metrics* metrics);
 
   grpc::Status StartOrder(grpc::ServerContext*, const v1::StartOrderRequest*,
@@ -48,6 +57,12 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
                                   v1::UpdateLineQuantityResponse*) override;
   grpc::Status RemoveLine(grpc::ServerContext*, const v1::RemoveLineRequest*,
                           v1::RemoveLineResponse*) override;
+  grpc::Status SetSourceCode(grpc::ServerContext*, const v1::SetSourceCodeRequest*,
+                             v1::SetSourceCodeResponse*) override;
+  grpc::Status ApplyCoupon(grpc::ServerContext*, const v1::ApplyCouponRequest*,
+                           v1::ApplyCouponResponse*) override;
+  grpc::Status OverrideLinePrice(grpc::ServerContext*, const v1::OverrideLinePriceRequest*,
+                                 v1::OverrideLinePriceResponse*) override;
   grpc::Status SetDelivery(grpc::ServerContext*, const v1::SetDeliveryRequest*,
                            v1::SetDeliveryResponse*) override;
   grpc::Status AddPayment(grpc::ServerContext*, const v1::AddPaymentRequest*,
@@ -56,34 +71,68 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
                                v1::GetOrderSummaryResponse*) override;
   grpc::Status SubmitOrder(grpc::ServerContext*, const v1::SubmitOrderRequest*,
                            v1::SubmitOrderResponse*) override;
+  grpc::Status PlaceHold(grpc::ServerContext*, const v1::PlaceHoldRequest*,
+                         v1::PlaceHoldResponse*) override;
+  grpc::Status ClearHold(grpc::ServerContext*, const v1::ClearHoldRequest*,
+                         v1::ClearHoldResponse*) override;
   grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest*,
                            v1::CancelOrderResponse*) override;
   grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest*,
                         v1::GetOrderResponse*) override;
   grpc::Status ListCustomerOrders(grpc::ServerContext*, const v1::ListCustomerOrdersRequest*,
                                   v1::ListCustomerOrdersResponse*) override;
+  grpc::Status RequestCatalog(grpc::ServerContext*, const v1::RequestCatalogRequest*,
+                              v1::RequestCatalogResponse*) override;
+
+  // Finishes or undoes submits left unfinished (by a crash) for at least
+  // `idle`: a saved submit is marked done; otherwise the draft's payments
+  // are voided and its coupon uses released. Returns how many it settled.
+  absl::StatusOr<int> RecoverSagas(absl::Duration idle);
 
  private:
-  // What a change sees: the caller and the order's context.
+  // What a change sees: the caller, the order's context and its pricing.
   struct Context {
     std::string user_id;
     std::string request_id;
     order::v1::GetOrderContextResponse data;
+    pricing::v1::PriceOrderResponse priced;
+    std::vector<order::v1::ContinuitySchedule> new_schedules;
+    // Set by a change that finds nothing to do (the order is returned as is).
+    bool unchanged = false;
   };
   using Change = std::function<absl::Status(Context&, Order&, std::vector<OrderEvent>&)>;
 
   absl::StatusOr<std::string> Authenticate(grpc::ServerContext* ctx) const;
   std::unique_ptr<grpc::ClientContext> Call(const std::string& request_id) const;
+  std::string Today() const;
   absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const std::string& order_id,
-                               const std::string& method, const std::string& request_id);
-  absl::Status Reprice(const Context& c, Order* order);
-  // Load, check, change, reprice, `after_pricing`, save.
+                               const std::string& method, const std::string& request_id,
+                               const std::string& fingerprint = "");
+  absl::Status Reprice(Context& c, Order* order);
   absl::Status Mutate(grpc::ServerContext* ctx, const char* method, const std::string& request_id,
                       const google::protobuf::Message& request, const std::string& order_id,
                       const Change& change, Order* out, const Change& after_pricing = nullptr);
+  absl::Status Save(Context& c, const char* method, const google::protobuf::Message& request,
+                    Order order, std::vector<OrderEvent> events, Order* out);
+
+  // Directed selling: source code, scripts, prompts.
+  absl::Status ApplySourceCode(Context& c, const std::string& code, Order& order,
+                               std::vector<OrderEvent>& events);
+  absl::Status LoadScripts(const Context& c, common::v1::ScriptTiming timing,
+                           const std::vector<std::string>& products, Order& order);
+  absl::Status LoadPrompts(const Context& c, const std::vector<std::string>& triggers, Order& order);
+
+  // Submit steps.
+  absl::Status RedeemCoupons(const Context& c, const Order& order);
+  absl::Status EvaluateFraud(const Context& c, Order& order, std::vector<OrderEvent>& events);
+  void PlanContinuity(Context& c, const Order& order);
+  // Voids the order's payments and releases its coupon uses; marks the
+  // payments voided on `order` when given.
+  absl::Status Compensate(const std::string& order_id, const std::string& request_id, Order* order);
 
   Downstream downstream_;
   OrderEntryOptions options_;
+  SagaLog* sagas_;
   metrics::Metrics* metrics_;
 };
 

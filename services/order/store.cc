@@ -285,6 +285,9 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     order.set_version(stored.version() + 1);
     *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
     AppendEvents(txn, &order, events);
+    if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
+      db::Exec(txn, kCancelEvents, order.order_id());  // no children of a cancelled order
+    }
     for (v1::ContinuitySchedule schedule : schedules) {
       schedule.set_schedule_id(NewUuid());
       schedule.set_parent_order_id(order.order_id());
@@ -410,8 +413,9 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
   v1::GetOrderContextResponse out;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
     if (!request.method().empty() && !request.request_id().empty()) {
-      ASSIGN_OR_RETURN(bool replayed, Replay(txn, request.method(), request.request_id(), "",
-                                             out.mutable_replayed_order()));
+      ASSIGN_OR_RETURN(bool replayed,
+                       Replay(txn, request.method(), request.request_id(),
+                              request.request_fingerprint(), out.mutable_replayed_order()));
       if (!replayed) out.clear_replayed_order();
     }
     std::string call_center_id = request.call_center_id();
@@ -431,6 +435,10 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
         out.clear_user();
       } else {
         RETURN_IF_ERROR(s);
+        // Without an order or a named call center: the user's own.
+        if (call_center_id.empty() && request.order_id().empty()) {
+          call_center_id = out.user().call_center_id();
+        }
       }
     }
     if (!call_center_id.empty()) {

@@ -34,7 +34,9 @@ TEST(OrderRulesTest, TransitionTable) {
   for (const Case& c : cases) {
     absl::Status s = CheckTransition(c.from, c.to);
     EXPECT_EQ(s.ok(), c.ok) << c.from << " -> " << c.to;
-    if (!c.ok) EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+    if (!c.ok) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+    }
   }
 }
 

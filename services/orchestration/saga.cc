@@ -1,0 +1,71 @@
+#include "services/orchestration/saga.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/ids/uuid.h"
+#include "libs/logging/log.h"
+#include "libs/status/status.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+const db::Query kBegin{
+    "saga_begin",
+    "INSERT INTO sagas (saga_id, order_id, request_id, state, step) "
+    "VALUES ($1::uuid, $2, $3, 'RUNNING', 'STARTED') "
+    "ON CONFLICT (order_id, request_id) DO UPDATE SET updated_at = now() "
+    "RETURNING saga_id::text, step"};
+const db::Query kRecord{
+    "saga_record",
+    "UPDATE sagas SET step = $2, state = CASE WHEN $2 IN ('DONE', 'COMPENSATED') THEN $2 "
+    "ELSE 'RUNNING' END, updated_at = now() WHERE saga_id = $1::uuid"};
+const db::Query kIdle{
+    "saga_idle",
+    "SELECT saga_id::text, order_id, request_id, step FROM sagas "
+    "WHERE state NOT IN ('DONE', 'COMPENSATED') AND updated_at < now() - $1::interval "
+    "ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED"};
+
+}  // namespace
+
+std::vector<db::Query> SagaLog::Queries() { return {kBegin, kRecord, kIdle}; }
+
+absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {
+  Saga saga{"", order_id, request_id, ""};
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
+    pqxx::row r = db::Exec(txn, kBegin, NewUuid(), order_id, request_id)[0];
+    saga.saga_id = r[0].as<std::string>();
+    saga.step = r[1].as<std::string>();
+    return absl::OkStatus();
+  }));
+  return saga;
+}
+
+absl::Status SagaLog::Record(const std::string& saga_id, const std::string& step) {
+  return pool_->Transact([&](pqxx::work& txn) {
+    db::Exec(txn, kRecord, saga_id, step);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int> SagaLog::RecoverIdle(
+    absl::Duration idle, const std::function<absl::StatusOr<std::string>(const Saga&)>& finish) {
+  int recovered = 0;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    const std::string interval = absl::StrCat(absl::ToInt64Milliseconds(idle), " milliseconds");
+    for (const auto& row : db::Exec(txn, kIdle, interval)) {
+      Saga saga{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                row[3].as<std::string>()};
+      absl::StatusOr<std::string> final_step = finish(saga);
+      if (!final_step.ok()) {
+        log::Warning("saga recovery postponed", {{"saga_id", saga.saga_id},
+                                                 {"error", std::string(final_step.status().message())}});
+        continue;
+      }
+      db::Exec(txn, kRecord, saga.saga_id, *final_step);
+      ++recovered;
+    }
+    return absl::OkStatus();
+  }));
+  return recovered;
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,49 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/db/pool.h"
+
+namespace callcenter::orchestration {
+
+// Steps of a submit, in order. Each is recorded before the next begins.
+inline constexpr char kStepStarted[] = "STARTED";
+inline constexpr char kStepCouponsRedeemed[] = "COUPONS_REDEEMED";
+inline constexpr char kStepFraudEvaluated[] = "FRAUD_EVALUATED";
+inline constexpr char kStepDone[] = "DONE";
+inline constexpr char kStepCompensated[] = "COMPENSATED";
+
+struct Saga {
+  std::string saga_id;
+  std::string order_id;
+  std::string request_id;
+  std::string step;
+};
+
+// The orchestration service's own table: one row per submit, its last step.
+class SagaLog {
+ public:
+  explicit SagaLog(db::Pool* pool) : pool_(pool) {}
+  static std::vector<db::Query> Queries();
+
+  // Starts (or, for a retried request, resumes) the saga of a submit.
+  absl::StatusOr<Saga> Begin(const std::string& order_id, const std::string& request_id);
+  absl::Status Record(const std::string& saga_id, const std::string& step);
+
+  // Claims unfinished sagas idle for at least `idle` (FOR UPDATE SKIP LOCKED,
+  // so two replicas never take the same one) and runs `finish` on each while
+  // holding the claim; `finish` returns the final step to record.
+  absl::StatusOr<int> RecoverIdle(absl::Duration idle,
+                                  const std::function<absl::StatusOr<std::string>(const Saga&)>& finish);
+
+ private:
+  db::Pool* pool_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_

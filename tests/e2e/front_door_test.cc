@@ -1,0 +1,842 @@
+// End to end through the front door: all six services as real gRPC servers
+// on 127.0.0.1:0 against a real PostgreSQL, driven as an internal caller
+// would drive them. Each test builds its own call center, users, customer
+// and products under a unique prefix.
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/suite_harness.h"
+
+namespace callcenter::testing {
+namespace {
+
+namespace fd = orchestration::v1;
+using common::v1::Money;
+using common::v1::Order;
+
+Suite* suite = nullptr;
+
+class SuiteEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override { owned_ = Suite::Start(); suite = owned_.get(); }
+  void TearDown() override { owned_.reset(); suite = nullptr; }
+
+ private:
+  std::unique_ptr<Suite> owned_;
+};
+
+Money Usd(int64_t m) {
+  Money x;
+  x.set_currency("USD");
+  x.set_minor_units(m);
+  return x;
+}
+
+struct Features {
+  bool completion = true, directed = true, price_control = true;
+  int64_t min_fraud_score = 50;
+};
+
+// A call center with an agent, a supervisor, a customer and products.
+class FrontDoorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (suite == nullptr) {
+      CC_REQUIRE_DATABASE(static_cast<void*>(nullptr));
+    }
+    static int counter = 0;
+    p_ = absl::StrCat("t", ++counter, "-");
+  }
+
+  std::string Id(const std::string& s) const { return p_ + s; }
+
+  void World(Features f = {}) {
+    {
+      grpc::ClientContext ctx;
+      order::v1::UpsertCallCenterRequest req;
+      auto* cc = req.mutable_call_center();
+      cc->set_call_center_id(Id("cc"));
+      cc->set_name("Phone sales");
+      cc->set_currency("USD");
+      for (auto m : {common::v1::PAYMENT_METHOD_CARD, common::v1::PAYMENT_METHOD_CHECK,
+                     common::v1::PAYMENT_METHOD_ON_ACCOUNT, common::v1::PAYMENT_METHOD_GIFT_CARD}) {
+        cc->add_payment_methods(m);
+      }
+      cc->add_delivery_modes("STANDARD");
+      (*cc->mutable_financial_dimensions())["department"] = "CC1";
+      cc->set_order_completion_enabled(f.completion);
+      cc->set_directed_selling_enabled(f.directed);
+      cc->set_price_control_enabled(f.price_control);
+      cc->set_min_fraud_score(f.min_fraud_score);
+      order::v1::UpsertCallCenterResponse resp;
+      ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+    }
+    User("agent", 1000, {}, false);
+    User("super", 10000, {"*"}, true);
+    {
+      grpc::ClientContext ctx;
+      order::v1::UpsertCustomerRequest req;
+      auto* c = req.mutable_customer();
+      c->set_customer_id(Id("cust"));
+      c->set_name("Maria Lopez");
+      c->set_email(Id("maria@example.com"));
+      c->set_customer_group("RETAIL");
+      c->mutable_delivery_address()->set_postal_code("90210");
+      c->mutable_delivery_address()->set_country("US");
+      order::v1::UpsertCustomerResponse resp;
+      ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
+    }
+    Product("A", 2000, 800, true);
+    Product("B", 1500, 500, false);
+  }
+
+  void User(const std::string& id, int32_t max_bp, std::vector<std::string> codes, bool may_cancel) {
+    grpc::ClientContext ctx;
+    order::v1::UpsertUserRequest req;
+    req.mutable_user()->set_user_id(Id(id));
+    req.mutable_user()->set_call_center_id(Id("cc"));
+    req.mutable_user()->set_price_override_max_bp(max_bp);
+    for (auto& c : codes) req.mutable_user()->add_clearable_hold_codes(c);
+    req.mutable_user()->set_may_cancel(may_cancel);
+    order::v1::UpsertUserResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertUser(&ctx, req, &resp).ok());
+  }
+
+  void Product(const std::string& id, int64_t price, int64_t cost, bool allow_override,
+               bool continuity = false) {
+    grpc::ClientContext ctx;
+    pricing::v1::UpsertProductRequest req;
+    auto* p = req.mutable_product();
+    p->set_product_id(Id(id));
+    p->set_name(id);
+    *p->mutable_base_price() = Usd(price);
+    *p->mutable_unit_cost() = Usd(cost);
+    p->set_allow_price_override(allow_override);
+    if (continuity) {
+      p->mutable_continuity()->set_interval_days(30);
+      p->mutable_continuity()->set_repeats(2);
+      *p->mutable_continuity()->mutable_price() = Usd(price - 100);
+    }
+    pricing::v1::UpsertProductResponse resp;
+    ASSERT_TRUE(suite->pricing->UpsertProduct(&ctx, req, &resp).ok());
+  }
+
+  Order Start(const std::string& source_code = "") {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id("start") + source_code);
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(Id("cust"));
+    req.set_source_code(source_code);
+    fd::StartOrderResponse resp;
+    grpc::Status s = suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.order();
+  }
+
+  grpc::Status AddLine(Order* order, const std::string& product, int qty,
+                       const std::string& request_id = "",
+                       common::v1::LineOrigin origin = common::v1::LINE_ORIGIN_NONE) {
+    fd::AddLineRequest req;
+    req.set_request_id(request_id.empty() ? Id("line-" + product + std::to_string(qty)) : request_id);
+    req.set_order_id(order->order_id());
+    req.set_product_id(Id(product));
+    req.set_quantity(qty);
+    req.set_origin(origin);
+    fd::AddLineResponse resp;
+    grpc::Status s = suite->front->AddLine(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *order = resp.order();
+    return s;
+  }
+
+  grpc::Status Pay(Order* order, const std::string& token, const std::string& request_id,
+                   int64_t amount = 0) {
+    fd::AddPaymentRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order->order_id());
+    req.set_method(common::v1::PAYMENT_METHOD_CARD);
+    req.set_card_token(token);
+    if (amount > 0) *req.mutable_amount() = Usd(amount);
+    fd::AddPaymentResponse resp;
+    grpc::Status s = suite->front->AddPayment(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *order = resp.order();
+    return s;
+  }
+
+  grpc::Status Submit(Order* order, const std::string& request_id = "submit",
+                      fd::OrderEntryService::Stub* stub = nullptr) {
+    fd::SubmitOrderRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order->order_id());
+    fd::SubmitOrderResponse resp;
+    grpc::Status s = (stub ? stub : suite->front.get())
+                         ->SubmitOrder(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *order = resp.order();
+    return s;
+  }
+
+  Order Get(const std::string& order_id) {
+    fd::GetOrderRequest req;
+    req.set_order_id(order_id);
+    fd::GetOrderResponse resp;
+    EXPECT_TRUE(suite->front->GetOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+    return resp.order();
+  }
+
+  void Coupon(const std::string& code, int32_t percent_bp, int max_uses) {
+    grpc::ClientContext ctx;
+    pricing::v1::UpsertDiscountRequest req;
+    auto* d = req.mutable_discount();
+    d->set_discount_id(Id(code));
+    d->set_name(code);
+    d->set_kind(pricing::v1::DISCOUNT_KIND_SIMPLE);
+    d->set_concurrency(pricing::v1::CONCURRENCY_BEST_PRICE);
+    d->add_product_ids(Id("A"));
+    d->set_percent_bp(percent_bp);
+    d->set_requires_coupon(true);
+    pricing::v1::UpsertDiscountResponse resp;
+    ASSERT_TRUE(suite->pricing->UpsertDiscount(&ctx, req, &resp).ok());
+    grpc::ClientContext ctx2;
+    pricing::v1::UpsertCouponRequest creq;
+    creq.mutable_coupon()->set_coupon_code(Id(code));
+    creq.mutable_coupon()->set_discount_id(Id(code));
+    creq.mutable_coupon()->set_active(true);
+    creq.mutable_coupon()->set_max_uses(max_uses);
+    pricing::v1::UpsertCouponResponse cresp;
+    ASSERT_TRUE(suite->pricing->UpsertCoupon(&ctx2, creq, &cresp).ok());
+  }
+
+  grpc::Status ApplyCoupon(Order* order, const std::string& code) {
+    fd::ApplyCouponRequest req;
+    req.set_request_id(Id("coupon-" + code + order->order_id()));
+    req.set_order_id(order->order_id());
+    req.set_coupon_code(Id(code));
+    fd::ApplyCouponResponse resp;
+    grpc::Status s = suite->front->ApplyCoupon(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *order = resp.order();
+    return s;
+  }
+
+  std::string p_;
+};
+
+// ------------------------------------------------------------- the flow
+
+TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
+  World();
+  Product("C", 500, 100, false);
+  {
+    grpc::ClientContext ctx;
+    guidedselling::v1::UpsertSourceCodeRequest req;
+    req.mutable_source_code()->set_source_code(Id("SPRING"));
+    req.mutable_source_code()->set_catalog_id("CAT1");
+    req.mutable_source_code()->set_price_group_id(Id("PG"));
+    guidedselling::v1::UpsertSourceCodeResponse resp;
+    ASSERT_TRUE(suite->selling->UpsertSourceCode(&ctx, req, &resp).ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    guidedselling::v1::UpsertScriptRequest req;
+    auto* s = req.mutable_script();
+    s->set_script_id(Id("welcome"));
+    s->set_kind(common::v1::SCRIPT_KIND_SCRIPT);
+    s->set_timing(common::v1::SCRIPT_TIMING_BEGINNING);
+    s->set_source_code(Id("SPRING"));
+    s->set_text("Welcome to the spring catalog!");
+    s->set_active(true);
+    guidedselling::v1::UpsertScriptResponse resp;
+    ASSERT_TRUE(suite->selling->UpsertScript(&ctx, req, &resp).ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    guidedselling::v1::UpsertUpsellRuleRequest req;
+    auto* r = req.mutable_upsell_rule();
+    r->set_rule_id(Id("r1"));
+    r->set_trigger_product_id(Id("A"));
+    r->set_suggested_product_id(Id("C"));
+    r->set_kind(common::v1::PROMPT_KIND_CROSS_SELL);
+    r->set_script("C goes well with A");
+    r->set_active(true);
+    guidedselling::v1::UpsertUpsellRuleResponse resp;
+    ASSERT_TRUE(suite->selling->UpsertUpsellRule(&ctx, req, &resp).ok());
+  }
+  {
+    // A trade agreement for the source code's price group.
+    grpc::ClientContext ctx;
+    pricing::v1::UpsertTradeAgreementRequest req;
+    auto* a = req.mutable_trade_agreement();
+    a->set_trade_agreement_id(Id("ta"));
+    a->set_product_id(Id("B"));
+    a->set_price_group_id(Id("PG"));
+    *a->mutable_price() = Usd(1200);
+    pricing::v1::UpsertTradeAgreementResponse resp;
+    ASSERT_TRUE(suite->pricing->UpsertTradeAgreement(&ctx, req, &resp).ok());
+  }
+  Coupon("SAVE10", 1000, 5);
+
+  Order order = Start(Id("SPRING"));
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_DRAFT);
+  EXPECT_EQ(order.financial_dimensions().at("department"), "CC1");
+  ASSERT_EQ(order.scripts_size(), 1);
+  EXPECT_EQ(order.scripts(0).text(), "Welcome to the spring catalog!");
+
+  ASSERT_TRUE(AddLine(&order, "A", 2).ok());
+  ASSERT_EQ(order.prompts_size(), 1);
+  EXPECT_EQ(order.prompts(0).product_id(), Id("C"));
+  EXPECT_EQ(order.prompts(0).kind(), common::v1::PROMPT_KIND_CROSS_SELL);
+  ASSERT_TRUE(AddLine(&order, "C", 1, "", common::v1::LINE_ORIGIN_CROSS_SELL).ok());
+  EXPECT_EQ(order.lines(1).origin(), common::v1::LINE_ORIGIN_CROSS_SELL);
+  EXPECT_EQ(order.prompts_size(), 0);  // C is on the order now
+  ASSERT_TRUE(AddLine(&order, "B", 1).ok());
+  EXPECT_EQ(order.lines(2).unit_price().minor_units(), 1200);  // the catalog's price group
+
+  ASSERT_TRUE(ApplyCoupon(&order, "SAVE10").ok());
+  // 2 x 20.00 - 10% + 5.00 + 12.00 = 36.00 + 17.00
+  EXPECT_EQ(order.subtotal().minor_units(), 4000 + 500 + 1200);
+  EXPECT_EQ(order.discount_total().minor_units(), 400);
+  EXPECT_EQ(order.lines(0).discount().minor_units(), 400);
+  EXPECT_EQ(order.lines(0).net_amount().minor_units(), 3600);
+  EXPECT_EQ(order.total().minor_units(), 5300);
+  EXPECT_EQ(order.balance_due().minor_units(), 5300);
+
+  ASSERT_TRUE(Pay(&order, "tok_visa_4242", "pay").ok());
+  EXPECT_EQ(order.paid_total().minor_units(), 5300);
+  EXPECT_EQ(order.balance_due().minor_units(), 0);
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(order.fraud_score(), 0);
+  std::vector<std::string> kinds;
+  for (const auto& e : order.events()) kinds.push_back(e.kind());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"created", "source_code_set", "line_added", "line_added",
+                                             "line_added", "coupon_applied", "payment_authorized",
+                                             "submitted"}));
+  // The coupon use was counted once.
+  grpc::ClientContext ctx;
+  pricing::v1::GetCouponRequest get;
+  get.set_coupon_code(Id("SAVE10"));
+  pricing::v1::CheckCouponRequest check;
+  check.set_coupon_code(Id("SAVE10"));
+  pricing::v1::CheckCouponResponse checked;
+  ASSERT_TRUE(suite->pricing->CheckCoupon(&ctx, check, &checked).ok());
+  EXPECT_EQ(checked.coupon().uses(), 1);
+  // A confirmed order is read-only.
+  EXPECT_EQ(AddLine(&order, "B", 1, Id("late")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// ------------------------------------------------------------ security
+
+TEST_F(FrontDoorTest, Authentication) {
+  World();
+  Order order = Start();
+  fd::GetOrderRequest req;
+  req.set_order_id(order.order_id());
+  fd::GetOrderResponse resp;
+  grpc::ClientContext none;
+  EXPECT_EQ(suite->front->GetOrder(&none, req, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext garbage;
+  garbage.AddMetadata("authorization", "Bearer not.a.jwt");
+  EXPECT_EQ(suite->front->GetOrder(&garbage, req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(suite->front->GetOrder(suite->As(Id("agent"), absl::Seconds(-5)).get(), req, &resp)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(suite->front->GetOrder(suite->As("nobody").get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A user of another call center.
+  {
+    grpc::ClientContext ctx;
+    order::v1::UpsertCallCenterRequest cc;
+    cc.mutable_call_center()->set_call_center_id(Id("other"));
+    cc.mutable_call_center()->set_currency("USD");
+    cc.mutable_call_center()->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
+    cc.mutable_call_center()->add_delivery_modes("STANDARD");
+    order::v1::UpsertCallCenterResponse r;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, cc, &r).ok());
+    grpc::ClientContext ctx2;
+    order::v1::UpsertUserRequest u;
+    u.mutable_user()->set_user_id(Id("stranger"));
+    u.mutable_user()->set_call_center_id(Id("other"));
+    order::v1::UpsertUserResponse ur;
+    ASSERT_TRUE(suite->call_centers->UpsertUser(&ctx2, u, &ur).ok());
+  }
+  EXPECT_EQ(suite->front->GetOrder(suite->As(Id("stranger")).get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  fd::StartOrderRequest start;
+  start.set_request_id(Id("s"));
+  start.set_call_center_id(Id("cc"));
+  start.set_customer_id(Id("cust"));
+  fd::StartOrderResponse started;
+  EXPECT_EQ(suite->front->StartOrder(suite->As(Id("stranger")).get(), start, &started).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---------------------------------------------------------- switches
+
+TEST_F(FrontDoorTest, FeatureSwitchesOff) {
+  Features off;
+  off.completion = false;
+  off.directed = false;
+  off.price_control = false;
+  World(off);
+  fd::StartOrderRequest start;
+  start.set_request_id(Id("s"));
+  start.set_call_center_id(Id("cc"));
+  start.set_customer_id(Id("cust"));
+  start.set_source_code("ANY");
+  fd::StartOrderResponse started;
+  grpc::Status s = suite->front->StartOrder(suite->As(Id("agent")).get(), start, &started);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("directed selling"), std::string::npos);
+
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  EXPECT_EQ(order.prompts_size(), 0);
+  Coupon("OFF", 1000, 0);
+  s = ApplyCoupon(&order, "OFF");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("order completion"), std::string::npos);
+  s = Pay(&order, "tok_4242", "pay");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  fd::OverrideLinePriceRequest o;
+  o.set_request_id(Id("o"));
+  o.set_order_id(order.order_id());
+  o.set_line_id(order.lines(0).line_id());
+  *o.mutable_unit_price() = Usd(1900);
+  o.set_reason_code("MATCH");
+  fd::OverrideLinePriceResponse overridden;
+  s = suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &overridden);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("price control"), std::string::npos);
+  fd::SetSourceCodeRequest src;
+  src.set_request_id(Id("src"));
+  src.set_order_id(order.order_id());
+  src.set_source_code("ANY");
+  fd::SetSourceCodeResponse src_resp;
+  EXPECT_EQ(suite->front->SetSourceCode(suite->As(Id("agent")).get(), src, &src_resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  fd::RequestCatalogRequest cat;
+  cat.set_request_id(Id("cat"));
+  cat.set_customer_id(Id("cust"));
+  cat.set_source_code("ANY");
+  cat.set_quantity(1);
+  fd::RequestCatalogResponse cat_resp;
+  EXPECT_EQ(suite->front->RequestCatalog(suite->As(Id("agent")).get(), cat, &cat_resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Without order completion, submit needs no payment.
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+// ------------------------------------------------------- price override
+
+TEST_F(FrontDoorTest, PriceOverrideWithinTheUsersAllowance) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 2).ok());
+  ASSERT_TRUE(AddLine(&order, "B", 1).ok());
+  auto override_price = [&](const std::string& line_id, int64_t price, const std::string& rid) {
+    fd::OverrideLinePriceRequest o;
+    o.set_request_id(Id(rid));
+    o.set_order_id(order.order_id());
+    o.set_line_id(line_id);
+    *o.mutable_unit_price() = Usd(price);
+    o.set_reason_code("PRICE_MATCH");
+    fd::OverrideLinePriceResponse resp;
+    grpc::Status s = suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &resp);
+    if (s.ok()) order = resp.order();
+    return s.error_code();
+  };
+  // The agent may go 10% below 20.00.
+  EXPECT_EQ(override_price(order.lines(0).line_id(), 1799, "o1"), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(override_price(order.lines(1).line_id(), 1400, "o2"), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(override_price(order.lines(0).line_id(), 1800, "o3"), grpc::StatusCode::OK);
+  EXPECT_TRUE(order.lines(0).price_overridden());
+  EXPECT_EQ(order.lines(0).net_amount().minor_units(), 3600);
+  // The overridden line keeps its price when the order is repriced.
+  fd::UpdateLineQuantityRequest q;
+  q.set_request_id(Id("q"));
+  q.set_order_id(order.order_id());
+  q.set_line_id(order.lines(0).line_id());
+  q.set_quantity(3);
+  fd::UpdateLineQuantityResponse qr;
+  ASSERT_TRUE(suite->front->UpdateLineQuantity(suite->As(Id("agent")).get(), q, &qr).ok());
+  EXPECT_EQ(qr.order().lines(0).unit_price().minor_units(), 1800);
+  EXPECT_EQ(qr.order().lines(0).net_amount().minor_units(), 5400);
+}
+
+TEST_F(FrontDoorTest, OverrideBelowUnitCostIsRefused) {
+  World();
+  User("boss", 10000, {}, false);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  fd::OverrideLinePriceRequest o;
+  o.set_request_id(Id("o"));
+  o.set_order_id(order.order_id());
+  o.set_line_id(order.lines(0).line_id());
+  *o.mutable_unit_price() = Usd(799);  // cost 8.00
+  o.set_reason_code("X");
+  fd::OverrideLinePriceResponse resp;
+  grpc::Status s = suite->front->OverrideLinePrice(suite->As(Id("boss")).get(), o, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("unit cost"), std::string::npos);
+}
+
+// --------------------------------------------------------------- payments
+
+TEST_F(FrontDoorTest, DeclinedCardsNeverCountAndPaymentsMustCoverTheTotal) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 5).ok());  // 100.00
+  EXPECT_EQ(Submit(&order, "s0").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Pay(&order, "tok_0002", "declined").ok());
+  EXPECT_EQ(order.payments(0).status(), common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(order.paid_total().minor_units(), 0);
+  ASSERT_TRUE(Pay(&order, "tok_0005", "funds", 10001).ok());
+  EXPECT_EQ(order.payments(1).status(), common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(order.payments(1).decline_reason(), "insufficient funds");
+  ASSERT_TRUE(Pay(&order, "tok_4242", "part", 6000).ok());
+  grpc::Status s = Submit(&order, "s1");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("40.00 is still due"), std::string::npos);
+  ASSERT_TRUE(Pay(&order, "tok_4242", "rest").ok());  // the balance due
+  EXPECT_EQ(order.payments(3).amount().minor_units(), 4000);
+  ASSERT_TRUE(Submit(&order, "s2").ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+TEST_F(FrontDoorTest, CardNumbersAreRefused) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  grpc::Status s = Pay(&order, "4111111111111111", "pan");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().find("4111111111111111"), std::string::npos);
+  EXPECT_EQ(Get(order.order_id()).payments_size(), 0);
+}
+
+// ------------------------------------------------------- holds and fraud
+
+TEST_F(FrontDoorTest, FraudHoldClearedOnlyByAPermittedUser) {
+  World();
+  {
+    grpc::ClientContext ctx;
+    hold::v1::UpsertFraudDataRequest req;
+    req.mutable_fraud_data()->set_kind(hold::v1::FRAUD_DATA_KIND_EMAIL);
+    req.mutable_fraud_data()->set_value(Id("maria@example.com"));
+    req.mutable_fraud_data()->set_score(51);  // minimum 50
+    hold::v1::UpsertFraudDataResponse resp;
+    ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
+  }
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_ON_HOLD);
+  EXPECT_EQ(order.fraud_score(), 51);
+  ASSERT_EQ(order.holds_size(), 1);
+  EXPECT_EQ(order.holds(0).hold_code(), "FRAUD");
+  EXPECT_TRUE(order.holds(0).open());
+  fd::ClearHoldRequest clear;
+  clear.set_request_id(Id("clear1"));
+  clear.set_order_id(order.order_id());
+  clear.set_hold_id(order.holds(0).hold_id());
+  clear.set_reason("called the customer back");
+  fd::ClearHoldResponse cleared;
+  EXPECT_EQ(suite->front->ClearHold(suite->As(Id("agent")).get(), clear, &cleared).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  clear.set_request_id(Id("clear2"));
+  ASSERT_TRUE(suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared).ok());
+  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_FALSE(cleared.order().holds(0).open());
+  EXPECT_EQ(cleared.order().holds(0).cleared_by(), Id("super"));
+  // Clearing again is harmless.
+  clear.set_request_id(Id("clear3"));
+  EXPECT_TRUE(suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared).ok());
+}
+
+TEST_F(FrontDoorTest, ScoreAtTheMinimumPlacesNoHold) {
+  Features f;
+  f.min_fraud_score = 51;
+  World(f);
+  grpc::ClientContext ctx;
+  hold::v1::UpsertFraudDataRequest req;
+  req.mutable_fraud_data()->set_kind(hold::v1::FRAUD_DATA_KIND_EMAIL);
+  req.mutable_fraud_data()->set_value(Id("maria@example.com"));
+  req.mutable_fraud_data()->set_score(51);
+  hold::v1::UpsertFraudDataResponse resp;
+  ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(order.fraud_score(), 51);
+}
+
+TEST_F(FrontDoorTest, ManualHoldWithNoteThenCleared) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  fd::PlaceHoldRequest place;
+  place.set_request_id(Id("hold"));
+  place.set_order_id(order.order_id());
+  place.set_hold_code("FRAUD");
+  fd::PlaceHoldResponse placed;
+  EXPECT_EQ(suite->front->PlaceHold(suite->As(Id("agent")).get(), place, &placed).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // no note
+  place.set_note("customer wants to think it over");
+  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), place, &placed).ok());
+  EXPECT_EQ(placed.order().status(), common::v1::ORDER_STATUS_ON_HOLD);
+  ASSERT_EQ(placed.order().holds_size(), 1);
+  fd::ClearHoldRequest clear;
+  clear.set_request_id(Id("clear"));
+  clear.set_order_id(order.order_id());
+  clear.set_hold_id(placed.order().holds(0).hold_id());
+  clear.set_reason("customer decided");
+  fd::ClearHoldResponse cleared;
+  ASSERT_TRUE(suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared).ok());
+  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+// ------------------------------------------------------------- cancel
+
+TEST_F(FrontDoorTest, CancelVoidsPaymentsAndReleasesCoupons) {
+  World();
+  Coupon("ONCE", 1000, 1);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(ApplyCoupon(&order, "ONCE").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  fd::PlaceHoldRequest place;
+  place.set_request_id(Id("hold"));
+  place.set_order_id(order.order_id());
+  place.set_hold_code("FRAUD");
+  place.set_note("check");
+  fd::PlaceHoldResponse placed;
+  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), place, &placed).ok());
+  fd::CancelOrderRequest cancel;
+  cancel.set_request_id(Id("cancel"));
+  cancel.set_order_id(order.order_id());
+  cancel.set_reason("customer changed mind");
+  fd::CancelOrderResponse cancelled;
+  EXPECT_EQ(suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // may_cancel is false
+  cancel.set_request_id(Id("cancel2"));
+  ASSERT_TRUE(suite->front->CancelOrder(suite->As(Id("super")).get(), cancel, &cancelled).ok());
+  EXPECT_EQ(cancelled.order().status(), common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(cancelled.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(cancelled.order().paid_total().minor_units(), 0);
+  // The coupon's one use was released: another order may use it.
+  Order next = Start("");
+  fd::StartOrderRequest again;
+  Order other;
+  {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id("start-2"));
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(Id("cust"));
+    fd::StartOrderResponse resp;
+    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+    other = resp.order();
+  }
+  ASSERT_TRUE(AddLine(&other, "A", 1, Id("l2")).ok());
+  fd::ApplyCouponRequest apply;
+  apply.set_request_id(Id("c2"));
+  apply.set_order_id(other.order_id());
+  apply.set_coupon_code(Id("ONCE"));
+  fd::ApplyCouponResponse applied;
+  EXPECT_TRUE(suite->front->ApplyCoupon(suite->As(Id("agent")).get(), apply, &applied).ok());
+}
+
+TEST_F(FrontDoorTest, CouponErrors) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  EXPECT_EQ(ApplyCoupon(&order, "UNKNOWN").error_code(), grpc::StatusCode::NOT_FOUND);
+  Coupon("USED", 1000, 1);
+  ASSERT_TRUE(ApplyCoupon(&order, "USED").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  Order second;
+  {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id("start-2"));
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(Id("cust"));
+    fd::StartOrderResponse resp;
+    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+    second = resp.order();
+  }
+  grpc::Status s = ApplyCoupon(&second, "USED");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("used up"), std::string::npos);
+}
+
+// ------------------------------------------------------------ idempotency
+
+TEST_F(FrontDoorTest, RetriesChangeNothing) {
+  World();
+  Order order = Start();
+  Order again = Start();  // same request id
+  EXPECT_EQ(order.order_id(), again.order_id());
+  ASSERT_TRUE(AddLine(&order, "A", 1, Id("same")).ok());
+  ASSERT_TRUE(AddLine(&order, "A", 1, Id("same")).ok());
+  EXPECT_EQ(order.lines_size(), 1);
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  EXPECT_EQ(order.payments_size(), 1);
+  ASSERT_TRUE(Submit(&order, "submit").ok());
+  const int64_t version = order.version();
+  ASSERT_TRUE(Submit(&order, "submit").ok());
+  EXPECT_EQ(order.version(), version);
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.payments_size(), 1);  // one charge
+}
+
+TEST_F(FrontDoorTest, ReusedRequestIdForAnotherRequestIsRefused) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1, Id("reused")).ok());
+  grpc::Status s = AddLine(&order, "B", 1, Id("reused"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("request_id"), std::string::npos);
+  EXPECT_EQ(Get(order.order_id()).lines_size(), 1);
+}
+
+TEST_F(FrontDoorTest, BadInputNamesTheFieldAndWritesNothing) {
+  World();
+  Order order = Start();
+  grpc::Status s = AddLine(&order, "A", 0);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("quantity"), std::string::npos);
+  EXPECT_EQ(AddLine(&order, "NOPE", 1).error_code(), grpc::StatusCode::NOT_FOUND);
+  Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.lines_size(), 0);
+  EXPECT_EQ(stored.version(), 1);
+  fd::SetDeliveryRequest d;
+  d.set_request_id(Id("d"));
+  d.set_order_id(order.order_id());
+  d.set_delivery_mode("CARRIER_PIGEON");
+  fd::SetDeliveryResponse dr;
+  s = suite->front->SetDelivery(suite->As(Id("agent")).get(), d, &dr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("delivery_mode"), std::string::npos);
+}
+
+// ------------------------------------------------------------ the saga
+
+TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
+  World();
+  Coupon("SAGA", 1000, 1);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(ApplyCoupon(&order, "SAGA").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepCouponsRedeemed;
+  auto doomed = suite->ExtraFrontDoor(crashing);
+  EXPECT_EQ(Submit(&order, "submit", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  // The process "died" with the coupon counted and the card authorised.
+  ASSERT_TRUE(suite->front_door_service().RecoverSagas(absl::ZeroDuration()).ok());
+  Order recovered = Get(order.order_id());
+  EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_DRAFT);
+  ASSERT_EQ(recovered.payments_size(), 1);
+  EXPECT_EQ(recovered.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(recovered.paid_total().minor_units(), 0);
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);  // no live authorisation
+  grpc::ClientContext ctx2;
+  pricing::v1::CheckCouponRequest check;
+  check.set_coupon_code(Id("SAGA"));
+  pricing::v1::CheckCouponResponse checked;
+  EXPECT_TRUE(suite->pricing->CheckCoupon(&ctx2, check, &checked).ok());  // use released
+  // The agent pays again and submits.
+  ASSERT_TRUE(Pay(&recovered, "tok_4242", "pay-again").ok());
+  ASSERT_TRUE(Submit(&recovered, "submit-again").ok());
+  EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+// ---------------------------------------------------------- continuity
+
+TEST_F(FrontDoorTest, ContinuityParentGetsItsChildren) {
+  World();
+  Product("VIT", 2000, 500, false, /*continuity=*/true);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "VIT", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  grpc::ClientContext ctx;
+  order::v1::RunDueRequest run;
+  run.set_as_of("2099-01-01");
+  order::v1::RunDueResponse ran;
+  ASSERT_TRUE(suite->continuity->RunDue(&ctx, run, &ran).ok());
+  Order parent = Get(order.order_id());
+  ASSERT_EQ(parent.child_order_ids_size(), 2);
+  Order child = Get(parent.child_order_ids(0));
+  EXPECT_EQ(child.parent_order_id(), order.order_id());
+  EXPECT_EQ(child.total().minor_units(), 1900);
+}
+
+// ------------------------------------------------------------- history
+
+TEST_F(FrontDoorTest, CustomerHistoryNewestFirstPaged) {
+  World();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id("h" + std::to_string(i)));
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(Id("cust"));
+    fd::StartOrderResponse resp;
+    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+    ids.push_back(resp.order().order_id());
+  }
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    fd::ListCustomerOrdersRequest req;
+    req.set_customer_id(Id("cust"));
+    req.set_page_size(2);
+    req.set_page_token(token);
+    fd::ListCustomerOrdersResponse resp;
+    ASSERT_TRUE(suite->front->ListCustomerOrders(suite->As(Id("agent")).get(), req, &resp).ok());
+    for (const auto& o : resp.orders()) seen.push_back(o.order_id());
+    token = resp.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(seen, (std::vector<std::string>{ids[2], ids[1], ids[0]}));
+}
+
+TEST_F(FrontDoorTest, CatalogRequest) {
+  World();
+  grpc::ClientContext ctx;
+  guidedselling::v1::UpsertSourceCodeRequest req;
+  req.mutable_source_code()->set_source_code(Id("FALL"));
+  req.mutable_source_code()->set_catalog_id("CAT-FALL");
+  guidedselling::v1::UpsertSourceCodeResponse resp;
+  ASSERT_TRUE(suite->selling->UpsertSourceCode(&ctx, req, &resp).ok());
+  fd::RequestCatalogRequest cat;
+  cat.set_request_id(Id("cat"));
+  cat.set_customer_id(Id("cust"));
+  cat.set_source_code(Id("FALL"));
+  cat.set_quantity(2);
+  fd::RequestCatalogResponse done;
+  ASSERT_TRUE(suite->front->RequestCatalog(suite->As(Id("agent")).get(), cat, &done).ok());
+  EXPECT_EQ(done.catalog_request().quantity(), 2);
+  EXPECT_FALSE(done.catalog_request().requested_on().empty());
+  EXPECT_FALSE(done.catalog_request().catalog_request_id().empty());
+}
+
+}  // namespace
+}  // namespace callcenter::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new callcenter::testing::SuiteEnvironment);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,69 @@
+#ifndef CALLCENTER_TESTS_E2E_SUITE_HARNESS_H_
+#define CALLCENTER_TESTS_E2E_SUITE_HARNESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
+#include "callcenter/hold/v1/hold.grpc.pb.h"
+#include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
+#include "callcenter/order/v1/order.grpc.pb.h"
+#include "callcenter/payment/v1/payment.grpc.pb.h"
+#include "callcenter/pricing/v1/pricing.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/db/pool.h"
+#include "libs/db/testing.h"
+#include "libs/server/host.h"
+#include "services/orchestration/order_entry_service.h"
+
+namespace callcenter::testing {
+
+// All six services in this process, each a real gRPC server on
+// 127.0.0.1:0 with its own schema in one throwaway PostgreSQL database.
+class Suite {
+ public:
+  // nullptr when there is no PostgreSQL (see CC_REQUIRE_DATABASE).
+  static std::unique_ptr<Suite> Start();
+  ~Suite();
+
+  // A second front door sharing the downstream services, built with
+  // `options` (e.g. one that crashes mid-submit).
+  std::unique_ptr<orchestration::v1::OrderEntryService::Stub> ExtraFrontDoor(
+      orchestration::OrderEntryOptions options);
+  orchestration::OrderEntryServiceImpl& front_door_service() { return *front_door_; }
+
+  // A client context carrying a bearer token for `user_id`.
+  std::unique_ptr<grpc::ClientContext> As(const std::string& user_id,
+                                          absl::Duration valid_for = absl::Hours(1)) const;
+
+  std::unique_ptr<orchestration::v1::OrderEntryService::Stub> front;
+  std::unique_ptr<order::v1::CallCenterService::Stub> call_centers;
+  std::unique_ptr<order::v1::CustomerService::Stub> customers;
+  std::unique_ptr<order::v1::SalesOrderService::Stub> orders;
+  std::unique_ptr<order::v1::ContinuityService::Stub> continuity;
+  std::unique_ptr<pricing::v1::PricingService::Stub> pricing;
+  std::unique_ptr<guidedselling::v1::GuidedSellingService::Stub> selling;
+  std::unique_ptr<payment::v1::PaymentService::Stub> payments;
+  std::unique_ptr<hold::v1::HoldService::Stub> holds;
+
+  static constexpr char kSecret[] = "e2e-secret";
+
+ private:
+  Suite() = default;
+  orchestration::Downstream MakeDownstream() const;
+  int Serve(std::vector<std::shared_ptr<grpc::Service>> services);
+
+  std::unique_ptr<db::TestDatabase> db_;
+  std::vector<std::unique_ptr<db::Pool>> pools_;
+  std::vector<std::shared_ptr<grpc::Service>> services_;
+  std::vector<std::unique_ptr<server::ServiceHost>> hosts_;
+  std::shared_ptr<orchestration::OrderEntryServiceImpl> front_door_;
+  std::unique_ptr<orchestration::SagaLog> sagas_;
+  std::vector<std::shared_ptr<void>> keep_;
+  int order_port_ = 0, pricing_port_ = 0, selling_port_ = 0, payment_port_ = 0, hold_port_ = 0;
+};
+
+}  // namespace callcenter::testing
+
+#endif  // CALLCENTER_TESTS_E2E_SUITE_HARNESS_H_

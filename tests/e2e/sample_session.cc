@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
 #include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
 #include "callcenter/order/v1/order.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
@@ -124,14 +125,23 @@ int Health() {
   return bad == 0 ? 0 : 1;
 }
 
+template <typename Req, typename Resp, typename Fn>
+void Admin(Fn fn, const Req& req, const char* what) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  Resp resp;
+  Must(fn(&ctx, req, &resp), what);
+}
+
 void Seed() {
   auto order_ch = Channel(Addr(1));
   auto call_centers = cc::order::v1::CallCenterService::NewStub(order_ch);
   auto customers = cc::order::v1::CustomerService::NewStub(order_ch);
   auto pricing = cc::pricing::v1::PricingService::NewStub(Channel(Addr(2)));
+  auto selling = cc::guidedselling::v1::GuidedSellingService::NewStub(Channel(Addr(3)));
+  using namespace cc::order::v1;
   {
-    grpc::ClientContext ctx;
-    cc::order::v1::UpsertCallCenterRequest req;
+    UpsertCallCenterRequest req;
     auto* c = req.mutable_call_center();
     c->set_call_center_id("cc-east");
     c->set_name("East coast phone sales");
@@ -144,27 +154,31 @@ void Seed() {
     (*c->mutable_financial_dimensions())["department"] = "CC1";
     (*c->mutable_financial_dimensions())["cost_center"] = "200";
     c->set_order_completion_enabled(true);
+    c->set_directed_selling_enabled(true);
+    c->set_price_control_enabled(true);
     c->set_min_fraud_score(100);
-    cc::order::v1::UpsertCallCenterResponse resp;
-    Must(call_centers->UpsertCallCenter(&ctx, req, &resp), "UpsertCallCenter");
+    Admin<UpsertCallCenterRequest, UpsertCallCenterResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return call_centers->UpsertCallCenter(ctx, r, out); }, req,
+        "UpsertCallCenter");
   }
   {
-    grpc::ClientContext ctx;
-    cc::order::v1::UpsertUserRequest req;
+    UpsertUserRequest req;
     req.mutable_user()->set_user_id("agent-ann");
     req.mutable_user()->set_call_center_id("cc-east");
+    req.mutable_user()->set_price_override_max_bp(1000);
     req.mutable_user()->set_may_cancel(true);
-    cc::order::v1::UpsertUserResponse resp;
-    Must(call_centers->UpsertUser(&ctx, req, &resp), "UpsertUser");
+    Admin<UpsertUserRequest, UpsertUserResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return call_centers->UpsertUser(ctx, r, out); }, req,
+        "UpsertUser");
   }
   {
-    grpc::ClientContext ctx;
-    cc::order::v1::UpsertCustomerRequest req;
+    UpsertCustomerRequest req;
     auto* c = req.mutable_customer();
     c->set_customer_id("C-1001");
     c->set_name("Maria Lopez");
     c->set_phone("555-0100");
     c->set_email("maria@example.com");
+    c->set_customer_group("RETAIL");
     auto* a = c->mutable_delivery_address();
     a->set_name("Maria Lopez");
     a->set_line1("12 Elm St");
@@ -173,24 +187,68 @@ void Seed() {
     a->set_postal_code("10001");
     a->set_country("US");
     *c->mutable_billing_address() = *a;
-    cc::order::v1::UpsertCustomerResponse resp;
-    Must(customers->UpsertCustomer(&ctx, req, &resp), "UpsertCustomer");
+    Admin<UpsertCustomerRequest, UpsertCustomerResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return customers->UpsertCustomer(ctx, r, out); }, req,
+        "UpsertCustomer");
   }
+  using namespace cc::pricing::v1;
   for (auto [id, name, price] : {std::tuple<const char*, const char*, int64_t>{
                                      "VIT-C", "Vitamin C 500mg, 100 tablets", 1299},
-                                 {"TEA-GRN", "Green tea, 50 bags", 850}}) {
-    grpc::ClientContext ctx;
-    cc::pricing::v1::UpsertProductRequest req;
+                                 {"TEA-GRN", "Green tea, 50 bags", 850},
+                                 {"HONEY", "Wildflower honey, 250 g", 600}}) {
+    UpsertProductRequest req;
     req.mutable_product()->set_product_id(id);
     req.mutable_product()->set_name(name);
     *req.mutable_product()->mutable_base_price() = Usd(price);
     *req.mutable_product()->mutable_unit_cost() = Usd(price / 3);
-    cc::pricing::v1::UpsertProductResponse resp;
-    Must(pricing->UpsertProduct(&ctx, req, &resp), "UpsertProduct");
+    req.mutable_product()->set_allow_price_override(true);
+    Admin<UpsertProductRequest, UpsertProductResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertProduct(ctx, r, out); }, req,
+        "UpsertProduct");
   }
   {
-    grpc::ClientContext ctx;
-    cc::pricing::v1::UpsertDeliveryChargeRequest req;
+    UpsertPriceGroupRequest req;
+    req.mutable_price_group()->set_price_group_id("PG-SPRING");
+    req.mutable_price_group()->set_priority(10);
+    Admin<UpsertPriceGroupRequest, UpsertPriceGroupResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertPriceGroup(ctx, r, out); }, req,
+        "UpsertPriceGroup");
+  }
+  {
+    UpsertTradeAgreementRequest req;
+    auto* t = req.mutable_trade_agreement();
+    t->set_trade_agreement_id("TA-SPRING-VIT");
+    t->set_product_id("VIT-C");
+    t->set_price_group_id("PG-SPRING");
+    *t->mutable_price() = Usd(1199);
+    Admin<UpsertTradeAgreementRequest, UpsertTradeAgreementResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertTradeAgreement(ctx, r, out); },
+        req, "UpsertTradeAgreement");
+  }
+  {
+    UpsertDiscountRequest req;
+    auto* d = req.mutable_discount();
+    d->set_discount_id("D-WELCOME10");
+    d->set_name("Welcome 10% off tea");
+    d->set_kind(DISCOUNT_KIND_SIMPLE);
+    d->set_concurrency(CONCURRENCY_BEST_PRICE);
+    d->set_priority(1);
+    d->add_product_ids("TEA-GRN");
+    d->set_percent_bp(1000);
+    d->set_requires_coupon(true);
+    Admin<UpsertDiscountRequest, UpsertDiscountResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertDiscount(ctx, r, out); }, req,
+        "UpsertDiscount");
+    UpsertCouponRequest creq;
+    creq.mutable_coupon()->set_coupon_code("WELCOME10");
+    creq.mutable_coupon()->set_discount_id("D-WELCOME10");
+    creq.mutable_coupon()->set_active(true);
+    Admin<UpsertCouponRequest, UpsertCouponResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertCoupon(ctx, r, out); }, creq,
+        "UpsertCoupon");
+  }
+  {
+    UpsertDeliveryChargeRequest req;
     auto* d = req.mutable_delivery_charge();
     d->set_delivery_mode("STANDARD");
     for (auto [from, amount] : {std::pair<int64_t, int64_t>{0, 595}, {5000, 795}, {10000, 0}}) {
@@ -198,17 +256,74 @@ void Seed() {
       *t->mutable_from_amount() = Usd(from);
       *t->mutable_amount() = Usd(amount);
     }
-    cc::pricing::v1::UpsertDeliveryChargeResponse resp;
-    Must(pricing->UpsertDeliveryCharge(&ctx, req, &resp), "UpsertDeliveryCharge");
+    Admin<UpsertDeliveryChargeRequest, UpsertDeliveryChargeResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertDeliveryCharge(ctx, r, out); },
+        req, "UpsertDeliveryCharge");
   }
   {
-    grpc::ClientContext ctx;
-    cc::pricing::v1::UpsertTaxRateRequest req;
+    UpsertTaxRateRequest req;
     req.mutable_tax_rate()->set_tax_rate_id("NY-NYC");
     req.mutable_tax_rate()->set_postal_prefix("100");
     req.mutable_tax_rate()->set_rate_bp(888);
-    cc::pricing::v1::UpsertTaxRateResponse resp;
-    Must(pricing->UpsertTaxRate(&ctx, req, &resp), "UpsertTaxRate");
+    Admin<UpsertTaxRateRequest, UpsertTaxRateResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return pricing->UpsertTaxRate(ctx, r, out); }, req,
+        "UpsertTaxRate");
+  }
+  using namespace cc::guidedselling::v1;
+  {
+    UpsertSourceCodeRequest req;
+    req.mutable_source_code()->set_source_code("SPRING26");
+    req.mutable_source_code()->set_catalog_id("CAT-SPRING-2026");
+    req.mutable_source_code()->set_price_group_id("PG-SPRING");
+    Admin<UpsertSourceCodeRequest, UpsertSourceCodeResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return selling->UpsertSourceCode(ctx, r, out); }, req,
+        "UpsertSourceCode");
+  }
+  for (auto [id, timing, source, product, text] :
+       {std::tuple<const char*, cc::common::v1::ScriptTiming, const char*, const char*, const char*>{
+            "S-WELCOME", cc::common::v1::SCRIPT_TIMING_BEGINNING, "SPRING26", "",
+            "Thank you for ordering from our spring catalog! Spring prices apply today."},
+        {"S-TEA", cc::common::v1::SCRIPT_TIMING_ITEM, "", "TEA-GRN",
+         "Our green tea is organic and fair trade."},
+        {"S-END", cc::common::v1::SCRIPT_TIMING_END, "SPRING26", "",
+         "Read back the order and the total, then thank the customer."}}) {
+    UpsertScriptRequest req;
+    auto* sc = req.mutable_script();
+    sc->set_script_id(id);
+    sc->set_kind(cc::common::v1::SCRIPT_KIND_SCRIPT);
+    sc->set_timing(timing);
+    sc->set_source_code(source);
+    sc->set_product_id(product);
+    sc->set_text(text);
+    sc->set_active(true);
+    Admin<UpsertScriptRequest, UpsertScriptResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return selling->UpsertScript(ctx, r, out); }, req,
+        "UpsertScript");
+  }
+  {
+    UpsertUpsellRuleRequest req;
+    auto* r = req.mutable_upsell_rule();
+    r->set_rule_id("R-TEA-HONEY");
+    r->set_trigger_product_id("TEA-GRN");
+    r->set_suggested_product_id("HONEY");
+    r->set_kind(cc::common::v1::PROMPT_KIND_CROSS_SELL);
+    r->set_priority(5);
+    r->set_script("Many customers enjoy our wildflower honey with green tea.");
+    r->set_active(true);
+    Admin<UpsertUpsellRuleRequest, UpsertUpsellRuleResponse>(
+        [&](auto* ctx, auto& rr, auto* out) { return selling->UpsertUpsellRule(ctx, rr, out); }, req,
+        "UpsertUpsellRule");
+  }
+}
+
+void PrintScripts(const Order& o) {
+  for (const auto& s : o.scripts()) {
+    std::cout << "    [" << (s.kind() == cc::common::v1::SCRIPT_KIND_NOTE ? "note" : "read aloud")
+              << "] " << s.text() << "\n";
+  }
+  for (const auto& p : o.prompts()) {
+    std::cout << "    [" << (p.kind() == cc::common::v1::PROMPT_KIND_UPSELL ? "upsell" : "cross-sell")
+              << " " << p.product_id() << "] " << p.script() << "\n";
   }
 }
 
@@ -216,33 +331,71 @@ int Session(bool check) {
   Seed();
   Agent agent(Channel(Addr(0)));
   const std::string run = cc::NewUuid().substr(0, 8);
-  std::cout << "Agent agent-ann takes a call from Maria Lopez (customer C-1001)\n";
+  std::cout << "Agent agent-ann answers a call.\n";
+  {
+    auto customers = cc::order::v1::CustomerService::NewStub(Channel(Addr(1)));
+    grpc::ClientContext ctx;
+    cc::order::v1::SearchCustomersRequest req;
+    req.set_query("maria lo");
+    cc::order::v1::SearchCustomersResponse resp;
+    Must(customers->SearchCustomers(&ctx, req, &resp), "SearchCustomers");
+    for (const auto& c : resp.customers()) {
+      std::cout << "Customer found: " << c.customer_id() << " " << c.name() << ", " << c.phone()
+                << ", " << c.delivery_address().city() << "\n";
+    }
+    Check(resp.customers_size() >= 1, "customer search finds Maria");
+  }
   Order order;
+  auto step = [&](const std::string& what, const grpc::Status& s) { Must(s, what); };
   {
     cc::orchestration::v1::StartOrderRequest req;
     req.set_request_id(run + "-start");
     req.set_call_center_id("cc-east");
     req.set_customer_id("C-1001");
+    req.set_source_code("SPRING26");
     cc::orchestration::v1::StartOrderResponse resp;
-    Must(agent.stub().StartOrder(agent.Ctx().get(), req, &resp), "StartOrder");
+    step("StartOrder", agent.stub().StartOrder(agent.Ctx().get(), req, &resp));
     order = resp.order();
-    std::cout << "Order started: " << order.order_id() << " (department "
+    std::cout << "Order " << order.order_id() << " started from catalog code SPRING26 (department "
               << order.financial_dimensions().at("department") << ")\n";
+    PrintScripts(order);
   }
-  for (auto [product, qty] : {std::pair<const char*, int>{"VIT-C", 2}, {"TEA-GRN", 3}}) {
+  auto add = [&](const char* product, int qty, cc::common::v1::LineOrigin origin) {
     cc::orchestration::v1::AddLineRequest req;
     req.set_request_id(absl::StrCat(run, "-line-", product));
     req.set_order_id(order.order_id());
     req.set_product_id(product);
     req.set_quantity(qty);
+    req.set_origin(origin);
     cc::orchestration::v1::AddLineResponse resp;
-    Must(agent.stub().AddLine(agent.Ctx().get(), req, &resp), "AddLine");
+    step("AddLine", agent.stub().AddLine(agent.Ctx().get(), req, &resp));
     // A retry of the same request changes nothing.
     cc::orchestration::v1::AddLineResponse again;
-    Must(agent.stub().AddLine(agent.Ctx().get(), req, &again), "AddLine (retry)");
+    step("AddLine (retry)", agent.stub().AddLine(agent.Ctx().get(), req, &again));
     Check(again.order().lines_size() == resp.order().lines_size(), "AddLine retry adds no line");
     order = resp.order();
-    std::cout << "Added " << qty << " x " << product << "; total now " << Fmt(order.total()) << "\n";
+    const auto& line = order.lines(order.lines_size() - 1);
+    std::cout << "Added " << qty << " x " << line.product_name() << " at " << Fmt(line.unit_price())
+              << (line.unit_price().minor_units() != line.base_price().minor_units()
+                      ? absl::StrCat(" (catalog price; list ", Fmt(line.base_price()), ")")
+                      : "")
+              << "; total now " << Fmt(order.total()) << "\n";
+    PrintScripts(order);
+  };
+  add("VIT-C", 2, cc::common::v1::LINE_ORIGIN_NONE);
+  add("TEA-GRN", 3, cc::common::v1::LINE_ORIGIN_NONE);
+  Check(order.prompts_size() == 1 && order.prompts(0).product_id() == "HONEY", "honey is suggested");
+  std::cout << "The customer takes the suggestion.\n";
+  add("HONEY", 1, cc::common::v1::LINE_ORIGIN_CROSS_SELL);
+  {
+    cc::orchestration::v1::ApplyCouponRequest req;
+    req.set_request_id(run + "-coupon");
+    req.set_order_id(order.order_id());
+    req.set_coupon_code("WELCOME10");
+    cc::orchestration::v1::ApplyCouponResponse resp;
+    step("ApplyCoupon", agent.stub().ApplyCoupon(agent.Ctx().get(), req, &resp));
+    order = resp.order();
+    std::cout << "Coupon WELCOME10 applied: discounts now " << Fmt(order.discount_total()) << "\n";
   }
   {
     cc::orchestration::v1::SetDeliveryRequest req;
@@ -250,22 +403,31 @@ int Session(bool check) {
     req.set_order_id(order.order_id());
     req.set_delivery_mode("STANDARD");
     cc::orchestration::v1::SetDeliveryResponse resp;
-    Must(agent.stub().SetDelivery(agent.Ctx().get(), req, &resp), "SetDelivery");
+    step("SetDelivery", agent.stub().SetDelivery(agent.Ctx().get(), req, &resp));
     order = resp.order();
   }
   {
     cc::orchestration::v1::GetOrderSummaryRequest req;
     req.set_order_id(order.order_id());
     cc::orchestration::v1::GetOrderSummaryResponse resp;
-    Must(agent.stub().GetOrderSummary(agent.Ctx().get(), req, &resp), "GetOrderSummary");
+    step("GetOrderSummary", agent.stub().GetOrderSummary(agent.Ctx().get(), req, &resp));
     std::cout << "Summary read back to the customer:\n";
     PrintOrder(resp.order());
+    for (const auto& l : resp.order().lines()) {
+      for (const auto& d : l.discounts()) {
+        std::cout << "      " << l.product_id() << ": " << d.name() << " -" << Fmt(d.amount())
+                  << (d.coupon_code().empty() ? "" : " (coupon " + d.coupon_code() + ")") << "\n";
+      }
+    }
+    PrintScripts(resp.order());
   }
-  // 2 x 12.99 + 3 x 8.50 = 51.48; STANDARD over 50.00 = 7.95; NYC tax 8.88%.
-  Check(order.subtotal().minor_units() == 5148, "subtotal 51.48");
+  // 2 x 11.99 + 3 x 8.50 - 10% (2.55) + 6.00 = 52.93; STANDARD over 50.00 =
+  // 7.95; NYC tax 8.88% per line: 2.13 + 2.04 + 0.53, on delivery 0.71.
+  Check(order.subtotal().minor_units() == 5548, "subtotal 55.48");
+  Check(order.discount_total().minor_units() == 255, "discounts 2.55");
   Check(order.charges_total().minor_units() == 795, "delivery 7.95");
-  Check(order.tax_total().minor_units() == 231 + 226 + 71, "tax 2.31 + 2.26 + 0.71");
-  Check(order.total().minor_units() == 5148 + 795 + 528, "total 64.71");
+  Check(order.tax_total().minor_units() == 213 + 204 + 53 + 71, "tax 5.41");
+  Check(order.total().minor_units() == 5293 + 795 + 541, "total 66.29");
   {
     cc::orchestration::v1::SubmitOrderRequest req;
     req.set_request_id(run + "-early-submit");
@@ -282,7 +444,7 @@ int Session(bool check) {
     req.set_method(cc::common::v1::PAYMENT_METHOD_CARD);
     req.set_card_token("tok_test_0002");
     cc::orchestration::v1::AddPaymentResponse resp;
-    Must(agent.stub().AddPayment(agent.Ctx().get(), req, &resp), "AddPayment (declined card)");
+    step("AddPayment (declined card)", agent.stub().AddPayment(agent.Ctx().get(), req, &resp));
     Check(resp.order().payments(0).status() == cc::common::v1::PAYMENT_STATUS_DECLINED,
           "card ending 0002 is declined");
     Check(resp.order().paid_total().minor_units() == 0, "a declined payment does not count");
@@ -295,7 +457,7 @@ int Session(bool check) {
     req.set_method(cc::common::v1::PAYMENT_METHOD_CARD);
     req.set_card_token("tok_visa_4242");
     cc::orchestration::v1::AddPaymentResponse resp;
-    Must(agent.stub().AddPayment(agent.Ctx().get(), req, &resp), "AddPayment");
+    step("AddPayment", agent.stub().AddPayment(agent.Ctx().get(), req, &resp));
     order = resp.order();
     Check(order.balance_due().minor_units() == 0, "balance due 0 after paying the balance");
     std::cout << "Card ending 4242 authorised for " << Fmt(order.paid_total()) << "\n";
@@ -305,9 +467,9 @@ int Session(bool check) {
     req.set_request_id(run + "-submit");
     req.set_order_id(order.order_id());
     cc::orchestration::v1::SubmitOrderResponse resp;
-    Must(agent.stub().SubmitOrder(agent.Ctx().get(), req, &resp), "SubmitOrder");
+    step("SubmitOrder", agent.stub().SubmitOrder(agent.Ctx().get(), req, &resp));
     cc::orchestration::v1::SubmitOrderResponse again;
-    Must(agent.stub().SubmitOrder(agent.Ctx().get(), req, &again), "SubmitOrder (retry)");
+    step("SubmitOrder (retry)", agent.stub().SubmitOrder(agent.Ctx().get(), req, &again));
     Check(again.order().version() == resp.order().version(), "submit retry changes nothing");
     order = resp.order();
     Check(order.status() == cc::common::v1::ORDER_STATUS_CONFIRMED, "order CONFIRMED");
@@ -339,7 +501,7 @@ int Verify(const std::string& order_id) {
   cc::orchestration::v1::GetOrderResponse resp;
   Must(agent.stub().GetOrder(agent.Ctx().get(), req, &resp), "GetOrder");
   Check(resp.order().status() == cc::common::v1::ORDER_STATUS_CONFIRMED, "order still CONFIRMED");
-  Check(resp.order().lines_size() == 2, "order still has its 2 lines");
+  Check(resp.order().lines_size() == 3, "order still has its 3 lines");
   PrintOrder(resp.order());
   return failures == 0 ? 0 : 1;
 }

@@ -113,6 +113,23 @@ absl::Status Pool::Run(const TxnFn& fn, bool commit) {
 
 absl::Status Pool::Transact(const TxnFn& fn) { return Run(fn, /*commit=*/true); }
 
+absl::Status Pool::ReadOnce(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  std::unique_ptr<pqxx::connection> c = std::move(conn).value();
+  absl::Status status;
+  bool reusable = true;
+  try {
+    pqxx::nontransaction txn(*c);
+    status = fn(txn);
+  } catch (const std::exception& e) {
+    status = StatusFromException(e);
+    reusable = dynamic_cast<const pqxx::broken_connection*>(&e) == nullptr;
+  }
+  Release(std::move(c), reusable);
+  return status;
+}
+
 absl::Status Pool::Read(const TxnFn& fn) { return Run(fn, /*commit=*/false); }
 
 absl::Status Pool::Ping() {

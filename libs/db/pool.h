@@ -51,6 +51,9 @@ class Pool {
   absl::Status Transact(const TxnFn& fn);
   // Runs `fn` in a read-only transaction (never committed).
   absl::Status Read(const TxnFn& fn);
+  // Runs `fn` outside a transaction block (no BEGIN/COMMIT round trips):
+  // for a single read statement, which is atomic by itself.
+  absl::Status ReadOnce(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
   // OK when the database answers.
   absl::Status Ping();
 
@@ -77,7 +80,7 @@ absl::Status StatusFromException(const std::exception& e);
 
 // Runs a prepared statement by its Query.
 template <typename... Args>
-pqxx::result Exec(pqxx::work& txn, const Query& query, Args&&... args) {
+pqxx::result Exec(pqxx::transaction_base& txn, const Query& query, Args&&... args) {
   return txn.exec_prepared(query.name, std::forward<Args>(args)...);
 }
 

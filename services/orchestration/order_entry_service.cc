@@ -180,7 +180,9 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
     return absl::OkStatus();
   }
   // Every change reprices the whole order; a submitted order keeps its prices.
-  if (order.status() == common::v1::ORDER_STATUS_DRAFT) RETURN_IF_ERROR(Reprice(c, &order));
+  if (order.status() == common::v1::ORDER_STATUS_DRAFT && !c.priced_now) {
+    RETURN_IF_ERROR(Reprice(c, &order));
+  }
   if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, events));
   return Save(c, method, request, std::move(order), std::move(events), out);
 }
@@ -568,6 +570,8 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           op->set_decline_reason(p.decline_reason());
           const bool ok = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED;
           if (ok) authorized_payment_id = p.payment_id();
+          RecomputePaid(&order);  // prices did not change: no second pricing call
+          c.priced_now = true;
           events.push_back(Event(
               c.user_id, ok ? "payment_authorized" : "payment_declined",
               absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",

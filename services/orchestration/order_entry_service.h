@@ -99,6 +99,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
     std::vector<order::v1::ContinuitySchedule> new_schedules;
     // Set by a change that finds nothing to do (the order is returned as is).
     bool unchanged = false;
+    // Set by a change that priced the order itself and changed no price after.
+    bool priced_now = false;
   };
   using Change = std::function<absl::Status(Context&, Order&, std::vector<OrderEvent>&)>;
 

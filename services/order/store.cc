@@ -28,27 +28,29 @@ const db::EntityTable& Customers() {
 }
 
 const db::Query kIdemGet{"idem_get",
-                         "SELECT fingerprint, response::text FROM idempotency "
+                         "SELECT fingerprint, response_doc, response::text FROM idempotency "
                          "WHERE method = $1 AND request_id = $2"};
 const db::Query kIdemPut{"idem_put",
-                         "INSERT INTO idempotency (method, request_id, fingerprint, response) "
-                         "VALUES ($1, $2, $3, $4::jsonb)"};
+                         "INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
+                         "VALUES ($1, $2, $3, $4)"};
 const db::Query kOrderInsert{
     "order_insert",
-    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, body) "
-    "VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb)"};
-const db::Query kOrderGet{"order_get", "SELECT body::text FROM orders WHERE order_id = $1::uuid"};
+    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc) "
+    "VALUES ($1::uuid, $2, $3, $4, $5, $6)"};
+const db::Query kOrderGet{"order_get",
+                          "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid"};
 const db::Query kOrderLock{"order_lock",
-                           "SELECT body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
+                           "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
 const db::Query kOrderUpdate{"order_update",
-                             "UPDATE orders SET status = $2, version = $3, body = $4::jsonb, "
-                             "updated_at = now() WHERE order_id = $1::uuid"};
+                             "UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
+                             "total_minor = $5, currency = $6, updated_at = now() "
+                             "WHERE order_id = $1::uuid"};
 const db::Query kEventInsert{"event_insert",
                              "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
                              "VALUES ($1::uuid, $2, now(), $3, $4, $5)"};
 const db::Query kOrdersByCustomer{
     "orders_by_customer",
-    "SELECT body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
+    "SELECT doc, body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
     "AND ($2 = '' OR (created_at, order_id) < ($2::timestamptz, $3::uuid)) "
     "ORDER BY created_at DESC, order_id DESC LIMIT $4"};
 const db::Query kCustomerSearch{
@@ -77,7 +79,44 @@ const db::Query kCancelEvents{
     "UPDATE continuity_events e SET cancelled = true FROM continuity_schedules s "
     "WHERE e.schedule_id = s.schedule_id AND s.parent_order_id = $1::uuid "
     "AND e.child_order_id IS NULL AND NOT e.cancelled"};
+// Everything one front-door call needs, in one statement and one round trip.
+const db::Query kContext{
+    "order_context",
+    "WITH o AS (SELECT doc, body::text AS body, call_center_id, customer_id FROM orders "
+    "           WHERE order_id = NULLIF($1, '')::uuid), "
+    "     u AS (SELECT body FROM users WHERE id = $2), "
+    "     i AS (SELECT fingerprint, response_doc, response::text AS response FROM idempotency "
+    "           WHERE method = $5 AND request_id = $6) "
+    "SELECT (SELECT count(*) FROM o)::int, (SELECT doc FROM o), (SELECT body FROM o), "
+    "  (SELECT body::text FROM u), "
+    "  (SELECT body::text FROM call_centers WHERE id = COALESCE((SELECT call_center_id FROM o), "
+    "       NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u))), "
+    "  (SELECT body::text FROM customers WHERE id = COALESCE((SELECT customer_id FROM o), NULLIF($4, ''))), "
+    "  (SELECT count(*) FROM i)::int, (SELECT fingerprint FROM i), (SELECT response_doc FROM i), "
+    "  (SELECT response FROM i), "
+    "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
+    "  COALESCE((SELECT customer_id FROM o), $4)"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
+
+// An order (or stored response) from its binary `doc`, or from the JSON
+// `body` of rows written before documents were binary.
+absl::Status ParseOrder(const pqxx::field& doc, const pqxx::field& json, Order* out) {
+  if (!doc.is_null()) {
+    pqxx::binarystring bytes(doc);
+    if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::InternalError("stored order does not parse");
+    }
+    return absl::OkStatus();
+  }
+  return db::FromJson(json.as<std::string>(), out);
+}
+
+pqxx::binarystring Doc(const Order& order) {
+  return pqxx::binarystring(order.SerializeAsString());
+}
+
+// Writes the order row's document and its queryable columns.
+void UpdateOrderRow(pqxx::work& txn, const Order& order);
 
 bool IsUuid(const std::string& s) {
   if (s.size() != 36) return false;
@@ -102,7 +141,7 @@ absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,
   if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
     return InvalidField("request_id", "was already used for a different request");
   }
-  RETURN_IF_ERROR(db::FromJson(r[0][1].as<std::string>(), out));
+  RETURN_IF_ERROR(ParseOrder(r[0][1], r[0][2], out));
   return true;
 }
 
@@ -118,6 +157,11 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
   }
 }
 
+void UpdateOrderRow(pqxx::work& txn, const Order& order) {
+  db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
+           order.version(), Doc(order), order.total().minor_units(), order.currency());
+}
+
 }  // namespace
 
 std::vector<db::Query> PgOrderStore::Queries() {
@@ -125,7 +169,8 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kOrderGet,       kOrderLock,      kOrderUpdate,
                               kEventInsert,    kOrdersByCustomer, kCustomerSearch,
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
-                              kDueEvents,      kEventDone,      kCancelEvents};
+                              kDueEvents,      kEventDone,      kCancelEvents,
+                              kContext};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -230,12 +275,10 @@ absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_
     *order.mutable_updated_at() = now;
     order.clear_events();
     db::Exec(txn, kOrderInsert, order.order_id(), order.call_center_id(), order.customer_id(),
-             common::v1::OrderStatus_Name(order.status()), order.version(), "{}");
+             common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order));
     AppendEvents(txn, &order, events);
-    const std::string body = db::ToJson(order);
-    db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-             order.version(), body);
-    if (!request_id.empty()) db::Exec(txn, kIdemPut, "CreateOrder", request_id, fingerprint, body);
+    UpdateOrderRow(txn, order);
+    if (!request_id.empty()) db::Exec(txn, kIdemPut, "CreateOrder", request_id, fingerprint, Doc(order));
     result.order = std::move(order);
     return absl::OkStatus();
   }));
@@ -248,7 +291,7 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
     pqxx::result r = db::Exec(txn, kOrderGet, order_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
-    return db::FromJson(r[0][0].as<std::string>(), &order);
+    return ParseOrder(r[0][0], r[0][1], &order);
   }));
   return order;
 }
@@ -268,7 +311,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     pqxx::result r = db::Exec(txn, kOrderLock, order.order_id());
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     Order stored;
-    RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &stored));
+    RETURN_IF_ERROR(ParseOrder(r[0][0], r[0][1], &stored));
     if (stored.version() != order.version()) {
       return absl::AbortedError(absl::StrCat("order ", order.order_id(),
                                              " was changed concurrently (version ",
@@ -297,10 +340,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
       }
     }
-    const std::string body = db::ToJson(order);
-    db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-             order.version(), body);
-    if (!request_id.empty()) db::Exec(txn, kIdemPut, method, request_id, fingerprint, body);
+    UpdateOrderRow(txn, order);
+    if (!request_id.empty()) db::Exec(txn, kIdemPut, method, request_id, fingerprint, Doc(order));
     result.order = std::move(order);
     return absl::OkStatus();
   }));
@@ -322,7 +363,7 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       pqxx::result p = db::Exec(txn, kOrderLock, parent_id);
       if (p.empty()) return absl::InternalError(absl::StrCat("parent order ", parent_id, " is gone"));
       Order parent;
-      RETURN_IF_ERROR(db::FromJson(p[0][0].as<std::string>(), &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
       Order child = MakeChildOrder(parent, schedule, seq, NewUuid(), NewUuid());
       const auto now = TimeUtil::GetCurrentTime();
       child.set_version(1);
@@ -331,10 +372,9 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
       child.clear_events();
       db::Exec(txn, kOrderInsert, child.order_id(), child.call_center_id(), child.customer_id(),
-               common::v1::OrderStatus_Name(child.status()), child.version(), "{}");
+               common::v1::OrderStatus_Name(child.status()), child.version(), Doc(child));
       AppendEvents(txn, &child, child_events);
-      db::Exec(txn, kOrderUpdate, child.order_id(), common::v1::OrderStatus_Name(child.status()),
-               child.version(), db::ToJson(child));
+      UpdateOrderRow(txn, child);
       // The parent shows its children (a system change to a read-only order).
       parent.add_child_order_ids(child.order_id());
       parent.set_version(parent.version() + 1);
@@ -342,8 +382,7 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       e.set_kind("continuity_child_created");
       e.set_detail(absl::StrCat("child order ", child.order_id(), " (shipment ", seq, ")"));
       AppendEvents(txn, &parent, {e});
-      db::Exec(txn, kOrderUpdate, parent.order_id(), common::v1::OrderStatus_Name(parent.status()),
-               parent.version(), db::ToJson(parent));
+      UpdateOrderRow(txn, parent);
       db::Exec(txn, kEventDone, schedule_id, seq, child.order_id());
       created.push_back(child.order_id());
     }
@@ -362,15 +401,14 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
     cancelled = static_cast<int>(db::Exec(txn, kCancelEvents, parent_order_id).affected_rows());
     if (cancelled > 0) {
       Order parent;
-      RETURN_IF_ERROR(db::FromJson(p[0][0].as<std::string>(), &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
       parent.set_version(parent.version() + 1);
       OrderEvent e;
       e.set_user_id(user_id);
       e.set_kind("continuity_cancelled");
       e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled"));
       AppendEvents(txn, &parent, {e});
-      db::Exec(txn, kOrderUpdate, parent.order_id(), common::v1::OrderStatus_Name(parent.status()),
-               parent.version(), db::ToJson(parent));
+      UpdateOrderRow(txn, parent);
     }
     return absl::OkStatus();
   }));
@@ -396,10 +434,10 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id, in
     for (int i = 0; i < static_cast<int>(r.size()); ++i) {
       if (i == page_size) {
         out->set_next_page_token(
-            absl::StrCat(r[i - 1][1].as<std::string>(), "|", r[i - 1][2].as<std::string>()));
+            absl::StrCat(r[i - 1][2].as<std::string>(), "|", r[i - 1][3].as<std::string>()));
         break;
       }
-      RETURN_IF_ERROR(db::FromJson(r[i][0].as<std::string>(), out->add_orders()));
+      RETURN_IF_ERROR(ParseOrder(r[i][0], r[i][1], out->add_orders()));
     }
     return absl::OkStatus();
   });
@@ -411,45 +449,38 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     return InvalidField("order_id", "must be a UUID");
   }
   v1::GetOrderContextResponse out;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    if (!request.method().empty() && !request.request_id().empty()) {
-      ASSIGN_OR_RETURN(bool replayed,
-                       Replay(txn, request.method(), request.request_id(),
-                              request.request_fingerprint(), out.mutable_replayed_order()));
-      if (!replayed) out.clear_replayed_order();
+  RETURN_IF_ERROR(pool_->ReadOnce([&](pqxx::transaction_base& txn) -> absl::Status {
+    const bool replay = !request.method().empty() && !request.request_id().empty();
+    pqxx::row r = db::Exec(txn, kContext, request.order_id(), request.user_id(),
+                           request.call_center_id(), request.customer_id(),
+                           replay ? request.method() : "", replay ? request.request_id() : "")[0];
+    if (r[6].as<int>() > 0) {
+      if (!request.request_fingerprint().empty() &&
+          r[7].as<std::string>() != request.request_fingerprint()) {
+        return InvalidField("request_id", "was already used for a different request");
+      }
+      RETURN_IF_ERROR(ParseOrder(r[8], r[9], out.mutable_replayed_order()));
     }
-    std::string call_center_id = request.call_center_id();
-    std::string customer_id = request.customer_id();
     if (!request.order_id().empty()) {
-      pqxx::result r = db::Exec(txn, kOrderGet, request.order_id());
-      if (r.empty()) {
+      if (r[0].as<int>() == 0) {
         return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " not found"));
       }
-      RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out.mutable_order()));
-      call_center_id = out.order().call_center_id();
-      customer_id = out.order().customer_id();
+      RETURN_IF_ERROR(ParseOrder(r[1], r[2], out.mutable_order()));
     }
-    if (!request.user_id().empty()) {
-      absl::Status s = Users().Get(txn, request.user_id(), out.mutable_user());
-      if (absl::IsNotFound(s)) {
-        out.clear_user();
-      } else {
-        RETURN_IF_ERROR(s);
-        // Without an order or a named call center: the user's own.
-        if (call_center_id.empty() && request.order_id().empty()) {
-          call_center_id = out.user().call_center_id();
-        }
-      }
-    }
+    if (!r[3].is_null()) RETURN_IF_ERROR(db::FromJson(r[3].as<std::string>(), out.mutable_user()));
+    const std::string call_center_id = r[10].as<std::string>();
     if (!call_center_id.empty()) {
-      absl::Status s = CallCenters().Get(txn, call_center_id, out.mutable_call_center());
-      if (absl::IsNotFound(s)) return absl::NotFoundError(absl::StrCat("call center \"", call_center_id, "\" not found"));
-      RETURN_IF_ERROR(s);
+      if (r[4].is_null()) {
+        return absl::NotFoundError(absl::StrCat("call center \"", call_center_id, "\" not found"));
+      }
+      RETURN_IF_ERROR(db::FromJson(r[4].as<std::string>(), out.mutable_call_center()));
     }
+    const std::string customer_id = r[11].is_null() ? "" : r[11].as<std::string>();
     if (!customer_id.empty()) {
-      absl::Status s = Customers().Get(txn, customer_id, out.mutable_customer());
-      if (absl::IsNotFound(s)) return absl::NotFoundError(absl::StrCat("customer \"", customer_id, "\" not found"));
-      RETURN_IF_ERROR(s);
+      if (r[5].is_null()) {
+        return absl::NotFoundError(absl::StrCat("customer \"", customer_id, "\" not found"));
+      }
+      RETURN_IF_ERROR(db::FromJson(r[5].as<std::string>(), out.mutable_customer()));
     }
     return absl::OkStatus();
   }));

@@ -1,0 +1,285 @@
+// Load generator: N concurrent agents, each placing complete orders through
+// the front door (start, 3 lines, delivery, coupon, card payment, submit),
+// bounded in time and count, loopback only. Prints completed orders/s, p50
+// and p99 of the whole flow and of each RPC, and checks that every order it
+// saw confirmed is in PostgreSQL (read back through the front door).
+//
+//   bazel run -c opt //tests/load:load_generator -- --agents=16 --seconds=30
+//
+// Flags: --agents=N (16) --seconds=S (30) --max_orders=N (100000)
+//        --port_base=P (50051; the suite's ports) ; CALLCENTER_JWT_SECRET signs.
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
+#include "callcenter/order/v1/order.grpc.pb.h"
+#include "callcenter/pricing/v1/pricing.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/auth/jwt.h"
+#include "libs/ids/uuid.h"
+
+namespace cc = callcenter;
+namespace fd = callcenter::orchestration::v1;
+
+namespace {
+
+int Flag(int argc, char** argv, const std::string& name, int fallback) {
+  const std::string prefix = "--" + name + "=";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    int v = 0;
+    if (a.rfind(prefix, 0) == 0 && absl::SimpleAtoi(a.substr(prefix.size()), &v)) return v;
+  }
+  return fallback;
+}
+
+cc::common::v1::Money Usd(int64_t m) {
+  cc::common::v1::Money x;
+  x.set_currency("USD");
+  x.set_minor_units(m);
+  return x;
+}
+
+void Must(const grpc::Status& s, const char* what) {
+  if (!s.ok()) {
+    std::cerr << what << ": " << s.error_message() << std::endl;
+    std::exit(1);
+  }
+}
+
+// Latencies in microseconds per name.
+class Recorder {
+ public:
+  void Add(const std::string& name, int64_t micros) {
+    std::lock_guard<std::mutex> lock(mu_);
+    samples_[name].push_back(micros);
+  }
+  void Print() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [name, v] : samples_) {
+      std::sort(v.begin(), v.end());
+      auto pct = [&](double p) { return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))]; };
+      std::cout << absl::StrFormat("  %-20s n=%-7d p50=%7.2f ms  p99=%7.2f ms\n", name, v.size(),
+                                   pct(0.50) / 1000.0, pct(0.99) / 1000.0);
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::vector<int64_t>> samples_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  const int agents = Flag(argc, argv, "agents", 16);
+  const int seconds = Flag(argc, argv, "seconds", 30);
+  const int max_orders = Flag(argc, argv, "max_orders", 100000);
+  const int base = Flag(argc, argv, "port_base", 50051);
+  const char* secret = std::getenv("CALLCENTER_JWT_SECRET");
+  if (secret == nullptr || *secret == '\0') {
+    std::cerr << "set CALLCENTER_JWT_SECRET (the suite's; see .state/jwt_secret)" << std::endl;
+    return 2;
+  }
+  auto channel = [&](int offset) {
+    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", base + offset),
+                               grpc::InsecureChannelCredentials());
+  };
+  const std::string run = cc::NewUuid().substr(0, 8);
+  const std::string customer = "LOAD-" + run;
+  // Master data for the run.
+  {
+    auto call_centers = cc::order::v1::CallCenterService::NewStub(channel(1));
+    auto customers = cc::order::v1::CustomerService::NewStub(channel(1));
+    auto pricing = cc::pricing::v1::PricingService::NewStub(channel(2));
+    grpc::ClientContext c1, c2, c3;
+    cc::order::v1::UpsertCallCenterRequest ccr;
+    auto* cc_ = ccr.mutable_call_center();
+    cc_->set_call_center_id("cc-load");
+    cc_->set_currency("USD");
+    cc_->add_payment_methods(cc::common::v1::PAYMENT_METHOD_CARD);
+    cc_->add_delivery_modes("STANDARD");
+    cc_->set_order_completion_enabled(true);
+    cc_->set_directed_selling_enabled(true);
+    cc_->set_min_fraud_score(1000);
+    cc::order::v1::UpsertCallCenterResponse ccresp;
+    Must(call_centers->UpsertCallCenter(&c1, ccr, &ccresp), "UpsertCallCenter");
+    cc::order::v1::UpsertUserRequest ur;
+    ur.mutable_user()->set_user_id("load-agent");
+    ur.mutable_user()->set_call_center_id("cc-load");
+    cc::order::v1::UpsertUserResponse uresp;
+    Must(call_centers->UpsertUser(&c2, ur, &uresp), "UpsertUser");
+    cc::order::v1::UpsertCustomerRequest cr;
+    cr.mutable_customer()->set_customer_id(customer);
+    cr.mutable_customer()->set_name("Load Test");
+    cr.mutable_customer()->mutable_delivery_address()->set_postal_code("10001");
+    cr.mutable_customer()->mutable_delivery_address()->set_country("US");
+    cc::order::v1::UpsertCustomerResponse cresp;
+    Must(customers->UpsertCustomer(&c3, cr, &cresp), "UpsertCustomer");
+    for (int i = 0; i < 3; ++i) {
+      grpc::ClientContext ctx;
+      cc::pricing::v1::UpsertProductRequest pr;
+      pr.mutable_product()->set_product_id(absl::StrCat("LOAD-P", i));
+      pr.mutable_product()->set_name(absl::StrCat("Load product ", i));
+      *pr.mutable_product()->mutable_base_price() = Usd(1000 + 250 * i);
+      cc::pricing::v1::UpsertProductResponse presp;
+      Must(pricing->UpsertProduct(&ctx, pr, &presp), "UpsertProduct");
+    }
+    grpc::ClientContext d1, d2;
+    cc::pricing::v1::UpsertDiscountRequest dr;
+    auto* d = dr.mutable_discount();
+    d->set_discount_id("LOAD-D");
+    d->set_kind(cc::pricing::v1::DISCOUNT_KIND_SIMPLE);
+    d->set_concurrency(cc::pricing::v1::CONCURRENCY_BEST_PRICE);
+    d->set_percent_bp(500);
+    d->set_requires_coupon(true);
+    cc::pricing::v1::UpsertDiscountResponse dresp;
+    Must(pricing->UpsertDiscount(&d1, dr, &dresp), "UpsertDiscount");
+    cc::pricing::v1::UpsertCouponRequest cpr;
+    cpr.mutable_coupon()->set_coupon_code("LOAD5");
+    cpr.mutable_coupon()->set_discount_id("LOAD-D");
+    cpr.mutable_coupon()->set_active(true);
+    cc::pricing::v1::UpsertCouponResponse cpresp;
+    Must(pricing->UpsertCoupon(&d2, cpr, &cpresp), "UpsertCoupon");
+  }
+
+  const std::string token =
+      cc::auth::SignHs256("load-agent", absl::Now() + absl::Hours(2), secret);
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < 4; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.channel_id", i);  // separate connections
+    channels.push_back(grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", base),
+                                                 grpc::InsecureChannelCredentials(), args));
+  }
+  Recorder recorder;
+  std::atomic<int> started{0}, completed{0}, failed{0};
+  std::mutex ids_mu;
+  std::vector<std::string> confirmed_ids;
+  const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
+  const absl::Time t0 = absl::Now();
+  std::vector<std::thread> threads;
+  for (int a = 0; a < agents; ++a) {
+    threads.emplace_back([&, a] {
+      auto stub = fd::OrderEntryService::NewStub(channels[a % channels.size()]);
+      auto call = [&](const char* name, auto&& fn) {
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+        const absl::Time s = absl::Now();
+        grpc::Status st = fn(&ctx);
+        recorder.Add(name, absl::ToInt64Microseconds(absl::Now() - s));
+        return st;
+      };
+      for (int n = 0; absl::Now() < deadline && started.fetch_add(1) < max_orders; ++n) {
+        const std::string rid = absl::StrCat(run, "-", a, "-", n);
+        const absl::Time flow_start = absl::Now();
+        bool ok = true;
+        std::string order_id;
+        {
+          fd::StartOrderRequest req;
+          req.set_request_id(rid + "-start");
+          req.set_call_center_id("cc-load");
+          req.set_customer_id(customer);
+          fd::StartOrderResponse resp;
+          ok = call("StartOrder", [&](auto* c) { return stub->StartOrder(c, req, &resp); }).ok();
+          order_id = resp.order().order_id();
+        }
+        for (int l = 0; ok && l < 3; ++l) {
+          fd::AddLineRequest req;
+          req.set_request_id(absl::StrCat(rid, "-line", l));
+          req.set_order_id(order_id);
+          req.set_product_id(absl::StrCat("LOAD-P", l));
+          req.set_quantity(1 + l);
+          fd::AddLineResponse resp;
+          ok = call("AddLine", [&](auto* c) { return stub->AddLine(c, req, &resp); }).ok();
+        }
+        if (ok) {
+          fd::SetDeliveryRequest req;
+          req.set_request_id(rid + "-delivery");
+          req.set_order_id(order_id);
+          req.set_delivery_mode("STANDARD");
+          fd::SetDeliveryResponse resp;
+          ok = call("SetDelivery", [&](auto* c) { return stub->SetDelivery(c, req, &resp); }).ok();
+        }
+        if (ok) {
+          fd::ApplyCouponRequest req;
+          req.set_request_id(rid + "-coupon");
+          req.set_order_id(order_id);
+          req.set_coupon_code("LOAD5");
+          fd::ApplyCouponResponse resp;
+          ok = call("ApplyCoupon", [&](auto* c) { return stub->ApplyCoupon(c, req, &resp); }).ok();
+        }
+        if (ok) {
+          fd::AddPaymentRequest req;
+          req.set_request_id(rid + "-pay");
+          req.set_order_id(order_id);
+          req.set_method(cc::common::v1::PAYMENT_METHOD_CARD);
+          req.set_card_token("tok_load_4242");
+          fd::AddPaymentResponse resp;
+          ok = call("AddPayment", [&](auto* c) { return stub->AddPayment(c, req, &resp); }).ok();
+        }
+        if (ok) {
+          fd::SubmitOrderRequest req;
+          req.set_request_id(rid + "-submit");
+          req.set_order_id(order_id);
+          fd::SubmitOrderResponse resp;
+          grpc::Status s = call("SubmitOrder", [&](auto* c) { return stub->SubmitOrder(c, req, &resp); });
+          ok = s.ok() && resp.order().status() == cc::common::v1::ORDER_STATUS_CONFIRMED;
+        }
+        if (ok) {
+          recorder.Add("whole flow", absl::ToInt64Microseconds(absl::Now() - flow_start));
+          ++completed;
+          std::lock_guard<std::mutex> lock(ids_mu);
+          confirmed_ids.push_back(order_id);
+        } else {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - t0);
+
+  // Every confirmed order must be in PostgreSQL, CONFIRMED.
+  int stored = 0;
+  {
+    auto stub = fd::OrderEntryService::NewStub(channels[0]);
+    std::string page;
+    do {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + token);
+      fd::ListCustomerOrdersRequest req;
+      req.set_customer_id(customer);
+      req.set_page_size(200);
+      req.set_page_token(page);
+      fd::ListCustomerOrdersResponse resp;
+      Must(stub->ListCustomerOrders(&ctx, req, &resp), "ListCustomerOrders");
+      for (const auto& o : resp.orders()) {
+        if (o.status() == cc::common::v1::ORDER_STATUS_CONFIRMED) ++stored;
+      }
+      page = resp.next_page_token();
+    } while (!page.empty());
+  }
+  std::cout << absl::StrFormat(
+      "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d\n"
+      "throughput: %.1f completed orders/s\n",
+      agents, elapsed, completed.load(), failed.load(), stored, completed.load() / elapsed);
+  recorder.Print();
+  const bool good = failed == 0 && stored == completed;
+  std::cout << (good ? "OK: no failed or lost orders" : "FAILED: failed or lost orders") << std::endl;
+  return good ? 0 : 1;
+}

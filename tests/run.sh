@@ -56,6 +56,27 @@ if [ -f "$contract/contract.mjs" ]; then
   fi
 fi
 
+# Kubernetes manifests and image recipe: render, schemas, policies, yamllint.
+for bin in order pricing guidedselling payment hold orchestration; do
+  "bazel-bin/services/$bin/$bin" --list-config
+done >"$work/service-config.jsonl" 2>/dev/null
+if (cd deploy && npm ci --no-audit --no-fund --silent >/dev/null 2>&1) &&
+   (cd deploy && SERVICE_CONFIG_JSON="$work/service-config.jsonl" node checks/check.mjs >"$work/deploy.log" 2>&1); then
+  passed=$((passed + 1)); echo "deploy checks: $(tail -1 "$work/deploy.log")"
+else
+  failed=$((failed + 1)); echo "deploy checks: FAIL"; grep -E "FAIL|rror" "$work/deploy.log" | head -20
+fi
+if (cd deploy && SERVICE_CONFIG_JSON="$work/service-config.jsonl" node --test checks/ >"$work/deploy-test.log" 2>&1); then
+  passed=$((passed + 1)); echo "deploy policy tests: $(grep -E '^# pass' "$work/deploy-test.log")"
+else
+  failed=$((failed + 1)); echo "deploy policy tests: FAIL"; grep -E "not ok|Error" "$work/deploy-test.log" | head -20
+fi
+if yamllint -c deploy/.yamllint.yaml deploy/ >"$work/yamllint.log" 2>&1; then
+  passed=$((passed + 1)); echo "yamllint deploy/: PASS"
+else
+  failed=$((failed + 1)); echo "yamllint deploy/: FAIL"; head -20 "$work/yamllint.log"
+fi
+
 # End to end through real processes.
 e2e_out=$("$root/tests/e2e/suite_e2e.sh" 2>&1)
 echo "$e2e_out" | grep -E "^e2e " || true

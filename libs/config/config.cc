@@ -39,6 +39,7 @@ std::string Config::String(const std::string& name, const std::string& default_v
 }
 
 std::string Config::Required(const std::string& name) {
+  required_.push_back(name);
   const char* value = Get(name);
   if (value == nullptr) {
     errors_.push_back(absl::StrCat(name, " is required but not set"));

@@ -35,6 +35,9 @@ class Config {
   // Every variable read and its effective value, secrets redacted.
   const std::map<std::string, std::string>& effective() const { return effective_; }
 
+  // Names of the variables marked required.
+  const std::vector<std::string>& required() const { return required_; }
+
   // Names that hold secrets (their values are never logged).
   static bool IsSecretName(const std::string& name);
 
@@ -44,6 +47,7 @@ class Config {
 
   Lookup lookup_;
   std::vector<std::string> errors_;
+  std::vector<std::string> required_;
   std::map<std::string, std::string> effective_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "libs/db/pool.h"
@@ -69,6 +70,33 @@ absl::Status Migrate(const std::string& conninfo, const std::string& schema,
   }
   if (applied != nullptr) *applied = count;
   return absl::OkStatus();
+}
+
+absl::Status CheckMigrated(const std::string& conninfo, const std::string& schema,
+                           const std::vector<Migration>& migrations) {
+  try {
+    pqxx::connection conn(conninfo);
+    pqxx::nontransaction n(conn);
+    std::set<int> done;
+    pqxx::result exists = n.exec_params("SELECT to_regclass($1) IS NOT NULL",
+                                        absl::StrCat(schema, ".schema_migrations"));
+    if (exists[0][0].as<bool>()) {
+      for (const auto& row : n.exec(absl::StrCat("SELECT version FROM ", n.quote_name(schema),
+                                                 ".schema_migrations"))) {
+        done.insert(row[0].as<int>());
+      }
+    }
+    std::string pending;
+    for (const Migration& m : migrations) {
+      if (done.count(m.version) == 0) absl::StrAppend(&pending, pending.empty() ? "" : ", ", m.name);
+    }
+    if (!pending.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat("migrations pending: ", pending));
+    }
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return StatusFromException(e);
+  }
 }
 
 }  // namespace callcenter::db

@@ -23,6 +23,12 @@ struct Migration {
 absl::Status Migrate(const std::string& conninfo, const std::string& schema,
                      const std::vector<Migration>& migrations, int* applied = nullptr);
 
+// OK when every migration is recorded as applied; FAILED_PRECONDITION
+// naming the pending ones otherwise (readiness of replicas that leave
+// migrating to the Job).
+absl::Status CheckMigrated(const std::string& conninfo, const std::string& schema,
+                           const std::vector<Migration>& migrations);
+
 }  // namespace callcenter::db
 
 #endif  // CALLCENTER_LIBS_DB_MIGRATE_H_

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -20,11 +21,14 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   BlockTerminationSignals();
   log::Init(spec.service);
   bool migrate_only = false;
+  bool list_config = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--migrate") == 0) {
       migrate_only = true;
+    } else if (std::strcmp(argv[i], "--list-config") == 0) {
+      list_config = true;
     } else {
-      std::cerr << "unknown flag " << argv[i] << " (only --migrate)" << std::endl;
+      std::cerr << "unknown flag " << argv[i] << " (--migrate or --list-config)" << std::endl;
       return 2;
     }
   }
@@ -60,6 +64,23 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   metrics::Metrics metrics(spec.service);
 
   absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics});
+  if (list_config) {
+    // The variables this service reads, for the deployment checks.
+    std::cout << "{\"service\": \"" << spec.service << "\", \"reads\": [";
+    bool first = true;
+    for (const auto& [name, value] : config.effective()) {
+      std::cout << (first ? "" : ", ") << "\"" << name << "\"";
+      first = false;
+    }
+    std::cout << "], \"required\": [";
+    first = true;
+    for (const auto& name : config.required()) {
+      std::cout << (first ? "" : ", ") << "\"" << name << "\"";
+      first = false;
+    }
+    std::cout << "]}" << std::endl;
+    return 0;
+  }
   config.ExitIfInvalid();
   if (!built.ok()) {
     log::Error("cannot start", {{"error", std::string(built.status().message())}});
@@ -97,9 +118,11 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
     while (true) {
       bool ok = false;
       if (!initialized) {
+        // Without migrating itself, a replica is ready once the Job has
+        // applied every migration this binary knows.
         absl::Status s = migrate_on_start
                              ? db::Migrate(database_url, spec.schema, *spec.migrations)
-                             : pool.Ping();
+                             : db::CheckMigrated(database_url, spec.schema, *spec.migrations);
         if (s.ok() && built->on_ready) s = built->on_ready();
         if (s.ok()) {
           initialized = true;

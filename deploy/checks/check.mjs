@@ -1,0 +1,45 @@
+// The deployment check of CI: every overlay renders, every object validates
+// against the Kubernetes schemas, and our policies hold. Prints one FAIL
+// line per problem and "N passed, N failed"; exit 1 on any problem.
+import fs from 'node:fs';
+import { DOCKERFILE, checkDockerfile } from './dockerfile.mjs';
+import { checkPolicies, validateSchemas } from './policy.mjs';
+import { OVERLAYS, render, serviceConfigs } from './render.mjs';
+
+const configs = serviceConfigs();
+if (!configs) console.log('note: SERVICE_CONFIG_JSON not set, environment checks skipped');
+let passed = 0;
+let failed = 0;
+for (const overlay of OVERLAYS) {
+  let objects;
+  try {
+    objects = render(overlay);
+    passed++;
+  } catch (e) {
+    console.log(`FAIL ${overlay}: kustomize: ${e.message}`);
+    failed++;
+    continue;
+  }
+  for (const [what, problems] of [['schema', validateSchemas(objects)],
+    ['policy', checkPolicies(objects, configs || {})]]) {
+    if (problems.length === 0) {
+      passed++;
+      console.log(`ok ${overlay}: ${what} (${objects.length} objects)`);
+    }
+    for (const p of problems) {
+      failed++;
+      console.log(`FAIL ${overlay}: ${p}`);
+    }
+  }
+}
+const imageProblems = checkDockerfile(fs.readFileSync(DOCKERFILE, 'utf8'));
+if (imageProblems.length === 0) {
+  passed++;
+  console.log('ok image recipe');
+}
+for (const p of imageProblems) {
+  failed++;
+  console.log(`FAIL image: ${p}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

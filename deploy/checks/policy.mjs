@@ -1,0 +1,119 @@
+// Schema validation (kubernetes-models) and our own policies for rendered
+// manifests. Each function returns a list of problems (strings); empty = OK.
+import * as models from 'kubernetes-models';
+
+// Variables libpq reads by itself (database connection from the Secret).
+const LIBPQ = new Set(['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE']);
+
+function moduleFor(apiVersion) {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  if (!group) return models.v1;
+  const key = group.split('.').map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join('');
+  return models[key] && models[key][version];
+}
+
+const name = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
+
+export function validateSchemas(objects) {
+  const problems = [];
+  for (const o of objects) {
+    if (o.apiVersion === 'postgresql.cnpg.io/v1' && o.kind === 'Cluster') {
+      // A CRD: no schema in kubernetes-models; check what we rely on.
+      if (!(o.spec && Number.isInteger(o.spec.instances) && o.spec.instances >= 1)) {
+        problems.push(`${name(o)}: spec.instances must be a positive integer`);
+      }
+      if (!(o.spec && o.spec.storage && o.spec.storage.size)) problems.push(`${name(o)}: spec.storage.size required`);
+      continue;
+    }
+    const mod = moduleFor(o.apiVersion);
+    const Kind = mod && mod[o.kind];
+    if (!Kind) {
+      problems.push(`${name(o)}: unknown apiVersion/kind ${o.apiVersion} ${o.kind}`);
+      continue;
+    }
+    try {
+      new Kind(o).validate();
+    } catch (e) {
+      problems.push(`${name(o)}: schema: ${e.message.split('\n').slice(0, 3).join(' ')}`);
+    }
+  }
+  return problems;
+}
+
+function labelsMatch(selector, labels) {
+  const want = (selector && selector.matchLabels) || {};
+  return Object.entries(want).every(([k, v]) => labels && labels[k] === v);
+}
+
+export function checkPolicies(objects, serviceConfigs = {}) {
+  const problems = [];
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  const configMaps = Object.fromEntries(
+    objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o.data || {}]));
+  for (const d of deployments) {
+    const n = name(d);
+    const pod = d.spec.template.spec || {};
+    const podLabels = d.spec.template.metadata.labels || {};
+    const psc = pod.securityContext || {};
+    if (pod.automountServiceAccountToken !== false) problems.push(`${n}: automountServiceAccountToken must be false`);
+    if (!psc.seccompProfile || psc.seccompProfile.type !== 'RuntimeDefault') {
+      problems.push(`${n}: pod seccompProfile must be RuntimeDefault`);
+    }
+    for (const c of pod.containers || []) {
+      const cn = `${n} container ${c.name}`;
+      const sc = c.securityContext || {};
+      if (!c.readinessProbe) problems.push(`${cn}: no readiness probe`);
+      if (!c.livenessProbe) problems.push(`${cn}: no liveness probe`);
+      if (!c.startupProbe) problems.push(`${cn}: no startup probe`);
+      const res = c.resources || {};
+      if (!(res.requests && res.requests.cpu && res.requests.memory)) problems.push(`${cn}: no cpu and memory requests`);
+      if (!(res.limits && res.limits.memory)) problems.push(`${cn}: no memory limit`);
+      const nonRoot = (sc.runAsNonRoot ?? psc.runAsNonRoot) === true;
+      const uid = sc.runAsUser ?? psc.runAsUser;
+      if (!nonRoot || uid === 0 || uid === undefined) problems.push(`${cn}: must run as a numeric non-root user`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${cn}: root filesystem must be read-only`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${cn}: privilege escalation must be off`);
+      const drop = (sc.capabilities && sc.capabilities.drop) || [];
+      if (!drop.includes('ALL')) problems.push(`${cn}: capabilities must drop ALL`);
+      // Environment: only what the service reads; everything it requires.
+      const service = podLabels['app.kubernetes.io/name'];
+      const cfg = serviceConfigs[service];
+      if (cfg) {
+        const names = new Set((c.env || []).map((e) => e.name));
+        for (const ef of c.envFrom || []) {
+          if (ef.configMapRef) {
+            const data = configMaps[ef.configMapRef.name];
+            if (!data) problems.push(`${cn}: envFrom ConfigMap ${ef.configMapRef.name} not in the manifests`);
+            for (const k of Object.keys(data || {})) names.add(k);
+          }
+        }
+        const reads = new Set(cfg.reads);
+        for (const v of names) {
+          if (!reads.has(v) && !LIBPQ.has(v)) problems.push(`${cn}: sets ${v}, which ${service} does not read`);
+        }
+        for (const v of cfg.required) {
+          if (!names.has(v)) problems.push(`${cn}: omits ${v}, which ${service} requires`);
+        }
+        // The pod must outlive the drain.
+        const env = Object.fromEntries(
+          [...(c.envFrom || [])].flatMap((ef) => Object.entries(configMaps[ef.configMapRef?.name] || {})));
+        const drain = (Number(env.DRAIN_DELAY_MS || 2000) + Number(env.SHUTDOWN_GRACE_MS || 10000)) / 1000;
+        if ((pod.terminationGracePeriodSeconds ?? 30) <= drain) {
+          problems.push(`${n}: terminationGracePeriodSeconds must exceed the drain (${drain}s)`);
+        }
+      }
+    }
+    const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && labelsMatch(o.spec.selector, podLabels));
+    if (!pdb) problems.push(`${n}: no PodDisruptionBudget`);
+    const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' &&
+      o.spec.scaleTargetRef && o.spec.scaleTargetRef.kind === 'Deployment' &&
+      o.spec.scaleTargetRef.name === d.metadata.name);
+    if (!hpa) problems.push(`${n}: no HorizontalPodAutoscaler`);
+  }
+  for (const s of objects.filter((o) => o.kind === 'Service')) {
+    for (const p of (s.spec && s.spec.ports) || []) {
+      if (!p.name) problems.push(`${name(s)}: port ${p.port} has no name`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,106 @@
+// Each policy catches a broken manifest; the real ones pass.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import fs from 'node:fs';
+import { DOCKERFILE, checkDockerfile } from './dockerfile.mjs';
+import { checkPolicies, validateSchemas } from './policy.mjs';
+import { OVERLAYS, render, serviceConfigs } from './render.mjs';
+
+const configs = serviceConfigs() || {
+  orchestration: {
+    reads: ['PORT', 'METRICS_PORT', 'DRAIN_DELAY_MS', 'SHUTDOWN_GRACE_MS', 'DB_POOL_SIZE',
+      'MIGRATE_ON_START', 'ORDER_ADDR', 'PRICING_ADDR', 'GUIDEDSELLING_ADDR', 'PAYMENT_ADDR',
+      'HOLD_ADDR', 'DOWNSTREAM_TIMEOUT_MS', 'SAGA_RECOVERY_INTERVAL_MS', 'SAGA_IDLE_MS',
+      'CALLCENTER_JWT_SECRET'],
+    required: ['CALLCENTER_JWT_SECRET'],
+  },
+};
+
+const clone = (x) => JSON.parse(JSON.stringify(x));
+const base = render('dev');
+const deployment = (objs, n) => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === n);
+const container = (objs, n) => deployment(objs, n).spec.template.spec.containers[0];
+
+function broken(mutate) {
+  const objs = clone(base);
+  mutate(objs);
+  return checkPolicies(objs, configs).join('\n');
+}
+
+for (const overlay of OVERLAYS) {
+  test(`${overlay} renders, validates and passes every policy`, () => {
+    const objs = render(overlay);
+    assert.deepEqual(validateSchemas(objs), []);
+    assert.deepEqual(checkPolicies(objs, configs), []);
+  });
+}
+
+test('a Deployment without probes fails', () => {
+  assert.match(broken((o) => { delete container(o, 'order').readinessProbe; }), /order container order: no readiness probe/);
+  assert.match(broken((o) => { delete container(o, 'order').livenessProbe; }), /no liveness probe/);
+  assert.match(broken((o) => { delete container(o, 'order').startupProbe; }), /no startup probe/);
+});
+
+test('a Deployment without requests or memory limit fails', () => {
+  assert.match(broken((o) => { delete container(o, 'hold').resources.requests; }), /hold: no cpu and memory requests/);
+  assert.match(broken((o) => { delete container(o, 'hold').resources.limits; }), /hold: no memory limit/);
+});
+
+test('a Deployment running as root fails', () => {
+  assert.match(broken((o) => {
+    deployment(o, 'pricing').spec.template.spec.securityContext.runAsNonRoot = false;
+    container(o, 'pricing').securityContext.runAsNonRoot = false;
+  }), /pricing: must run as a numeric non-root user/);
+  assert.match(broken((o) => {
+    deployment(o, 'pricing').spec.template.spec.securityContext.runAsUser = 0;
+  }), /pricing: must run as a numeric non-root user/);
+});
+
+test('a writable root filesystem fails', () => {
+  assert.match(broken((o) => { container(o, 'payment').securityContext.readOnlyRootFilesystem = false; }),
+    /payment: root filesystem must be read-only/);
+});
+
+test('an unnamed Service port fails', () => {
+  assert.match(broken((o) => { delete o.find((x) => x.kind === 'Service' && x.metadata.name === 'order').spec.ports[0].name; }),
+    /Service\/order: port 50052 has no name/);
+});
+
+test('a service without PDB or HPA fails', () => {
+  assert.match(broken((o) => { o.splice(o.findIndex((x) => x.kind === 'PodDisruptionBudget' && x.metadata.name === 'hold'), 1); }),
+    /Deployment\/hold: no PodDisruptionBudget/);
+  assert.match(broken((o) => { o.splice(o.findIndex((x) => x.kind === 'HorizontalPodAutoscaler' && x.metadata.name === 'hold'), 1); }),
+    /Deployment\/hold: no HorizontalPodAutoscaler/);
+});
+
+test('an env var the service does not read fails', () => {
+  assert.match(broken((o) => { container(o, 'orchestration').env.push({ name: 'ORDR_ADDR', value: 'x' }); }),
+    /sets ORDR_ADDR, which orchestration does not read/);
+});
+
+test('a required env var the manifests omit fails', () => {
+  assert.match(broken((o) => {
+    const c = container(o, 'orchestration');
+    c.env = c.env.filter((e) => e.name !== 'CALLCENTER_JWT_SECRET');
+  }), /omits CALLCENTER_JWT_SECRET, which orchestration requires/);
+});
+
+test('a grace period shorter than the drain fails', () => {
+  assert.match(broken((o) => { deployment(o, 'orchestration').spec.template.spec.terminationGracePeriodSeconds = 10; }),
+    /terminationGracePeriodSeconds must exceed the drain/);
+});
+
+test('the schema check catches a wrong type', () => {
+  const objs = clone(base);
+  deployment(objs, 'order').spec.replicas = 'three';
+  assert.match(validateSchemas(objs).join('\n'), /Deployment\/order: schema/);
+});
+
+test('the image recipe passes and its checks catch breakage', () => {
+  const good = fs.readFileSync(DOCKERFILE, 'utf8');
+  assert.deepEqual(checkDockerfile(good), []);
+  assert.match(checkDockerfile(good.replace('USER 10001:10001', 'USER root')).join(), /numeric non-root/);
+  assert.match(checkDockerfile(good.replace('FROM debian:12-slim', 'FROM debian:12')).join(), /debian:12-slim/);
+  assert.match(checkDockerfile(good.replace('bazel-bin/services/hold/hold', 'bazel-bin/services/hold/holds')).join(),
+    /no cc_binary \/\/services\/hold:holds/);
+});

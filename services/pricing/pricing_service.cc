@@ -203,11 +203,26 @@ grpc::Status PricingServiceImpl::CheckCoupon(grpc::ServerContext*, const v1::Che
                                              v1::CheckCouponResponse* resp) {
   return server::Serve(metrics_, "CheckCoupon", "", [&]() -> absl::Status {
     if (req->coupon_code().empty()) return InvalidField("coupon_code", "required");
-    auto snap = snapshot();
-    RETURN_IF_ERROR(pricing::CheckCoupon(*snap, req->coupon_code(), req->customer_id(),
+    const v1::Coupon* coupon = snapshot()->FindCoupon(req->coupon_code());
+    if (coupon == nullptr) {
+      return absl::NotFoundError(absl::StrCat("coupon ", req->coupon_code(), " is unknown"));
+    }
+    // Uses are counted in PostgreSQL, the truth across replicas.
+    Snapshot::Tables t;
+    t.coupons = {*coupon};
+    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+      pqxx::result uses = db::Exec(txn, kCouponUses, req->coupon_code(), req->customer_id(), "");
+      t.coupon_uses[req->coupon_code()] = uses[0][0].as<int>();
+      t.coupon_uses_by_customer[absl::StrCat(req->coupon_code(), "\n", req->customer_id())] =
+          uses[0][1].as<int>();
+      return absl::OkStatus();
+    }));
+    const int uses = t.coupon_uses[req->coupon_code()];
+    RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), req->coupon_code(),
+                                         req->customer_id(),
                                          req->on_date().empty() ? Today() : req->on_date()));
-    *resp->mutable_coupon() = *snap->FindCoupon(req->coupon_code());
-    resp->mutable_coupon()->set_uses(snap->CouponUses(req->coupon_code()));
+    *resp->mutable_coupon() = *coupon;
+    resp->mutable_coupon()->set_uses(uses);
     return absl::OkStatus();
   });
 }
@@ -238,7 +253,6 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
       }
       return absl::OkStatus();
     }));
-    Refresh().IgnoreError();
     return absl::OkStatus();
   });
 }
@@ -254,7 +268,6 @@ grpc::Status PricingServiceImpl::ReleaseCoupons(grpc::ServerContext*,
       }
       return absl::OkStatus();
     }));
-    Refresh().IgnoreError();
     return absl::OkStatus();
   });
 }

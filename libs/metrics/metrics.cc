@@ -31,14 +31,11 @@ void Metrics::RecordRpc(absl::string_view method, absl::string_view code, absl::
 
 void Metrics::Increment(const std::string& name, const std::string& help,
                         const std::map<std::string, std::string>& labels) {
-  // Families are registered once per name; the registry returns the same
-  // family for the same name and help.
-  static std::mutex mu;
-  static std::map<std::string, prometheus::Family<prometheus::Counter>*> families;
+  // Each family is registered once, on first use.
   prometheus::Family<prometheus::Counter>* family;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    auto& slot = families[absl::StrCat(reinterpret_cast<uintptr_t>(this), "/", name)];
+    std::lock_guard<std::mutex> lock(counters_mu_);
+    auto& slot = counters_[name];
     if (slot == nullptr) {
       slot = &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
     }

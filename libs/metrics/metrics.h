@@ -1,7 +1,9 @@
 #ifndef CALLCENTER_LIBS_METRICS_METRICS_H_
 #define CALLCENTER_LIBS_METRICS_METRICS_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
@@ -42,6 +44,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* handled_;
   prometheus::Family<prometheus::Histogram>* latency_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  std::mutex counters_mu_;
+  std::map<std::string, prometheus::Family<prometheus::Counter>*> counters_;
 };
 
 }  // namespace callcenter::metrics

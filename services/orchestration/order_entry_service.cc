@@ -67,6 +67,15 @@ std::vector<std::string> ProductsOf(const Order& order) {
   return out;
 }
 
+// The caller's deadline (gRPC reports "none" as the largest time point).
+absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
+  const auto d = ctx->deadline();
+  if (d >= std::chrono::system_clock::time_point::max() - std::chrono::hours(24 * 365 * 100)) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(d);
+}
+
 bool HasOpenHold(const Order& order) {
   for (const auto& h : order.holds()) {
     if (h.open()) return true;
@@ -104,6 +113,13 @@ std::unique_ptr<grpc::ClientContext> OrderEntryServiceImpl::Call(
   return ctx;
 }
 
+std::unique_ptr<grpc::ClientContext> OrderEntryServiceImpl::Call(const Context& c) const {
+  auto ctx = Call(c.request_id);
+  const absl::Time own = absl::Now() + options_.downstream_timeout;
+  ctx->set_deadline(absl::ToChronoTime(c.deadline < own ? c.deadline : own));
+  return ctx;
+}
+
 std::string OrderEntryServiceImpl::Today() const {
   return absl::FormatTime("%Y-%m-%d", options_.clock(), absl::UTCTimeZone());
 }
@@ -114,6 +130,8 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
   Context c;
   ASSIGN_OR_RETURN(c.user_id, Authenticate(ctx));
   c.request_id = request_id;
+  c.deadline = DeadlineOf(ctx);
+  if (c.deadline <= absl::Now()) return absl::DeadlineExceededError("no time left for the call");
   order::v1::GetOrderContextRequest req;
   req.set_order_id(order_id);
   req.set_user_id(c.user_id);
@@ -139,7 +157,7 @@ absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   req.set_pricing_date(Today());
   c.priced.Clear();
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c.request_id).get(), req, &c.priced)));
+      FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
   return ApplyPricing(c.priced, order);
 }
 
@@ -155,7 +173,7 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   for (auto& s : c.new_schedules) *save.add_new_schedules() = std::move(s);
   order::v1::SaveOrderResponse saved;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.orders->SaveOrder(Call(c.request_id).get(), save, &saved)));
+      FromGrpcStatus(downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
   *out = saved.order();
   return absl::OkStatus();
 }
@@ -198,7 +216,7 @@ absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::strin
   req.set_on_date(Today());
   guidedselling::v1::ValidateSourceCodeResponse resp;
   RETURN_IF_ERROR(FromGrpcStatus(
-      downstream_.selling->ValidateSourceCode(Call(c.request_id).get(), req, &resp)));
+      downstream_.selling->ValidateSourceCode(Call(c).get(), req, &resp)));
   const guidedselling::v1::SourceCode& source = resp.source_code();
   order.set_source_code(source.source_code());
   order.set_source_price_group(source.price_group_id());
@@ -236,7 +254,7 @@ absl::Status OrderEntryServiceImpl::LoadScripts(const Context& c, common::v1::Sc
   for (const auto& p : products) req.add_product_ids(p);
   guidedselling::v1::GetScriptsResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.selling->GetScripts(Call(c.request_id).get(), req, &resp)));
+      FromGrpcStatus(downstream_.selling->GetScripts(Call(c).get(), req, &resp)));
   *order.mutable_scripts() = std::move(*resp.mutable_scripts());
   return absl::OkStatus();
 }
@@ -259,7 +277,7 @@ absl::Status OrderEntryServiceImpl::LoadPrompts(const Context& c,
   req.set_on_date(Today());
   guidedselling::v1::GetPromptsResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.selling->GetPrompts(Call(c.request_id).get(), req, &resp)));
+      FromGrpcStatus(downstream_.selling->GetPrompts(Call(c).get(), req, &resp)));
   *order.mutable_prompts() = std::move(*resp.mutable_prompts());
   return absl::OkStatus();
 }
@@ -277,6 +295,7 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     Context c;
     c.user_id = user_id;
     c.request_id = req->request_id();
+    c.deadline = DeadlineOf(ctx);
     order::v1::GetOrderContextRequest creq;
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());
@@ -430,7 +449,7 @@ grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
           check.set_on_date(Today());
           pricing::v1::CheckCouponResponse checked;
           RETURN_IF_ERROR(FromGrpcStatus(
-              downstream_.pricing->CheckCoupon(Call(c.request_id).get(), check, &checked)));
+              downstream_.pricing->CheckCoupon(Call(c).get(), check, &checked)));
           order.add_coupon_codes(req->coupon_code());
           events.push_back(Event(c.user_id, "coupon_applied", req->coupon_code()));
           return absl::OkStatus();
@@ -473,7 +492,7 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
           check.set_price_override_max_bp(c.data.user().price_override_max_bp());
           pricing::v1::ValidatePriceOverrideResponse checked;
           RETURN_IF_ERROR(FromGrpcStatus(
-              downstream_.pricing->ValidatePriceOverride(Call(c.request_id).get(), check, &checked)));
+              downstream_.pricing->ValidatePriceOverride(Call(c).get(), check, &checked)));
           *line->mutable_unit_price() = req->unit_price();
           line->set_price_overridden(true);
           line->set_override_reason_code(req->reason_code());
@@ -625,7 +644,7 @@ absl::Status OrderEntryServiceImpl::RedeemCoupons(const Context& c, const Order&
   req.set_customer_id(order.customer_id());
   *req.mutable_coupon_codes() = order.coupon_codes();
   pricing::v1::RedeemCouponsResponse resp;
-  return FromGrpcStatus(downstream_.pricing->RedeemCoupons(Call(c.request_id).get(), req, &resp));
+  return FromGrpcStatus(downstream_.pricing->RedeemCoupons(Call(c).get(), req, &resp));
 }
 
 absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order,
@@ -648,7 +667,7 @@ absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order
   req.set_min_fraud_score(c.data.call_center().min_fraud_score());
   hold::v1::EvaluateFraudResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.holds->EvaluateFraud(Call(c.request_id).get(), req, &resp)));
+      FromGrpcStatus(downstream_.holds->EvaluateFraud(Call(c).get(), req, &resp)));
   order.set_fraud_score(resp.score());
   if (resp.has_hold()) {
     bool known = false;
@@ -826,7 +845,7 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           place.set_user_id(c.user_id);
           hold::v1::PlaceHoldResponse placed;
           RETURN_IF_ERROR(FromGrpcStatus(
-              downstream_.holds->PlaceHold(Call(c.request_id).get(), place, &placed)));
+              downstream_.holds->PlaceHold(Call(c).get(), place, &placed)));
           *order.add_holds() = placed.hold();
           if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
             // Put on hold as it stands (no payment needed); prices are kept.
@@ -866,7 +885,7 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
           *clear.mutable_clearable_hold_codes() = c.data.user().clearable_hold_codes();
           hold::v1::ClearHoldResponse cleared;
           RETURN_IF_ERROR(FromGrpcStatus(
-              downstream_.holds->ClearHold(Call(c.request_id).get(), clear, &cleared)));
+              downstream_.holds->ClearHold(Call(c).get(), clear, &cleared)));
           bool found = false;
           for (auto& h : *order.mutable_holds()) {
             if (h.hold_id() == req->hold_id()) {

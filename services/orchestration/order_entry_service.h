@@ -94,6 +94,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   struct Context {
     std::string user_id;
     std::string request_id;
+    // The caller's deadline: downstream calls get min(this, per-call timeout).
+    absl::Time deadline = absl::InfiniteFuture();
     order::v1::GetOrderContextResponse data;
     pricing::v1::PriceOrderResponse priced;
     std::vector<order::v1::ContinuitySchedule> new_schedules;
@@ -106,6 +108,7 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
 
   absl::StatusOr<std::string> Authenticate(grpc::ServerContext* ctx) const;
   std::unique_ptr<grpc::ClientContext> Call(const std::string& request_id) const;
+  std::unique_ptr<grpc::ClientContext> Call(const Context& c) const;
   std::string Today() const;
   absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const std::string& order_id,
                                const std::string& method, const std::string& request_id,

@@ -113,7 +113,7 @@ absl::Status Pool::Run(const TxnFn& fn, bool commit) {
 
 absl::Status Pool::Transact(const TxnFn& fn) { return Run(fn, /*commit=*/true); }
 
-absl::Status Pool::ReadOnce(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+absl::Status Pool::Single(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
   std::unique_ptr<pqxx::connection> c = std::move(conn).value();

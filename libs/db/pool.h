@@ -52,8 +52,8 @@ class Pool {
   // Runs `fn` in a read-only transaction (never committed).
   absl::Status Read(const TxnFn& fn);
   // Runs `fn` outside a transaction block (no BEGIN/COMMIT round trips):
-  // for a single read statement, which is atomic by itself.
-  absl::Status ReadOnce(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+  // for a single statement, which is atomic by itself (autocommit).
+  absl::Status Single(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
   // OK when the database answers.
   absl::Status Ping();
 

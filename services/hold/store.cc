@@ -161,7 +161,7 @@ absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& o
 absl::StatusOr<bool> HoldStore::FindEvaluation(const std::string& request_id,
                                                v1::EvaluateFraudResponse* out) {
   bool found = false;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
     pqxx::result r = db::Exec(txn, kEvalGet, request_id);
     if (r.empty()) return absl::OkStatus();
     found = true;

@@ -30,7 +30,7 @@ std::vector<db::Query> SagaLog::Queries() { return {kBegin, kRecord, kIdle}; }
 
 absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {
   Saga saga{"", order_id, request_id, ""};
-  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
     pqxx::row r = db::Exec(txn, kBegin, NewUuid(), order_id, request_id)[0];
     saga.saga_id = r[0].as<std::string>();
     saga.step = r[1].as<std::string>();
@@ -40,7 +40,7 @@ absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::stri
 }
 
 absl::Status SagaLog::Record(const std::string& saga_id, const std::string& step) {
-  return pool_->Transact([&](pqxx::work& txn) {
+  return pool_->Single([&](pqxx::transaction_base& txn) {
     db::Exec(txn, kRecord, saga_id, step);
     return absl::OkStatus();
   });

@@ -449,7 +449,7 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     return InvalidField("order_id", "must be a UUID");
   }
   v1::GetOrderContextResponse out;
-  RETURN_IF_ERROR(pool_->ReadOnce([&](pqxx::transaction_base& txn) -> absl::Status {
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
     const bool replay = !request.method().empty() && !request.request_id().empty();
     pqxx::row r = db::Exec(txn, kContext, request.order_id(), request.user_id(),
                            request.call_center_id(), request.customer_id(),

@@ -108,7 +108,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
                                            v1::Payment* out) {
   // A retry with the same request id returns the first outcome.
   bool found = false;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
     pqxx::result r = db::Exec(txn, kByRequest, req.request_id());
     if (r.empty()) return absl::OkStatus();
     found = true;
@@ -173,7 +173,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
       out->set_last4(LastFour(req.card_token()));
     }
     *out->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-    absl::Status inserted = pool_->Transact([&](pqxx::work& txn) {
+    absl::Status inserted = pool_->Single([&](pqxx::transaction_base& txn) {
       db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(),
                req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
                req.amount().currency(), req.amount().minor_units(),
@@ -195,7 +195,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   } else {
     out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);  // a check is accepted as given
   }
-  return pool_->Transact([&](pqxx::work& txn) {
+  return pool_->Single([&](pqxx::transaction_base& txn) {
     db::Exec(txn, kUpdate, out->payment_id(), PaymentStatus_Name(out->status()), db::ToJson(*out));
     return absl::OkStatus();
   });

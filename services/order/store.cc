@@ -1,6 +1,7 @@
 #include "services/order/store.h"
 
 #include "absl/strings/ascii.h"
+#include "nlohmann/json.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
@@ -96,6 +97,26 @@ const db::Query kContext{
     "  (SELECT response FROM i), "
     "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
     "  COALESCE((SELECT customer_id FROM o), $4)"};
+// SaveOrder in two statements: lock the order while reading any stored
+// response of the request, then write order, events and response at once.
+const db::Query kSaveRead{
+    "order_save_read",
+    "SELECT o.doc, o.body::text, "
+    "  EXISTS (SELECT 1 FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT fingerprint FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT response_doc FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT response::text FROM idempotency WHERE method = $2 AND request_id = $3) "
+    "FROM orders o WHERE o.order_id = $1::uuid FOR UPDATE"};
+const db::Query kSaveWrite{
+    "order_save_write",
+    "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
+    "           total_minor = $5, currency = $6, updated_at = now() WHERE order_id = $1::uuid), "
+    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
+    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
+    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text)), "
+    "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
+    "           SELECT $8, $9, $10, $4 WHERE $9 <> '') "
+    "SELECT 1"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 // An order (or stored response) from its binary `doc`, or from the JSON
@@ -170,7 +191,7 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kEventInsert,    kOrdersByCustomer, kCustomerSearch,
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
-                              kContext};
+                              kContext,        kSaveRead,       kSaveWrite};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -303,13 +324,15 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
   SaveResult result;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(bool replayed, Replay(txn, method, request_id, fingerprint, &result.order));
-    if (replayed) {
-      result.replayed = true;
-      return absl::OkStatus();
-    }
-    pqxx::result r = db::Exec(txn, kOrderLock, order.order_id());
+    pqxx::result r = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
+    if (!request_id.empty() && r[0][2].as<bool>()) {
+      if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
+        return InvalidField("request_id", "was already used for a different request");
+      }
+      result.replayed = true;
+      return ParseOrder(r[0][4], r[0][5], &result.order);
+    }
     Order stored;
     RETURN_IF_ERROR(ParseOrder(r[0][0], r[0][1], &stored));
     if (stored.version() != order.version()) {
@@ -326,8 +349,16 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     order.set_created_by(stored.created_by());
     *order.mutable_events() = stored.events();
     order.set_version(stored.version() + 1);
-    *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
-    AppendEvents(txn, &order, events);
+    const auto now = TimeUtil::GetCurrentTime();
+    *order.mutable_updated_at() = now;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const OrderEvent& e : events) {
+      OrderEvent* added = order.add_events();
+      *added = e;
+      *added->mutable_at() = now;
+      rows.push_back({{"seq", order.events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
+                      {"detail", e.detail()}});
+    }
     if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
       db::Exec(txn, kCancelEvents, order.order_id());  // no children of a cancelled order
     }
@@ -340,8 +371,9 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
       }
     }
-    UpdateOrderRow(txn, order);
-    if (!request_id.empty()) db::Exec(txn, kIdemPut, method, request_id, fingerprint, Doc(order));
+    db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
+             order.version(), Doc(order), order.total().minor_units(), order.currency(),
+             rows.dump(), method, request_id, fingerprint);
     result.order = std::move(order);
     return absl::OkStatus();
   }));

@@ -185,7 +185,10 @@ grpc::Status HoldServiceImpl::ListOrderHolds(grpc::ServerContext*,
                                              v1::ListOrderHoldsResponse* resp) {
   return server::Serve(metrics_, "ListOrderHolds", "", [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
-    ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> holds, store_.ListHolds(req->order_id()));
+    std::vector<v1::HoldEvent> history;
+    ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> holds,
+                     store_.ListHolds(req->order_id(), &history));
+    for (auto& e : history) *resp->add_history() = std::move(e);
     for (auto& h : holds) {
       if (h.open()) resp->set_has_open_holds(true);
       *resp->add_holds() = std::move(h);

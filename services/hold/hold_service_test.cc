@@ -126,6 +126,11 @@ TEST_F(HoldServiceTest, ClearingNeedsPermissionAndIsHarmlessTwice) {
   ASSERT_TRUE(stub_->ListOrderHolds(&ctx, list, &listed).ok());
   ASSERT_EQ(listed.holds_size(), 1);
   EXPECT_FALSE(listed.has_open_holds());
+  // History: placed, then cleared once (the second clear changed nothing).
+  ASSERT_EQ(listed.history_size(), 2);
+  EXPECT_EQ(listed.history(0).action(), "placed");
+  EXPECT_EQ(listed.history(1).action(), "cleared");
+  EXPECT_EQ(listed.history(1).user_id(), "supervisor");
 }
 
 TEST_F(HoldServiceTest, FraudHoldOnlyAboveTheMinimumAndOncePerRequest) {

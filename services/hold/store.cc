@@ -40,6 +40,10 @@ const db::Query kOpenCount{"holds_open_count",
 const db::Query kHoldEvent{"hold_event",
                            "INSERT INTO hold_events (hold_id, user_id, action, detail) "
                            "VALUES ($1::uuid, $2, $3, $4)"};
+const db::Query kHistory{"hold_history",
+                         "SELECT e.hold_id::text, extract(epoch from e.at)::float8, e.user_id, e.action, "
+                         "e.detail FROM hold_events e JOIN order_holds h USING (hold_id) "
+                         "WHERE h.order_id = $1 ORDER BY e.at, e.hold_id"};
 const db::Query kEvalGet{"evaluation_get",
                          "SELECT response::text FROM fraud_evaluations WHERE request_id = $1"};
 const db::Query kEvalPut{"evaluation_put",
@@ -97,7 +101,8 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
 
 std::vector<db::Query> HoldStore::Queries() {
   return {kHoldInsert, kHoldByRequest, kHoldLock, kHoldsOfOrder, kHoldClear, kOpenCount,
-          kHoldEvent,  kEvalGet,       kEvalPut,  kCodeGet,      kRulesAll,  kDataAll};
+          kHoldEvent,  kEvalGet,       kEvalPut,  kCodeGet,      kRulesAll,  kDataAll,
+          kHistory};
 }
 
 absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {
@@ -149,10 +154,21 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
   return out;
 }
 
-absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& order_id) {
+absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& order_id,
+                                                            std::vector<v1::HoldEvent>* history) {
   std::vector<OrderHold> out;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
     for (const auto& row : db::Exec(txn, kHoldsOfOrder, order_id)) out.push_back(FromRow(row));
+    if (history != nullptr) {
+      for (const auto& row : db::Exec(txn, kHistory, order_id)) {
+        v1::HoldEvent& e = history->emplace_back();
+        e.set_hold_id(row[0].as<std::string>());
+        *e.mutable_at() = FromEpoch(row[1].as<double>());
+        e.set_user_id(row[2].as<std::string>());
+        e.set_action(row[3].as<std::string>());
+        e.set_detail(row[4].as<std::string>());
+      }
+    }
     return absl::OkStatus();
   }));
   return out;

@@ -29,7 +29,8 @@ class HoldStore {
   absl::StatusOr<std::pair<OrderHold, bool>> ClearHold(
       const std::string& order_id, const std::string& hold_id, const std::string& reason,
       const std::string& user_id, const std::function<absl::Status(const OrderHold&)>& check);
-  absl::StatusOr<std::vector<OrderHold>> ListHolds(const std::string& order_id);
+  absl::StatusOr<std::vector<OrderHold>> ListHolds(const std::string& order_id,
+                                                   std::vector<v1::HoldEvent>* history = nullptr);
   absl::StatusOr<v1::HoldCode> GetHoldCode(const std::string& code);
 
   // Stored evaluation of `request_id`, if any.

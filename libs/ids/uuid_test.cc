@@ -15,9 +15,17 @@ TEST(UuidTest, CanonicalV4AndUnique) {
     EXPECT_EQ(id[8], '-');
     EXPECT_EQ(id[14], '4');
     EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
+    EXPECT_TRUE(IsUuid(id));
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(UuidTest, IsUuid) {
+  EXPECT_TRUE(IsUuid("123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_FALSE(IsUuid("123e4567e89b12d3a456426614174000"));
+  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400g"));
+  EXPECT_FALSE(IsUuid(""));
 }
 
 }  // namespace

@@ -9,10 +9,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "libs/db/listener.h"
 #include "libs/logging/log.h"
 #include "libs/server/host.h"
 
 namespace callcenter::server {
+
+void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::Duration period,
+                       std::function<absl::Status()> load, std::function<void()> refresh,
+                       Built* built) {
+  auto listener = std::make_shared<db::ChangeListener>(wiring.pool->options().conninfo, channel,
+                                                       period, std::move(refresh));
+  built->on_ready = [load = std::move(load), listener]() -> absl::Status {
+    absl::Status s = load();
+    if (s.ok()) listener->Start();
+    return s;
+  };
+  built->on_stop = [listener] { listener->Stop(); };
+}
 
 int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder& build) {
   // Debian's Abseil is built with mutex deadlock detection on, which gRPC's

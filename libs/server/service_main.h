@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/config/config.h"
 #include "libs/db/migrate.h"
@@ -41,6 +42,13 @@ struct Built {
   std::function<void()> on_stop;
 };
 using Builder = std::function<absl::StatusOr<Built>(const Wiring&)>;
+
+// For a service with an in-memory snapshot: `load` runs once the database
+// is ready (readiness waits for it), then `refresh` runs whenever another
+// replica NOTIFYs `channel`, and every `period` as a safety net.
+void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::Duration period,
+                       std::function<absl::Status()> load, std::function<void()> refresh,
+                       Built* built);
 
 // The common main(): reads config (PORT, METRICS_PORT, DATABASE_URL or PG*,
 // DB_POOL_SIZE, DRAIN_DELAY_MS, SHUTDOWN_GRACE_MS, MIGRATE_ON_START; a bad

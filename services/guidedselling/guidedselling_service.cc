@@ -118,29 +118,11 @@ GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metr
       product_media_(&Table(3), pool, metrics,
                      [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}
 
-#define CC_CRUD_IMPL(Entity, Plural, field, plural_field, id_field, member)                    \
-  grpc::Status GuidedSellingServiceImpl::Upsert##Entity(                                       \
-      grpc::ServerContext*, const v1::Upsert##Entity##Request* req,                            \
-      v1::Upsert##Entity##Response* resp) {                                                    \
-    return member.Upsert("Upsert" #Entity, req->field(), resp->mutable_##field());             \
-  }                                                                                            \
-  grpc::Status GuidedSellingServiceImpl::Get##Entity(                                          \
-      grpc::ServerContext*, const v1::Get##Entity##Request* req,                               \
-      v1::Get##Entity##Response* resp) {                                                       \
-    return member.Get("Get" #Entity, #id_field, req->id_field(), resp->mutable_##field());     \
-  }                                                                                            \
-  grpc::Status GuidedSellingServiceImpl::List##Plural(                                         \
-      grpc::ServerContext*, const v1::List##Plural##Request* req,                              \
-      v1::List##Plural##Response* resp) {                                                      \
-    return member.List("List" #Plural, req->page_size(), req->page_token(),                    \
-                       resp->mutable_##plural_field(), resp->mutable_next_page_token());       \
-  }
-CC_CRUD_IMPL(SourceCode, SourceCodes, source_code, source_codes, source_code, source_codes_)
-CC_CRUD_IMPL(Script, Scripts, script, scripts, script_id, scripts_)
-CC_CRUD_IMPL(UpsellRule, UpsellRules, upsell_rule, upsell_rules, rule_id, upsell_rules_)
-CC_CRUD_IMPL(ProductMedia, ProductMedia, product_media, product_media, product_id,
+CC_CRUD_IMPL(GuidedSellingServiceImpl, SourceCode, SourceCodes, source_code, source_codes, source_code, source_codes_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, Script, Scripts, script, scripts, script_id, scripts_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, UpsellRule, UpsellRules, upsell_rule, upsell_rules, rule_id, upsell_rules_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, ProductMedia, ProductMedia, product_media, product_media, product_id,
              product_media_)
-#undef CC_CRUD_IMPL
 
 absl::Status GuidedSellingServiceImpl::Refresh() {
   std::vector<v1::Script> scripts;

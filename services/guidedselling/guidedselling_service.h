@@ -22,18 +22,10 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
   GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                            std::function<absl::Time()> clock = [] { return absl::Now(); });
 
-#define CC_CRUD_RPCS(Entity, Plural)                                                      \
-  grpc::Status Upsert##Entity(grpc::ServerContext*, const v1::Upsert##Entity##Request*,   \
-                              v1::Upsert##Entity##Response*) override;                    \
-  grpc::Status Get##Entity(grpc::ServerContext*, const v1::Get##Entity##Request*,         \
-                           v1::Get##Entity##Response*) override;                          \
-  grpc::Status List##Plural(grpc::ServerContext*, const v1::List##Plural##Request*,       \
-                            v1::List##Plural##Response*) override;
   CC_CRUD_RPCS(SourceCode, SourceCodes)
   CC_CRUD_RPCS(Script, Scripts)
   CC_CRUD_RPCS(UpsellRule, UpsellRules)
   CC_CRUD_RPCS(ProductMedia, ProductMedia)
-#undef CC_CRUD_RPCS
 
   grpc::Status ValidateSourceCode(grpc::ServerContext*, const v1::ValidateSourceCodeRequest*,
                                   v1::ValidateSourceCodeResponse*) override;

@@ -1,9 +1,7 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "libs/db/migrate.h"
-#include "libs/db/testing.h"
-#include "libs/server/host.h"
+#include "libs/server/testing.h"
 #include "services/guidedselling/guidedselling_service.h"
 #include "services/guidedselling/migrations.h"
 
@@ -13,29 +11,13 @@ namespace {
 class GuidedSellingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = db::TestDatabase::Create();
-    CC_REQUIRE_DATABASE(db_);
-    ASSERT_TRUE(
-        db::Migrate(db_->conninfo(), "guidedselling_svc", migrations::GuidedSellingMigrations()).ok());
-    db::PoolOptions po;
-    po.conninfo = db_->conninfo();
-    po.schema = "guidedselling_svc";
-    po.statements = GuidedSellingQueries();
-    pool_ = std::make_unique<db::Pool>(po);
-    service_ = std::make_unique<GuidedSellingServiceImpl>(pool_.get(), nullptr, [] {
+    const bool started = sut_.Start("guidedselling_svc", migrations::GuidedSellingMigrations(),
+                                    GuidedSellingQueries());
+    CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
+    service_ = std::make_unique<GuidedSellingServiceImpl>(sut_.pool(), nullptr, [] {
       return absl::FromCivil(absl::CivilDay(2026, 6, 15), absl::UTCTimeZone());
     });
-    server::HostOptions ho;
-    ho.listen_address = "127.0.0.1:0";
-    ho.drain_delay = absl::ZeroDuration();
-    host_ = std::make_unique<server::ServiceHost>(ho);
-    host_->Register(service_.get());
-    ASSERT_TRUE(host_->Start().ok());
-    stub_ = v1::GuidedSellingService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", host_->port()), grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    if (host_) host_->Shutdown();
+    stub_ = v1::GuidedSellingService::NewStub(sut_.Serve({service_.get()}));
   }
 
   void UpsertSource(const std::string& code, const std::string& to) {
@@ -63,10 +45,8 @@ class GuidedSellingServiceTest : public ::testing::Test {
     return s;
   }
 
-  std::unique_ptr<db::TestDatabase> db_;
-  std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<GuidedSellingServiceImpl> service_;
-  std::unique_ptr<server::ServiceHost> host_;
+  server::ServiceUnderTest sut_;  // after the service: shut down first
   std::unique_ptr<v1::GuidedSellingService::Stub> stub_;
 };
 

@@ -1,9 +1,7 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "libs/db/migrate.h"
-#include "libs/db/testing.h"
-#include "libs/server/host.h"
+#include "libs/server/testing.h"
 #include "services/hold/hold_service.h"
 #include "services/hold/migrations.h"
 
@@ -13,27 +11,11 @@ namespace {
 class HoldServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = db::TestDatabase::Create();
-    CC_REQUIRE_DATABASE(db_);
-    ASSERT_TRUE(db::Migrate(db_->conninfo(), "hold_svc", migrations::HoldMigrations()).ok());
-    db::PoolOptions po;
-    po.conninfo = db_->conninfo();
-    po.schema = "hold_svc";
-    po.statements = HoldQueries();
-    pool_ = std::make_unique<db::Pool>(po);
-    service_ = std::make_unique<HoldServiceImpl>(pool_.get(), nullptr);
+    const bool started = sut_.Start("hold_svc", migrations::HoldMigrations(), HoldQueries());
+    CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
+    service_ = std::make_unique<HoldServiceImpl>(sut_.pool(), nullptr);
     ASSERT_TRUE(service_->Refresh().ok());
-    server::HostOptions ho;
-    ho.listen_address = "127.0.0.1:0";
-    ho.drain_delay = absl::ZeroDuration();
-    host_ = std::make_unique<server::ServiceHost>(ho);
-    host_->Register(service_.get());
-    ASSERT_TRUE(host_->Start().ok());
-    stub_ = v1::HoldService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", host_->port()), grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    if (host_) host_->Shutdown();
+    stub_ = v1::HoldService::NewStub(sut_.Serve({service_.get()}));
   }
 
   grpc::Status Place(const std::string& request_id, const std::string& code, const std::string& note,
@@ -83,10 +65,8 @@ class HoldServiceTest : public ::testing::Test {
     return resp;
   }
 
-  std::unique_ptr<db::TestDatabase> db_;
-  std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<HoldServiceImpl> service_;
-  std::unique_ptr<server::ServiceHost> host_;
+  server::ServiceUnderTest sut_;  // after the service: shut down first
   std::unique_ptr<v1::HoldService::Stub> stub_;
 };
 

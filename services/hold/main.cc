@@ -1,5 +1,4 @@
 // The hold service: hold codes, holds, fraud scoring.
-#include "libs/db/listener.h"
 #include "libs/server/service_main.h"
 #include "services/hold/hold_service.h"
 #include "services/hold/migrations.h"
@@ -12,17 +11,11 @@ int main(int argc, char** argv) {
                                     -> absl::StatusOr<server::Built> {
     const int64_t refresh_ms = w.config->Int("SNAPSHOT_REFRESH_MS", 30000, 100, 3600000);
     auto service = std::make_shared<hold::HoldServiceImpl>(w.pool, w.metrics);
-    auto listener = std::make_shared<db::ChangeListener>(
-        w.pool->options().conninfo, "fraud_changed", absl::Milliseconds(refresh_ms),
-        [service] { service->Refresh().IgnoreError(); });
     server::Built built;
     built.services.push_back(service);
-    built.on_ready = [service, listener]() -> absl::Status {
-      absl::Status s = service->Refresh();
-      if (s.ok()) listener->Start();
-      return s;
-    };
-    built.on_stop = [listener] { listener->Stop(); };
+    server::KeepSnapshotFresh(
+        w, "fraud_changed", absl::Milliseconds(refresh_ms), [service] { return service->Refresh(); },
+        [service] { service->Refresh().IgnoreError(); }, &built);
     return built;
   });
 }

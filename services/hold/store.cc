@@ -71,15 +71,6 @@ OrderHold FromRow(const pqxx::row& r) {
   return h;
 }
 
-bool IsUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
 
 absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
                                  const std::string& order_id, const std::string& code,

@@ -139,18 +139,6 @@ pqxx::binarystring Doc(const Order& order) {
 // Writes the order row's document and its queryable columns.
 void UpdateOrderRow(pqxx::work& txn, const Order& order);
 
-bool IsUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!absl::ascii_isxdigit(c)) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Returns the stored response of (method, request_id), if any.
 absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,

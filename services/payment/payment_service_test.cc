@@ -4,9 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "libs/db/migrate.h"
-#include "libs/db/testing.h"
-#include "libs/server/host.h"
+#include "libs/server/testing.h"
 #include "services/payment/migrations.h"
 #include "services/payment/payment_service.h"
 
@@ -16,26 +14,10 @@ namespace {
 class PaymentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = db::TestDatabase::Create();
-    CC_REQUIRE_DATABASE(db_);
-    ASSERT_TRUE(db::Migrate(db_->conninfo(), "payment_svc", migrations::PaymentMigrations()).ok());
-    db::PoolOptions po;
-    po.conninfo = db_->conninfo();
-    po.schema = "payment_svc";
-    po.statements = PaymentQueries();
-    pool_ = std::make_unique<db::Pool>(po);
-    service_ = std::make_unique<PaymentServiceImpl>(pool_.get(), nullptr, &connector_);
-    server::HostOptions ho;
-    ho.listen_address = "127.0.0.1:0";
-    ho.drain_delay = absl::ZeroDuration();
-    host_ = std::make_unique<server::ServiceHost>(ho);
-    host_->Register(service_.get());
-    ASSERT_TRUE(host_->Start().ok());
-    stub_ = v1::PaymentService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", host_->port()), grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    if (host_) host_->Shutdown();
+    const bool started = sut_.Start("payment_svc", migrations::PaymentMigrations(), PaymentQueries());
+    CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
+    service_ = std::make_unique<PaymentServiceImpl>(sut_.pool(), nullptr, &connector_);
+    stub_ = v1::PaymentService::NewStub(sut_.Serve({service_.get()}));
   }
 
   grpc::Status Authorize(const std::string& request_id, const std::string& token, int64_t amount,
@@ -65,11 +47,9 @@ class PaymentServiceTest : public ::testing::Test {
     return {resp.payments().begin(), resp.payments().end()};
   }
 
-  std::unique_ptr<db::TestDatabase> db_;
-  std::unique_ptr<db::Pool> pool_;
   TestConnector connector_;
   std::unique_ptr<PaymentServiceImpl> service_;
-  std::unique_ptr<server::ServiceHost> host_;
+  server::ServiceUnderTest sut_;  // after the service: shut down first
   std::unique_ptr<v1::PaymentService::Stub> stub_;
 };
 

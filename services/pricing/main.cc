@@ -1,5 +1,4 @@
 // The pricing service: products, prices, discounts, coupons, charges, tax.
-#include "libs/db/listener.h"
 #include "libs/server/service_main.h"
 #include "services/pricing/migrations.h"
 #include "services/pricing/pricing_service.h"
@@ -12,19 +11,11 @@ int main(int argc, char** argv) {
                                     -> absl::StatusOr<server::Built> {
     const int64_t refresh_ms = w.config->Int("SNAPSHOT_REFRESH_MS", 5000, 100, 3600000);
     auto service = std::make_shared<pricing::PricingServiceImpl>(w.pool, w.metrics);
-    // Changes made through any replica NOTIFY pricing_changed; the version
-    // check every SNAPSHOT_REFRESH_MS catches a missed notification.
-    auto listener = std::make_shared<db::ChangeListener>(
-        w.pool->options().conninfo, "pricing_changed", absl::Milliseconds(refresh_ms),
-        [service] { service->Refresh().IgnoreError(); });
     server::Built built;
     built.services.push_back(service);
-    built.on_ready = [service, listener]() -> absl::Status {
-      absl::Status s = service->Refresh(/*force=*/true);
-      if (s.ok()) listener->Start();
-      return s;
-    };
-    built.on_stop = [listener] { listener->Stop(); };
+    server::KeepSnapshotFresh(
+        w, "pricing_changed", absl::Milliseconds(refresh_ms), [service] { return service->Refresh(/*force=*/true); },
+        [service] { service->Refresh().IgnoreError(); }, &built);
     return built;
   });
 }

@@ -134,33 +134,15 @@ std::string PricingServiceImpl::Today() const {
   return absl::FormatTime("%Y-%m-%d", clock_(), absl::UTCTimeZone());
 }
 
-#define CC_CRUD_IMPL(Entity, Plural, field, plural_field, id_field, member)                    \
-  grpc::Status PricingServiceImpl::Upsert##Entity(                                             \
-      grpc::ServerContext*, const v1::Upsert##Entity##Request* req,                            \
-      v1::Upsert##Entity##Response* resp) {                                                    \
-    return member.Upsert("Upsert" #Entity, req->field(), resp->mutable_##field());             \
-  }                                                                                            \
-  grpc::Status PricingServiceImpl::Get##Entity(grpc::ServerContext*,                           \
-                                               const v1::Get##Entity##Request* req,            \
-                                               v1::Get##Entity##Response* resp) {              \
-    return member.Get("Get" #Entity, #id_field, req->id_field(), resp->mutable_##field());     \
-  }                                                                                            \
-  grpc::Status PricingServiceImpl::List##Plural(grpc::ServerContext*,                          \
-                                                const v1::List##Plural##Request* req,          \
-                                                v1::List##Plural##Response* resp) {            \
-    return member.List("List" #Plural, req->page_size(), req->page_token(),                    \
-                       resp->mutable_##plural_field(), resp->mutable_next_page_token());       \
-  }
-CC_CRUD_IMPL(Product, Products, product, products, product_id, products_)
-CC_CRUD_IMPL(PriceGroup, PriceGroups, price_group, price_groups, price_group_id, price_groups_)
-CC_CRUD_IMPL(TradeAgreement, TradeAgreements, trade_agreement, trade_agreements,
+CC_CRUD_IMPL(PricingServiceImpl, Product, Products, product, products, product_id, products_)
+CC_CRUD_IMPL(PricingServiceImpl, PriceGroup, PriceGroups, price_group, price_groups, price_group_id, price_groups_)
+CC_CRUD_IMPL(PricingServiceImpl, TradeAgreement, TradeAgreements, trade_agreement, trade_agreements,
              trade_agreement_id, trade_agreements_)
-CC_CRUD_IMPL(Discount, Discounts, discount, discounts, discount_id, discounts_)
-CC_CRUD_IMPL(Coupon, Coupons, coupon, coupons, coupon_code, coupons_)
-CC_CRUD_IMPL(DeliveryCharge, DeliveryCharges, delivery_charge, delivery_charges, delivery_mode,
+CC_CRUD_IMPL(PricingServiceImpl, Discount, Discounts, discount, discounts, discount_id, discounts_)
+CC_CRUD_IMPL(PricingServiceImpl, Coupon, Coupons, coupon, coupons, coupon_code, coupons_)
+CC_CRUD_IMPL(PricingServiceImpl, DeliveryCharge, DeliveryCharges, delivery_charge, delivery_charges, delivery_mode,
              delivery_charges_)
-CC_CRUD_IMPL(TaxRate, TaxRates, tax_rate, tax_rates, tax_rate_id, tax_rates_)
-#undef CC_CRUD_IMPL
+CC_CRUD_IMPL(PricingServiceImpl, TaxRate, TaxRates, tax_rate, tax_rates, tax_rate_id, tax_rates_)
 
 grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,
                                             const v1::PriceOrderRequest* req,

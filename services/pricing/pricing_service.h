@@ -27,13 +27,6 @@ class PricingServiceImpl final : public v1::PricingService::Service {
   // always with force) and swaps it in.
   absl::Status Refresh(bool force = false);
 
-#define CC_CRUD_RPCS(Entity, Plural)                                                      \
-  grpc::Status Upsert##Entity(grpc::ServerContext*, const v1::Upsert##Entity##Request*,   \
-                              v1::Upsert##Entity##Response*) override;                    \
-  grpc::Status Get##Entity(grpc::ServerContext*, const v1::Get##Entity##Request*,         \
-                           v1::Get##Entity##Response*) override;                          \
-  grpc::Status List##Plural(grpc::ServerContext*, const v1::List##Plural##Request*,       \
-                            v1::List##Plural##Response*) override;
   CC_CRUD_RPCS(Product, Products)
   CC_CRUD_RPCS(PriceGroup, PriceGroups)
   CC_CRUD_RPCS(TradeAgreement, TradeAgreements)
@@ -41,7 +34,6 @@ class PricingServiceImpl final : public v1::PricingService::Service {
   CC_CRUD_RPCS(Coupon, Coupons)
   CC_CRUD_RPCS(DeliveryCharge, DeliveryCharges)
   CC_CRUD_RPCS(TaxRate, TaxRates)
-#undef CC_CRUD_RPCS
 
   grpc::Status PriceOrder(grpc::ServerContext*, const v1::PriceOrderRequest*,
                           v1::PriceOrderResponse*) override;

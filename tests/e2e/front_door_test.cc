@@ -120,9 +120,9 @@ class FrontDoorTest : public ::testing::Test {
     ASSERT_TRUE(suite->pricing->UpsertProduct(&ctx, req, &resp).ok());
   }
 
-  Order Start(const std::string& source_code = "") {
+  Order Start(const std::string& source_code = "", const std::string& request_id = "") {
     fd::StartOrderRequest req;
-    req.set_request_id(Id("start") + source_code);
+    req.set_request_id(request_id.empty() ? Id("start") + source_code : request_id);
     req.set_call_center_id(Id("cc"));
     req.set_customer_id(Id("cust"));
     req.set_source_code(source_code);
@@ -625,18 +625,8 @@ TEST_F(FrontDoorTest, CancelVoidsPaymentsAndReleasesCoupons) {
   EXPECT_EQ(cancelled.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
   EXPECT_EQ(cancelled.order().paid_total().minor_units(), 0);
   // The coupon's one use was released: another order may use it.
-  Order next = Start("");
-  fd::StartOrderRequest again;
   Order other;
-  {
-    fd::StartOrderRequest req;
-    req.set_request_id(Id("start-2"));
-    req.set_call_center_id(Id("cc"));
-    req.set_customer_id(Id("cust"));
-    fd::StartOrderResponse resp;
-    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
-    other = resp.order();
-  }
+  other = Start("", Id("start-2"));
   ASSERT_TRUE(AddLine(&other, "A", 1, Id("l2")).ok());
   fd::ApplyCouponRequest apply;
   apply.set_request_id(Id("c2"));
@@ -656,15 +646,7 @@ TEST_F(FrontDoorTest, CouponErrors) {
   ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
   ASSERT_TRUE(Submit(&order).ok());
   Order second;
-  {
-    fd::StartOrderRequest req;
-    req.set_request_id(Id("start-2"));
-    req.set_call_center_id(Id("cc"));
-    req.set_customer_id(Id("cust"));
-    fd::StartOrderResponse resp;
-    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
-    second = resp.order();
-  }
+  second = Start("", Id("start-2"));
   grpc::Status s = ApplyCoupon(&second, "USED");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("used up"), std::string::npos);
@@ -788,15 +770,7 @@ TEST_F(FrontDoorTest, ContinuityParentGetsItsChildren) {
 TEST_F(FrontDoorTest, CustomerHistoryNewestFirstPaged) {
   World();
   std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) {
-    fd::StartOrderRequest req;
-    req.set_request_id(Id("h" + std::to_string(i)));
-    req.set_call_center_id(Id("cc"));
-    req.set_customer_id(Id("cust"));
-    fd::StartOrderResponse resp;
-    ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
-    ids.push_back(resp.order().order_id());
-  }
+  for (int i = 0; i < 3; ++i) ids.push_back(Start("", Id("h" + std::to_string(i))).order_id());
   std::vector<std::string> seen;
   std::string token;
   do {

@@ -87,17 +87,14 @@ void Pool::Release(std::unique_ptr<pqxx::connection> conn, bool reusable) {
   cv_.notify_one();
 }
 
-absl::Status Pool::Run(const TxnFn& fn, bool commit) {
+absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& body) {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
   std::unique_ptr<pqxx::connection> c = std::move(conn).value();
   absl::Status status;
   bool reusable = true;
   try {
-    pqxx::work txn(*c);
-    status = fn(txn);
-    if (status.ok() && commit) txn.commit();
-    // Otherwise the transaction rolls back when `txn` goes out of scope.
+    status = body(*c);
   } catch (const std::exception& e) {
     status = StatusFromException(e);
     // A connection that broke or timed out is discarded, never reused.
@@ -111,23 +108,23 @@ absl::Status Pool::Run(const TxnFn& fn, bool commit) {
   return status;
 }
 
+absl::Status Pool::Run(const TxnFn& fn, bool commit) {
+  return WithConnection([&](pqxx::connection& c) {
+    pqxx::work txn(c);
+    absl::Status status = fn(txn);
+    if (status.ok() && commit) txn.commit();
+    // Otherwise the transaction rolls back when `txn` goes out of scope.
+    return status;
+  });
+}
+
 absl::Status Pool::Transact(const TxnFn& fn) { return Run(fn, /*commit=*/true); }
 
 absl::Status Pool::Single(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
-  auto conn = Acquire();
-  if (!conn.ok()) return conn.status();
-  std::unique_ptr<pqxx::connection> c = std::move(conn).value();
-  absl::Status status;
-  bool reusable = true;
-  try {
-    pqxx::nontransaction txn(*c);
-    status = fn(txn);
-  } catch (const std::exception& e) {
-    status = StatusFromException(e);
-    reusable = dynamic_cast<const pqxx::broken_connection*>(&e) == nullptr;
-  }
-  Release(std::move(c), reusable);
-  return status;
+  return WithConnection([&](pqxx::connection& c) {
+    pqxx::nontransaction txn(c);
+    return fn(txn);
+  });
 }
 
 absl::Status Pool::Read(const TxnFn& fn) { return Run(fn, /*commit=*/false); }

@@ -65,6 +65,8 @@ class Pool {
   void Release(std::unique_ptr<pqxx::connection> conn, bool reusable);
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
   absl::Status Run(const TxnFn& fn, bool commit);
+  // Acquire, run `body`, map any exception, release (or discard a broken one).
+  absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& body);
 
   PoolOptions options_;
   mutable std::mutex mu_;

@@ -310,8 +310,6 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
                                              "submitted"}));
   // The coupon use was counted once.
   grpc::ClientContext ctx;
-  pricing::v1::GetCouponRequest get;
-  get.set_coupon_code(Id("SAVE10"));
   pricing::v1::CheckCouponRequest check;
   check.set_coupon_code(Id("SAVE10"));
   pricing::v1::CheckCouponResponse checked;

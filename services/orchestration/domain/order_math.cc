@@ -4,16 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
+#include "libs/money/money_proto.h"
 
 namespace callcenter::orchestration {
 namespace {
-
-common::v1::Money Make(const std::string& currency, int64_t minor) {
-  common::v1::Money m;
-  m.set_currency(currency);
-  m.set_minor_units(minor);
-  return m;
-}
 
 bool Counts(common::v1::PaymentStatus s) {
   return s == common::v1::PAYMENT_STATUS_AUTHORIZED || s == common::v1::PAYMENT_STATUS_CAPTURED;
@@ -74,8 +68,8 @@ void RecomputePaid(Order* order) {
   for (const auto& p : order->payments()) {
     if (Counts(p.status())) paid += p.amount().minor_units();
   }
-  *order->mutable_paid_total() = Make(order->currency(), paid);
-  *order->mutable_balance_due() = Make(order->currency(), order->total().minor_units() - paid);
+  *order->mutable_paid_total() = MoneyOf(order->currency(), paid);
+  *order->mutable_balance_due() = MoneyOf(order->currency(), order->total().minor_units() - paid);
 }
 
 absl::Status CheckPaymentsCoverTotal(const Order& order) {

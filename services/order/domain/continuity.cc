@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "libs/money/money.h"
+#include "libs/money/money_proto.h"
 #include "libs/status/status.h"
 
 namespace callcenter::order {
@@ -36,12 +37,7 @@ common::v1::Order MakeChildOrder(const common::v1::Order& parent,
   child.set_parent_order_id(parent.order_id());
   child.set_created_by(parent.created_by());
   const std::string& currency = parent.currency();
-  auto money = [&](int64_t m) {
-    common::v1::Money x;
-    x.set_currency(currency);
-    x.set_minor_units(m);
-    return x;
-  };
+  auto money = [&](int64_t m) { return MoneyOf(currency, m); };
   const int64_t price = schedule.price().minor_units();
   common::v1::OrderLine* line = child.add_lines();
   line->set_line_id(line_id);

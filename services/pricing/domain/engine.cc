@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
+#include "libs/money/money_proto.h"
 #include "libs/status/status.h"
 
 namespace callcenter::pricing {
@@ -68,13 +69,6 @@ namespace {
 bool ValidOn(const std::string& from, const std::string& to, const std::string& date) {
   // ISO dates compare as strings.
   return (from.empty() || from <= date) && (to.empty() || date <= to);
-}
-
-Money Make(const std::string& currency, int64_t minor) {
-  Money m;
-  m.set_currency(currency);
-  m.set_minor_units(minor);
-  return m;
 }
 
 // How a candidate reduces a line amount.
@@ -276,7 +270,7 @@ absl::Status Engine::PriceLines() {
     line.unit_price = product->base_price().minor_units();
     if (best >= 0) {
       line.unit_price = best;
-      *out->mutable_trade_agreement_price() = Make(currency, best);
+      *out->mutable_trade_agreement_price() = MoneyOf(currency, best);
     }
     if (in.has_manual_unit_price()) {
       line.unit_price = in.manual_unit_price().minor_units();
@@ -284,7 +278,7 @@ absl::Status Engine::PriceLines() {
       line.discountable = false;  // a manual price is final
     }
     if (product->prevent_discounts()) line.discountable = false;
-    *out->mutable_unit_price() = Make(currency, line.unit_price);
+    *out->mutable_unit_price() = MoneyOf(currency, line.unit_price);
     line.gross = line.unit_price * in.quantity();
     lines_.push_back(std::move(line));
   }
@@ -498,7 +492,6 @@ void Engine::ApplyThreshold() {
   // The highest priority that has an applicable threshold discount with a
   // reached tier; among those, the one saving the most.
   const v1::Discount* best = nullptr;
-  const v1::DiscountTier* best_tier = nullptr;
   std::string best_coupon;
   std::vector<size_t> best_lines;
   int64_t best_saving = 0;
@@ -545,7 +538,6 @@ void Engine::ApplyThreshold() {
     const bool higher = best == nullptr || d->priority() > best_priority;
     if (higher || Better(saving, d, best_saving, best)) {
       best = d;
-      best_tier = tier;
       best_coupon = coupon;
       best_lines = eligible;
       best_saving = saving;
@@ -554,7 +546,6 @@ void Engine::ApplyThreshold() {
     }
   }
   if (best == nullptr) return;
-  (void)best_tier;
   for (size_t k = 0; k < best_lines.size(); ++k) {
     if (best_parts[k] > 0) lines_[best_lines[k]].order_level.push_back({best, best_parts[k], best_coupon});
   }
@@ -616,15 +607,15 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
         common::v1::AppliedDiscount* ad = out->add_discounts();
         ad->set_discount_id(a.discount->discount_id());
         ad->set_name(a.discount->name());
-        *ad->mutable_amount() = Make(currency, a.amount);
+        *ad->mutable_amount() = MoneyOf(currency, a.amount);
         ad->set_coupon_code(a.coupon_code);
         if (!a.coupon_code.empty()) used_coupons.insert(a.coupon_code);
         line_discount += a.amount;
       }
     }
     threshold_total += Total(l.order_level);
-    *out->mutable_discount() = Make(currency, line_discount);
-    *out->mutable_net_amount() = Make(currency, l.gross - line_discount);
+    *out->mutable_discount() = MoneyOf(currency, line_discount);
+    *out->mutable_net_amount() = MoneyOf(currency, l.gross - line_discount);
     subtotal += l.gross;
     discount_total += line_discount;
   }
@@ -634,7 +625,7 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
   int64_t tax = 0;
   for (v1::PricedLine& line : *out_.mutable_lines()) {
     const int64_t line_tax = money::PercentOf(line.net_amount().minor_units(), tax_bp);
-    *line.mutable_tax() = Make(currency, line_tax);
+    *line.mutable_tax() = MoneyOf(currency, line_tax);
     tax += line_tax;
   }
   tax += money::PercentOf(charges, tax_bp);
@@ -650,12 +641,12 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
       cr->set_reason(absl::StrCat("coupon ", code, " does not apply to any line of this order"));
     }
   }
-  *out_.mutable_subtotal() = Make(currency, subtotal);
-  *out_.mutable_discount_total() = Make(currency, discount_total);
-  *out_.mutable_threshold_discount_total() = Make(currency, threshold_total);
-  *out_.mutable_charges_total() = Make(currency, charges);
-  *out_.mutable_tax_total() = Make(currency, tax);
-  *out_.mutable_total() = Make(currency, net + charges + tax);
+  *out_.mutable_subtotal() = MoneyOf(currency, subtotal);
+  *out_.mutable_discount_total() = MoneyOf(currency, discount_total);
+  *out_.mutable_threshold_discount_total() = MoneyOf(currency, threshold_total);
+  *out_.mutable_charges_total() = MoneyOf(currency, charges);
+  *out_.mutable_tax_total() = MoneyOf(currency, tax);
+  *out_.mutable_total() = MoneyOf(currency, net + charges + tax);
   return std::move(out_);
 }
 

@@ -64,6 +64,28 @@ absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t 
   return absl::OkStatus();
 }
 
+// A new payment record for an authorisation request, in `status`. The card
+// token is kept for charging later (continuity), never a card number.
+v1::Payment NewPayment(const v1::AuthorizePaymentRequest& req, common::v1::PaymentStatus status) {
+  v1::Payment p;
+  p.set_payment_id(NewUuid());
+  p.set_order_id(req.order_id());
+  p.set_customer_id(req.customer_id());
+  p.set_method(req.method());
+  *p.mutable_amount() = req.amount();
+  p.set_status(status);
+  if (req.method() == common::v1::PAYMENT_METHOD_CHECK) p.set_check_number(req.check_number());
+  if (req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
+    p.set_gift_card_number(req.gift_card_number());
+  }
+  if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
+    p.set_card_token(req.card_token());
+    p.set_last4(LastFour(req.card_token()));
+  }
+  *p.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return p;
+}
+
 absl::Status ValidateGiftCard(const v1::GiftCard& g) {
   if (g.gift_card_number().empty()) return InvalidField("gift_card.gift_card_number", "required");
   if (g.balance().currency().size() != 3) {
@@ -123,14 +145,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT && req.customer_id().empty()) {
       return InvalidField("customer_id", "required for ON_ACCOUNT");
     }
-    out->set_payment_id(NewUuid());
-    out->set_order_id(req.order_id());
-    out->set_customer_id(req.customer_id());
-    out->set_method(req.method());
-    *out->mutable_amount() = req.amount();
-    out->set_gift_card_number(req.gift_card_number());
-    out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
-    *out->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    *out = NewPayment(req, common::v1::PAYMENT_STATUS_AUTHORIZED);
     absl::Status stored = pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       if (req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
         RETURN_IF_ERROR(AdjustGiftCard(txn, req.gift_card_number(), -req.amount().minor_units(),
@@ -161,18 +176,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   if (!found) {
     // Recorded as PENDING before the connector is asked, so a crash in
     // between leaves a trace that a retry completes.
-    out->set_payment_id(NewUuid());
-    out->set_order_id(req.order_id());
-    out->set_customer_id(req.customer_id());
-    out->set_method(req.method());
-    *out->mutable_amount() = req.amount();
-    out->set_status(common::v1::PAYMENT_STATUS_PENDING);
-    out->set_check_number(req.check_number());
-    if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
-      out->set_card_token(req.card_token());
-      out->set_last4(LastFour(req.card_token()));
-    }
-    *out->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
     absl::Status inserted = pool_->Single([&](pqxx::transaction_base& txn) {
       db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(),
                req.customer_id(), common::v1::PaymentMethod_Name(req.method()),

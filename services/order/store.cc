@@ -36,8 +36,8 @@ const db::Query kIdemPut{"idem_put",
                          "VALUES ($1, $2, $3, $4)"};
 const db::Query kOrderInsert{
     "order_insert",
-    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc) "
-    "VALUES ($1::uuid, $2, $3, $4, $5, $6)"};
+    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
+    "total_minor, currency) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)"};
 const db::Query kOrderGet{"order_get",
                           "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid"};
 const db::Query kOrderLock{"order_lock",
@@ -46,9 +46,11 @@ const db::Query kOrderUpdate{"order_update",
                              "UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
                              "total_minor = $5, currency = $6, updated_at = now() "
                              "WHERE order_id = $1::uuid"};
-const db::Query kEventInsert{"event_insert",
-                             "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
-                             "VALUES ($1::uuid, $2, now(), $3, $4, $5)"};
+const db::Query kEventInsert{
+    "events_insert",
+    "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
+    "SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
+    "FROM jsonb_to_recordset($2::jsonb) AS x(seq int, user_id text, kind text, detail text)"};
 const db::Query kOrdersByCustomer{
     "orders_by_customer",
     "SELECT doc, body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
@@ -155,15 +157,33 @@ absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,
 }
 
 // Appends events (stamped now) to the stored log and the order's copy of it.
-void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
+// Appends events (stamped now) to the order's copy of its log; returns
+// them as the JSON rows the event statements insert.
+std::string StampEvents(Order* order, const std::vector<OrderEvent>& events) {
   const auto now = TimeUtil::GetCurrentTime();
+  nlohmann::json rows = nlohmann::json::array();
   for (const OrderEvent& e : events) {
     OrderEvent* stored = order->add_events();
     *stored = e;
     *stored->mutable_at() = now;
-    db::Exec(txn, kEventInsert, order->order_id(), order->events_size(), e.user_id(), e.kind(),
-             e.detail());
+    rows.push_back({{"seq", order->events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
+                    {"detail", e.detail()}});
   }
+  return rows.dump();
+}
+
+// Appends events to the stored log and the order's copy of it.
+void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
+  db::Exec(txn, kEventInsert, order->order_id(), StampEvents(order, events));
+}
+
+// Inserts a new order with its first events in one document.
+void InsertOrder(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
+  const std::string rows = StampEvents(order, events);
+  db::Exec(txn, kOrderInsert, order->order_id(), order->call_center_id(), order->customer_id(),
+           common::v1::OrderStatus_Name(order->status()), order->version(), Doc(*order),
+           order->total().minor_units(), order->currency());
+  db::Exec(txn, kEventInsert, order->order_id(), rows);
 }
 
 void UpdateOrderRow(pqxx::work& txn, const Order& order) {
@@ -283,10 +303,7 @@ absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_
     *order.mutable_created_at() = now;
     *order.mutable_updated_at() = now;
     order.clear_events();
-    db::Exec(txn, kOrderInsert, order.order_id(), order.call_center_id(), order.customer_id(),
-             common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order));
-    AppendEvents(txn, &order, events);
-    UpdateOrderRow(txn, order);
+    InsertOrder(txn, &order, events);
     if (!request_id.empty()) db::Exec(txn, kIdemPut, "CreateOrder", request_id, fingerprint, Doc(order));
     result.order = std::move(order);
     return absl::OkStatus();
@@ -337,16 +354,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     order.set_created_by(stored.created_by());
     *order.mutable_events() = stored.events();
     order.set_version(stored.version() + 1);
-    const auto now = TimeUtil::GetCurrentTime();
-    *order.mutable_updated_at() = now;
-    nlohmann::json rows = nlohmann::json::array();
-    for (const OrderEvent& e : events) {
-      OrderEvent* added = order.add_events();
-      *added = e;
-      *added->mutable_at() = now;
-      rows.push_back({{"seq", order.events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
-                      {"detail", e.detail()}});
-    }
+    *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
+    const std::string rows = StampEvents(&order, events);
     if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
       db::Exec(txn, kCancelEvents, order.order_id());  // no children of a cancelled order
     }
@@ -361,7 +370,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     }
     db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
              order.version(), Doc(order), order.total().minor_units(), order.currency(),
-             rows.dump(), method, request_id, fingerprint);
+             rows, method, request_id, fingerprint);
     result.order = std::move(order);
     return absl::OkStatus();
   }));
@@ -391,10 +400,7 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       *child.mutable_updated_at() = now;
       std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
       child.clear_events();
-      db::Exec(txn, kOrderInsert, child.order_id(), child.call_center_id(), child.customer_id(),
-               common::v1::OrderStatus_Name(child.status()), child.version(), Doc(child));
-      AppendEvents(txn, &child, child_events);
-      UpdateOrderRow(txn, child);
+      InsertOrder(txn, &child, child_events);
       // The parent shows its children (a system change to a read-only order).
       parent.add_child_order_ids(child.order_id());
       parent.set_version(parent.version() + 1);

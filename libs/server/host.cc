@@ -25,6 +25,11 @@ absl::Status ServiceHost::Start() {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
+  // The synchronous server parks a thread as a poller after each call, up
+  // to MAX_POLLERS, and ends it beyond that; gRPC's default (2) makes a busy
+  // server create and end a thread for most calls. Keep enough parked.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options_.max_idle_threads);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {

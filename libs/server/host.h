@@ -24,6 +24,9 @@ struct HostOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Connections are recycled so that new replicas get traffic.
   absl::Duration max_connection_age = absl::Minutes(5);
+  // Handler threads kept waiting for calls between bursts (gRPC's
+  // MAX_POLLERS); more are started as calls arrive, fewer leave churn.
+  int max_idle_threads = 64;
 };
 
 // A gRPC server with health checking (overall "" and "readiness"), server

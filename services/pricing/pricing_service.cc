@@ -18,13 +18,24 @@ const db::EntityTable& Table(const char* name) {
 }
 
 const db::Query kVersion{"snapshot_version", "SELECT version FROM snapshot_version WHERE id = 1"};
+// Uses matter only for coupons with a limit; unlimited coupons are never
+// counted, so their (ever-growing) uses cost nothing.
 const db::Query kCouponUseCounts{
     "coupon_use_counts",
-    "SELECT coupon_code, customer_id, count(*)::int FROM coupon_uses GROUP BY 1, 2"};
+    "SELECT u.coupon_code, u.customer_id, count(*)::int FROM coupon_uses u JOIN coupons c "
+    "ON c.id = u.coupon_code WHERE COALESCE((c.body->>'max_uses')::int, 0) > 0 "
+    "OR COALESCE((c.body->>'max_uses_per_customer')::int, 0) > 0 GROUP BY 1, 2"};
+const db::Query kCouponRead{"coupon_read", "SELECT body::text FROM coupons WHERE id = $1"};
 const db::Query kCouponLock{"coupon_lock", "SELECT body::text FROM coupons WHERE id = $1 FOR UPDATE"};
+// Both counts through the (coupon_code, customer_id) index; a limited
+// coupon's rows are bounded by its limit. $3 leaves out the redeeming
+// order's own use (a repeated redeem).
 const db::Query kCouponUses{"coupon_uses",
                             "SELECT count(*)::int, count(*) FILTER (WHERE customer_id = $2)::int "
                             "FROM coupon_uses WHERE coupon_code = $1 AND order_id <> $3"};
+const db::Query kCouponUsesBy{"coupon_uses_by",
+                              "SELECT 0, count(*)::int FROM coupon_uses "
+                              "WHERE coupon_code = $1 AND customer_id = $2 AND order_id <> $3"};
 const db::Query kCouponUseInsert{
     "coupon_use_insert",
     "INSERT INTO coupon_uses (order_id, coupon_code, customer_id) VALUES ($1, $2, $3) "
@@ -38,8 +49,8 @@ constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agree
 }  // namespace
 
 std::vector<db::Query> PricingQueries() {
-  std::vector<db::Query> q = {kVersion,         kCouponUseCounts, kCouponLock,
-                              kCouponUses,      kCouponUseInsert, kCouponRelease};
+  std::vector<db::Query> q = {kVersion,    kCouponUseCounts, kCouponRead,      kCouponLock,
+                              kCouponUses, kCouponUsesBy,    kCouponUseInsert, kCouponRelease};
   for (const char* t : kTables) {
     for (const db::Query& x : Table(t).Queries()) q.push_back(x);
   }
@@ -181,6 +192,30 @@ grpc::Status PricingServiceImpl::ValidatePriceOverride(grpc::ServerContext*,
   });
 }
 
+namespace {
+
+bool HasLimit(const v1::Coupon& c) { return c.max_uses() > 0 || c.max_uses_per_customer() > 0; }
+
+// A snapshot of one coupon with the uses its limits need, counted in
+// PostgreSQL (the truth across replicas) leaving out `order_id`'s own use.
+absl::StatusOr<std::shared_ptr<const Snapshot>> CouponWithUses(pqxx::work& txn,
+                                                               const v1::Coupon& coupon,
+                                                               const std::string& customer_id,
+                                                               const std::string& order_id) {
+  Snapshot::Tables t;
+  const std::string& code = coupon.coupon_code();
+  if (coupon.max_uses() > 0 || (coupon.max_uses_per_customer() > 0 && !customer_id.empty())) {
+    pqxx::result uses = db::Exec(txn, coupon.max_uses() > 0 ? kCouponUses : kCouponUsesBy, code,
+                                 customer_id, order_id);
+    t.coupon_uses[code] = uses[0][0].as<int>();
+    t.coupon_uses_by_customer[absl::StrCat(code, "\n", customer_id)] = uses[0][1].as<int>();
+  }
+  t.coupons = {coupon};
+  return Snapshot::Build(std::move(t));
+}
+
+}  // namespace
+
 grpc::Status PricingServiceImpl::CheckCoupon(grpc::ServerContext*, const v1::CheckCouponRequest* req,
                                              v1::CheckCouponResponse* resp) {
   return server::Serve(metrics_, "CheckCoupon", "", [&]() -> absl::Status {
@@ -189,22 +224,21 @@ grpc::Status PricingServiceImpl::CheckCoupon(grpc::ServerContext*, const v1::Che
     if (coupon == nullptr) {
       return absl::NotFoundError(absl::StrCat("coupon ", req->coupon_code(), " is unknown"));
     }
-    // Uses are counted in PostgreSQL, the truth across replicas.
-    Snapshot::Tables t;
-    t.coupons = {*coupon};
-    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
-      pqxx::result uses = db::Exec(txn, kCouponUses, req->coupon_code(), req->customer_id(), "");
-      t.coupon_uses[req->coupon_code()] = uses[0][0].as<int>();
-      t.coupon_uses_by_customer[absl::StrCat(req->coupon_code(), "\n", req->customer_id())] =
-          uses[0][1].as<int>();
-      return absl::OkStatus();
-    }));
-    const int uses = t.coupon_uses[req->coupon_code()];
-    RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), req->coupon_code(),
-                                         req->customer_id(),
+    std::shared_ptr<const Snapshot> counted;
+    if (HasLimit(*coupon)) {
+      RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+        ASSIGN_OR_RETURN(counted, CouponWithUses(txn, *coupon, req->customer_id(), ""));
+        return absl::OkStatus();
+      }));
+    } else {
+      Snapshot::Tables t;
+      t.coupons = {*coupon};
+      counted = Snapshot::Build(std::move(t));
+    }
+    RETURN_IF_ERROR(pricing::CheckCoupon(*counted, req->coupon_code(), req->customer_id(),
                                          req->on_date().empty() ? Today() : req->on_date()));
     *resp->mutable_coupon() = *coupon;
-    resp->mutable_coupon()->set_uses(uses);
+    resp->mutable_coupon()->set_uses(counted->CouponUses(req->coupon_code()));
     return absl::OkStatus();
   });
 }
@@ -217,19 +251,19 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
     const std::string today = Today();
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const std::string& code : req->coupon_codes()) {
-        // The coupon row lock serialises redemptions of one code, so limits
-        // hold under concurrency.
-        pqxx::result r = db::Exec(txn, kCouponLock, code);
+        pqxx::result r = db::Exec(txn, kCouponRead, code);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
         v1::Coupon coupon;
         RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
-        pqxx::result uses = db::Exec(txn, kCouponUses, code, req->customer_id(), req->order_id());
-        Snapshot::Tables t;
-        t.coupons = {coupon};
-        t.coupon_uses[code] = uses[0][0].as<int>();
-        t.coupon_uses_by_customer[absl::StrCat(code, "\n", req->customer_id())] = uses[0][1].as<int>();
-        RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code,
-                                             req->customer_id(), today));
+        if (HasLimit(coupon)) {
+          // The coupon row lock serialises redemptions of a limited code, so
+          // its limits hold under concurrency; unlimited codes need no lock.
+          r = db::Exec(txn, kCouponLock, code);
+          if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
+          RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
+        }
+        ASSIGN_OR_RETURN(auto counted, CouponWithUses(txn, coupon, req->customer_id(), req->order_id()));
+        RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, req->customer_id(), today));
         db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
         resp->add_redeemed_codes(code);
       }

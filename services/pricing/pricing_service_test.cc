@@ -206,6 +206,30 @@ TEST_F(PricingServiceTest, CouponLifecycle) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(PricingServiceTest, PerCustomerLimitAloneAndUnlimitedCoupons) {
+  // Only a per-customer limit: counted per customer, not in all.
+  SetupCoupon(/*max_uses=*/0, /*per_customer=*/1);
+  ASSERT_TRUE(Redeem("o1", "C1").ok());
+  ASSERT_TRUE(Redeem("o1", "C1").ok());  // the same order again
+  EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Redeem("o3", "C2").ok());
+  ASSERT_TRUE(Redeem("o4", "C3").ok());
+  // No limit at all: any number of uses, none counted.
+  SetupCoupon(/*max_uses=*/0, /*per_customer=*/0);
+  for (const char* order : {"o5", "o6", "o7"}) ASSERT_TRUE(Redeem(order, "C1").ok()) << order;
+  grpc::ClientContext ctx;
+  v1::CheckCouponRequest check;
+  check.set_coupon_code("SPRING20");
+  check.set_customer_id("C1");
+  v1::CheckCouponResponse checked;
+  ASSERT_TRUE(a_.stub->CheckCoupon(&ctx, check, &checked).ok());
+  EXPECT_EQ(checked.coupon().uses(), 0);
+  // A limit set later counts every use made before it: C1 has four.
+  SetupCoupon(/*max_uses=*/0, /*per_customer=*/4);
+  EXPECT_EQ(Redeem("o8", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Redeem("o9", "C2").ok());
+}
+
 TEST_F(PricingServiceTest, ValidatePriceOverride) {
   grpc::ClientContext ctx;
   v1::UpsertProductRequest req;

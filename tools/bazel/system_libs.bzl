@@ -9,6 +9,9 @@ _LIBS = {
     "benchmark": ["benchmark"],
     "prometheus": ["prometheus-cpp-pull", "prometheus-cpp-core"],
     "openssl": ["openssl"],
+    # gperftools' tcmalloc: gRPC's many small allocations across threads cost
+    # glibc malloc about 20 % of the suite's throughput (docs/benchmarks.md).
+    "tcmalloc": ["libtcmalloc_minimal"],
 }
 
 # Libraries without a .pc file.

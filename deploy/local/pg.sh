@@ -34,7 +34,8 @@ case "$cmd" in
     echo "$port" >"$dir/port"
     [ "$(id -u)" = 0 ] && chown postgres "$dir/port"
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-      -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=256MB \
+      -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=1GB \
+          -c max_wal_size=4GB -c wal_compression=lz4 \
           -c fsync=${PG_FSYNC:-on} -c synchronous_commit=${PG_SYNC_COMMIT:-on}" >/dev/null
     print_env
     ;;

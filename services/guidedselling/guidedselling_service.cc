@@ -172,15 +172,31 @@ grpc::Status GuidedSellingServiceImpl::ValidateSourceCode(
   });
 }
 
+absl::Status GuidedSellingServiceImpl::FindScripts(
+    const v1::GetScriptsRequest& req, const std::string& field,
+    google::protobuf::RepeatedPtrField<common::v1::OrderScript>* out) const {
+  if (req.timing() == common::v1::SCRIPT_TIMING_UNSPECIFIED) {
+    return InvalidField(field + "timing", "required (BEGINNING, ITEM or END)");
+  }
+  for (auto& s : index()->Scripts(req)) *out->Add() = std::move(s);
+  return absl::OkStatus();
+}
+
+absl::Status GuidedSellingServiceImpl::FindPrompts(
+    const v1::GetPromptsRequest& req, const std::string& field,
+    google::protobuf::RepeatedPtrField<common::v1::Prompt>* out) const {
+  if (!ValidDate(req.on_date())) return InvalidField(field + "on_date", "not YYYY-MM-DD");
+  for (auto& p : index()->Prompts(req, req.on_date().empty() ? Today() : req.on_date())) {
+    *out->Add() = std::move(p);
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status GuidedSellingServiceImpl::GetScripts(grpc::ServerContext*,
                                                   const v1::GetScriptsRequest* req,
                                                   v1::GetScriptsResponse* resp) {
   return server::Serve(metrics_, "GetScripts", "", [&]() -> absl::Status {
-    if (req->timing() == common::v1::SCRIPT_TIMING_UNSPECIFIED) {
-      return InvalidField("timing", "required (BEGINNING, ITEM or END)");
-    }
-    for (auto& s : index()->Scripts(*req)) *resp->add_scripts() = std::move(s);
-    return absl::OkStatus();
+    return FindScripts(*req, "", resp->mutable_scripts());
   });
 }
 
@@ -188,10 +204,16 @@ grpc::Status GuidedSellingServiceImpl::GetPrompts(grpc::ServerContext*,
                                                   const v1::GetPromptsRequest* req,
                                                   v1::GetPromptsResponse* resp) {
   return server::Serve(metrics_, "GetPrompts", "", [&]() -> absl::Status {
-    if (!ValidDate(req->on_date())) return InvalidField("on_date", "not YYYY-MM-DD");
-    for (auto& p : index()->Prompts(*req, req->on_date().empty() ? Today() : req->on_date())) {
-      *resp->add_prompts() = std::move(p);
-    }
+    return FindPrompts(*req, "", resp->mutable_prompts());
+  });
+}
+
+grpc::Status GuidedSellingServiceImpl::GetGuidance(grpc::ServerContext*,
+                                                   const v1::GetGuidanceRequest* req,
+                                                   v1::GetGuidanceResponse* resp) {
+  return server::Serve(metrics_, "GetGuidance", "", [&]() -> absl::Status {
+    if (req->has_scripts()) RETURN_IF_ERROR(FindScripts(req->scripts(), "scripts.", resp->mutable_scripts()));
+    if (req->has_prompts()) RETURN_IF_ERROR(FindPrompts(req->prompts(), "prompts.", resp->mutable_prompts()));
     return absl::OkStatus();
   });
 }

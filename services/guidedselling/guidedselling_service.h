@@ -33,6 +33,8 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
                           v1::GetScriptsResponse*) override;
   grpc::Status GetPrompts(grpc::ServerContext*, const v1::GetPromptsRequest*,
                           v1::GetPromptsResponse*) override;
+  grpc::Status GetGuidance(grpc::ServerContext*, const v1::GetGuidanceRequest*,
+                           v1::GetGuidanceResponse*) override;
   grpc::Status RecordCatalogRequest(grpc::ServerContext*, const v1::RecordCatalogRequestRequest*,
                                     v1::RecordCatalogRequestResponse*) override;
   grpc::Status ListCatalogRequests(grpc::ServerContext*, const v1::ListCatalogRequestsRequest*,
@@ -44,6 +46,11 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
  private:
   std::shared_ptr<const SellingIndex> index() const;
   std::string Today() const;
+  // `field` names the request field in errors ("" at the top level).
+  absl::Status FindScripts(const v1::GetScriptsRequest& req, const std::string& field,
+                           google::protobuf::RepeatedPtrField<common::v1::OrderScript>* out) const;
+  absl::Status FindPrompts(const v1::GetPromptsRequest& req, const std::string& field,
+                           google::protobuf::RepeatedPtrField<common::v1::Prompt>* out) const;
   absl::StatusOr<v1::SourceCode> ValidSource(const std::string& code, const std::string& date);
 
   std::function<absl::Time()> clock_;

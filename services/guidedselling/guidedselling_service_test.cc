@@ -109,6 +109,30 @@ TEST_F(GuidedSellingServiceTest, ScriptsAndPromptsFromTheIndex) {
   ASSERT_EQ(prompts.prompts_size(), 1);
   EXPECT_EQ(prompts.prompts(0).product_id(), "B");
   EXPECT_EQ(prompts.prompts(0).kind(), common::v1::PROMPT_KIND_CROSS_SELL);
+
+  // Both in one call, and each part's errors name its field.
+  grpc::ClientContext ctx3;
+  v1::GetGuidanceRequest greq;
+  *greq.mutable_scripts() = sreq;
+  *greq.mutable_prompts() = preq;
+  v1::GetGuidanceResponse guidance;
+  ASSERT_TRUE(stub_->GetGuidance(&ctx3, greq, &guidance).ok());
+  ASSERT_EQ(guidance.scripts_size(), 1);
+  EXPECT_EQ(guidance.scripts(0).text(), "Thank you for calling!");
+  ASSERT_EQ(guidance.prompts_size(), 1);
+  EXPECT_EQ(guidance.prompts(0).product_id(), "B");
+  grpc::ClientContext ctx4;
+  greq.mutable_prompts()->set_on_date("tomorrow");
+  grpc::Status bad = stub_->GetGuidance(&ctx4, greq, &guidance);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("prompts.on_date"), std::string::npos) << bad.error_message();
+  grpc::ClientContext ctx5;
+  v1::GetGuidanceRequest scripts_only;
+  *scripts_only.mutable_scripts() = sreq;
+  v1::GetGuidanceResponse only;
+  ASSERT_TRUE(stub_->GetGuidance(&ctx5, scripts_only, &only).ok());
+  EXPECT_EQ(only.scripts_size(), 1);
+  EXPECT_EQ(only.prompts_size(), 0);
 }
 
 TEST_F(GuidedSellingServiceTest, CatalogRequestsRecordedOnceAndPaged) {

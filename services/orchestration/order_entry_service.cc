@@ -1,6 +1,7 @@
 #include "services/orchestration/order_entry_service.h"
 
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -239,46 +240,37 @@ absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::strin
     events.push_back(Event(c.user_id, "line_added",
                            absl::StrCat("1 x ", product, " free with source code ", code)));
   }
-  return LoadScripts(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, order);
+  return LoadGuidance(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, std::nullopt, order);
 }
 
-absl::Status OrderEntryServiceImpl::LoadScripts(const Context& c, common::v1::ScriptTiming timing,
-                                                const std::vector<std::string>& products,
-                                                Order& order) {
+absl::Status OrderEntryServiceImpl::LoadGuidance(
+    const Context& c, common::v1::ScriptTiming timing, const std::vector<std::string>& products,
+    const std::optional<std::vector<std::string>>& prompt_triggers, Order& order) {
   order.clear_scripts();
+  if (prompt_triggers) order.clear_prompts();
   if (!c.data.call_center().directed_selling_enabled()) return absl::OkStatus();
-  guidedselling::v1::GetScriptsRequest req;
-  req.set_timing(timing);
-  req.set_call_center_id(order.call_center_id());
-  req.set_source_code(order.source_code());
-  for (const auto& p : products) req.add_product_ids(p);
-  guidedselling::v1::GetScriptsResponse resp;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.selling->GetScripts(Call(c).get(), req, &resp)));
-  *order.mutable_scripts() = std::move(*resp.mutable_scripts());
-  return absl::OkStatus();
-}
-
-absl::Status OrderEntryServiceImpl::LoadPrompts(const Context& c,
-                                                const std::vector<std::string>& triggers,
-                                                Order& order) {
-  order.clear_prompts();
-  if (!c.data.call_center().directed_selling_enabled() || triggers.empty()) {
-    return absl::OkStatus();
+  guidedselling::v1::GetGuidanceRequest req;
+  guidedselling::v1::GetScriptsRequest* scripts = req.mutable_scripts();
+  scripts->set_timing(timing);
+  scripts->set_call_center_id(order.call_center_id());
+  scripts->set_source_code(order.source_code());
+  for (const auto& p : products) scripts->add_product_ids(p);
+  if (prompt_triggers && !prompt_triggers->empty()) {
+    guidedselling::v1::GetPromptsRequest* prompts = req.mutable_prompts();
+    for (const auto& t : *prompt_triggers) prompts->add_trigger_product_ids(t);
+    for (const auto& p : ProductsOf(order)) prompts->add_order_product_ids(p);
+    prompts->set_customer_group(c.data.customer().customer_group());
+    prompts->mutable_order_amount()->set_currency(order.currency());
+    prompts->mutable_order_amount()->set_minor_units(order.subtotal().minor_units() -
+                                                     order.discount_total().minor_units());
+    prompts->set_source_code(order.source_code());
+    prompts->set_on_date(Today());
   }
-  guidedselling::v1::GetPromptsRequest req;
-  for (const auto& t : triggers) req.add_trigger_product_ids(t);
-  for (const auto& p : ProductsOf(order)) req.add_order_product_ids(p);
-  req.set_customer_group(c.data.customer().customer_group());
-  req.mutable_order_amount()->set_currency(order.currency());
-  req.mutable_order_amount()->set_minor_units(order.subtotal().minor_units() -
-                                              order.discount_total().minor_units());
-  req.set_source_code(order.source_code());
-  req.set_on_date(Today());
-  guidedselling::v1::GetPromptsResponse resp;
+  guidedselling::v1::GetGuidanceResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.selling->GetPrompts(Call(c).get(), req, &resp)));
-  *order.mutable_prompts() = std::move(*resp.mutable_prompts());
+      FromGrpcStatus(downstream_.selling->GetGuidance(Call(c).get(), req, &resp)));
+  *order.mutable_scripts() = std::move(*resp.mutable_scripts());
+  if (prompt_triggers) *order.mutable_prompts() = std::move(*resp.mutable_prompts());
   return absl::OkStatus();
 }
 
@@ -318,7 +310,7 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     if (!req->source_code().empty()) {
       RETURN_IF_ERROR(ApplySourceCode(c, req->source_code(), o, events));
     } else {
-      RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, o));
+      RETURN_IF_ERROR(LoadGuidance(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, std::nullopt, o));
     }
     RETURN_IF_ERROR(Reprice(c, &o));
     order::v1::CreateOrderRequest create;
@@ -360,8 +352,8 @@ grpc::Status OrderEntryServiceImpl::AddLine(grpc::ServerContext* ctx, const v1::
         resp->mutable_order(),
         [&](Context& c, Order& order, std::vector<OrderEvent>&) -> absl::Status {
           // Upsell and cross-sell prompts and the item scripts of the product.
-          RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_ITEM, {req->product_id()}, order));
-          return LoadPrompts(c, {req->product_id()}, order);
+          return LoadGuidance(c, common::v1::SCRIPT_TIMING_ITEM, {req->product_id()},
+                              std::vector<std::string>{req->product_id()}, order);
         });
   });
 }
@@ -627,8 +619,8 @@ grpc::Status OrderEntryServiceImpl::GetOrderSummary(grpc::ServerContext* ctx,
     // completed order; a submitted order shows what was agreed.
     if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
       RETURN_IF_ERROR(Reprice(c, &order));
-      RETURN_IF_ERROR(LoadScripts(c, common::v1::SCRIPT_TIMING_END, ProductsOf(order), order));
-      RETURN_IF_ERROR(LoadPrompts(c, ProductsOf(order), order));
+      RETURN_IF_ERROR(
+          LoadGuidance(c, common::v1::SCRIPT_TIMING_END, ProductsOf(order), ProductsOf(order), order));
     }
     *resp->mutable_order() = std::move(order);
     return absl::OkStatus();

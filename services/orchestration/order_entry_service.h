@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,9 +124,12 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   // Directed selling: source code, scripts, prompts.
   absl::Status ApplySourceCode(Context& c, const std::string& code, Order& order,
                                std::vector<OrderEvent>& events);
-  absl::Status LoadScripts(const Context& c, common::v1::ScriptTiming timing,
-                           const std::vector<std::string>& products, Order& order);
-  absl::Status LoadPrompts(const Context& c, const std::vector<std::string>& triggers, Order& order);
+  // Scripts of `timing` for `products` and, when `prompt_triggers` is given,
+  // the prompts they raise (replacing the order's), in one call.
+  absl::Status LoadGuidance(const Context& c, common::v1::ScriptTiming timing,
+                            const std::vector<std::string>& products,
+                            const std::optional<std::vector<std::string>>& prompt_triggers,
+                            Order& order);
 
   // Submit steps.
   absl::Status RedeemCoupons(const Context& c, const Order& order);

@@ -234,6 +234,54 @@ TEST_F(OrderServiceTest, ConcurrentWritersOneWinsOneIsAborted) {
   EXPECT_EQ(got.order().events_size(), 2);
 }
 
+TEST_F(OrderServiceTest, ManyConcurrentWritersOnlyOneWinsEachRound) {
+  for (int round = 0; round < 5; ++round) {
+    Order order = Create("round-" + std::to_string(round));
+    std::atomic<int> ok{0}, aborted{0};
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 6; ++i) {
+      writers.emplace_back([&, i] {
+        Order mine = order;
+        mine.set_source_code("W" + std::to_string(i));
+        grpc::Status s = Save(absl::StrCat("r", round, "-w", i), mine, nullptr);
+        if (s.ok()) ++ok;
+        if (s.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+      });
+    }
+    for (auto& t : writers) t.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(aborted.load(), 5) << "round " << round;
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest get;
+    get.set_order_id(order.order_id());
+    v1::GetOrderResponse got;
+    ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+    EXPECT_EQ(got.order().version(), 2);
+    EXPECT_EQ(got.order().events_size(), 2);  // created + the winner's
+  }
+}
+
+TEST_F(OrderServiceTest, RacingRetriesOfOneSaveApplyItOnce) {
+  for (int round = 0; round < 5; ++round) {
+    Order order = Create("retry-" + std::to_string(round));
+    order.set_source_code("X");
+    std::vector<Order> results(4);
+    std::vector<grpc::Status> statuses(4);
+    std::vector<std::thread> tries;
+    for (int i = 0; i < 4; ++i) {
+      tries.emplace_back([&, i] {
+        statuses[i] = Save(absl::StrCat("same-", round), order, &results[i]);
+      });
+    }
+    for (auto& t : tries) t.join();
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+      EXPECT_EQ(results[i].version(), 2);
+      EXPECT_EQ(results[i].events_size(), 2);
+    }
+  }
+}
+
 TEST_F(OrderServiceTest, ContinuityChildrenCreatedOnceEvenWhenRunsOverlap) {
   Order order = Create("req-1");
   grpc::ClientContext ctx;

@@ -99,10 +99,20 @@ const db::Query kContext{
     "  (SELECT response FROM i), "
     "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
     "  COALESCE((SELECT customer_id FROM o), $4)"};
-// SaveOrder in two statements: lock the order while reading any stored
-// response of the request, then write order, events and response at once.
+// SaveOrder reads the order with any stored response of the request, then
+// writes order, events and response in one statement that applies only if
+// the version read is still the row's (so a concurrent change is caught
+// without holding a lock between the two).
 const db::Query kSaveRead{
     "order_save_read",
+    "SELECT o.doc, o.body::text, "
+    "  EXISTS (SELECT 1 FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT fingerprint FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT response_doc FROM idempotency WHERE method = $2 AND request_id = $3), "
+    "  (SELECT response::text FROM idempotency WHERE method = $2 AND request_id = $3) "
+    "FROM orders o WHERE o.order_id = $1::uuid"};
+const db::Query kSaveLockRead{
+    "order_save_lock_read",
     "SELECT o.doc, o.body::text, "
     "  EXISTS (SELECT 1 FROM idempotency WHERE method = $2 AND request_id = $3), "
     "  (SELECT fingerprint FROM idempotency WHERE method = $2 AND request_id = $3), "
@@ -112,13 +122,15 @@ const db::Query kSaveRead{
 const db::Query kSaveWrite{
     "order_save_write",
     "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-    "           total_minor = $5, currency = $6, updated_at = now() WHERE order_id = $1::uuid), "
+    "           total_minor = $5, currency = $6, updated_at = now() "
+    "           WHERE order_id = $1::uuid AND version = $11 RETURNING 1), "
     "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
     "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
-    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text)), "
+    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text) "
+    "           WHERE EXISTS (SELECT 1 FROM u)), "
     "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
-    "           SELECT $8, $9, $10, $4 WHERE $9 <> '') "
-    "SELECT 1"};
+    "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
+    "SELECT count(*)::int FROM u"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 // An order (or stored response) from its binary `doc`, or from the JSON
@@ -132,6 +144,12 @@ absl::Status ParseOrder(const pqxx::field& doc, const pqxx::field& json, Order* 
     return absl::OkStatus();
   }
   return db::FromJson(json.as<std::string>(), out);
+}
+
+absl::Status ChangedConcurrently(const Order& order, int64_t current_version) {
+  return absl::AbortedError(absl::StrCat("order ", order.order_id(),
+                                         " was changed concurrently (version ", current_version,
+                                         ", not ", order.version(), "); reload and retry"));
 }
 
 pqxx::binarystring Doc(const Order& order) {
@@ -199,7 +217,8 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kEventInsert,    kOrdersByCustomer, kCustomerSearch,
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
-                              kContext,        kSaveRead,       kSaveWrite};
+                              kContext,        kSaveRead,       kSaveLockRead,
+                              kSaveWrite};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -327,9 +346,16 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     Order order, const std::vector<OrderEvent>& events,
     const std::vector<v1::ContinuitySchedule>& schedules) {
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
+  // Most saves touch only the order row, its events and the response: a
+  // read and a conditional write, each atomic by itself, with no BEGIN and
+  // COMMIT round trips. Continuity schedules and a cancellation write more
+  // rows, so those lock the order in a transaction.
+  const bool in_transaction =
+      !schedules.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
   SaveResult result;
-  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result r = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
+  auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
+    pqxx::result r =
+        db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(), method, request_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     if (!request_id.empty() && r[0][2].as<bool>()) {
       if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
@@ -340,12 +366,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     }
     Order stored;
     RETURN_IF_ERROR(ParseOrder(r[0][0], r[0][1], &stored));
-    if (stored.version() != order.version()) {
-      return absl::AbortedError(absl::StrCat("order ", order.order_id(),
-                                             " was changed concurrently (version ",
-                                             stored.version(), ", not ", order.version(),
-                                             "); reload and retry"));
-    }
+    if (stored.version() != order.version()) return ChangedConcurrently(order, stored.version());
     RETURN_IF_ERROR(CheckTransition(stored.status(), order.status()));
     // Identity, history and creation facts are the server's, not the caller's.
     order.set_call_center_id(stored.call_center_id());
@@ -368,12 +389,30 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
       }
     }
-    db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-             order.version(), Doc(order), order.total().minor_units(), order.currency(),
-             rows, method, request_id, fingerprint);
+    pqxx::result written =
+        db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
+                 order.version(), Doc(order), order.total().minor_units(), order.currency(), rows,
+                 method, request_id, fingerprint, stored.version());
+    if (written[0][0].as<int>() == 0) {
+      // Changed since the read: by this very request (a retry racing the
+      // first attempt: return the first result) or by another.
+      pqxx::result again = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
+      if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
+        result.replayed = true;
+        return ParseOrder(again[0][4], again[0][5], &result.order);
+      }
+      Order now;
+      if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0][0], again[0][1], &now));
+      return ChangedConcurrently(order, now.version());
+    }
     result.order = std::move(order);
     return absl::OkStatus();
-  }));
+  };
+  if (in_transaction) {
+    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) { return save(txn); }));
+  } else {
+    RETURN_IF_ERROR(pool_->Single(save));
+  }
   return result;
 }
 

@@ -22,6 +22,10 @@ absl::Status ServiceHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  if (!options_.unix_socket.empty()) {
+    builder.AddListeningPort(absl::StrCat("unix:", options_.unix_socket),
+                             grpc::InsecureServerCredentials());
+  }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);

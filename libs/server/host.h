@@ -20,6 +20,7 @@ inline constexpr char kReadinessService[] = "readiness";
 struct HostOptions {
   std::string service;                  // e.g. "pricing"
   std::string listen_address;           // e.g. "0.0.0.0:50053"; port 0 = any free port
+  std::string unix_socket;              // optional second listener, e.g. "/run/cc/pricing.sock"
   absl::Duration drain_delay = absl::Seconds(2);
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Connections are recycled so that new replicas get traffic.

@@ -152,11 +152,15 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
 }
 
 absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
+  c.priced.Clear();
+  if (HasNothingToPrice(*order)) {  // nothing on the order yet: no call needed
+    ApplyZeroPricing(order);
+    return absl::OkStatus();
+  }
   pricing::v1::PriceOrderRequest req =
       BuildPriceRequest(*order, c.data.call_center(), c.data.customer());
   req.set_source_price_group(order->source_price_group());
   req.set_pricing_date(Today());
-  c.priced.Clear();
   RETURN_IF_ERROR(
       FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
   return ApplyPricing(c.priced, order);

@@ -31,9 +31,6 @@ const db::EntityTable& Customers() {
 const db::Query kIdemGet{"idem_get",
                          "SELECT fingerprint, response_doc, response::text FROM idempotency "
                          "WHERE method = $1 AND request_id = $2"};
-const db::Query kIdemPut{"idem_put",
-                         "INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
-                         "VALUES ($1, $2, $3, $4)"};
 const db::Query kOrderInsert{
     "order_insert",
     "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
@@ -131,6 +128,21 @@ const db::Query kSaveWrite{
     "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
     "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
     "SELECT count(*)::int FROM u"};
+// A new order with its first events and the stored response of its
+// request, in one statement: nothing is written when the request_id was
+// already used (the caller then reads the stored response).
+const db::Query kCreate{
+    "order_create",
+    "WITH i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
+    "           SELECT 'CreateOrder', $9, $10, $6 WHERE $9 <> '' ON CONFLICT DO NOTHING RETURNING 1), "
+    "     o AS (INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
+    "           total_minor, currency) SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8 "
+    "           WHERE $9 = '' OR EXISTS (SELECT 1 FROM i) RETURNING 1), "
+    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
+    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
+    "           FROM jsonb_to_recordset($11::jsonb) AS x(seq int, user_id text, kind text, detail text) "
+    "           WHERE EXISTS (SELECT 1 FROM o)) "
+    "SELECT count(*)::int FROM o"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 // An order (or stored response) from its binary `doc`, or from the JSON
@@ -161,7 +173,7 @@ void UpdateOrderRow(pqxx::work& txn, const Order& order);
 
 
 // Returns the stored response of (method, request_id), if any.
-absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,
+absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& method,
                             const std::string& request_id, const std::string& fingerprint,
                             Order* out) {
   if (request_id.empty()) return false;
@@ -174,7 +186,6 @@ absl::StatusOr<bool> Replay(pqxx::work& txn, const std::string& method,
   return true;
 }
 
-// Appends events (stamped now) to the stored log and the order's copy of it.
 // Appends events (stamped now) to the order's copy of its log; returns
 // them as the JSON rows the event statements insert.
 std::string StampEvents(Order* order, const std::vector<OrderEvent>& events) {
@@ -212,13 +223,13 @@ void UpdateOrderRow(pqxx::work& txn, const Order& order) {
 }  // namespace
 
 std::vector<db::Query> PgOrderStore::Queries() {
-  std::vector<db::Query> q = {kIdemGet,        kIdemPut,        kOrderInsert,
+  std::vector<db::Query> q = {kIdemGet,        kOrderInsert,
                               kOrderGet,       kOrderLock,      kOrderUpdate,
                               kEventInsert,    kOrdersByCustomer, kCustomerSearch,
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
                               kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite};
+                              kSaveWrite,      kCreate};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -310,21 +321,26 @@ absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_
                                                      const std::string& fingerprint, Order order,
                                                      const std::vector<OrderEvent>& events) {
   SaveResult result;
-  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(bool replayed,
-                     Replay(txn, "CreateOrder", request_id, fingerprint, &result.order));
-    if (replayed) {
-      result.replayed = true;
-      return absl::OkStatus();
-    }
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
     const auto now = TimeUtil::GetCurrentTime();
     order.set_version(1);
     *order.mutable_created_at() = now;
     *order.mutable_updated_at() = now;
     order.clear_events();
-    InsertOrder(txn, &order, events);
-    if (!request_id.empty()) db::Exec(txn, kIdemPut, "CreateOrder", request_id, fingerprint, Doc(order));
-    result.order = std::move(order);
+    const std::string rows = StampEvents(&order, events);
+    pqxx::result created =
+        db::Exec(txn, kCreate, order.order_id(), order.call_center_id(), order.customer_id(),
+                 common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order),
+                 order.total().minor_units(), order.currency(), request_id, fingerprint, rows);
+    if (created[0][0].as<int>() == 1) {
+      result.order = std::move(order);
+      return absl::OkStatus();
+    }
+    // The request_id was used before: the first result.
+    ASSIGN_OR_RETURN(bool replayed,
+                     Replay(txn, "CreateOrder", request_id, fingerprint, &result.order));
+    if (!replayed) return absl::InternalError("order was neither created nor found");
+    result.replayed = true;
     return absl::OkStatus();
   }));
   return result;

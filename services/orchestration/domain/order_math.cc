@@ -63,6 +63,20 @@ absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* 
   return absl::OkStatus();
 }
 
+bool HasNothingToPrice(const Order& order) {
+  return order.lines_size() == 0 && order.delivery_mode().empty();
+}
+
+void ApplyZeroPricing(Order* order) {
+  const common::v1::Money zero = MoneyOf(order->currency(), 0);
+  *order->mutable_subtotal() = zero;
+  *order->mutable_discount_total() = zero;
+  *order->mutable_charges_total() = zero;
+  *order->mutable_tax_total() = zero;
+  *order->mutable_total() = zero;
+  RecomputePaid(order);
+}
+
 void RecomputePaid(Order* order) {
   int64_t paid = 0;
   for (const auto& p : order->payments()) {

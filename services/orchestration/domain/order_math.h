@@ -19,6 +19,14 @@ pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
 // (lines matched by line_id), then recomputes paid_total and balance_due.
 absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order);
 
+// Whether the order costs nothing without asking pricing: no lines and no
+// delivery mode, so no line price, discount, charge or tax applies.
+bool HasNothingToPrice(const Order& order);
+
+// Zero totals in the order's currency (what pricing answers for an order
+// with nothing to price), then paid_total and balance_due.
+void ApplyZeroPricing(Order* order);
+
 // paid_total = authorised or captured payments; balance_due = total - paid.
 void RecomputePaid(Order* order);
 

@@ -59,5 +59,22 @@ TEST(OrderMathTest, ApplyPricingMatchesLinesById) {
   EXPECT_EQ(ApplyPricing(r, &o).code(), absl::StatusCode::kInternal);
 }
 
+TEST(OrderMathTest, AnEmptyOrderPricesToZeroInItsCurrency) {
+  Order o;
+  o.set_currency("EUR");
+  EXPECT_TRUE(HasNothingToPrice(o));
+  ApplyZeroPricing(&o);
+  for (const auto* m : {&o.subtotal(), &o.discount_total(), &o.charges_total(), &o.tax_total(),
+                        &o.total(), &o.paid_total(), &o.balance_due()}) {
+    EXPECT_EQ(m->currency(), "EUR");
+    EXPECT_EQ(m->minor_units(), 0);
+  }
+  o.set_delivery_mode("EXPRESS");  // a delivery charge may apply
+  EXPECT_FALSE(HasNothingToPrice(o));
+  o.clear_delivery_mode();
+  o.add_lines()->set_line_id("a");
+  EXPECT_FALSE(HasNothingToPrice(o));
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

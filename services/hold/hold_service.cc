@@ -126,8 +126,7 @@ grpc::Status HoldServiceImpl::EvaluateFraud(grpc::ServerContext*,
     if (req->request_id().empty()) return InvalidField("request_id", "required");
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     if (req->min_fraud_score() < 0) return InvalidField("min_fraud_score", "must be >= 0");
-    ASSIGN_OR_RETURN(bool found, store_.FindEvaluation(req->request_id(), resp));
-    if (found) return absl::OkStatus();
+    // Scoring is in memory; the store keeps the first evaluation of a request.
     v1::EvaluateFraudResponse scored;
     index()->Evaluate(*req, &scored);
     ASSIGN_OR_RETURN(*resp, store_.SaveEvaluation(*req, std::move(scored),

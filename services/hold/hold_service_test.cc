@@ -141,6 +141,12 @@ TEST_F(HoldServiceTest, FraudHoldOnlyAboveTheMinimumAndOncePerRequest) {
   EXPECT_NE(above.hold().note().find("rule big"), std::string::npos);
   v1::EvaluateFraudResponse retry = Evaluate("e2", 99);
   EXPECT_EQ(retry.hold().hold_id(), above.hold().hold_id());
+  // A retry gets the first evaluation even where this one would differ.
+  v1::EvaluateFraudResponse retry_lenient = Evaluate("e2", 200);
+  EXPECT_EQ(retry_lenient.hold().hold_id(), above.hold().hold_id());
+  v1::EvaluateFraudResponse retry_strict = Evaluate("e1", 0);
+  EXPECT_FALSE(retry_strict.has_hold());
+  EXPECT_EQ(retry_strict.score(), 100);
   grpc::ClientContext ctx3;
   v1::ListOrderHoldsRequest list;
   list.set_order_id("o1");

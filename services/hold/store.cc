@@ -48,7 +48,7 @@ const db::Query kEvalGet{"evaluation_get",
                          "SELECT response::text FROM fraud_evaluations WHERE request_id = $1"};
 const db::Query kEvalPut{"evaluation_put",
                          "INSERT INTO fraud_evaluations (request_id, order_id, response) "
-                         "VALUES ($1, $2, $3::jsonb)"};
+                         "VALUES ($1, $2, $3::jsonb) ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
 const db::Query kCodeGet{"hold_code_get_for_hold", "SELECT body::text FROM hold_codes WHERE id = $1"};
 const db::Query kRulesAll{"fraud_rules_all_for_index", "SELECT body::text FROM fraud_rules"};
 const db::Query kDataAll{"fraud_data_all_for_index", "SELECT body::text FROM fraud_data"};
@@ -165,33 +165,32 @@ absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& o
   return out;
 }
 
-absl::StatusOr<bool> HoldStore::FindEvaluation(const std::string& request_id,
-                                               v1::EvaluateFraudResponse* out) {
-  bool found = false;
-  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
-    pqxx::result r = db::Exec(txn, kEvalGet, request_id);
-    if (r.empty()) return absl::OkStatus();
-    found = true;
-    return db::FromJson(r[0][0].as<std::string>(), out);
-  }));
-  return found;
-}
-
 absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
     const v1::EvaluateFraudRequest& request, v1::EvaluateFraudResponse response, bool place_hold) {
+  if (!place_hold) {
+    // One statement; a retry finds the first evaluation stored and returns it.
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
+      if (!db::Exec(txn, kEvalPut, request.request_id(), request.order_id(), db::ToJson(response))
+               .empty()) {
+        return absl::OkStatus();
+      }
+      pqxx::result r = db::Exec(txn, kEvalGet, request.request_id());
+      if (r.empty()) return absl::InternalError("fraud evaluation neither stored nor found");
+      return db::FromJson(r[0][0].as<std::string>(), &response);
+    }));
+    return response;
+  }
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result r = db::Exec(txn, kEvalGet, request.request_id());
     if (!r.empty()) return db::FromJson(r[0][0].as<std::string>(), &response);  // a retry
-    if (place_hold) {
-      std::string note = absl::StrCat("fraud score ", response.score(), " above ",
-                                      request.min_fraud_score(), ":");
-      for (const auto& m : response.matches()) {
-        absl::StrAppend(&note, " ", m.source(), " ", m.reference(), " (+", m.score(), ")");
-      }
-      ASSIGN_OR_RETURN(*response.mutable_hold(),
-                       Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
-                              "FRAUD", note, ""));
+    std::string note = absl::StrCat("fraud score ", response.score(), " above ",
+                                    request.min_fraud_score(), ":");
+    for (const auto& m : response.matches()) {
+      absl::StrAppend(&note, " ", m.source(), " ", m.reference(), " (+", m.score(), ")");
     }
+    ASSIGN_OR_RETURN(*response.mutable_hold(),
+                     Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
+                            "FRAUD", note, ""));
     db::Exec(txn, kEvalPut, request.request_id(), request.order_id(), db::ToJson(response));
     return absl::OkStatus();
   }));

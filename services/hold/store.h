@@ -33,10 +33,9 @@ class HoldStore {
                                                    std::vector<v1::HoldEvent>* history = nullptr);
   absl::StatusOr<v1::HoldCode> GetHoldCode(const std::string& code);
 
-  // Stored evaluation of `request_id`, if any.
-  absl::StatusOr<bool> FindEvaluation(const std::string& request_id, v1::EvaluateFraudResponse* out);
-  // Stores an evaluation and, when `hold_note` is set, its FRAUD hold, in
-  // one transaction (idempotent by request_id).
+  // Stores an evaluation and, with `place_hold`, its FRAUD hold in one
+  // transaction. Idempotent by request_id: a repeated request gets the
+  // evaluation stored first.
   absl::StatusOr<v1::EvaluateFraudResponse> SaveEvaluation(const v1::EvaluateFraudRequest& request,
                                                            v1::EvaluateFraudResponse response,
                                                            bool place_hold);

@@ -153,7 +153,7 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
 
 absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   c.priced.Clear();
-  if (HasNothingToPrice(*order)) {  // nothing on the order yet: no call needed
+  if (HasNothingToPrice(*order) && c.check_coupon.empty()) {  // nothing to price: no call
     ApplyZeroPricing(order);
     return absl::OkStatus();
   }
@@ -161,6 +161,7 @@ absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
       BuildPriceRequest(*order, c.data.call_center(), c.data.customer());
   req.set_source_price_group(order->source_price_group());
   req.set_pricing_date(Today());
+  req.set_check_coupon_code(c.check_coupon);
   RETURN_IF_ERROR(
       FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
   return ApplyPricing(c.priced, order);
@@ -438,14 +439,9 @@ grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
               return absl::OkStatus();
             }
           }
-          // Unknown, inactive, expired or used up: refused with the reason.
-          pricing::v1::CheckCouponRequest check;
-          check.set_coupon_code(req->coupon_code());
-          check.set_customer_id(order.customer_id());
-          check.set_on_date(Today());
-          pricing::v1::CheckCouponResponse checked;
-          RETURN_IF_ERROR(FromGrpcStatus(
-              downstream_.pricing->CheckCoupon(Call(c).get(), check, &checked)));
+          // Unknown, inactive, expired or used up: pricing refuses it with
+          // the reason when the order is repriced, and nothing is saved.
+          c.check_coupon = req->coupon_code();
           order.add_coupon_codes(req->coupon_code());
           events.push_back(Event(c.user_id, "coupon_applied", req->coupon_code()));
           return absl::OkStatus();

@@ -104,6 +104,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
     bool unchanged = false;
     // Set by a change that priced the order itself and changed no price after.
     bool priced_now = false;
+    // A coupon being applied: pricing refuses the change unless it may be used.
+    std::string check_coupon;
   };
   using Change = std::function<absl::Status(Context&, Order&, std::vector<OrderEvent>&)>;
 

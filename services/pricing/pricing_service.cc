@@ -159,12 +159,21 @@ grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,
                                             const v1::PriceOrderRequest* req,
                                             v1::PriceOrderResponse* resp) {
   return server::Serve(metrics_, "PriceOrder", "", [&]() -> absl::Status {
+    const std::string date = req->pricing_date().empty() ? Today() : req->pricing_date();
+    if (!req->check_coupon_code().empty()) {
+      absl::Status usable = CheckCouponNow(req->check_coupon_code(), req->customer_id(), date)
+                                .status();
+      if (usable.code() == absl::StatusCode::kInvalidArgument) {
+        return InvalidField("check_coupon_code", usable.message());
+      }
+      RETURN_IF_ERROR(usable);
+    }
     if (!req->pricing_date().empty()) {
       ASSIGN_OR_RETURN(*resp, pricing::PriceOrder(*snapshot(), *req));
       return absl::OkStatus();
     }
     v1::PriceOrderRequest dated = *req;
-    dated.set_pricing_date(Today());
+    dated.set_pricing_date(date);
     ASSIGN_OR_RETURN(*resp, pricing::PriceOrder(*snapshot(), dated));
     return absl::OkStatus();
   });
@@ -216,29 +225,35 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> CouponWithUses(pqxx::work& txn,
 
 }  // namespace
 
+absl::StatusOr<v1::Coupon> PricingServiceImpl::CheckCouponNow(const std::string& code,
+                                                               const std::string& customer_id,
+                                                               const std::string& date) {
+  if (code.empty()) return InvalidField("coupon_code", "required");
+  const v1::Coupon* coupon = snapshot()->FindCoupon(code);
+  if (coupon == nullptr) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
+  std::shared_ptr<const Snapshot> counted;
+  if (HasLimit(*coupon)) {
+    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(counted, CouponWithUses(txn, *coupon, customer_id, ""));
+      return absl::OkStatus();
+    }));
+  } else {
+    Snapshot::Tables t;
+    t.coupons = {*coupon};
+    counted = Snapshot::Build(std::move(t));
+  }
+  RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, customer_id, date));
+  v1::Coupon out = *coupon;
+  out.set_uses(counted->CouponUses(code));
+  return out;
+}
+
 grpc::Status PricingServiceImpl::CheckCoupon(grpc::ServerContext*, const v1::CheckCouponRequest* req,
                                              v1::CheckCouponResponse* resp) {
   return server::Serve(metrics_, "CheckCoupon", "", [&]() -> absl::Status {
-    if (req->coupon_code().empty()) return InvalidField("coupon_code", "required");
-    const v1::Coupon* coupon = snapshot()->FindCoupon(req->coupon_code());
-    if (coupon == nullptr) {
-      return absl::NotFoundError(absl::StrCat("coupon ", req->coupon_code(), " is unknown"));
-    }
-    std::shared_ptr<const Snapshot> counted;
-    if (HasLimit(*coupon)) {
-      RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-        ASSIGN_OR_RETURN(counted, CouponWithUses(txn, *coupon, req->customer_id(), ""));
-        return absl::OkStatus();
-      }));
-    } else {
-      Snapshot::Tables t;
-      t.coupons = {*coupon};
-      counted = Snapshot::Build(std::move(t));
-    }
-    RETURN_IF_ERROR(pricing::CheckCoupon(*counted, req->coupon_code(), req->customer_id(),
-                                         req->on_date().empty() ? Today() : req->on_date()));
-    *resp->mutable_coupon() = *coupon;
-    resp->mutable_coupon()->set_uses(counted->CouponUses(req->coupon_code()));
+    ASSIGN_OR_RETURN(*resp->mutable_coupon(),
+                     CheckCouponNow(req->coupon_code(), req->customer_id(),
+                                    req->on_date().empty() ? Today() : req->on_date()));
     return absl::OkStatus();
   });
 }

@@ -49,6 +49,10 @@ class PricingServiceImpl final : public v1::PricingService::Service {
  private:
   std::shared_ptr<const Snapshot> snapshot() const;
   std::string Today() const;
+  // The coupon as CheckCoupon answers it: refused unless it may be used by
+  // the customer on `date`; its uses counted where a limit needs them.
+  absl::StatusOr<v1::Coupon> CheckCouponNow(const std::string& code, const std::string& customer_id,
+                                            const std::string& date);
 
   db::Pool* pool_;
   metrics::Metrics* metrics_;

@@ -71,11 +71,14 @@ class PricingServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::PriceOrderResponse> Price(Replica& r, const std::string& product, int qty,
-                                               std::vector<std::string> coupons = {}) {
+                                               std::vector<std::string> coupons = {},
+                                               const std::string& check_coupon = "",
+                                               const std::string& customer = "C1") {
     grpc::ClientContext ctx;
     v1::PriceOrderRequest req;
     req.set_currency("USD");
-    req.set_customer_id("C1");
+    req.set_customer_id(customer);
+    req.set_check_coupon_code(check_coupon);
     auto* l = req.add_lines();
     l->set_line_id("L1");
     l->set_product_id(product);
@@ -190,6 +193,14 @@ TEST_F(PricingServiceTest, CouponLifecycle) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("used up"), std::string::npos);
   EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Pricing with the coupon checked refuses it the same way (counted in
+  // PostgreSQL), and accepts it for a customer who has a use left.
+  EXPECT_EQ(Price(a_, "A", 1, {"SPRING20"}, "SPRING20").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Price(a_, "A", 1, {"NOPE"}, "NOPE").status().code(), absl::StatusCode::kNotFound);
+  auto for_c2 = Price(a_, "A", 1, {"SPRING20"}, "SPRING20", "C2");
+  ASSERT_TRUE(for_c2.ok()) << for_c2.status();
+  EXPECT_EQ(for_c2->discount_total().minor_units(), 200);
   ASSERT_TRUE(Redeem("o3", "C2").ok());
   EXPECT_EQ(Redeem("o4", "C3").error_code(), grpc::StatusCode::FAILED_PRECONDITION);  // 2 in all
   // Cancelling o1 releases its use.
@@ -212,6 +223,14 @@ TEST_F(PricingServiceTest, PerCustomerLimitAloneAndUnlimitedCoupons) {
   ASSERT_TRUE(Redeem("o1", "C1").ok());
   ASSERT_TRUE(Redeem("o1", "C1").ok());  // the same order again
   EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Pricing with the coupon checked refuses it the same way (counted in
+  // PostgreSQL), and accepts it for a customer who has a use left.
+  EXPECT_EQ(Price(a_, "A", 1, {"SPRING20"}, "SPRING20").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Price(a_, "A", 1, {"NOPE"}, "NOPE").status().code(), absl::StatusCode::kNotFound);
+  auto for_c2 = Price(a_, "A", 1, {"SPRING20"}, "SPRING20", "C2");
+  ASSERT_TRUE(for_c2.ok()) << for_c2.status();
+  EXPECT_EQ(for_c2->discount_total().minor_units(), 200);
   ASSERT_TRUE(Redeem("o3", "C2").ok());
   ASSERT_TRUE(Redeem("o4", "C3").ok());
   // No limit at all: any number of uses, none counted.

@@ -56,6 +56,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   const int64_t grace_ms = config.Int("SHUTDOWN_GRACE_MS", 10000, 0, 600000);
   const bool migrate_on_start = config.Bool("MIGRATE_ON_START", true);
   const std::string bind = config.String("BIND_ADDRESS", "0.0.0.0");
+  const int idle_threads = static_cast<int>(config.Int("GRPC_IDLE_THREADS", 64, 1, 1024));
   // Also listen on this Unix socket (callers on the same machine skip TCP).
   const std::string unix_socket = config.String("UNIX_SOCKET", "");
 
@@ -115,6 +116,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   host_options.service = spec.service;
   host_options.listen_address = absl::StrCat(bind, ":", port);
   if (!unix_socket.empty()) host_options.unix_socket = unix_socket;
+  host_options.max_idle_threads = idle_threads;
   host_options.drain_delay = absl::Milliseconds(drain_ms);
   host_options.shutdown_grace = absl::Milliseconds(grace_ms);
   ServiceHost host(host_options);

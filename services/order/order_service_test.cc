@@ -161,6 +161,38 @@ TEST_F(OrderServiceTest, StaleVersionIsAbortedAndChangesNothing) {
   EXPECT_EQ(got.order().events_size(), 2);
 }
 
+TEST_F(OrderServiceTest, TheCallersIdentityAndHistoryNeverReplaceTheStoredOnes) {
+  Order order = Create("req-1");
+  Order saved;
+  ASSERT_TRUE(Save("s1", order, &saved).ok());  // created + line_added
+  Order tampered = saved;
+  tampered.set_created_by("someone-else");
+  tampered.set_customer_id("other-customer");
+  tampered.clear_events();
+  tampered.set_source_code("NEW");
+  Order after;
+  ASSERT_TRUE(Save("s2", tampered, &after).ok());
+  EXPECT_EQ(after.source_code(), "NEW");  // the change itself applies
+  EXPECT_EQ(after.created_by(), saved.created_by());
+  EXPECT_EQ(after.customer_id(), saved.customer_id());
+  EXPECT_EQ(after.events_size(), 3);
+  EXPECT_EQ(after.version(), 3);
+  // And the next save, from the server's copy, takes the one-statement path
+  // with the same outcome.
+  Order next = after;
+  next.set_source_code("NEWER");
+  Order last;
+  ASSERT_TRUE(Save("s3", next, &last).ok());
+  EXPECT_EQ(last.version(), 4);
+  EXPECT_EQ(last.events_size(), 4);
+  grpc::ClientContext ctx;
+  v1::GetOrderRequest get;
+  get.set_order_id(order.order_id());
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+  EXPECT_EQ(got.order().SerializeAsString(), last.SerializeAsString());
+}
+
 TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
   Order order = Create("req-1");
   order.set_source_code("X");

@@ -1,12 +1,15 @@
 #include "services/order/store.h"
 
 #include "absl/strings/ascii.h"
-#include "nlohmann/json.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
-#include "libs/status/status.h"
 #include "libs/ids/uuid.h"
+#include "libs/status/status.h"
+#include "nlohmann/json.hpp"
+#include "openssl/evp.h"
 #include "services/order/domain/continuity.h"
 #include "services/order/domain/order_rules.h"
 
@@ -119,8 +122,28 @@ const db::Query kSaveLockRead{
 const db::Query kSaveWrite{
     "order_save_write",
     "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-    "           total_minor = $5, currency = $6, updated_at = now() "
+    "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
     "           WHERE order_id = $1::uuid AND version = $11 RETURNING 1), "
+    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
+    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
+    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text) "
+    "           WHERE EXISTS (SELECT 1 FROM u)), "
+    "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
+    "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
+    "SELECT count(*)::int FROM u"};
+// The usual save in one statement: applied only when the row still has the
+// caller's version and history fingerprint (so the caller's copy of identity
+// and history is the stored one), a status the change may leave ($13), and
+// no stored response for the request; otherwise nothing is written and the
+// read-then-write path sorts it out (retry, conflict, refusal).
+const db::Query kSaveFast{
+    "order_save_fast",
+    "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
+    "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
+    "           WHERE order_id = $1::uuid AND version = $11 AND history_hash = $14 "
+    "           AND status = ANY($13::text[]) AND NOT EXISTS "
+    "           (SELECT 1 FROM idempotency WHERE method = $8 AND request_id = $9 AND $9 <> '') "
+    "           RETURNING 1), "
     "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
     "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
     "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text) "
@@ -136,7 +159,7 @@ const db::Query kCreate{
     "WITH i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
     "           SELECT 'CreateOrder', $9, $10, $6 WHERE $9 <> '' ON CONFLICT DO NOTHING RETURNING 1), "
     "     o AS (INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
-    "           total_minor, currency) SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8 "
+    "           total_minor, currency, history_hash) SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $12 "
     "           WHERE $9 = '' OR EXISTS (SELECT 1 FROM i) RETURNING 1), "
     "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
     "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
@@ -162,6 +185,52 @@ absl::Status ChangedConcurrently(const Order& order, int64_t current_version) {
   return absl::AbortedError(absl::StrCat("order ", order.order_id(),
                                          " was changed concurrently (version ", current_version,
                                          ", not ", order.version(), "); reload and retry"));
+}
+
+// SHA-256 (hex) of the facts that are the server's: identity, creation
+// and the event history. Equal fingerprints mean the caller's copy of them
+// is the stored one.
+std::string HistoryHash(const Order& order) {
+  Order facts;
+  facts.set_order_id(order.order_id());
+  facts.set_call_center_id(order.call_center_id());
+  facts.set_customer_id(order.customer_id());
+  *facts.mutable_created_at() = order.created_at();
+  facts.set_created_by(order.created_by());
+  *facts.mutable_events() = order.events();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream raw(&bytes);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    facts.SerializeToCodedStream(&out);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
+
+// The statuses an order may be saved from with status `to`, as a PostgreSQL
+// array literal of status names.
+std::string StatusesThatMayBecome(common::v1::OrderStatus to) {
+  std::string out = "{";
+  for (int v = 0; v < common::v1::OrderStatus_ARRAYSIZE; ++v) {
+    if (!common::v1::OrderStatus_IsValid(v)) continue;
+    const auto from = static_cast<common::v1::OrderStatus>(v);
+    if (!CheckTransition(from, to).ok()) continue;
+    if (out.size() > 1) out.push_back(',');
+    out += common::v1::OrderStatus_Name(from);
+  }
+  out.push_back('}');
+  return out;
 }
 
 pqxx::binarystring Doc(const Order& order) {
@@ -229,7 +298,7 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
                               kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite,      kCreate};
+                              kSaveWrite,      kCreate,         kSaveFast};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -331,7 +400,8 @@ absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_
     pqxx::result created =
         db::Exec(txn, kCreate, order.order_id(), order.call_center_id(), order.customer_id(),
                  common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order),
-                 order.total().minor_units(), order.currency(), request_id, fingerprint, rows);
+                 order.total().minor_units(), order.currency(), request_id, fingerprint, rows,
+                 HistoryHash(order));
     if (created[0][0].as<int>() == 1) {
       result.order = std::move(order);
       return absl::OkStatus();
@@ -369,6 +439,29 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   const bool in_transaction =
       !schedules.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
   SaveResult result;
+  if (!in_transaction) {
+    // The caller's copy of the order is the one it loaded: one statement.
+    const std::string loaded_history = HistoryHash(order);
+    const int64_t loaded_version = order.version();
+    Order next = order;
+    next.set_version(loaded_version + 1);
+    *next.mutable_updated_at() = TimeUtil::GetCurrentTime();
+    const std::string rows = StampEvents(&next, events);
+    bool applied = false;
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
+      pqxx::result written = db::Exec(
+          txn, kSaveFast, next.order_id(), common::v1::OrderStatus_Name(next.status()),
+          next.version(), Doc(next), next.total().minor_units(), next.currency(), rows, method,
+          request_id, fingerprint, loaded_version, HistoryHash(next),
+          StatusesThatMayBecome(next.status()), loaded_history);
+      applied = written[0][0].as<int>() == 1;
+      return absl::OkStatus();
+    }));
+    if (applied) {
+      result.order = std::move(next);
+      return result;
+    }
+  }
   auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
     pqxx::result r =
         db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(), method, request_id);
@@ -408,7 +501,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     pqxx::result written =
         db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
                  order.version(), Doc(order), order.total().minor_units(), order.currency(), rows,
-                 method, request_id, fingerprint, stored.version());
+                 method, request_id, fingerprint, stored.version(), HistoryHash(order));
     if (written[0][0].as<int>() == 0) {
       // Changed since the read: by this very request (a retry racing the
       // first attempt: return the first result) or by another.

@@ -86,6 +86,15 @@ class OrderServiceTest : public ::testing::Test {
     return s;
   }
 
+  Order Get(const std::string& order_id) {
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest get;
+    get.set_order_id(order_id);
+    v1::GetOrderResponse got;
+    EXPECT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+    return got.order();
+  }
+
   std::unique_ptr<db::TestDatabase> db_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<PgOrderStore> store_;
@@ -151,14 +160,10 @@ TEST_F(OrderServiceTest, StaleVersionIsAbortedAndChangesNothing) {
   Order stale = order;  // still version 1
   stale.set_source_code("SECOND");
   EXPECT_EQ(Save("s2", stale, nullptr).error_code(), grpc::StatusCode::ABORTED);
-  grpc::ClientContext ctx;
-  v1::GetOrderRequest get;
-  get.set_order_id(order.order_id());
-  v1::GetOrderResponse got;
-  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
-  EXPECT_EQ(got.order().source_code(), "FIRST");
-  EXPECT_EQ(got.order().version(), 2);
-  EXPECT_EQ(got.order().events_size(), 2);
+  const Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.source_code(), "FIRST");
+  EXPECT_EQ(stored.version(), 2);
+  EXPECT_EQ(stored.events_size(), 2);
 }
 
 TEST_F(OrderServiceTest, TheCallersIdentityAndHistoryNeverReplaceTheStoredOnes) {
@@ -185,12 +190,8 @@ TEST_F(OrderServiceTest, TheCallersIdentityAndHistoryNeverReplaceTheStoredOnes) 
   ASSERT_TRUE(Save("s3", next, &last).ok());
   EXPECT_EQ(last.version(), 4);
   EXPECT_EQ(last.events_size(), 4);
-  grpc::ClientContext ctx;
-  v1::GetOrderRequest get;
-  get.set_order_id(order.order_id());
-  v1::GetOrderResponse got;
-  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
-  EXPECT_EQ(got.order().SerializeAsString(), last.SerializeAsString());
+  const Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.SerializeAsString(), last.SerializeAsString());
 }
 
 TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
@@ -257,13 +258,9 @@ TEST_F(OrderServiceTest, ConcurrentWritersOneWinsOneIsAborted) {
   for (auto& t : writers) t.join();
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(aborted.load(), 1);
-  grpc::ClientContext ctx;
-  v1::GetOrderRequest get;
-  get.set_order_id(order.order_id());
-  v1::GetOrderResponse got;
-  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
-  EXPECT_EQ(got.order().version(), 2);
-  EXPECT_EQ(got.order().events_size(), 2);
+  const Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.version(), 2);
+  EXPECT_EQ(stored.events_size(), 2);
 }
 
 TEST_F(OrderServiceTest, ManyConcurrentWritersOnlyOneWinsEachRound) {
@@ -283,13 +280,9 @@ TEST_F(OrderServiceTest, ManyConcurrentWritersOnlyOneWinsEachRound) {
     for (auto& t : writers) t.join();
     EXPECT_EQ(ok.load(), 1) << "round " << round;
     EXPECT_EQ(aborted.load(), 5) << "round " << round;
-    grpc::ClientContext ctx;
-    v1::GetOrderRequest get;
-    get.set_order_id(order.order_id());
-    v1::GetOrderResponse got;
-    ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
-    EXPECT_EQ(got.order().version(), 2);
-    EXPECT_EQ(got.order().events_size(), 2);  // created + the winner's
+    const Order stored = Get(order.order_id());
+    EXPECT_EQ(stored.version(), 2);
+    EXPECT_EQ(stored.events_size(), 2);  // created + the winner's
   }
 }
 

@@ -99,50 +99,21 @@ const db::Query kContext{
     "  (SELECT response FROM i), "
     "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
     "  COALESCE((SELECT customer_id FROM o), $4)"};
-// SaveOrder reads the order with any stored response of the request, then
-// writes order, events and response in one statement that applies only if
-// the version read is still the row's (so a concurrent change is caught
-// without holding a lock between the two).
-const db::Query kSaveRead{
-    "order_save_read",
-    "SELECT o.doc, o.body::text, "
-    "  EXISTS (SELECT 1 FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT fingerprint FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT response_doc FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT response::text FROM idempotency WHERE method = $2 AND request_id = $3) "
-    "FROM orders o WHERE o.order_id = $1::uuid"};
-const db::Query kSaveLockRead{
-    "order_save_lock_read",
-    "SELECT o.doc, o.body::text, "
-    "  EXISTS (SELECT 1 FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT fingerprint FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT response_doc FROM idempotency WHERE method = $2 AND request_id = $3), "
-    "  (SELECT response::text FROM idempotency WHERE method = $2 AND request_id = $3) "
-    "FROM orders o WHERE o.order_id = $1::uuid FOR UPDATE"};
+// SaveOrder's write: order, events and the request's stored response in one
+// statement, applied only when the row still has the caller's version and
+// history fingerprint ($14, '' for rows written before there was one: the
+// caller's copy of identity and history is the stored one), a status the change may leave ($13), and no stored response
+// for the request. Most saves are this statement alone; when it writes
+// nothing, SaveOrder reads the row (kSaveRead) to tell a retry, a conflict
+// or a refusal apart, and writes from the stored facts.
 const db::Query kSaveWrite{
     "order_save_write",
     "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
     "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
-    "           WHERE order_id = $1::uuid AND version = $11 RETURNING 1), "
-    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
-    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
-    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text) "
-    "           WHERE EXISTS (SELECT 1 FROM u)), "
-    "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
-    "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
-    "SELECT count(*)::int FROM u"};
-// The usual save in one statement: applied only when the row still has the
-// caller's version and history fingerprint (so the caller's copy of identity
-// and history is the stored one), a status the change may leave ($13), and
-// no stored response for the request; otherwise nothing is written and the
-// read-then-write path sorts it out (retry, conflict, refusal).
-const db::Query kSaveFast{
-    "order_save_fast",
-    "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-    "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
-    "           WHERE order_id = $1::uuid AND version = $11 AND history_hash = $14 "
-    "           AND status = ANY($13::text[]) AND NOT EXISTS "
-    "           (SELECT 1 FROM idempotency WHERE method = $8 AND request_id = $9 AND $9 <> '') "
+    "           WHERE order_id = $1::uuid AND version = $11 "
+    "           AND COALESCE(history_hash, '') = $14 AND status = ANY($13::text[]) "
+    "           AND NOT EXISTS (SELECT 1 FROM idempotency "
+    "                           WHERE method = $8 AND request_id = $9 AND $9 <> '') "
     "           RETURNING 1), "
     "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
     "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
@@ -151,6 +122,16 @@ const db::Query kSaveFast{
     "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
     "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
     "SELECT count(*)::int FROM u"};
+// The order with its history fingerprint and any stored response of the
+// request ("FOR UPDATE" appended where the save locks the order).
+#define CC_SAVE_READ                                                                    \
+  "SELECT o.doc, o.body::text, i.request_id IS NOT NULL, i.fingerprint, i.response_doc, " \
+  "  i.response::text, o.history_hash "                                                  \
+  "FROM orders o LEFT JOIN idempotency i ON i.method = $2 AND i.request_id = $3 "        \
+  "WHERE o.order_id = $1::uuid"
+const db::Query kSaveRead{"order_save_read", CC_SAVE_READ};
+const db::Query kSaveLockRead{"order_save_lock_read", CC_SAVE_READ " FOR UPDATE OF o"};
+#undef CC_SAVE_READ
 // A new order with its first events and the stored response of its
 // request, in one statement: nothing is written when the request_id was
 // already used (the caller then reads the stored response).
@@ -298,7 +279,7 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
                               kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite,      kCreate,         kSaveFast};
+                              kSaveWrite,      kCreate};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -432,36 +413,38 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     Order order, const std::vector<OrderEvent>& events,
     const std::vector<v1::ContinuitySchedule>& schedules) {
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
-  // Most saves touch only the order row, its events and the response: a
-  // read and a conditional write, each atomic by itself, with no BEGIN and
-  // COMMIT round trips. Continuity schedules and a cancellation write more
-  // rows, so those lock the order in a transaction.
-  const bool in_transaction =
-      !schedules.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
   SaveResult result;
-  if (!in_transaction) {
-    // The caller's copy of the order is the one it loaded: one statement.
-    const std::string loaded_history = HistoryHash(order);
-    const int64_t loaded_version = order.version();
-    Order next = order;
-    next.set_version(loaded_version + 1);
+  // Writes `next` over the row if it still is `loaded` (version and history
+  // fingerprint); false when it wrote nothing.
+  auto write = [&](pqxx::transaction_base& txn, Order next, const Order& loaded,
+                   const std::string& loaded_history) -> bool {
+    next.set_version(loaded.version() + 1);
     *next.mutable_updated_at() = TimeUtil::GetCurrentTime();
     const std::string rows = StampEvents(&next, events);
+    pqxx::result written =
+        db::Exec(txn, kSaveWrite, next.order_id(), common::v1::OrderStatus_Name(next.status()),
+                 next.version(), Doc(next), next.total().minor_units(), next.currency(), rows,
+                 method, request_id, fingerprint, loaded.version(), HistoryHash(next),
+                 StatusesThatMayBecome(next.status()), loaded_history);
+    if (written[0][0].as<int>() == 0) return false;
+    result.order = std::move(next);
+    return true;
+  };
+  // Continuity schedules and a cancellation write more rows: those lock the
+  // order in a transaction. Every other save first tries the write alone,
+  // trusting the caller's copy only as far as its fingerprint matches.
+  const bool in_transaction =
+      !schedules.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
+  if (!in_transaction) {
     bool applied = false;
-    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
-      pqxx::result written = db::Exec(
-          txn, kSaveFast, next.order_id(), common::v1::OrderStatus_Name(next.status()),
-          next.version(), Doc(next), next.total().minor_units(), next.currency(), rows, method,
-          request_id, fingerprint, loaded_version, HistoryHash(next),
-          StatusesThatMayBecome(next.status()), loaded_history);
-      applied = written[0][0].as<int>() == 1;
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
+      applied = write(txn, order, order, HistoryHash(order));
       return absl::OkStatus();
     }));
-    if (applied) {
-      result.order = std::move(next);
-      return result;
-    }
+    if (applied) return result;
   }
+  // A retry, a conflict, a refusal or a caller's copy that differs from the
+  // stored facts: read the row and decide.
   auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
     pqxx::result r =
         db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(), method, request_id);
@@ -483,9 +466,6 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     *order.mutable_created_at() = stored.created_at();
     order.set_created_by(stored.created_by());
     *order.mutable_events() = stored.events();
-    order.set_version(stored.version() + 1);
-    *order.mutable_updated_at() = TimeUtil::GetCurrentTime();
-    const std::string rows = StampEvents(&order, events);
     if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
       db::Exec(txn, kCancelEvents, order.order_id());  // no children of a cancelled order
     }
@@ -498,24 +478,19 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
       }
     }
-    pqxx::result written =
-        db::Exec(txn, kSaveWrite, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-                 order.version(), Doc(order), order.total().minor_units(), order.currency(), rows,
-                 method, request_id, fingerprint, stored.version(), HistoryHash(order));
-    if (written[0][0].as<int>() == 0) {
-      // Changed since the read: by this very request (a retry racing the
-      // first attempt: return the first result) or by another.
-      pqxx::result again = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
-      if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
-        result.replayed = true;
-        return ParseOrder(again[0][4], again[0][5], &result.order);
-      }
-      Order now;
-      if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0][0], again[0][1], &now));
-      return ChangedConcurrently(order, now.version());
+    if (write(txn, order, stored, r[0][6].is_null() ? "" : r[0][6].as<std::string>())) {
+      return absl::OkStatus();
     }
-    result.order = std::move(order);
-    return absl::OkStatus();
+    // Changed since the read: by this very request (a retry racing the first
+    // attempt: the first result) or by another.
+    pqxx::result again = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
+    if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
+      result.replayed = true;
+      return ParseOrder(again[0][4], again[0][5], &result.order);
+    }
+    Order now;
+    if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0][0], again[0][1], &now));
+    return ChangedConcurrently(order, now.version());
   };
   if (in_transaction) {
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) { return save(txn); }));

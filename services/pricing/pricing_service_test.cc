@@ -123,6 +123,26 @@ class PricingServiceTest : public ::testing::Test {
     return a_.stub->RedeemCoupons(&ctx, req, &resp);
   }
 
+  grpc::Status Check(const std::string& code, const std::string& customer,
+                     v1::CheckCouponResponse* out) {
+    grpc::ClientContext ctx;
+    v1::CheckCouponRequest check;
+    check.set_coupon_code(code);
+    check.set_customer_id(customer);
+    return a_.stub->CheckCoupon(&ctx, check, out);
+  }
+
+  // With C1's one use spent: pricing with SPRING20 checked refuses it for C1
+  // as redeeming would (uses counted in PostgreSQL), and accepts it for C2.
+  void ExpectPricingChecksTheCoupon() {
+    EXPECT_EQ(Price(a_, "A", 1, {"SPRING20"}, "SPRING20").status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(Price(a_, "A", 1, {"NOPE"}, "NOPE").status().code(), absl::StatusCode::kNotFound);
+    auto for_c2 = Price(a_, "A", 1, {"SPRING20"}, "SPRING20", "C2");
+    ASSERT_TRUE(for_c2.ok()) << for_c2.status();
+    EXPECT_EQ(for_c2->discount_total().minor_units(), 200);
+  }
+
   std::unique_ptr<db::TestDatabase> db_;
   Replica a_, b_;
 };
@@ -184,23 +204,12 @@ TEST_F(PricingServiceTest, CouponLifecycle) {
   ASSERT_TRUE(Redeem("o1", "C1").ok());
   ASSERT_TRUE(Redeem("o1", "C1").ok());  // same order again: counted once
   // C1 used its one use.
-  grpc::ClientContext ctx;
-  v1::CheckCouponRequest check;
-  check.set_coupon_code("SPRING20");
-  check.set_customer_id("C1");
   v1::CheckCouponResponse checked;
-  grpc::Status s = a_.stub->CheckCoupon(&ctx, check, &checked);
+  grpc::Status s = Check("SPRING20", "C1", &checked);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("used up"), std::string::npos);
   EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  // Pricing with the coupon checked refuses it the same way (counted in
-  // PostgreSQL), and accepts it for a customer who has a use left.
-  EXPECT_EQ(Price(a_, "A", 1, {"SPRING20"}, "SPRING20").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Price(a_, "A", 1, {"NOPE"}, "NOPE").status().code(), absl::StatusCode::kNotFound);
-  auto for_c2 = Price(a_, "A", 1, {"SPRING20"}, "SPRING20", "C2");
-  ASSERT_TRUE(for_c2.ok()) << for_c2.status();
-  EXPECT_EQ(for_c2->discount_total().minor_units(), 200);
+  ExpectPricingChecksTheCoupon();
   ASSERT_TRUE(Redeem("o3", "C2").ok());
   EXPECT_EQ(Redeem("o4", "C3").error_code(), grpc::StatusCode::FAILED_PRECONDITION);  // 2 in all
   // Cancelling o1 releases its use.
@@ -211,9 +220,7 @@ TEST_F(PricingServiceTest, CouponLifecycle) {
   ASSERT_TRUE(a_.stub->ReleaseCoupons(&rel_ctx, rel, &released).ok());
   EXPECT_EQ(released.released_codes_size(), 1);
   EXPECT_TRUE(Redeem("o5", "C1").ok());
-  grpc::ClientContext unknown_ctx;
-  check.set_coupon_code("NOPE");
-  EXPECT_EQ(a_.stub->CheckCoupon(&unknown_ctx, check, &checked).error_code(),
+  EXPECT_EQ(Check("NOPE", "C1", &checked).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -223,25 +230,14 @@ TEST_F(PricingServiceTest, PerCustomerLimitAloneAndUnlimitedCoupons) {
   ASSERT_TRUE(Redeem("o1", "C1").ok());
   ASSERT_TRUE(Redeem("o1", "C1").ok());  // the same order again
   EXPECT_EQ(Redeem("o2", "C1").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  // Pricing with the coupon checked refuses it the same way (counted in
-  // PostgreSQL), and accepts it for a customer who has a use left.
-  EXPECT_EQ(Price(a_, "A", 1, {"SPRING20"}, "SPRING20").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Price(a_, "A", 1, {"NOPE"}, "NOPE").status().code(), absl::StatusCode::kNotFound);
-  auto for_c2 = Price(a_, "A", 1, {"SPRING20"}, "SPRING20", "C2");
-  ASSERT_TRUE(for_c2.ok()) << for_c2.status();
-  EXPECT_EQ(for_c2->discount_total().minor_units(), 200);
+  ExpectPricingChecksTheCoupon();
   ASSERT_TRUE(Redeem("o3", "C2").ok());
   ASSERT_TRUE(Redeem("o4", "C3").ok());
   // No limit at all: any number of uses, none counted.
   SetupCoupon(/*max_uses=*/0, /*per_customer=*/0);
   for (const char* order : {"o5", "o6", "o7"}) ASSERT_TRUE(Redeem(order, "C1").ok()) << order;
-  grpc::ClientContext ctx;
-  v1::CheckCouponRequest check;
-  check.set_coupon_code("SPRING20");
-  check.set_customer_id("C1");
   v1::CheckCouponResponse checked;
-  ASSERT_TRUE(a_.stub->CheckCoupon(&ctx, check, &checked).ok());
+  ASSERT_TRUE(Check("SPRING20", "C1", &checked).ok());
   EXPECT_EQ(checked.coupon().uses(), 0);
   // A limit set later counts every use made before it: C1 has four.
   SetupCoupon(/*max_uses=*/0, /*per_customer=*/4);

@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_LIBS_SERVER_SERVE_H_
 #define CALLCENTER_LIBS_SERVER_SERVE_H_
 
+#include <atomic>
 #include <exception>
 
 #include "absl/status/status.h"
@@ -13,6 +14,16 @@
 
 namespace callcenter::server {
 
+namespace internal {
+inline std::atomic<int> calls_in_flight{0};
+inline std::atomic<int> max_calls_in_flight{0};
+}  // namespace internal
+
+// Caps the calls this process handles at once (0 = no cap). Beyond it a
+// call is refused at once with RESOURCE_EXHAUSTED: an overloaded replica
+// sheds load instead of queueing every caller into its deadline.
+inline void SetMaxCallsInFlight(int max) { internal::max_calls_in_flight = max; }
+
 // The one wrapper around every unary handler: runs `fn` (returning
 // absl::Status), turns an escaped exception into INTERNAL, records the RPC's
 // code and latency, logs failures, and maps the status to gRPC.
@@ -21,11 +32,18 @@ grpc::Status Serve(metrics::Metrics* metrics, const char* method, const std::str
                    Fn&& fn) {
   const absl::Time start = absl::Now();
   absl::Status status;
-  try {
-    status = fn();
-  } catch (const std::exception& e) {
-    status = absl::InternalError(absl::StrCat("internal error: ", e.what()));
+  const int max = internal::max_calls_in_flight;
+  if (internal::calls_in_flight.fetch_add(1) >= max && max > 0) {
+    status = absl::ResourceExhaustedError(
+        absl::StrCat("server busy: ", max, " calls in flight; retry with backoff"));
+  } else {
+    try {
+      status = fn();
+    } catch (const std::exception& e) {
+      status = absl::InternalError(absl::StrCat("internal error: ", e.what()));
+    }
   }
+  internal::calls_in_flight.fetch_sub(1);
   if (metrics != nullptr) {
     metrics->RecordRpc(method, absl::StatusCodeToString(status.code()), absl::Now() - start);
   }

@@ -12,6 +12,7 @@
 #include "libs/db/listener.h"
 #include "libs/logging/log.h"
 #include "libs/server/host.h"
+#include "libs/server/serve.h"
 
 namespace callcenter::server {
 
@@ -57,6 +58,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   const bool migrate_on_start = config.Bool("MIGRATE_ON_START", true);
   const std::string bind = config.String("BIND_ADDRESS", "0.0.0.0");
   const int idle_threads = static_cast<int>(config.Int("GRPC_IDLE_THREADS", 64, 1, 1024));
+  // Calls handled at once before new ones are refused (RESOURCE_EXHAUSTED).
+  const int max_in_flight = static_cast<int>(config.Int("MAX_CALLS_IN_FLIGHT", 512, 0, 100000));
   // Also listen on this Unix socket (callers on the same machine skip TCP).
   const std::string unix_socket = config.String("UNIX_SOCKET", "");
 
@@ -112,6 +115,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
     if (!s.ok()) log::Warning("metrics disabled", {{"error", std::string(s.message())}});
   }
 
+  SetMaxCallsInFlight(max_in_flight);
   HostOptions host_options;
   host_options.service = spec.service;
   host_options.listen_address = absl::StrCat(bind, ":", port);

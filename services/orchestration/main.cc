@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "grpcpp/grpcpp.h"
+#include "libs/grpcclient/channel.h"
 #include "libs/logging/log.h"
 #include "libs/server/service_main.h"
 #include "services/orchestration/migrations.h"
@@ -21,22 +22,27 @@ int main(int argc, char** argv) {
         absl::Milliseconds(w.config->Int("DOWNSTREAM_TIMEOUT_MS", 3000, 10, 600000));
     const int64_t recovery_ms = w.config->Int("SAGA_RECOVERY_INTERVAL_MS", 5000, 100, 3600000);
     const int64_t idle_ms = w.config->Int("SAGA_IDLE_MS", 30000, 0, 86400000);
-    auto channel = [&](const char* name, const char* fallback) {
-      grpc::ChannelArguments args;
-      args.SetLoadBalancingPolicyName("round_robin");  // headless Services: one entry per pod
-      return grpc::CreateCustomChannel(w.config->String(name, fallback),
-                                       grpc::InsecureChannelCredentials(), args);
+    // Every method the front door calls downstream is a read or a change
+    // keyed by a request id, so a call that found no healthy server
+    // (UNAVAILABLE) is retried within its deadline.
+    auto channel = [&](const char* name, const char* fallback, const char* service) {
+      return grpcclient::NewIdempotentServiceChannel(w.config->String(name, fallback), service);
     };
     orchestration::Downstream downstream;
-    downstream.orders =
-        order::v1::SalesOrderService::NewStub(channel("ORDER_ADDR", "dns:///127.0.0.1:50052"));
-    downstream.pricing =
-        pricing::v1::PricingService::NewStub(channel("PRICING_ADDR", "dns:///127.0.0.1:50053"));
+    downstream.orders = order::v1::SalesOrderService::NewStub(
+        channel("ORDER_ADDR", "dns:///127.0.0.1:50052",
+                order::v1::SalesOrderService::service_full_name()));
+    downstream.pricing = pricing::v1::PricingService::NewStub(
+        channel("PRICING_ADDR", "dns:///127.0.0.1:50053",
+                pricing::v1::PricingService::service_full_name()));
     downstream.selling = guidedselling::v1::GuidedSellingService::NewStub(
-        channel("GUIDEDSELLING_ADDR", "dns:///127.0.0.1:50054"));
-    downstream.payments =
-        payment::v1::PaymentService::NewStub(channel("PAYMENT_ADDR", "dns:///127.0.0.1:50055"));
-    downstream.holds = hold::v1::HoldService::NewStub(channel("HOLD_ADDR", "dns:///127.0.0.1:50056"));
+        channel("GUIDEDSELLING_ADDR", "dns:///127.0.0.1:50054",
+                guidedselling::v1::GuidedSellingService::service_full_name()));
+    downstream.payments = payment::v1::PaymentService::NewStub(
+        channel("PAYMENT_ADDR", "dns:///127.0.0.1:50055",
+                payment::v1::PaymentService::service_full_name()));
+    downstream.holds = hold::v1::HoldService::NewStub(channel(
+        "HOLD_ADDR", "dns:///127.0.0.1:50056", hold::v1::HoldService::service_full_name()));
     auto sagas = std::make_shared<orchestration::SagaLog>(w.pool);
     auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
         std::move(downstream), options, sagas.get(), w.metrics);

@@ -1,0 +1,33 @@
+#ifndef CALLCENTER_LIBS_GRPCCLIENT_CHANNEL_H_
+#define CALLCENTER_LIBS_GRPCCLIENT_CHANNEL_H_
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+
+namespace callcenter::grpcclient {
+
+struct RetryPolicy {
+  // Attempts in all, the first included (gRPC caps this at 5).
+  int max_attempts = 3;
+  int initial_backoff_ms = 20;
+  int max_backoff_ms = 200;
+};
+
+// The service config for `service` (full name, e.g.
+// "callcenter.pricing.v1.PricingService"): round-robin over the addresses a
+// headless Service resolves to, and UNAVAILABLE retried with backoff (the
+// call did not reach a healthy server). gRPC never retries past the call's
+// deadline, so a retry cannot outlive the caller's budget.
+std::string ServiceConfigJson(const std::string& service, const RetryPolicy& retry);
+
+// One long-lived channel to a downstream service whose every method is safe
+// to repeat: a read, or a change keyed by a request id (idempotent).
+std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(const std::string& target,
+                                                           const std::string& service,
+                                                           const RetryPolicy& retry = {});
+
+}  // namespace callcenter::grpcclient
+
+#endif  // CALLCENTER_LIBS_GRPCCLIENT_CHANNEL_H_

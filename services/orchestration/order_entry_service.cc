@@ -721,6 +721,29 @@ absl::Status OrderEntryServiceImpl::Compensate(const std::string& order_id,
   return absl::OkStatus();
 }
 
+absl::Status OrderEntryServiceImpl::ReleaseSubmitHolds(const std::string& order_id,
+                                                       const std::string& request_id) {
+  hold::v1::ListOrderHoldsRequest list;
+  list.set_order_id(order_id);
+  hold::v1::ListOrderHoldsResponse listed;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
+  for (const auto& h : listed.holds()) {
+    if (!h.open() || h.hold_code() != "FRAUD") continue;
+    hold::v1::ClearHoldRequest clear;
+    clear.set_request_id(absl::StrCat(request_id, ":release:", h.hold_id()));
+    clear.set_order_id(order_id);
+    clear.set_hold_id(h.hold_id());
+    clear.set_reason("the submit that placed it was undone; the order is a draft again");
+    clear.set_user_id("system");
+    clear.add_clearable_hold_codes("FRAUD");
+    hold::v1::ClearHoldResponse cleared;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
                                                 const v1::SubmitOrderRequest* req,
                                                 v1::SubmitOrderResponse* resp) {
@@ -775,6 +798,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
     if (!saga_id.empty() && !crashed) {
       // A failure after the submit began changing things: undo it now.
       absl::Status undone = Compensate(req->order_id(), req->request_id(), nullptr);
+      if (undone.ok()) undone = ReleaseSubmitHolds(req->order_id(), req->request_id());
       if (undone.ok()) {
         sagas_->Record(saga_id, kStepCompensated).IgnoreError();
       } else {
@@ -797,13 +821,16 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
     // The submit never saved: the draft keeps no live authorisation.
     Order order = got.order();
     RETURN_IF_ERROR(Compensate(saga.order_id, saga.request_id, &order));
+    RETURN_IF_ERROR(ReleaseSubmitHolds(saga.order_id, saga.request_id));
     order::v1::SaveOrderRequest save;
     save.set_request_id(absl::StrCat(saga.request_id, ":recovered"));
     save.set_method("RecoverSubmit");
     *save.mutable_order() = order;
     OrderEvent* e = save.add_new_events();
     e->set_kind("submit_compensated");
-    e->set_detail("an interrupted submit was undone: payments voided, coupon uses released");
+    e->set_detail(
+        "an interrupted submit was undone: payments voided, coupon uses released, its fraud hold "
+        "cleared");
     order::v1::SaveOrderResponse saved;
     RETURN_IF_ERROR(
         FromGrpcStatus(downstream_.orders->SaveOrder(Call(saga.request_id).get(), save, &saved)));

@@ -140,6 +140,9 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   // Voids the order's payments and releases its coupon uses; marks the
   // payments voided on `order` when given.
   absl::Status Compensate(const std::string& order_id, const std::string& request_id, Order* order);
+  // Clears the FRAUD holds an undone submit left open (the order is a DRAFT
+  // again, and a draft has no open hold), as the system user.
+  absl::Status ReleaseSubmitHolds(const std::string& order_id, const std::string& request_id);
 
   Downstream downstream_;
   OrderEntryOptions options_;

@@ -181,6 +181,17 @@ class FrontDoorTest : public ::testing::Test {
     return resp.order();
   }
 
+  // The customer's email as static fraud data worth `score`.
+  void SuspectEmail(int64_t score) {
+    grpc::ClientContext ctx;
+    hold::v1::UpsertFraudDataRequest req;
+    req.mutable_fraud_data()->set_kind(hold::v1::FRAUD_DATA_KIND_EMAIL);
+    req.mutable_fraud_data()->set_value(Id("maria@example.com"));
+    req.mutable_fraud_data()->set_score(score);
+    hold::v1::UpsertFraudDataResponse resp;
+    ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
+  }
+
   void Coupon(const std::string& code, int32_t percent_bp, int max_uses) {
     grpc::ClientContext ctx;
     pricing::v1::UpsertDiscountRequest req;
@@ -514,15 +525,7 @@ TEST_F(FrontDoorTest, CardNumbersAreRefused) {
 
 TEST_F(FrontDoorTest, FraudHoldClearedOnlyByAPermittedUser) {
   World();
-  {
-    grpc::ClientContext ctx;
-    hold::v1::UpsertFraudDataRequest req;
-    req.mutable_fraud_data()->set_kind(hold::v1::FRAUD_DATA_KIND_EMAIL);
-    req.mutable_fraud_data()->set_value(Id("maria@example.com"));
-    req.mutable_fraud_data()->set_score(51);  // minimum 50
-    hold::v1::UpsertFraudDataResponse resp;
-    ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
-  }
+  SuspectEmail(51);  // minimum 50
   Order order = Start();
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
@@ -554,13 +557,7 @@ TEST_F(FrontDoorTest, ScoreAtTheMinimumPlacesNoHold) {
   Features f;
   f.min_fraud_score = 51;
   World(f);
-  grpc::ClientContext ctx;
-  hold::v1::UpsertFraudDataRequest req;
-  req.mutable_fraud_data()->set_kind(hold::v1::FRAUD_DATA_KIND_EMAIL);
-  req.mutable_fraud_data()->set_value(Id("maria@example.com"));
-  req.mutable_fraud_data()->set_score(51);
-  hold::v1::UpsertFraudDataResponse resp;
-  ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
+  SuspectEmail(51);
   Order order = Start();
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
@@ -740,6 +737,42 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   ASSERT_TRUE(Pay(&recovered, "tok_4242", "pay-again").ok());
   ASSERT_TRUE(Submit(&recovered, "submit-again").ok());
   EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+TEST_F(FrontDoorTest, InterruptedSubmitLeavesNoFraudHoldOpen) {
+  World();
+  SuspectEmail(51);  // minimum 50
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepFraudEvaluated;
+  auto doomed = suite->ExtraFrontDoor(crashing);
+  EXPECT_EQ(Submit(&order, "submit", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  auto holds = [&] {
+    grpc::ClientContext ctx;
+    hold::v1::ListOrderHoldsRequest list;
+    list.set_order_id(order.order_id());
+    hold::v1::ListOrderHoldsResponse listed;
+    EXPECT_TRUE(suite->holds->ListOrderHolds(&ctx, list, &listed).ok());
+    return listed;
+  };
+  ASSERT_TRUE(holds().has_open_holds());  // placed before the "crash"
+  ASSERT_TRUE(suite->front_door_service().RecoverSagas(absl::ZeroDuration()).ok());
+  hold::v1::ListOrderHoldsResponse after = holds();
+  EXPECT_FALSE(after.has_open_holds());
+  ASSERT_EQ(after.holds_size(), 1);
+  EXPECT_EQ(after.holds(0).cleared_by(), "system");
+  Order recovered = Get(order.order_id());
+  EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_DRAFT);
+  EXPECT_EQ(recovered.holds_size(), 0);
+  // Paid again and submitted, the order is held afresh.
+  ASSERT_TRUE(Pay(&recovered, "tok_4242", "pay-again").ok());
+  ASSERT_TRUE(Submit(&recovered, "submit-again").ok());
+  EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_ON_HOLD);
+  ASSERT_EQ(recovered.holds_size(), 1);
+  EXPECT_TRUE(recovered.holds(0).open());
+  EXPECT_TRUE(holds().has_open_holds());
 }
 
 // ---------------------------------------------------------- continuity

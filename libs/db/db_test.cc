@@ -124,12 +124,25 @@ TEST_F(DbTest, ExhaustedPoolAnswersUnavailable) {
     });
   }
   while (holding < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(pool_->stats().open, 2);
+  EXPECT_EQ(pool_->stats().idle, 0);
+  std::atomic<int> waiting_seen{0};
+  std::thread watcher([&] {
+    for (int i = 0; i < 50 && waiting_seen == 0; ++i) {
+      waiting_seen = pool_->stats().waiting;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
   absl::Status s = pool_->Read([](pqxx::work&) { return absl::OkStatus(); });
+  watcher.join();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(waiting_seen.load(), 1);  // the refused caller waited first
+  EXPECT_EQ(pool_->stats().waiting, 0);
   release = true;
   for (auto& t : holders) t.join();
   EXPECT_TRUE(pool_->Ping().ok());
   EXPECT_LE(pool_->open_connections(), 2);
+  EXPECT_EQ(pool_->stats().idle, pool_->stats().open);
 }
 
 TEST(DbNoServerTest, UnreachableDatabaseIsUnavailable) {

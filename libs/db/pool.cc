@@ -27,6 +27,11 @@ Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
 
 Pool::~Pool() = default;
 
+Pool::Stats Pool::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Stats{open_, static_cast<int>(idle_.size()), waiting_};
+}
+
 int Pool::open_connections() const {
   std::lock_guard<std::mutex> lock(mu_);
   return open_;
@@ -70,8 +75,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
       }
       return conn;
     }
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.max_size) {
+    ++waiting_;
+    const bool timed_out = cv_.wait_until(lock, deadline) == std::cv_status::timeout;
+    --waiting_;
+    if (timed_out && idle_.empty() && open_ >= options_.max_size) {
       return absl::UnavailableError("no database connection free in time (pool exhausted)");
     }
   }

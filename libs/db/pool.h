@@ -57,6 +57,13 @@ class Pool {
   // OK when the database answers.
   absl::Status Ping();
 
+  // For the metrics: connections open, of which idle, and callers waiting.
+  struct Stats {
+    int open = 0;
+    int idle = 0;
+    int waiting = 0;
+  };
+  Stats stats() const;
   int open_connections() const;
   const PoolOptions& options() const { return options_; }
 
@@ -73,6 +80,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   int open_ = 0;
+  int waiting_ = 0;
 };
 
 // Maps a libpqxx exception to a status: serialization failure or deadlock ->

@@ -7,8 +7,34 @@
 
 namespace callcenter::metrics {
 
+class Metrics::Collector : public prometheus::Collectable {
+ public:
+  explicit Collector(std::shared_ptr<prometheus::Registry> registry)
+      : registry_(std::move(registry)) {}
+
+  void Add(prometheus::Gauge* gauge, std::function<double()> read) {
+    std::lock_guard<std::mutex> lock(mu_);
+    gauges_.emplace_back(gauge, std::move(read));
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [gauge, read] : gauges_) gauge->Set(read());
+    }
+    return registry_->Collect();
+  }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  mutable std::mutex mu_;
+  std::vector<std::pair<prometheus::Gauge*, std::function<double()>>> gauges_;
+};
+
 Metrics::Metrics(std::string service)
-    : service_(std::move(service)), registry_(std::make_shared<prometheus::Registry>()) {
+    : service_(std::move(service)),
+      registry_(std::make_shared<prometheus::Registry>()),
+      collector_(std::make_shared<Collector>(registry_)) {
   handled_ = &prometheus::BuildCounter()
                   .Name("grpc_server_handled_total")
                   .Help("RPCs completed on the server, by method and status code.")
@@ -44,10 +70,17 @@ void Metrics::Increment(const std::string& name, const std::string& help,
   family->Add(labels).Increment();
 }
 
+void Metrics::AddGauge(const std::string& name, const std::string& help,
+                       const std::map<std::string, std::string>& labels,
+                       std::function<double()> read) {
+  auto& family = prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
+  collector_->Add(&family.Add(labels), std::move(read));
+}
+
 absl::Status Metrics::Expose(int port) {
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(absl::StrCat("0.0.0.0:", port), 1);
-    exposer_->RegisterCollectable(registry_);
+    exposer_->RegisterCollectable(collector_);
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("cannot serve metrics on port ", port, ": ", e.what()));
   }
@@ -61,7 +94,7 @@ int Metrics::port() const {
 }
 
 std::string Metrics::Scrape() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  return prometheus::TextSerializer().Serialize(collector_->Collect());
 }
 
 }  // namespace callcenter::metrics

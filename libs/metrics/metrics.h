@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_LIBS_METRICS_METRICS_H_
 #define CALLCENTER_LIBS_METRICS_METRICS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,11 @@ class Metrics {
   void Increment(const std::string& name, const std::string& help,
                  const std::map<std::string, std::string>& labels);
 
+  // A gauge `name` whose value `read` gives at each scrape (pool sizes,
+  // calls in flight: state that is cheaper to read than to track).
+  void AddGauge(const std::string& name, const std::string& help,
+                const std::map<std::string, std::string>& labels, std::function<double()> read);
+
   // Serves /metrics on 0.0.0.0:port (port 0 = any free port; see port()).
   absl::Status Expose(int port);
   int port() const;
@@ -43,6 +49,9 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* handled_;
   prometheus::Family<prometheus::Histogram>* latency_;
+  // The registry with the read-at-scrape gauges brought up to date first.
+  class Collector;
+  std::shared_ptr<Collector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::mutex counters_mu_;
   std::map<std::string, prometheus::Family<prometheus::Counter>*> counters_;

@@ -28,6 +28,18 @@ TEST(MetricsTest, CustomCounters) {
   EXPECT_THAT(m.Scrape(), HasSubstr("saga_compensations_total{step=\"authorize\"} 2"));
 }
 
+TEST(MetricsTest, GaugesAreReadAtEachScrape) {
+  Metrics m("order");
+  int open = 3;
+  m.AddGauge("db_pool_connections", "Connections.", {{"state", "open"}}, [&] { return open; });
+  m.AddGauge("db_pool_connections", "Connections.", {{"state", "idle"}}, [] { return 1; });
+  EXPECT_THAT(m.Scrape(), HasSubstr("db_pool_connections{state=\"open\"} 3"));
+  open = 5;
+  const std::string text = m.Scrape();
+  EXPECT_THAT(text, HasSubstr("db_pool_connections{state=\"open\"} 5"));
+  EXPECT_THAT(text, HasSubstr("db_pool_connections{state=\"idle\"} 1"));
+}
+
 TEST(MetricsTest, ExposesOverHttp) {
   Metrics m("hold");
   ASSERT_TRUE(m.Expose(0).ok());

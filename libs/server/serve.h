@@ -23,6 +23,8 @@ inline std::atomic<int> max_calls_in_flight{0};
 // call is refused at once with RESOURCE_EXHAUSTED: an overloaded replica
 // sheds load instead of queueing every caller into its deadline.
 inline void SetMaxCallsInFlight(int max) { internal::max_calls_in_flight = max; }
+// Calls being handled now (for the metrics).
+inline int CallsInFlight() { return internal::calls_in_flight; }
 
 // The one wrapper around every unary handler: runs `fn` (returning
 // absl::Status), turns an escaped exception into INTERNAL, records the RPC's

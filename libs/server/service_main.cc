@@ -82,6 +82,15 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   pool_options.statements = spec.statements;
   db::Pool pool(pool_options);
   metrics::Metrics metrics(spec.service);
+  metrics.AddGauge("grpc_server_calls_in_flight", "Calls being handled now.", {},
+                   [] { return CallsInFlight(); });
+  const char* kPoolHelp = "PostgreSQL connections of the pool (in_use = open - idle).";
+  metrics.AddGauge("db_pool_connections", kPoolHelp, {{"state", "open"}},
+                   [&pool] { return pool.stats().open; });
+  metrics.AddGauge("db_pool_connections", kPoolHelp, {{"state", "idle"}},
+                   [&pool] { return pool.stats().idle; });
+  metrics.AddGauge("db_pool_waiting", "Callers waiting for a free connection.", {},
+                   [&pool] { return pool.stats().waiting; });
 
   absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics});
   if (list_config) {

@@ -22,6 +22,14 @@ const db::Query kInsert{"payment_insert",
                         "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
                         "method, currency, amount_minor, status, body) "
                         "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"};
+// A card or check payment is recorded PENDING before the connector is
+// asked; the insert is also the retry check (nothing inserted: the request
+// id has a payment already).
+const db::Query kInsertPending{"payment_insert_pending",
+                               "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
+                               "method, currency, amount_minor, status, body) "
+                               "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) "
+                               "ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
 const db::Query kUpdate{"payment_update",
                         "UPDATE payments SET status = $2, body = $3::jsonb, updated_at = now() "
                         "WHERE payment_id = $1::uuid"};
@@ -98,7 +106,7 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 }  // namespace
 
 std::vector<db::Query> PaymentQueries() {
-  std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
+  std::vector<db::Query> q = {kByRequest,   kInsert,       kInsertPending, kUpdate,        kLock,
                               kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
                               kCustomerLock, kOpenOnAccount};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
@@ -129,17 +137,23 @@ grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,
 absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& req,
                                            v1::Payment* out) {
   // A retry with the same request id returns the first outcome.
-  bool found = false;
-  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-    pqxx::result r = db::Exec(txn, kByRequest, req.request_id());
-    if (r.empty()) return absl::OkStatus();
-    found = true;
-    return db::FromJson(r[0][0].as<std::string>(), out);
-  }));
-  if (found && out->status() != common::v1::PAYMENT_STATUS_PENDING) return absl::OkStatus();
-  RETURN_IF_ERROR(ValidateAuthorization(req));
-  if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
-      req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
+  auto first_outcome = [&](bool* found) {
+    return pool_->Single([&](pqxx::transaction_base& txn) {
+      pqxx::result r = db::Exec(txn, kByRequest, req.request_id());
+      *found = !r.empty();
+      return *found ? db::FromJson(r[0][0].as<std::string>(), out) : absl::OkStatus();
+    });
+  };
+  const absl::Status valid = ValidateAuthorization(req);
+  const bool on_record = req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
+                         req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD;
+  if (!valid.ok() || on_record) {
+    bool found = false;
+    RETURN_IF_ERROR(first_outcome(&found));
+    if (found && out->status() != common::v1::PAYMENT_STATUS_PENDING) return absl::OkStatus();
+    RETURN_IF_ERROR(valid);
+  }
+  if (on_record) {
     // No connector: the balance or credit check and the record happen in one
     // transaction under a lock, so concurrent payments cannot overspend.
     if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT && req.customer_id().empty()) {
@@ -167,27 +181,29 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
       return absl::OkStatus();
     });
     if (absl::IsAlreadyExists(stored)) {  // a concurrent retry won: return its payment
-      return pool_->Read([&](pqxx::work& txn) {
-        return db::FromJson(db::Exec(txn, kByRequest, req.request_id())[0][0].as<std::string>(), out);
-      });
+      bool found = false;
+      return first_outcome(&found);
     }
     return stored;
   }
-  if (!found) {
-    // Recorded as PENDING before the connector is asked, so a crash in
-    // between leaves a trace that a retry completes.
-    *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
-    absl::Status inserted = pool_->Single([&](pqxx::transaction_base& txn) {
-      db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(),
-               req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
-               req.amount().currency(), req.amount().minor_units(),
-               PaymentStatus_Name(out->status()), db::ToJson(*out));
-      return absl::OkStatus();
-    });
-    if (absl::IsAlreadyExists(inserted)) {
-      return absl::AbortedError("a concurrent request with the same request_id is in progress");
-    }
-    RETURN_IF_ERROR(inserted);
+  // Card or check: recorded as PENDING before the connector is asked, so a
+  // crash in between leaves a trace that a retry completes.
+  *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
+  bool inserted = false;
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
+    inserted = !db::Exec(txn, kInsertPending, out->payment_id(), req.request_id(), req.order_id(),
+                         req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
+                         req.amount().currency(), req.amount().minor_units(),
+                         PaymentStatus_Name(out->status()), db::ToJson(*out))
+                    .empty();
+    return absl::OkStatus();
+  }));
+  if (!inserted) {
+    bool found = false;
+    RETURN_IF_ERROR(first_outcome(&found));
+    if (!found) return absl::AbortedError("the payment of this request_id vanished; retry");
+    if (out->status() != common::v1::PAYMENT_STATUS_PENDING) return absl::OkStatus();
+    // Still PENDING: the first attempt stopped before its outcome; finish it.
   }
   if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
     ConnectorDecision d = connector_->Authorize(req.card_token(), req.amount().minor_units(),

@@ -63,6 +63,47 @@ TEST_F(PaymentServiceTest, RetryNeverAuthorisesTwice) {
   EXPECT_EQ(List().size(), 1u);
 }
 
+TEST_F(PaymentServiceTest, APendingPaymentLeftByACrashIsCompletedByTheRetry) {
+  // The first attempt recorded its payment PENDING and died before the
+  // connector answered.
+  v1::Payment pending;
+  pending.set_payment_id("7f9c2a1e-5b7d-4c1a-9e55-2d1f0c3b8a11");
+  pending.set_order_id("order-1");
+  pending.set_method(common::v1::PAYMENT_METHOD_CARD);
+  pending.mutable_amount()->set_currency("USD");
+  pending.mutable_amount()->set_minor_units(5000);
+  pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
+  ASSERT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
+    txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, method, "
+                    "currency, amount_minor, status, body) VALUES ($1::uuid, 'r-crash', 'order-1', "
+                    "'c1', 'PAYMENT_METHOD_CARD', 'USD', 5000, 'PAYMENT_STATUS_PENDING', $2::jsonb)",
+                    pending.payment_id(), db::ToJson(pending));
+    return absl::OkStatus();
+  }).ok());
+  v1::Payment retried;
+  ASSERT_TRUE(Authorize("r-crash", "tok_4242", 5000, &retried).ok());
+  EXPECT_EQ(retried.payment_id(), pending.payment_id());
+  EXPECT_EQ(retried.status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(List()[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+}
+
+TEST_F(PaymentServiceTest, ConcurrentRetriesRecordOnePayment) {
+  std::vector<v1::Payment> got(4);
+  std::vector<grpc::Status> statuses(4);
+  std::vector<std::thread> tries;
+  for (int i = 0; i < 4; ++i) {
+    tries.emplace_back([&, i] { statuses[i] = Authorize("r-same", "tok_4242", 700, &got[i]); });
+  }
+  for (auto& t : tries) t.join();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+    EXPECT_EQ(got[i].payment_id(), got[0].payment_id());
+  }
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(List()[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+}
+
 TEST_F(PaymentServiceTest, DeclinesAreStoredAsDeclined) {
   v1::Payment declined, funds, ok;
   ASSERT_TRUE(Authorize("r1", "tok_0002", 100, &declined).ok());

@@ -229,7 +229,8 @@ absl::StatusOr<v1::Coupon> PricingServiceImpl::CheckCouponNow(const std::string&
                                                                const std::string& customer_id,
                                                                const std::string& date) {
   if (code.empty()) return InvalidField("coupon_code", "required");
-  const v1::Coupon* coupon = snapshot()->FindCoupon(code);
+  const std::shared_ptr<const Snapshot> snap = snapshot();  // keeps the coupon alive
+  const v1::Coupon* coupon = snap->FindCoupon(code);
   if (coupon == nullptr) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
   std::shared_ptr<const Snapshot> counted;
   if (HasLimit(*coupon)) {
@@ -264,28 +265,24 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
   return server::Serve(metrics_, "RedeemCoupons", req->order_id(), [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     const std::string today = Today();
-    if (req->coupon_codes_size() == 1) {
-      // The usual order has one coupon, and most coupons have no limit: then
-      // no lock and no transaction block, just a read and the insert.
-      const std::string& code = req->coupon_codes(0);
-      bool redeemed = false;
-      RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
-        pqxx::result r = db::Exec(txn, kCouponRead, code);
-        if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
-        v1::Coupon coupon;
-        RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
-        if (HasLimit(coupon)) return absl::OkStatus();  // counted under a lock below
-        Snapshot::Tables t;
-        t.coupons = {coupon};
-        RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code, req->customer_id(), today));
+    const std::shared_ptr<const Snapshot> snap = snapshot();  // keeps the coupon alive
+    const v1::Coupon* unlimited =
+        req->coupon_codes_size() == 1 ? snap->FindCoupon(req->coupon_codes(0)) : nullptr;
+    if (unlimited != nullptr && !HasLimit(*unlimited)) {
+      // The usual order has one coupon, and most coupons have no limit: no
+      // count and no lock, so the snapshot's copy (kept current through
+      // NOTIFY) decides and the use is one insert. A limit set this very
+      // moment applies from the next redemption.
+      const std::string& code = unlimited->coupon_code();
+      Snapshot::Tables t;
+      t.coupons = {*unlimited};
+      RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code, req->customer_id(), today));
+      RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
         db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
-        redeemed = true;
         return absl::OkStatus();
       }));
-      if (redeemed) {
-        resp->add_redeemed_codes(code);
-        return absl::OkStatus();
-      }
+      resp->add_redeemed_codes(code);
+      return absl::OkStatus();
     }
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const std::string& code : req->coupon_codes()) {

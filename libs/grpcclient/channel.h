@@ -9,10 +9,13 @@
 namespace callcenter::grpcclient {
 
 struct RetryPolicy {
-  // Attempts in all, the first included (gRPC caps this at 5).
+  // Attempts in all, the first included: 2 to 5 (gRPC's bounds).
   int max_attempts = 3;
   int initial_backoff_ms = 20;
   int max_backoff_ms = 200;
+  // Longest wait between attempts to reconnect to a service that went away
+  // (gRPC's default grows to 120 s: a restarted service would stay cut off).
+  int max_reconnect_backoff_ms = 1000;
 };
 
 // The service config for `service` (full name, e.g.

@@ -1,6 +1,7 @@
 #include "libs/grpcclient/channel.h"
 
 #include <atomic>
+#include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -88,6 +89,39 @@ TEST(ChannelTest, OtherErrorsAreNotRetried) {
   auto server = builder.BuildAndStart();
   EXPECT_EQ(Check(port, RetryPolicy{}).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(missing.calls.load(), 1);
+  server->Shutdown(std::chrono::system_clock::now());
+}
+
+TEST(ChannelTest, AServiceThatComesBackIsReachedWithinAboutASecond) {
+  // Nothing listens yet: the channel fails and backs off.
+  int port = 0;
+  {
+    Served probe(0);  // learn a free port, then free it
+    port = probe.port;
+  }
+  auto stub = Health::NewStub(NewIdempotentServiceChannel(
+      "127.0.0.1:" + std::to_string(port), Health::service_full_name(), RetryPolicy{2, 1, 1, 300}));
+  for (int i = 0; i < 5; ++i) {
+    grpc::ClientContext ctx;
+    HealthCheckRequest req;
+    HealthCheckResponse resp;
+    EXPECT_EQ(stub->Check(&ctx, req, &resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  // The service starts on that port; the channel finds it within its
+  // reconnect backoff (300 ms here), not gRPC's default of up to 2 minutes.
+  FlakyHealth health(0);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:" + std::to_string(port), grpc::InsecureServerCredentials());
+  builder.RegisterService(&health);
+  auto server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  grpc::ClientContext ctx;
+  ctx.set_wait_for_ready(true);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1000));
+  HealthCheckRequest req;
+  HealthCheckResponse resp;
+  EXPECT_TRUE(stub->Check(&ctx, req, &resp).ok());
   server->Shutdown(std::chrono::system_clock::now());
 }
 

@@ -12,7 +12,8 @@ std::string ServiceConfigJson(const std::string& service, const RetryPolicy& ret
       R"( "methodConfig": [{"name": [{"service": "%s"}],)"
       R"( "retryPolicy": {"maxAttempts": %d, "initialBackoff": "%.3fs", "maxBackoff": "%.3fs",)"
       R"( "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]})",
-      service, std::clamp(retry.max_attempts, 2, 5), retry.initial_backoff_ms / 1000.0, retry.max_backoff_ms / 1000.0);
+      service, std::clamp(retry.max_attempts, 2, 5), retry.initial_backoff_ms / 1000.0,
+      retry.max_backoff_ms / 1000.0);
 }
 
 std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(const std::string& target,

@@ -212,8 +212,12 @@ grpc::Status GuidedSellingServiceImpl::GetGuidance(grpc::ServerContext*,
                                                    const v1::GetGuidanceRequest* req,
                                                    v1::GetGuidanceResponse* resp) {
   return server::Serve(metrics_, "GetGuidance", "", [&]() -> absl::Status {
-    if (req->has_scripts()) RETURN_IF_ERROR(FindScripts(req->scripts(), "scripts.", resp->mutable_scripts()));
-    if (req->has_prompts()) RETURN_IF_ERROR(FindPrompts(req->prompts(), "prompts.", resp->mutable_prompts()));
+    if (req->has_scripts()) {
+      RETURN_IF_ERROR(FindScripts(req->scripts(), "scripts.", resp->mutable_scripts()));
+    }
+    if (req->has_prompts()) {
+      RETURN_IF_ERROR(FindPrompts(req->prompts(), "prompts.", resp->mutable_prompts()));
+    }
     return absl::OkStatus();
   });
 }

@@ -619,8 +619,8 @@ grpc::Status OrderEntryServiceImpl::GetOrderSummary(grpc::ServerContext* ctx,
     // completed order; a submitted order shows what was agreed.
     if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
       RETURN_IF_ERROR(Reprice(c, &order));
-      RETURN_IF_ERROR(
-          LoadGuidance(c, common::v1::SCRIPT_TIMING_END, ProductsOf(order), ProductsOf(order), order));
+      const std::vector<std::string> products = ProductsOf(order);
+      RETURN_IF_ERROR(LoadGuidance(c, common::v1::SCRIPT_TIMING_END, products, products, order));
     }
     *resp->mutable_order() = std::move(order);
     return absl::OkStatus();

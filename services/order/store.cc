@@ -101,11 +101,12 @@ const db::Query kContext{
     "  COALESCE((SELECT customer_id FROM o), $4)"};
 // SaveOrder's write: order, events and the request's stored response in one
 // statement, applied only when the row still has the caller's version and
-// history fingerprint ($14, '' for rows written before there was one: the
-// caller's copy of identity and history is the stored one), a status the change may leave ($13), and no stored response
-// for the request. Most saves are this statement alone; when it writes
-// nothing, SaveOrder reads the row (kSaveRead) to tell a retry, a conflict
-// or a refusal apart, and writes from the stored facts.
+// history fingerprint ($14; '' for rows written before there was one), so
+// the caller's copy of identity and history is the stored one; a status the
+// change may leave ($13); and no stored response for the request. Most
+// saves are this statement alone; when it writes nothing, SaveOrder reads
+// the row (kSaveRead) to tell a retry, a conflict or a refusal apart, and
+// writes from the stored facts.
 const db::Query kSaveWrite{
     "order_save_write",
     "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
@@ -446,8 +447,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   // A retry, a conflict, a refusal or a caller's copy that differs from the
   // stored facts: read the row and decide.
   auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
-    pqxx::result r =
-        db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(), method, request_id);
+    pqxx::result r = db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(),
+                              method, request_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     if (!request_id.empty() && r[0][2].as<bool>()) {
       if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {

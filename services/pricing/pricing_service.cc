@@ -276,7 +276,8 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
       const std::string& code = unlimited->coupon_code();
       Snapshot::Tables t;
       t.coupons = {*unlimited};
-      RETURN_IF_ERROR(pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code, req->customer_id(), today));
+      RETURN_IF_ERROR(
+          pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code, req->customer_id(), today));
       RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
         db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
         return absl::OkStatus();

@@ -13,6 +13,7 @@
 #include "libs/logging/log.h"
 #include "libs/server/host.h"
 #include "libs/server/serve.h"
+#include "libs/status/status.h"
 
 namespace callcenter::server {
 
@@ -27,6 +28,43 @@ void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::D
     return s;
   };
   built->on_stop = [listener] { listener->Stop(); };
+}
+
+void RunEvery(absl::Duration period, std::function<void()> task, Built* built) {
+  struct Loop {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stopping = false;
+    std::thread thread;
+  };
+  auto loop = std::make_shared<Loop>();
+  built->on_ready = [loop, period, task = std::move(task),
+                     ready = std::move(built->on_ready)]() -> absl::Status {
+    if (ready) RETURN_IF_ERROR(ready());
+    std::lock_guard<std::mutex> lock(loop->mu);
+    if (!loop->thread.joinable() && !loop->stopping) {
+      loop->thread = std::thread([loop, period, task] {
+        std::unique_lock<std::mutex> lock(loop->mu);
+        while (!loop->stopping) {
+          lock.unlock();
+          task();
+          lock.lock();
+          loop->cv.wait_for(lock, absl::ToChronoMilliseconds(period),
+                            [&] { return loop->stopping; });
+        }
+      });
+    }
+    return absl::OkStatus();
+  };
+  built->on_stop = [loop, stop = std::move(built->on_stop)] {
+    {
+      std::lock_guard<std::mutex> lock(loop->mu);
+      loop->stopping = true;
+    }
+    loop->cv.notify_all();
+    if (loop->thread.joinable()) loop->thread.join();
+    if (stop) stop();
+  };
 }
 
 int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder& build) {

@@ -50,6 +50,11 @@ void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::D
                        std::function<absl::Status()> load, std::function<void()> refresh,
                        Built* built);
 
+// Runs `task` every `period` on a thread of its own from readiness until
+// shutdown (after any on_ready / before any on_stop already in `built`):
+// for recovery loops and clean-ups.
+void RunEvery(absl::Duration period, std::function<void()> task, Built* built);
+
 // The common main(): reads config (PORT, METRICS_PORT, DATABASE_URL or PG*,
 // DB_POOL_SIZE, DRAIN_DELAY_MS, SHUTDOWN_GRACE_MS, MIGRATE_ON_START; a bad
 // value exits 2), `--migrate` applies migrations and exits, otherwise serves

@@ -1,7 +1,4 @@
 // The orchestration service: the front door (OrderEntryService).
-#include <atomic>
-#include <thread>
-
 #include "grpcpp/grpcpp.h"
 #include "libs/grpcclient/channel.h"
 #include "libs/logging/log.h"
@@ -47,30 +44,15 @@ int main(int argc, char** argv) {
     auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
         std::move(downstream), options, sagas.get(), w.metrics);
     // Unfinished submits (a crashed replica's) are finished or undone.
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    auto recovery = std::make_shared<std::thread>();
     server::Built built;
     built.services.push_back(service);
-    built.on_ready = [service, sagas, stop, recovery, recovery_ms, idle_ms]() -> absl::Status {
-      if (!recovery->joinable()) {
-        *recovery = std::thread([service, stop, recovery_ms, idle_ms] {
-          while (!*stop) {
-            auto settled = service->RecoverSagas(absl::Milliseconds(idle_ms));
-            if (!settled.ok()) {
-              log::Warning("saga recovery failed", {{"error", std::string(settled.status().message())}});
-            }
-            for (int64_t waited = 0; waited < recovery_ms && !*stop; waited += 100) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-          }
-        });
+    built.on_stop = [sagas] {};  // keeps the saga log alive as long as the service
+    server::RunEvery(absl::Milliseconds(recovery_ms), [service, idle_ms] {
+      auto settled = service->RecoverSagas(absl::Milliseconds(idle_ms));
+      if (!settled.ok()) {
+        log::Warning("saga recovery failed", {{"error", std::string(settled.status().message())}});
       }
-      return absl::OkStatus();
-    };
-    built.on_stop = [stop, recovery, sagas] {
-      *stop = true;
-      if (recovery->joinable()) recovery->join();
-    };
+    }, &built);
     return built;
   });
 }

@@ -194,6 +194,29 @@ TEST_F(OrderServiceTest, TheCallersIdentityAndHistoryNeverReplaceTheStoredOnes) 
   EXPECT_EQ(stored.SerializeAsString(), last.SerializeAsString());
 }
 
+TEST_F(OrderServiceTest, OldStoredResponsesArePurgedInBatches) {
+  Order order = Create("old-create");
+  Order saved;
+  ASSERT_TRUE(Save("old-1", order, &saved).ok());
+  ASSERT_TRUE(Save("old-2", saved, &saved).ok());
+  ASSERT_TRUE(Save("new-1", saved, &saved).ok());
+  // Three of the four stored responses are from four days ago.
+  ASSERT_TRUE(pool_->Transact([](pqxx::work& txn) {
+    txn.exec0("UPDATE idempotency SET created_at = now() - interval '4 days' "
+              "WHERE request_id IN ('old-create', 'old-1', 'old-2')");
+    return absl::OkStatus();
+  }).ok());
+  auto purged = store_->PurgeStoredResponses(absl::Hours(72), /*batch=*/2);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 3);
+  EXPECT_EQ(*store_->PurgeStoredResponses(absl::Hours(72)), 0);
+  // The recent one still replays; the order itself is untouched.
+  Order again;
+  ASSERT_TRUE(Save("new-1", saved, &again).ok());
+  EXPECT_EQ(again.version(), saved.version());
+  EXPECT_EQ(Get(order.order_id()).version(), 4);
+}
+
 TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
   Order order = Create("req-1");
   order.set_source_code("X");

@@ -148,6 +148,10 @@ const db::Query kCreate{
     "           FROM jsonb_to_recordset($11::jsonb) AS x(seq int, user_id text, kind text, detail text) "
     "           WHERE EXISTS (SELECT 1 FROM o)) "
     "SELECT count(*)::int FROM o"};
+const db::Query kPurgeResponses{
+    "idempotency_purge",
+    "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency "
+    "WHERE created_at < now() - $1::interval LIMIT $2)"};
 const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 // An order (or stored response) from its binary `doc`, or from the JSON
@@ -280,7 +284,7 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
                               kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite,      kCreate};
+                              kSaveWrite,      kCreate,         kPurgeResponses};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -499,6 +503,20 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     RETURN_IF_ERROR(pool_->Single(save));
   }
   return result;
+}
+
+absl::StatusOr<int> PgOrderStore::PurgeStoredResponses(absl::Duration age, int batch) {
+  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
+  int purged = 0;
+  while (true) {
+    int deleted = 0;
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
+      deleted = static_cast<int>(db::Exec(txn, kPurgeResponses, interval, batch).affected_rows());
+      return absl::OkStatus();
+    }));
+    purged += deleted;
+    if (deleted < batch) return purged;
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string& as_of) {

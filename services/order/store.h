@@ -95,6 +95,11 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
       const v1::GetOrderContextRequest& request) override;
 
+  // Deletes stored responses (what a repeated request_id gets back) older
+  // than `age`, `batch` rows per statement; returns how many went. A retry
+  // after that is a new request.
+  absl::StatusOr<int> PurgeStoredResponses(absl::Duration age, int batch = 5000);
+
  private:
   db::Pool* pool_;
 };

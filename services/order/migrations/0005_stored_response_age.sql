@@ -1,0 +1,4 @@
+-- Stored responses (idempotency) are kept for a retention period, then
+-- purged oldest first; BRIN fits rows written in time order and costs
+-- inserts next to nothing.
+CREATE INDEX IF NOT EXISTS idempotency_created_brin ON idempotency USING brin (created_at);

@@ -46,11 +46,18 @@ int main(int argc, char** argv) {
     // Unfinished submits (a crashed replica's) are finished or undone.
     server::Built built;
     built.services.push_back(service);
-    built.on_stop = [sagas] {};  // keeps the saga log alive as long as the service
+    // Last, the DONE records still queued (the saga log lives as long).
+    built.on_stop = [sagas] { sagas->FlushDone().IgnoreError(); };
     server::RunEvery(absl::Milliseconds(recovery_ms), [service, idle_ms] {
       auto settled = service->RecoverSagas(absl::Milliseconds(idle_ms));
       if (!settled.ok()) {
         log::Warning("saga recovery failed", {{"error", std::string(settled.status().message())}});
+      }
+    }, &built);
+    server::RunEvery(absl::Milliseconds(200), [sagas] {
+      absl::Status flushed = sagas->FlushDone();
+      if (!flushed.ok()) {
+        log::Warning("saga DONE records not written yet", {{"error", std::string(flushed.message())}});
       }
     }, &built);
     return built;

@@ -792,7 +792,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
           return absl::OkStatus();
         });
     if (s.ok()) {
-      if (sagas_ != nullptr && !saga_id.empty()) sagas_->Record(saga_id, kStepDone).IgnoreError();
+      if (sagas_ != nullptr && !saga_id.empty()) sagas_->MarkDone(saga_id);
       return absl::OkStatus();
     }
     if (!saga_id.empty() && !crashed) {

@@ -1,6 +1,7 @@
 #include "services/orchestration/saga.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/ids/uuid.h"
 #include "libs/logging/log.h"
 #include "libs/status/status.h"
@@ -18,6 +19,10 @@ const db::Query kRecord{
     "saga_record",
     "UPDATE sagas SET step = $2, state = CASE WHEN $2 IN ('DONE', 'COMPENSATED') THEN $2 "
     "ELSE 'RUNNING' END, updated_at = now() WHERE saga_id = $1::uuid"};
+const db::Query kDoneMany{
+    "saga_done_many",
+    "UPDATE sagas SET step = 'DONE', state = 'DONE', updated_at = now() "
+    "WHERE saga_id = ANY($1::uuid[]) AND state NOT IN ('DONE', 'COMPENSATED')"};
 const db::Query kIdle{
     "saga_idle",
     "SELECT saga_id::text, order_id, request_id, step FROM sagas "
@@ -26,7 +31,7 @@ const db::Query kIdle{
 
 }  // namespace
 
-std::vector<db::Query> SagaLog::Queries() { return {kBegin, kRecord, kIdle}; }
+std::vector<db::Query> SagaLog::Queries() { return {kBegin, kRecord, kDoneMany, kIdle}; }
 
 absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {
   Saga saga{"", order_id, request_id, ""};
@@ -46,8 +51,35 @@ absl::Status SagaLog::Record(const std::string& saga_id, const std::string& step
   });
 }
 
+void SagaLog::MarkDone(const std::string& saga_id) {
+  std::lock_guard<std::mutex> lock(done_mu_);
+  done_.push_back(saga_id);
+}
+
+absl::Status SagaLog::FlushDone() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    ids.swap(done_);
+  }
+  if (ids.empty()) return absl::OkStatus();
+  // Saga ids are UUIDs of our own making: safe in an array literal.
+  const std::string array = absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+  absl::Status s = pool_->Single([&](pqxx::transaction_base& txn) {
+    db::Exec(txn, kDoneMany, array);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {  // kept for the next flush
+    std::lock_guard<std::mutex> lock(done_mu_);
+    done_.insert(done_.end(), ids.begin(), ids.end());
+  }
+  return s;
+}
+
 absl::StatusOr<int> SagaLog::RecoverIdle(
     absl::Duration idle, const std::function<absl::StatusOr<std::string>(const Saga&)>& finish) {
+  // Finished submits whose DONE is still queued are not unfinished.
+  RETURN_IF_ERROR(FlushDone());
   int recovered = 0;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     const std::string interval = absl::StrCat(absl::ToInt64Milliseconds(idle), " milliseconds");

@@ -2,6 +2,7 @@
 #define CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class SagaLog {
   // Starts (or, for a retried request, resumes) the saga of a submit.
   absl::StatusOr<Saga> Begin(const std::string& order_id, const std::string& request_id);
   absl::Status Record(const std::string& saga_id, const std::string& step);
+  // Queues the DONE record of a finished submit; FlushDone writes the queue
+  // in one statement. DONE follows the last call, so nothing waits for it,
+  // and a DONE lost in a crash is found again by recovery (the order is no
+  // longer a draft).
+  void MarkDone(const std::string& saga_id);
+  absl::Status FlushDone();
 
   // Claims unfinished sagas idle for at least `idle` (FOR UPDATE SKIP LOCKED,
   // so two replicas never take the same one) and runs `finish` on each while
@@ -42,6 +49,8 @@ class SagaLog {
 
  private:
   db::Pool* pool_;
+  std::mutex done_mu_;
+  std::vector<std::string> done_;
 };
 
 }  // namespace callcenter::orchestration

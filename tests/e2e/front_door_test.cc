@@ -739,6 +739,26 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
+TEST_F(FrontDoorTest, AFinishedSubmitIsNeverTakenForAnInterruptedOne) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  // Its DONE record may still be queued; recovery writes the queue first and
+  // finds nothing to settle, whatever the idle time.
+  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 0);
+  EXPECT_EQ(Get(order.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);  // not voided
+}
+
 TEST_F(FrontDoorTest, InterruptedSubmitLeavesNoFraudHoldOpen) {
   World();
   SuspectEmail(51);  // minimum 50

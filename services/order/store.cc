@@ -1,6 +1,7 @@
 #include "services/order/store.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -34,18 +35,14 @@ const db::EntityTable& Customers() {
 const db::Query kIdemGet{"idem_get",
                          "SELECT fingerprint, response_doc, response::text FROM idempotency "
                          "WHERE method = $1 AND request_id = $2"};
-const db::Query kOrderInsert{
-    "order_insert",
-    "INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
-    "total_minor, currency) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)"};
 const db::Query kOrderGet{"order_get",
                           "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid"};
 const db::Query kOrderLock{"order_lock",
                            "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
 const db::Query kOrderUpdate{"order_update",
                              "UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-                             "total_minor = $5, currency = $6, updated_at = now() "
-                             "WHERE order_id = $1::uuid"};
+                             "total_minor = $5, currency = $6, updated_at = now(), "
+                             "history_hash = $7 WHERE order_id = $1::uuid"};
 const db::Query kEventInsert{
     "events_insert",
     "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
@@ -194,14 +191,7 @@ std::string HistoryHash(const Order& order) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 // The statuses an order may be saved from with status `to`, as a PostgreSQL
@@ -222,10 +212,6 @@ std::string StatusesThatMayBecome(common::v1::OrderStatus to) {
 pqxx::binarystring Doc(const Order& order) {
   return pqxx::binarystring(order.SerializeAsString());
 }
-
-// Writes the order row's document and its queryable columns.
-void UpdateOrderRow(pqxx::work& txn, const Order& order);
-
 
 // Returns the stored response of (method, request_id), if any.
 absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& method,
@@ -261,24 +247,36 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
   db::Exec(txn, kEventInsert, order->order_id(), StampEvents(order, events));
 }
 
-// Inserts a new order with its first events in one document.
-void InsertOrder(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
+// Inserts a new order (version 1, created now) with its first events and,
+// for a request with an id, its stored response, in one statement. False
+// when the request_id was used before: then nothing is written.
+bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<OrderEvent>& events,
+                 const std::string& request_id = "", const std::string& fingerprint = "") {
+  const auto now = TimeUtil::GetCurrentTime();
+  order->set_version(1);
+  *order->mutable_created_at() = now;
+  *order->mutable_updated_at() = now;
+  order->clear_events();
   const std::string rows = StampEvents(order, events);
-  db::Exec(txn, kOrderInsert, order->order_id(), order->call_center_id(), order->customer_id(),
-           common::v1::OrderStatus_Name(order->status()), order->version(), Doc(*order),
-           order->total().minor_units(), order->currency());
-  db::Exec(txn, kEventInsert, order->order_id(), rows);
+  return db::Exec(txn, kCreate, order->order_id(), order->call_center_id(), order->customer_id(),
+                  common::v1::OrderStatus_Name(order->status()), order->version(), Doc(*order),
+                  order->total().minor_units(), order->currency(), request_id, fingerprint, rows,
+                  HistoryHash(*order))[0][0]
+             .as<int>() == 1;
 }
 
+// Writes the order row's document, its queryable columns and its history
+// fingerprint (a system change: continuity children and cancellations).
 void UpdateOrderRow(pqxx::work& txn, const Order& order) {
   db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-           order.version(), Doc(order), order.total().minor_units(), order.currency());
+           order.version(), Doc(order), order.total().minor_units(), order.currency(),
+           HistoryHash(order));
 }
 
 }  // namespace
 
 std::vector<db::Query> PgOrderStore::Queries() {
-  std::vector<db::Query> q = {kIdemGet,        kOrderInsert,
+  std::vector<db::Query> q = {kIdemGet,
                               kOrderGet,       kOrderLock,      kOrderUpdate,
                               kEventInsert,    kOrdersByCustomer, kCustomerSearch,
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
@@ -377,18 +375,7 @@ absl::StatusOr<SaveResult> PgOrderStore::CreateOrder(const std::string& request_
                                                      const std::vector<OrderEvent>& events) {
   SaveResult result;
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
-    const auto now = TimeUtil::GetCurrentTime();
-    order.set_version(1);
-    *order.mutable_created_at() = now;
-    *order.mutable_updated_at() = now;
-    order.clear_events();
-    const std::string rows = StampEvents(&order, events);
-    pqxx::result created =
-        db::Exec(txn, kCreate, order.order_id(), order.call_center_id(), order.customer_id(),
-                 common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order),
-                 order.total().minor_units(), order.currency(), request_id, fingerprint, rows,
-                 HistoryHash(order));
-    if (created[0][0].as<int>() == 1) {
+    if (InsertOrder(txn, &order, events, request_id, fingerprint)) {
       result.order = std::move(order);
       return absl::OkStatus();
     }
@@ -536,12 +523,7 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       Order parent;
       RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
       Order child = MakeChildOrder(parent, schedule, seq, NewUuid(), NewUuid());
-      const auto now = TimeUtil::GetCurrentTime();
-      child.set_version(1);
-      *child.mutable_created_at() = now;
-      *child.mutable_updated_at() = now;
-      std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
-      child.clear_events();
+      const std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
       InsertOrder(txn, &child, child_events);
       // The parent shows its children (a system change to a read-only order).
       parent.add_child_order_ids(child.order_id());

@@ -18,18 +18,13 @@ const db::EntityTable& GiftCards() {
 
 const db::Query kByRequest{"payment_by_request",
                            "SELECT body::text FROM payments WHERE request_id = $1"};
+// The insert is also the retry check: nothing is inserted (no row back)
+// when the request id has a payment already.
 const db::Query kInsert{"payment_insert",
                         "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
                         "method, currency, amount_minor, status, body) "
-                        "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"};
-// A card or check payment is recorded PENDING before the connector is
-// asked; the insert is also the retry check (nothing inserted: the request
-// id has a payment already).
-const db::Query kInsertPending{"payment_insert_pending",
-                               "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
-                               "method, currency, amount_minor, status, body) "
-                               "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) "
-                               "ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
+                        "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) "
+                        "ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
 const db::Query kUpdate{"payment_update",
                         "UPDATE payments SET status = $2, body = $3::jsonb, updated_at = now() "
                         "WHERE payment_id = $1::uuid"};
@@ -106,7 +101,7 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 }  // namespace
 
 std::vector<db::Query> PaymentQueries() {
-  std::vector<db::Query> q = {kByRequest,   kInsert,       kInsertPending, kUpdate,        kLock,
+  std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
                               kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
                               kCustomerLock, kOpenOnAccount};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
@@ -133,6 +128,20 @@ grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,
   return gift_cards_.Get("GetGiftCard", "gift_card_number", req->gift_card_number(),
                          resp->mutable_gift_card());
 }
+
+namespace {
+
+// Records `p` for the request; false when the request id has a payment.
+bool InsertIfNew(pqxx::transaction_base& txn, const v1::AuthorizePaymentRequest& req,
+                 const v1::Payment& p) {
+  return !db::Exec(txn, kInsert, p.payment_id(), req.request_id(), req.order_id(),
+                   req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
+                   req.amount().currency(), req.amount().minor_units(),
+                   PaymentStatus_Name(p.status()), db::ToJson(p))
+              .empty();
+}
+
+}  // namespace
 
 absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& req,
                                            v1::Payment* out) {
@@ -175,9 +184,9 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
         RETURN_IF_ERROR(CheckOnAccount(req.allow_on_account(), req.credit_limit().minor_units(), open,
                                        req.amount().minor_units()));
       }
-      db::Exec(txn, kInsert, out->payment_id(), req.request_id(), req.order_id(), req.customer_id(),
-               common::v1::PaymentMethod_Name(req.method()), req.amount().currency(),
-               req.amount().minor_units(), PaymentStatus_Name(out->status()), db::ToJson(*out));
+      if (!InsertIfNew(txn, req, *out)) {  // rolls the balance or credit check back
+        return absl::AlreadyExistsError("this request_id has a payment");
+      }
       return absl::OkStatus();
     });
     if (absl::IsAlreadyExists(stored)) {  // a concurrent retry won: return its payment
@@ -191,11 +200,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
   bool inserted = false;
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-    inserted = !db::Exec(txn, kInsertPending, out->payment_id(), req.request_id(), req.order_id(),
-                         req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
-                         req.amount().currency(), req.amount().minor_units(),
-                         PaymentStatus_Name(out->status()), db::ToJson(*out))
-                    .empty();
+    inserted = InsertIfNew(txn, req, *out);
     return absl::OkStatus();
   }));
   if (!inserted) {

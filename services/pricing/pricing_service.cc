@@ -120,7 +120,7 @@ absl::Status PricingServiceImpl::Refresh(bool force) {
       const std::string code = row[0].as<std::string>();
       const int n = row[2].as<int>();
       tables.coupon_uses[code] += n;
-      tables.coupon_uses_by_customer[absl::StrCat(code, "\n", row[1].as<std::string>())] += n;
+      tables.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, row[1].as<std::string>())] += n;
     }
     return absl::OkStatus();
   });
@@ -205,22 +205,27 @@ namespace {
 
 bool HasLimit(const v1::Coupon& c) { return c.max_uses() > 0 || c.max_uses_per_customer() > 0; }
 
-// A snapshot of one coupon with the uses its limits need, counted in
-// PostgreSQL (the truth across replicas) leaving out `order_id`'s own use.
-absl::StatusOr<std::shared_ptr<const Snapshot>> CouponWithUses(pqxx::work& txn,
-                                                               const v1::Coupon& coupon,
-                                                               const std::string& customer_id,
-                                                               const std::string& order_id) {
+// A snapshot holding one coupon and the uses counted for it (none where it
+// has no limit to check).
+std::shared_ptr<const Snapshot> OneCoupon(const v1::Coupon& coupon, Snapshot::Tables uses = {}) {
+  uses.coupons = {coupon};
+  return Snapshot::Build(std::move(uses));
+}
+
+// One coupon with the uses its limits need, counted in PostgreSQL (the
+// truth across replicas) leaving out `order_id`'s own use.
+std::shared_ptr<const Snapshot> CouponWithUses(pqxx::work& txn, const v1::Coupon& coupon,
+                                               const std::string& customer_id,
+                                               const std::string& order_id) {
   Snapshot::Tables t;
   const std::string& code = coupon.coupon_code();
   if (coupon.max_uses() > 0 || (coupon.max_uses_per_customer() > 0 && !customer_id.empty())) {
     pqxx::result uses = db::Exec(txn, coupon.max_uses() > 0 ? kCouponUses : kCouponUsesBy, code,
                                  customer_id, order_id);
     t.coupon_uses[code] = uses[0][0].as<int>();
-    t.coupon_uses_by_customer[absl::StrCat(code, "\n", customer_id)] = uses[0][1].as<int>();
+    t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, customer_id)] = uses[0][1].as<int>();
   }
-  t.coupons = {coupon};
-  return Snapshot::Build(std::move(t));
+  return OneCoupon(coupon, std::move(t));
 }
 
 }  // namespace
@@ -234,14 +239,12 @@ absl::StatusOr<v1::Coupon> PricingServiceImpl::CheckCouponNow(const std::string&
   if (coupon == nullptr) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
   std::shared_ptr<const Snapshot> counted;
   if (HasLimit(*coupon)) {
-    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-      ASSIGN_OR_RETURN(counted, CouponWithUses(txn, *coupon, customer_id, ""));
+    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+      counted = CouponWithUses(txn, *coupon, customer_id, "");
       return absl::OkStatus();
     }));
   } else {
-    Snapshot::Tables t;
-    t.coupons = {*coupon};
-    counted = Snapshot::Build(std::move(t));
+    counted = OneCoupon(*coupon);
   }
   RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, customer_id, date));
   v1::Coupon out = *coupon;
@@ -274,10 +277,7 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
       // NOTIFY) decides and the use is one insert. A limit set this very
       // moment applies from the next redemption.
       const std::string& code = unlimited->coupon_code();
-      Snapshot::Tables t;
-      t.coupons = {*unlimited};
-      RETURN_IF_ERROR(
-          pricing::CheckCoupon(*Snapshot::Build(std::move(t)), code, req->customer_id(), today));
+      RETURN_IF_ERROR(pricing::CheckCoupon(*OneCoupon(*unlimited), code, req->customer_id(), today));
       RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
         db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
         return absl::OkStatus();
@@ -298,7 +298,7 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
           if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
           RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
         }
-        ASSIGN_OR_RETURN(auto counted, CouponWithUses(txn, coupon, req->customer_id(), req->order_id()));
+        auto counted = CouponWithUses(txn, coupon, req->customer_id(), req->order_id());
         RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, req->customer_id(), today));
         db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
         resp->add_redeemed_codes(code);

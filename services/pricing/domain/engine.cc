@@ -58,7 +58,7 @@ int Snapshot::CouponUses(const std::string& code) const {
   return it == tables_.coupon_uses.end() ? 0 : it->second;
 }
 int Snapshot::CouponUsesBy(const std::string& code, const std::string& customer) const {
-  auto it = tables_.coupon_uses_by_customer.find(absl::StrCat(code, "\n", customer));
+  auto it = tables_.coupon_uses_by_customer.find(Tables::UsesKey(code, customer));
   return it == tables_.coupon_uses_by_customer.end() ? 0 : it->second;
 }
 

@@ -27,7 +27,10 @@ class Snapshot {
     std::vector<v1::TaxRate> tax_rates;
     // Coupon uses counted so far: per code, and per code and customer.
     std::unordered_map<std::string, int> coupon_uses;
-    std::unordered_map<std::string, int> coupon_uses_by_customer;  // key: code + '\n' + customer
+    std::unordered_map<std::string, int> coupon_uses_by_customer;  // key: UsesKey(code, customer)
+    static std::string UsesKey(const std::string& code, const std::string& customer) {
+      return code + '\n' + customer;
+    }
   };
 
   static std::shared_ptr<const Snapshot> Build(Tables tables);

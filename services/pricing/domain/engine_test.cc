@@ -504,7 +504,7 @@ TEST(EngineTest, CheckCouponReasons) {
   inactive.set_coupon_code("OFF");
   inactive.set_active(false);
   t.coupons = {c, inactive};
-  t.coupon_uses_by_customer["C\nC9"] = 1;
+  t.coupon_uses_by_customer[Snapshot::Tables::UsesKey("C", "C9")] = 1;
   auto s = Snapshot::Build(t);
   EXPECT_TRUE(CheckCoupon(*s, "C", "C1", kToday).ok());
   EXPECT_EQ(CheckCoupon(*s, "NOPE", "C1", kToday).code(), absl::StatusCode::kNotFound);

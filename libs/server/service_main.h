@@ -50,6 +50,24 @@ void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::D
                        std::function<absl::Status()> load, std::function<void()> refresh,
                        Built* built);
 
+// The wiring of a service whose state is an in-memory snapshot: serves
+// `service`, loads the snapshot once the database is ready (`load`, by
+// default service->Refresh()), then refreshes it on NOTIFY `channel` and
+// every SNAPSHOT_REFRESH_MS (default `default_refresh_ms`).
+template <typename Service>
+Built SnapshotService(const Wiring& wiring, std::shared_ptr<Service> service,
+                      const std::string& channel, int64_t default_refresh_ms,
+                      std::function<absl::Status()> load = nullptr) {
+  const int64_t refresh_ms =
+      wiring.config->Int("SNAPSHOT_REFRESH_MS", default_refresh_ms, 100, 3600000);
+  if (!load) load = [service] { return service->Refresh(); };
+  Built built;
+  built.services.push_back(service);
+  KeepSnapshotFresh(wiring, channel, absl::Milliseconds(refresh_ms), std::move(load),
+                    [service] { service->Refresh().IgnoreError(); }, &built);
+  return built;
+}
+
 // Runs `task` every `period` on a thread of its own from readiness until
 // shutdown (after any on_ready / before any on_stop already in `built`):
 // for recovery loops and clean-ups.

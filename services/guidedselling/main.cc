@@ -11,13 +11,8 @@ int main(int argc, char** argv) {
                            guidedselling::GuidedSellingQueries()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
-    const int64_t refresh_ms = w.config->Int("SNAPSHOT_REFRESH_MS", 30000, 100, 3600000);
-    auto service = std::make_shared<guidedselling::GuidedSellingServiceImpl>(w.pool, w.metrics);
-    server::Built built;
-    built.services.push_back(service);
-    server::KeepSnapshotFresh(
-        w, "selling_changed", absl::Milliseconds(refresh_ms), [service] { return service->Refresh(); },
-        [service] { service->Refresh().IgnoreError(); }, &built);
-    return built;
+    return server::SnapshotService(
+        w, std::make_shared<guidedselling::GuidedSellingServiceImpl>(w.pool, w.metrics),
+        "selling_changed", /*default_refresh_ms=*/30000);
   });
 }

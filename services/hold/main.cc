@@ -9,13 +9,7 @@ int main(int argc, char** argv) {
                            hold::HoldQueries()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
-    const int64_t refresh_ms = w.config->Int("SNAPSHOT_REFRESH_MS", 30000, 100, 3600000);
-    auto service = std::make_shared<hold::HoldServiceImpl>(w.pool, w.metrics);
-    server::Built built;
-    built.services.push_back(service);
-    server::KeepSnapshotFresh(
-        w, "fraud_changed", absl::Milliseconds(refresh_ms), [service] { return service->Refresh(); },
-        [service] { service->Refresh().IgnoreError(); }, &built);
-    return built;
+    return server::SnapshotService(w, std::make_shared<hold::HoldServiceImpl>(w.pool, w.metrics),
+                                   "fraud_changed", /*default_refresh_ms=*/30000);
   });
 }

@@ -9,13 +9,8 @@ int main(int argc, char** argv) {
                            pricing::PricingQueries()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
-    const int64_t refresh_ms = w.config->Int("SNAPSHOT_REFRESH_MS", 5000, 100, 3600000);
     auto service = std::make_shared<pricing::PricingServiceImpl>(w.pool, w.metrics);
-    server::Built built;
-    built.services.push_back(service);
-    server::KeepSnapshotFresh(
-        w, "pricing_changed", absl::Milliseconds(refresh_ms), [service] { return service->Refresh(/*force=*/true); },
-        [service] { service->Refresh().IgnoreError(); }, &built);
-    return built;
+    return server::SnapshotService(w, service, "pricing_changed", /*default_refresh_ms=*/5000,
+                                   [service] { return service->Refresh(/*force=*/true); });
   });
 }

@@ -721,8 +721,9 @@ absl::Status OrderEntryServiceImpl::Compensate(const std::string& order_id,
   return absl::OkStatus();
 }
 
-absl::Status OrderEntryServiceImpl::ReleaseSubmitHolds(const std::string& order_id,
-                                                       const std::string& request_id) {
+absl::Status OrderEntryServiceImpl::UndoSubmit(const std::string& order_id,
+                                               const std::string& request_id, Order* order) {
+  RETURN_IF_ERROR(Compensate(order_id, request_id, order));
   hold::v1::ListOrderHoldsRequest list;
   list.set_order_id(order_id);
   hold::v1::ListOrderHoldsResponse listed;
@@ -797,8 +798,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
     }
     if (!saga_id.empty() && !crashed) {
       // A failure after the submit began changing things: undo it now.
-      absl::Status undone = Compensate(req->order_id(), req->request_id(), nullptr);
-      if (undone.ok()) undone = ReleaseSubmitHolds(req->order_id(), req->request_id());
+      absl::Status undone = UndoSubmit(req->order_id(), req->request_id(), nullptr);
       if (undone.ok()) {
         sagas_->Record(saga_id, kStepCompensated).IgnoreError();
       } else {
@@ -820,8 +820,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
     if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) return std::string(kStepDone);
     // The submit never saved: the draft keeps no live authorisation.
     Order order = got.order();
-    RETURN_IF_ERROR(Compensate(saga.order_id, saga.request_id, &order));
-    RETURN_IF_ERROR(ReleaseSubmitHolds(saga.order_id, saga.request_id));
+    RETURN_IF_ERROR(UndoSubmit(saga.order_id, saga.request_id, &order));
     order::v1::SaveOrderRequest save;
     save.set_request_id(absl::StrCat(saga.request_id, ":recovered"));
     save.set_method("RecoverSubmit");

@@ -140,9 +140,10 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   // Voids the order's payments and releases its coupon uses; marks the
   // payments voided on `order` when given.
   absl::Status Compensate(const std::string& order_id, const std::string& request_id, Order* order);
-  // Clears the FRAUD holds an undone submit left open (the order is a DRAFT
-  // again, and a draft has no open hold), as the system user.
-  absl::Status ReleaseSubmitHolds(const std::string& order_id, const std::string& request_id);
+  // Undoes a submit that did not save (failed, or found by recovery):
+  // Compensate, then clear the FRAUD holds it left open (the order is a
+  // DRAFT again, and a draft has no open hold), as the system user.
+  absl::Status UndoSubmit(const std::string& order_id, const std::string& request_id, Order* order);
 
   Downstream downstream_;
   OrderEntryOptions options_;

@@ -32,11 +32,6 @@ Pool::Stats Pool::stats() const {
   return Stats{open_, static_cast<int>(idle_.size()), waiting_};
 }
 
-int Pool::open_connections() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return open_;
-}
-
 absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.conninfo);

@@ -64,7 +64,6 @@ class Pool {
     int waiting = 0;
   };
   Stats stats() const;
-  int open_connections() const;
   const PoolOptions& options() const { return options_; }
 
  private:

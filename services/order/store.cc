@@ -195,18 +195,26 @@ std::string HistoryHash(const Order& order) {
 }
 
 // The statuses an order may be saved from with status `to`, as a PostgreSQL
-// array literal of status names.
-std::string StatusesThatMayBecome(common::v1::OrderStatus to) {
-  std::string out = "{";
-  for (int v = 0; v < common::v1::OrderStatus_ARRAYSIZE; ++v) {
-    if (!common::v1::OrderStatus_IsValid(v)) continue;
-    const auto from = static_cast<common::v1::OrderStatus>(v);
-    if (!CheckTransition(from, to).ok()) continue;
-    if (out.size() > 1) out.push_back(',');
-    out += common::v1::OrderStatus_Name(from);
-  }
-  out.push_back('}');
-  return out;
+// array literal of status names (worked out once from CheckTransition).
+const std::string& StatusesThatMayBecome(common::v1::OrderStatus to) {
+  static const auto* const kFrom = [] {
+    auto* table = new std::vector<std::string>(common::v1::OrderStatus_ARRAYSIZE);
+    for (int t = 0; t < common::v1::OrderStatus_ARRAYSIZE; ++t) {
+      std::string& out = (*table)[t];
+      out = "{";
+      for (int f = 0; f < common::v1::OrderStatus_ARRAYSIZE; ++f) {
+        if (!common::v1::OrderStatus_IsValid(f) || !common::v1::OrderStatus_IsValid(t)) continue;
+        const auto from = static_cast<common::v1::OrderStatus>(f);
+        if (!CheckTransition(from, static_cast<common::v1::OrderStatus>(t)).ok()) continue;
+        if (out.size() > 1) out.push_back(',');
+        out += common::v1::OrderStatus_Name(from);
+      }
+      out.push_back('}');
+    }
+    return table;
+  }();
+  static const std::string kNone = "{}";  // an unknown status: no transition
+  return to >= 0 && to < common::v1::OrderStatus_ARRAYSIZE ? (*kFrom)[to] : kNone;
 }
 
 pqxx::binarystring Doc(const Order& order) {

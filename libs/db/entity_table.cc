@@ -23,6 +23,33 @@ absl::Status FromJson(const std::string& json, google::protobuf::Message* messag
   return absl::OkStatus();
 }
 
+absl::Status JsonParseCache::Parse(const std::string& json, google::protobuf::Message* out) {
+  const google::protobuf::Descriptor* type = out->GetDescriptor();
+  std::shared_ptr<const google::protobuf::Message> hit;
+  {
+    absl::MutexLock lock(&mu_);
+    auto by_type = parsed_.find(type);
+    if (by_type != parsed_.end()) {
+      auto it = by_type->second.find(json);
+      if (it != by_type->second.end()) hit = it->second;
+    }
+  }
+  if (hit != nullptr) {
+    out->CopyFrom(*hit);
+    return absl::OkStatus();
+  }
+  std::shared_ptr<google::protobuf::Message> parsed(out->New());
+  if (absl::Status s = FromJson(json, parsed.get()); !s.ok()) return s;
+  out->CopyFrom(*parsed);
+  absl::MutexLock lock(&mu_);
+  if (size_ >= capacity_) {
+    parsed_.clear();
+    size_ = 0;
+  }
+  if (parsed_[type].emplace(json, std::move(parsed)).second) ++size_;
+  return absl::OkStatus();
+}
+
 int ClampPageSize(int requested, int default_size, int max_size) {
   if (requested <= 0) return default_size;
   return requested > max_size ? max_size : requested;

@@ -1,11 +1,15 @@
 #ifndef CALLCENTER_LIBS_DB_ENTITY_TABLE_H_
 #define CALLCENTER_LIBS_DB_ENTITY_TABLE_H_
 
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
 #include "libs/db/pool.h"
 
@@ -44,6 +48,26 @@ class EntityTable {
 // Proto <-> JSON with the proto's field names.
 std::string ToJson(const google::protobuf::Message& message);
 absl::Status FromJson(const std::string& json, google::protobuf::Message* message);
+
+// Parsed rows keyed by their JSON text, for master data read on every call
+// (a user, a call center, a customer): a row read again unchanged is copied,
+// not parsed again, as proto JSON parsing costs more than the read itself.
+// Keyed by content, so it never answers with a stale row; when it holds
+// `capacity` texts it starts afresh. Thread-safe.
+class JsonParseCache {
+ public:
+  explicit JsonParseCache(size_t capacity = 4096) : capacity_(capacity) {}
+
+  // As FromJson.
+  absl::Status Parse(const std::string& json, google::protobuf::Message* out);
+
+ private:
+  using Texts = absl::flat_hash_map<std::string, std::shared_ptr<const google::protobuf::Message>>;
+  const size_t capacity_;
+  absl::Mutex mu_;
+  size_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<const google::protobuf::Descriptor*, Texts> parsed_ ABSL_GUARDED_BY(mu_);
+};
 
 // Page size with a default and a cap.
 int ClampPageSize(int requested, int default_size, int max_size);

@@ -152,7 +152,8 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
                                                   req->new_schedules().end());
     ASSIGN_OR_RETURN(SaveResult result,
                      store_->SaveOrder(req->method(), req->request_id(), req->request_fingerprint(),
-                                       req->order(), events, schedules));
+                                       req->order(), events, schedules,
+                                       {req->user_id(), req->master_data_token()}));
     *resp->mutable_order() = std::move(result.order);
     resp->set_replayed(result.replayed);
     return absl::OkStatus();

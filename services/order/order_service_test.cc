@@ -166,6 +166,93 @@ TEST_F(OrderServiceTest, StaleVersionIsAbortedAndChangesNothing) {
   EXPECT_EQ(stored.events_size(), 2);
 }
 
+TEST_F(OrderServiceTest, SaveWithAMasterDataTokenAppliesOnlyWhileItHolds) {
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertCallCenterRequest req;
+    *req.mutable_call_center() = CallCenter();
+    v1::UpsertCallCenterResponse resp;
+    ASSERT_TRUE(call_centers_->UpsertCallCenter(&ctx, req, &resp).ok());
+  }
+  auto upsert_user = [&](int override_bp) {
+    grpc::ClientContext ctx;
+    v1::UpsertUserRequest req;
+    req.mutable_user()->set_user_id("agent1");
+    req.mutable_user()->set_call_center_id("cc1");
+    req.mutable_user()->set_price_override_max_bp(override_bp);
+    v1::UpsertUserResponse resp;
+    ASSERT_TRUE(call_centers_->UpsertUser(&ctx, req, &resp).ok());
+  };
+  upsert_user(100);
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertCustomerRequest req;
+    req.mutable_customer()->set_customer_id("c1");
+    req.mutable_customer()->set_name("Ann Smith");
+    v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(customers_->UpsertCustomer(&ctx, req, &resp).ok());
+  }
+  const Order order = Create("req-1");
+  auto token = [&] {
+    grpc::ClientContext ctx;
+    v1::GetOrderContextRequest req;
+    req.set_order_id(order.order_id());
+    req.set_user_id("agent1");
+    v1::GetOrderContextResponse resp;
+    EXPECT_TRUE(orders_->GetOrderContext(&ctx, req, &resp).ok());
+    return resp.master_data_token();
+  };
+  auto save = [&](const std::string& request_id, Order o, const std::string& seen,
+                  Order* out) {
+    grpc::ClientContext ctx;
+    v1::SaveOrderRequest req;
+    req.set_request_id(request_id);
+    req.set_method("AddLine");
+    *req.mutable_order() = std::move(o);
+    req.set_user_id("agent1");
+    req.set_master_data_token(seen);
+    v1::SaveOrderResponse resp;
+    grpc::Status s = orders_->SaveOrder(&ctx, req, &resp);
+    if (out) *out = resp.order();
+    return s;
+  };
+  const std::string seen = token();
+  ASSERT_FALSE(seen.empty());
+  Order saved;
+  Order change = order;
+  change.set_source_code("FIRST");
+  ASSERT_TRUE(save("s1", change, seen, &saved).ok());
+  EXPECT_EQ(saved.version(), 2);
+  EXPECT_EQ(token(), seen);  // an order's own changes leave the token as it was
+
+  upsert_user(200);  // the user's permissions change
+  change = saved;
+  change.set_source_code("SECOND");
+  grpc::Status refused = save("s2", change, seen, nullptr);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_NE(refused.error_message().find("changed since it was read"), std::string::npos);
+  EXPECT_EQ(Get(order.order_id()).source_code(), "FIRST");  // nothing written
+  EXPECT_EQ(Get(order.order_id()).version(), 2);
+
+  const std::string fresh = token();
+  EXPECT_NE(fresh, seen);
+  ASSERT_TRUE(save("s2", change, fresh, &saved).ok());  // the refused request_id is still new
+  EXPECT_EQ(saved.source_code(), "SECOND");
+  EXPECT_EQ(saved.version(), 3);
+  // A save without a token is not checked; a token without its user is refused.
+  EXPECT_TRUE(save("s3", saved, "", nullptr).ok());
+  grpc::ClientContext ctx;
+  v1::SaveOrderRequest bad;
+  bad.set_request_id("s4");
+  bad.set_method("AddLine");
+  *bad.mutable_order() = Get(order.order_id());
+  bad.set_master_data_token(fresh);
+  v1::SaveOrderResponse resp;
+  grpc::Status no_user = orders_->SaveOrder(&ctx, bad, &resp);
+  EXPECT_EQ(no_user.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(no_user.error_message().find("user_id"), std::string::npos);
+}
+
 TEST_F(OrderServiceTest, TheCallersIdentityAndHistoryNeverReplaceTheStoredOnes) {
   Order order = Create("req-1");
   Order saved;

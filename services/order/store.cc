@@ -80,6 +80,17 @@ const db::Query kCancelEvents{
     "WHERE e.schedule_id = s.schedule_id AND s.parent_order_id = $1::uuid "
     "AND e.child_order_id IS NULL AND NOT e.cancelled"};
 // Everything one front-door call needs, in one statement and one round trip.
+// A token for the versions of a user, a call center and a customer (each
+// row's xmin; '-' for a missing row), written out in each statement that
+// needs it (a SQL function would be planned again on every call).
+// GetOrderContext returns it and SaveOrder compares it, so a caller that
+// keeps an order's context between calls cannot save a change decided on
+// master data that has since changed.
+#define CC_MASTER_DATA_TOKEN(user, call_center, customer)                                    \
+  "concat_ws('/', "                                                                          \
+  "COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = " user "), '-'), "              \
+  "COALESCE((SELECT xc.xmin::text FROM call_centers xc WHERE xc.id = " call_center "), '-'), " \
+  "COALESCE((SELECT xk.xmin::text FROM customers xk WHERE xk.id = " customer "), '-'))"
 const db::Query kContext{
     "order_context",
     "WITH o AS (SELECT doc, body::text AS body, call_center_id, customer_id FROM orders "
@@ -95,7 +106,11 @@ const db::Query kContext{
     "  (SELECT count(*) FROM i)::int, (SELECT fingerprint FROM i), (SELECT response_doc FROM i), "
     "  (SELECT response FROM i), "
     "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
-    "  COALESCE((SELECT customer_id FROM o), $4)"};
+    "  COALESCE((SELECT customer_id FROM o), $4), "
+    "  " CC_MASTER_DATA_TOKEN("$2",
+                              "COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), "
+                              "(SELECT body->>'call_center_id' FROM u), '')",
+                              "COALESCE((SELECT customer_id FROM o), $4)")};
 // SaveOrder's write: order, events and the request's stored response in one
 // statement, applied only when the row still has the caller's version and
 // history fingerprint ($14; '' for rows written before there was one), so
@@ -103,13 +118,16 @@ const db::Query kContext{
 // change may leave ($13); and no stored response for the request. Most
 // saves are this statement alone; when it writes nothing, SaveOrder reads
 // the row (kSaveRead) to tell a retry, a conflict or a refusal apart, and
-// writes from the stored facts.
+// writes from the stored facts. A caller's master-data token ($15, with
+// the user $16) must also still hold.
 const db::Query kSaveWrite{
     "order_save_write",
     "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
     "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
     "           WHERE order_id = $1::uuid AND version = $11 "
     "           AND COALESCE(history_hash, '') = $14 AND status = ANY($13::text[]) "
+    "           AND ($15 = '' OR " CC_MASTER_DATA_TOKEN("$16", "orders.call_center_id",
+                                                      "orders.customer_id") " = $15) "
     "           AND NOT EXISTS (SELECT 1 FROM idempotency "
     "                           WHERE method = $8 AND request_id = $9 AND $9 <> '') "
     "           RETURNING 1), "
@@ -124,12 +142,15 @@ const db::Query kSaveWrite{
 // request ("FOR UPDATE" appended where the save locks the order).
 #define CC_SAVE_READ                                                                    \
   "SELECT o.doc, o.body::text, i.request_id IS NOT NULL, i.fingerprint, i.response_doc, " \
-  "  i.response::text, o.history_hash "                                                  \
+  "  i.response::text, o.history_hash, "                                                 \
+  "  CASE WHEN $4 <> '' THEN "                                                             \
+  CC_MASTER_DATA_TOKEN("$5", "o.call_center_id", "o.customer_id") " END "                  \
   "FROM orders o LEFT JOIN idempotency i ON i.method = $2 AND i.request_id = $3 "        \
   "WHERE o.order_id = $1::uuid"
 const db::Query kSaveRead{"order_save_read", CC_SAVE_READ};
 const db::Query kSaveLockRead{"order_save_lock_read", CC_SAVE_READ " FOR UPDATE OF o"};
 #undef CC_SAVE_READ
+#undef CC_MASTER_DATA_TOKEN
 // A new order with its first events and the stored response of its
 // request, in one statement: nothing is written when the request_id was
 // already used (the caller then reads the stored response).
@@ -411,8 +432,11 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
 absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     const std::string& method, const std::string& request_id, const std::string& fingerprint,
     Order order, const std::vector<OrderEvent>& events,
-    const std::vector<v1::ContinuitySchedule>& schedules) {
+    const std::vector<v1::ContinuitySchedule>& schedules, const SeenMasterData& seen) {
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
+  if (!seen.token.empty() && seen.user_id.empty()) {
+    return InvalidField("user_id", "required with master_data_token");
+  }
   SaveResult result;
   // Writes `next` over the row if it still is `loaded` (version and history
   // fingerprint); false when it wrote nothing.
@@ -425,7 +449,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         db::Exec(txn, kSaveWrite, next.order_id(), common::v1::OrderStatus_Name(next.status()),
                  next.version(), Doc(next), next.total().minor_units(), next.currency(), rows,
                  method, request_id, fingerprint, loaded.version(), HistoryHash(next),
-                 StatusesThatMayBecome(next.status()), loaded_history);
+                 StatusesThatMayBecome(next.status()), loaded_history, seen.token, seen.user_id);
     if (written[0][0].as<int>() == 0) return false;
     result.order = std::move(next);
     return true;
@@ -447,7 +471,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   // stored facts: read the row and decide.
   auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
     pqxx::result r = db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(),
-                              method, request_id);
+                              method, request_id, seen.token, seen.user_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     if (!request_id.empty() && r[0][2].as<bool>()) {
       if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
@@ -455,6 +479,10 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
       }
       result.replayed = true;
       return ParseOrder(r[0][4], r[0][5], &result.order);
+    }
+    if (!seen.token.empty() && r[0][7].as<std::string>() != seen.token) {
+      return absl::AbortedError(absl::StrCat("the user, call center or customer of order ",
+                                             order.order_id(), " changed since it was read"));
     }
     Order stored;
     RETURN_IF_ERROR(ParseOrder(r[0][0], r[0][1], &stored));
@@ -483,7 +511,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     }
     // Changed since the read: by this very request (a retry racing the first
     // attempt: the first result) or by another.
-    pqxx::result again = db::Exec(txn, kSaveRead, order.order_id(), method, request_id);
+    pqxx::result again =
+        db::Exec(txn, kSaveRead, order.order_id(), method, request_id, seen.token, seen.user_id);
     if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
       result.replayed = true;
       return ParseOrder(again[0][4], again[0][5], &result.order);
@@ -625,20 +654,23 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
       }
       RETURN_IF_ERROR(ParseOrder(r[1], r[2], out.mutable_order()));
     }
-    if (!r[3].is_null()) RETURN_IF_ERROR(db::FromJson(r[3].as<std::string>(), out.mutable_user()));
+    if (!r[3].is_null()) {
+      RETURN_IF_ERROR(master_data_.Parse(r[3].as<std::string>(), out.mutable_user()));
+    }
+    out.set_master_data_token(r[12].as<std::string>());
     const std::string call_center_id = r[10].as<std::string>();
     if (!call_center_id.empty()) {
       if (r[4].is_null()) {
         return absl::NotFoundError(absl::StrCat("call center \"", call_center_id, "\" not found"));
       }
-      RETURN_IF_ERROR(db::FromJson(r[4].as<std::string>(), out.mutable_call_center()));
+      RETURN_IF_ERROR(master_data_.Parse(r[4].as<std::string>(), out.mutable_call_center()));
     }
     const std::string customer_id = r[11].is_null() ? "" : r[11].as<std::string>();
     if (!customer_id.empty()) {
       if (r[5].is_null()) {
         return absl::NotFoundError(absl::StrCat("customer \"", customer_id, "\" not found"));
       }
-      RETURN_IF_ERROR(db::FromJson(r[5].as<std::string>(), out.mutable_customer()));
+      RETURN_IF_ERROR(master_data_.Parse(r[5].as<std::string>(), out.mutable_customer()));
     }
     return absl::OkStatus();
   }));

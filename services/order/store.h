@@ -21,6 +21,13 @@ struct SaveResult {
   bool replayed = false;
 };
 
+// The master data a caller decided a change on (GetOrderContext's token
+// and the user it was read for); an empty token is not checked.
+struct SeenMasterData {
+  std::string user_id;
+  std::string token;
+};
+
 // Persistence of the order service (one repository for its SQL).
 class OrderStore {
  public:
@@ -42,12 +49,14 @@ class OrderStore {
                                                  const std::string& fingerprint, Order order,
                                                  const std::vector<OrderEvent>& events) = 0;
   virtual absl::StatusOr<Order> GetOrder(const std::string& order_id) = 0;
-  // Replaces the order when order.version() is the stored version (else
-  // ABORTED) and the status transition is legal; appends `events`.
+  // Replaces the order when order.version() is the stored version and
+  // `seen` still holds (else ABORTED) and the status transition is legal;
+  // appends `events`.
   virtual absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
       Order order, const std::vector<OrderEvent>& events,
-      const std::vector<v1::ContinuitySchedule>& schedules = {}) = 0;
+      const std::vector<v1::ContinuitySchedule>& schedules = {},
+      const SeenMasterData& seen = {}) = 0;
   // Creates every child due on or before `as_of`, exactly once even when
   // runs overlap; returns the ids created by this run.
   virtual absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) = 0;
@@ -85,7 +94,8 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
       Order order, const std::vector<OrderEvent>& events,
-      const std::vector<v1::ContinuitySchedule>& schedules = {}) override;
+      const std::vector<v1::ContinuitySchedule>& schedules = {},
+      const SeenMasterData& seen = {}) override;
   absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) override;
   absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
                                      const std::string& user_id) override;
@@ -102,6 +112,9 @@ class PgOrderStore : public OrderStore {
 
  private:
   db::Pool* pool_;
+  // The user, call center and customer of GetOrderContext, read on every
+  // change of an order and seldom changed.
+  db::JsonParseCache master_data_;
 };
 
 }  // namespace callcenter::order

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
@@ -128,8 +129,15 @@ std::string OrderEntryServiceImpl::Today() const {
 absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
     grpc::ServerContext* ctx, const std::string& order_id, const std::string& method,
     const std::string& request_id, const std::string& fingerprint) {
+  ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+  return Load(ctx, std::move(user_id), order_id, method, request_id, fingerprint);
+}
+
+absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
+    grpc::ServerContext* ctx, std::string user_id, const std::string& order_id,
+    const std::string& method, const std::string& request_id, const std::string& fingerprint) {
   Context c;
-  ASSIGN_OR_RETURN(c.user_id, Authenticate(ctx));
+  c.user_id = std::move(user_id);
   c.request_id = request_id;
   c.deadline = DeadlineOf(ctx);
   if (c.deadline <= absl::Now()) return absl::DeadlineExceededError("no time left for the call");
@@ -174,6 +182,10 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   save.set_request_id(c.request_id);
   save.set_method(method);
   save.set_request_fingerprint(Fingerprint(request));
+  if (c.kept) {  // decided on a kept context: it must still be the stored one
+    save.set_user_id(c.user_id);
+    save.set_master_data_token(c.data.master_data_token());
+  }
   *save.mutable_order() = std::move(order);
   for (auto& e : events) *save.add_new_events() = std::move(e);
   for (auto& s : c.new_schedules) *save.add_new_schedules() = std::move(s);
@@ -181,8 +193,31 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   RETURN_IF_ERROR(
       FromGrpcStatus(downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
   *out = saved.order();
+  // Keep the saved draft's context for the next change (a replayed save
+  // returns an earlier order: not kept).
+  if (!saved.replayed() && out->status() == common::v1::ORDER_STATUS_DRAFT) {
+    order::v1::GetOrderContextResponse kept = c.data;
+    *kept.mutable_order() = *out;
+    contexts_.Put(c.user_id, std::move(kept));
+  } else {
+    contexts_.Erase(out->order_id(), c.user_id);
+  }
   return absl::OkStatus();
 }
+
+namespace {
+
+// Changes that call nothing but reads before their save. These may start
+// from a kept context: a change that does not save on it is done again on
+// a fresh one, so nothing but the save must have happened in between.
+bool MayStartFromKeptContext(absl::string_view method) {
+  static const auto* const kMethods = new absl::flat_hash_set<absl::string_view>{
+      "AddLine",     "UpdateLineQuantity", "RemoveLine", "SetSourceCode",
+      "ApplyCoupon", "OverrideLinePrice",  "SetDelivery"};
+  return kMethods->contains(method);
+}
+
+}  // namespace
 
 absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char* method,
                                            const std::string& request_id,
@@ -191,11 +226,38 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
                                            Order* out, const Change& after_pricing) {
   if (request_id.empty()) return InvalidField("request_id", "required");
   if (order_id.empty()) return InvalidField("order_id", "required");
-  ASSIGN_OR_RETURN(Context c, Load(ctx, order_id, method, request_id, Fingerprint(request)));
+  ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+  if (MayStartFromKeptContext(method)) {
+    if (auto kept = contexts_.Find(order_id, user_id)) {
+      Context c;
+      c.user_id = user_id;
+      c.request_id = request_id;
+      c.deadline = DeadlineOf(ctx);
+      c.data = *std::move(kept);
+      c.kept = true;
+      absl::Status s = Apply(c, method, request, change, out, after_pricing);
+      if (s.ok() && !c.unchanged) return s;
+      // Stale, refused or nothing saved: the answer comes from a fresh read.
+      contexts_.Erase(order_id, user_id);
+      if (metrics_) {
+        metrics_->Increment("order_context_refreshes_total",
+                            "Changes done again on a freshly read order context.", {});
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(Context c,
+                   Load(ctx, std::move(user_id), order_id, method, request_id, Fingerprint(request)));
   if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
     *out = c.data.replayed_order();
     return absl::OkStatus();
   }
+  return Apply(c, method, request, change, out, after_pricing);
+}
+
+absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
+                                          const google::protobuf::Message& request,
+                                          const Change& change, Order* out,
+                                          const Change& after_pricing) {
   Order order = c.data.order();
   std::vector<OrderEvent> events;
   RETURN_IF_ERROR(change(c, order, events));
@@ -326,6 +388,10 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(FromGrpcStatus(
         downstream_.orders->CreateOrder(Call(req->request_id()).get(), create, &created)));
     *resp->mutable_order() = created.order();
+    // The agent's next change starts from here (a replayed start may be
+    // older than the stored order: the next save finds that out).
+    *c.data.mutable_order() = created.order();
+    contexts_.Put(user_id, std::move(c.data));
     return absl::OkStatus();
   });
 }

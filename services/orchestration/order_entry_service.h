@@ -16,6 +16,7 @@
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "libs/metrics/metrics.h"
+#include "services/orchestration/context_cache.h"
 #include "services/orchestration/saga.h"
 
 namespace callcenter::orchestration {
@@ -106,6 +107,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
     bool priced_now = false;
     // A coupon being applied: pricing refuses the change unless it may be used.
     std::string check_coupon;
+    // `data` came from the ContextCache: the save checks it is still current.
+    bool kept = false;
   };
   using Change = std::function<absl::Status(Context&, Order&, std::vector<OrderEvent>&)>;
 
@@ -116,10 +119,16 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const std::string& order_id,
                                const std::string& method, const std::string& request_id,
                                const std::string& fingerprint = "");
+  absl::StatusOr<Context> Load(grpc::ServerContext* ctx, std::string user_id,
+                               const std::string& order_id, const std::string& method,
+                               const std::string& request_id, const std::string& fingerprint);
   absl::Status Reprice(Context& c, Order* order);
   absl::Status Mutate(grpc::ServerContext* ctx, const char* method, const std::string& request_id,
                       const google::protobuf::Message& request, const std::string& order_id,
                       const Change& change, Order* out, const Change& after_pricing = nullptr);
+  // A change on the context in `c`: change, reprice, save.
+  absl::Status Apply(Context& c, const char* method, const google::protobuf::Message& request,
+                     const Change& change, Order* out, const Change& after_pricing);
   absl::Status Save(Context& c, const char* method, const google::protobuf::Message& request,
                     Order order, std::vector<OrderEvent> events, Order* out);
 
@@ -149,6 +158,7 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   OrderEntryOptions options_;
   SagaLog* sagas_;
   metrics::Metrics* metrics_;
+  ContextCache contexts_;
 };
 
 }  // namespace callcenter::orchestration

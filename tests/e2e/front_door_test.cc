@@ -134,7 +134,8 @@ class FrontDoorTest : public ::testing::Test {
 
   grpc::Status AddLine(Order* order, const std::string& product, int qty,
                        const std::string& request_id = "",
-                       common::v1::LineOrigin origin = common::v1::LINE_ORIGIN_NONE) {
+                       common::v1::LineOrigin origin = common::v1::LINE_ORIGIN_NONE,
+                       fd::OrderEntryService::Stub* stub = nullptr) {
     fd::AddLineRequest req;
     req.set_request_id(request_id.empty() ? Id("line-" + product + std::to_string(qty)) : request_id);
     req.set_order_id(order->order_id());
@@ -142,7 +143,8 @@ class FrontDoorTest : public ::testing::Test {
     req.set_quantity(qty);
     req.set_origin(origin);
     fd::AddLineResponse resp;
-    grpc::Status s = suite->front->AddLine(suite->As(Id("agent")).get(), req, &resp);
+    grpc::Status s =
+        (stub ? stub : suite->front.get())->AddLine(suite->As(Id("agent")).get(), req, &resp);
     if (s.ok()) *order = resp.order();
     return s;
   }
@@ -670,6 +672,74 @@ TEST_F(FrontDoorTest, RetriesChangeNothing) {
   payment::v1::ListPaymentsResponse listed;
   ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
   EXPECT_EQ(listed.payments_size(), 1);  // one charge
+}
+
+// The front door keeps each draft's context between changes; these show
+// a kept context never decides anything once the stored one has moved on.
+TEST_F(FrontDoorTest, ChangesByAnotherFrontDoorAreNeverLost) {
+  World();
+  Order order = Start();
+  auto other = suite->ExtraFrontDoor({});
+  ASSERT_TRUE(AddLine(&order, "A", 1, Id("l1")).ok());
+  ASSERT_TRUE(AddLine(&order, "B", 1, Id("l2"), common::v1::LINE_ORIGIN_NONE, other.get()).ok());
+  const Order after_other = order;
+  ASSERT_TRUE(AddLine(&order, "A", 2, Id("l3")).ok());  // this front door's copy is stale
+  ASSERT_EQ(order.lines_size(), 3);
+  EXPECT_EQ(order.version(), after_other.version() + 1);
+  EXPECT_EQ(order.total().minor_units(), Get(order.order_id()).total().minor_units());
+  // A retry through the other door of a change made here: the first result.
+  Order retried = after_other;
+  ASSERT_TRUE(AddLine(&retried, "A", 2, Id("l3"), common::v1::LINE_ORIGIN_NONE, other.get()).ok());
+  EXPECT_EQ(retried.version(), order.version());
+  EXPECT_EQ(retried.lines_size(), 3);
+  // And a retry here of the change made there.
+  Order again = order;
+  ASSERT_TRUE(AddLine(&again, "B", 1, Id("l2")).ok());
+  EXPECT_EQ(again.version(), after_other.version());
+  EXPECT_EQ(Get(order.order_id()).lines_size(), 3);
+}
+
+TEST_F(FrontDoorTest, MasterDataChangedBetweenChangesIsSeenAtOnce) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  // The call center stops offering STANDARD delivery.
+  {
+    grpc::ClientContext ctx;
+    order::v1::GetCallCenterRequest get;
+    get.set_call_center_id(Id("cc"));
+    order::v1::GetCallCenterResponse got;
+    ASSERT_TRUE(suite->call_centers->GetCallCenter(&ctx, get, &got).ok());
+    grpc::ClientContext put_ctx;
+    order::v1::UpsertCallCenterRequest put;
+    *put.mutable_call_center() = got.call_center();
+    put.mutable_call_center()->clear_delivery_modes();
+    put.mutable_call_center()->add_delivery_modes("EXPRESS");
+    order::v1::UpsertCallCenterResponse put_resp;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&put_ctx, put, &put_resp).ok());
+  }
+  fd::SetDeliveryRequest d;
+  d.set_request_id(Id("delivery"));
+  d.set_order_id(order.order_id());
+  d.set_delivery_mode("STANDARD");
+  fd::SetDeliveryResponse dr;
+  grpc::Status refused = suite->front->SetDelivery(suite->As(Id("agent")).get(), d, &dr);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("delivery_mode"), std::string::npos);
+  // The agent's override allowance drops from 10% to 1%.
+  User("agent", 100, {}, false);
+  fd::OverrideLinePriceRequest o;
+  o.set_request_id(Id("override"));
+  o.set_order_id(order.order_id());
+  o.set_line_id(order.lines(0).line_id());
+  *o.mutable_unit_price() = Usd(1900);  // 5% below 20.00
+  o.set_reason_code("PRICE_MATCH");
+  fd::OverrideLinePriceResponse or_;
+  EXPECT_EQ(suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &or_).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.version(), order.version());  // nothing written
+  EXPECT_FALSE(stored.lines(0).price_overridden());
 }
 
 TEST_F(FrontDoorTest, ReusedRequestIdForAnotherRequestIsRefused) {

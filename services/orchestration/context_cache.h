@@ -1,0 +1,44 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_CONTEXT_CACHE_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_CONTEXT_CACHE_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "callcenter/order/v1/order.pb.h"
+
+namespace callcenter::orchestration {
+
+// The context of each draft this process last read or saved (the order
+// with its user, call center, customer and master-data token), per order
+// and user, so that a simple change can skip reading it again. An entry is
+// only ever a guess: the save that follows checks the order's version and
+// history and the master-data token, and a change that does not save is
+// done again on a freshly read context. Holds at most `capacity` entries
+// (then starts afresh). Thread-safe.
+class ContextCache {
+ public:
+  explicit ContextCache(size_t capacity = 10000) : capacity_(capacity) {}
+
+  std::optional<order::v1::GetOrderContextResponse> Find(const std::string& order_id,
+                                                         const std::string& user_id) const;
+  // Keeps `context` (its order's id is the key) for `user_id`.
+  void Put(const std::string& user_id, order::v1::GetOrderContextResponse context);
+  void Erase(const std::string& order_id, const std::string& user_id);
+  size_t size() const;
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // order id, user id
+  const size_t capacity_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<Key, std::shared_ptr<const order::v1::GetOrderContextResponse>> entries_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_CONTEXT_CACHE_H_

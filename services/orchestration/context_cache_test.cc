@@ -1,0 +1,50 @@
+#include "services/orchestration/context_cache.h"
+
+#include "gtest/gtest.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+order::v1::GetOrderContextResponse Context(const std::string& order_id, int64_t version) {
+  order::v1::GetOrderContextResponse c;
+  c.mutable_order()->set_order_id(order_id);
+  c.mutable_order()->set_version(version);
+  c.set_master_data_token("1/2/3");
+  return c;
+}
+
+TEST(ContextCacheTest, KeptPerOrderAndUser) {
+  ContextCache cache;
+  EXPECT_FALSE(cache.Find("o1", "agent").has_value());
+  cache.Put("agent", Context("o1", 1));
+  auto found = cache.Find("o1", "agent");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->order().version(), 1);
+  EXPECT_EQ(found->master_data_token(), "1/2/3");
+  EXPECT_FALSE(cache.Find("o1", "supervisor").has_value());  // another user's view
+  cache.Put("agent", Context("o1", 2));                       // replaced, not added
+  EXPECT_EQ(cache.Find("o1", "agent")->order().version(), 2);
+  EXPECT_EQ(cache.size(), 1u);
+  cache.Erase("o1", "agent");
+  EXPECT_FALSE(cache.Find("o1", "agent").has_value());
+}
+
+TEST(ContextCacheTest, NeverKeepsAReplayedOrder) {
+  ContextCache cache;
+  auto c = Context("o1", 3);
+  c.mutable_replayed_order()->set_order_id("o1");
+  cache.Put("agent", c);
+  EXPECT_FALSE(cache.Find("o1", "agent")->has_replayed_order());
+}
+
+TEST(ContextCacheTest, BoundedByCapacity) {
+  ContextCache cache(3);
+  for (int i = 0; i < 10; ++i) {
+    cache.Put("agent", Context("o" + std::to_string(i), 1));
+    EXPECT_LE(cache.size(), 3u);
+  }
+  EXPECT_TRUE(cache.Find("o9", "agent").has_value());  // the newest is always kept
+}
+
+}  // namespace
+}  // namespace callcenter::orchestration

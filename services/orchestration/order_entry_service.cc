@@ -192,13 +192,12 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   order::v1::SaveOrderResponse saved;
   RETURN_IF_ERROR(
       FromGrpcStatus(downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
-  *out = saved.order();
+  *out = std::move(*saved.mutable_order());
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).
   if (!saved.replayed() && out->status() == common::v1::ORDER_STATUS_DRAFT) {
-    order::v1::GetOrderContextResponse kept = c.data;
-    *kept.mutable_order() = *out;
-    contexts_.Put(c.user_id, std::move(kept));
+    *c.data.mutable_order() = *out;
+    contexts_.Put(c.user_id, std::move(c.data));  // the save is a change's last step
   } else {
     contexts_.Erase(out->order_id(), c.user_id);
   }
@@ -258,7 +257,7 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
                                           const google::protobuf::Message& request,
                                           const Change& change, Order* out,
                                           const Change& after_pricing) {
-  Order order = c.data.order();
+  Order order = std::move(*c.data.mutable_order());  // c.data keeps the rest of the context
   std::vector<OrderEvent> events;
   RETURN_IF_ERROR(change(c, order, events));
   if (c.unchanged) {

@@ -129,6 +129,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   // A change on the context in `c`: change, reprice, save.
   absl::Status Apply(Context& c, const char* method, const google::protobuf::Message& request,
                      const Change& change, Order* out, const Change& after_pricing);
+  // Saves the changed order and keeps its context (c.data is moved out:
+  // the save is a change's last step).
   absl::Status Save(Context& c, const char* method, const google::protobuf::Message& request,
                     Order order, std::vector<OrderEvent> events, Order* out);
 

@@ -46,6 +46,8 @@ struct OrderEntryOptions {
 // authenticates the agent, loads the order with its call center, user and
 // customer in one call, applies the change, reprices the whole order and
 // saves it with its version; a repeated request_id returns the first result.
+// Changes that only read before saving start from the context this process
+// kept from the draft's last save instead (see ContextCache).
 class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
  public:
   OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options, SagaLog* sagas,

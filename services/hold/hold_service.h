@@ -44,6 +44,11 @@ class HoldServiceImpl final : public v1::HoldService::Service {
   // Rebuilds the fraud index from PostgreSQL and swaps it in.
   absl::Status Refresh();
 
+  // See HoldStore::PurgeEvaluations.
+  absl::StatusOr<int> PurgeEvaluations(absl::Duration age, int batch = 1000) {
+    return store_.PurgeEvaluations(age, batch);
+  }
+
  private:
   std::shared_ptr<const FraudIndex> index() const;
 

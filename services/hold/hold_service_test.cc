@@ -113,6 +113,28 @@ TEST_F(HoldServiceTest, ClearingNeedsPermissionAndIsHarmlessTwice) {
   EXPECT_EQ(listed.history(1).user_id(), "supervisor");
 }
 
+TEST_F(HoldServiceTest, OldEvaluationsArePurgedAfterRetention) {
+  Evaluate("old-1", 100);
+  Evaluate("old-2", 100);
+  Evaluate("recent", 100);
+  ASSERT_TRUE(sut_.pool()->Transact([](pqxx::work& txn) {
+    txn.exec0("UPDATE fraud_evaluations SET created_at = now() - interval '40 days' "
+              "WHERE request_id IN ('old-1', 'old-2')");
+    return absl::OkStatus();
+  }).ok());
+  absl::StatusOr<int> purged = service_->PurgeEvaluations(absl::Hours(720), /*batch=*/1);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 2);
+  EXPECT_EQ(*service_->PurgeEvaluations(absl::Hours(720)), 0);
+  int left = -1;
+  ASSERT_TRUE(sut_.pool()->Read([&](pqxx::work& txn) {
+    left = txn.exec1("SELECT count(*)::int FROM fraud_evaluations WHERE request_id = 'recent'")[0]
+               .as<int>();
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(left, 1);
+}
+
 TEST_F(HoldServiceTest, FraudHoldOnlyAboveTheMinimumAndOncePerRequest) {
   grpc::ClientContext ctx;
   v1::UpsertFraudDataRequest data;

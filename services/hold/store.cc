@@ -49,6 +49,10 @@ const db::Query kEvalGet{"evaluation_get",
 const db::Query kEvalPut{"evaluation_put",
                          "INSERT INTO fraud_evaluations (request_id, order_id, response) "
                          "VALUES ($1, $2, $3::jsonb) ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
+const db::Query kEvalPurge{
+    "evaluation_purge",
+    "DELETE FROM fraud_evaluations WHERE ctid IN (SELECT ctid FROM fraud_evaluations "
+    "WHERE created_at < now() - $1::interval LIMIT $2)"};
 const db::Query kCodeGet{"hold_code_get_for_hold", "SELECT body::text FROM hold_codes WHERE id = $1"};
 const db::Query kRulesAll{"fraud_rules_all_for_index", "SELECT body::text FROM fraud_rules"};
 const db::Query kDataAll{"fraud_data_all_for_index", "SELECT body::text FROM fraud_data"};
@@ -93,7 +97,21 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
 std::vector<db::Query> HoldStore::Queries() {
   return {kHoldInsert, kHoldByRequest, kHoldLock, kHoldsOfOrder, kHoldClear, kOpenCount,
           kHoldEvent,  kEvalGet,       kEvalPut,  kCodeGet,      kRulesAll,  kDataAll,
-          kHistory};
+          kHistory,    kEvalPurge};
+}
+
+absl::StatusOr<int> HoldStore::PurgeEvaluations(absl::Duration age, int batch) {
+  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
+  int purged = 0;
+  while (true) {
+    int deleted = 0;
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
+      deleted = static_cast<int>(db::Exec(txn, kEvalPurge, interval, batch).affected_rows());
+      return absl::OkStatus();
+    }));
+    purged += deleted;
+    if (deleted < batch) return purged;
+  }
 }
 
 absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {

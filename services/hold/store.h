@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "callcenter/hold/v1/hold.pb.h"
 #include "libs/db/pool.h"
 
@@ -41,6 +42,12 @@ class HoldStore {
                                                            bool place_hold);
 
   absl::Status LoadFraudTables(std::vector<v1::FraudRule>* rules, std::vector<v1::FraudData>* data);
+
+  // Deletes stored evaluations (what a repeated EvaluateFraud request_id
+  // gets back) older than `age`, `batch` rows per statement; returns how
+  // many went. The order keeps its score and holds; a retry after that is
+  // a new evaluation.
+  absl::StatusOr<int> PurgeEvaluations(absl::Duration age, int batch = 1000);
 
  private:
   db::Pool* pool_;

@@ -1,4 +1,5 @@
 // The orchestration service: the front door (OrderEntryService).
+#include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/grpcclient/channel.h"
 #include "libs/logging/log.h"
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
         absl::Milliseconds(w.config->Int("DOWNSTREAM_TIMEOUT_MS", 3000, 10, 600000));
     const int64_t recovery_ms = w.config->Int("SAGA_RECOVERY_INTERVAL_MS", 5000, 100, 3600000);
     const int64_t idle_ms = w.config->Int("SAGA_IDLE_MS", 30000, 0, 86400000);
+    const int64_t retention_h = w.config->Int("SAGA_RETENTION_HOURS", 720, 0, 24 * 3650);
+    const int64_t purge_ms = w.config->Int("SAGA_PURGE_INTERVAL_MS", 600000, 1000, 86400000);
     // Every method the front door calls downstream is a read or a change
     // keyed by a request id, so a call that found no healthy server
     // (UNAVAILABLE) is retried within its deadline.
@@ -60,6 +63,18 @@ int main(int argc, char** argv) {
         log::Warning("saga DONE records not written yet", {{"error", std::string(flushed.message())}});
       }
     }, &built);
+    // Finished sagas leave after the retention period (0: kept for ever).
+    if (retention_h > 0) {
+      server::RunEvery(absl::Milliseconds(purge_ms), [sagas, retention_h] {
+        absl::StatusOr<int> purged = sagas->PurgeFinished(absl::Hours(retention_h));
+        if (!purged.ok()) {
+          log::Warning("purging finished sagas failed",
+                       {{"error", std::string(purged.status().message())}});
+        } else if (*purged > 0) {
+          log::Info("finished sagas purged", {{"rows", absl::StrCat(*purged)}});
+        }
+      }, &built);
+    }
     return built;
   });
 }

@@ -29,9 +29,30 @@ const db::Query kIdle{
     "WHERE state NOT IN ('DONE', 'COMPENSATED') AND updated_at < now() - $1::interval "
     "ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED"};
 
+const db::Query kPurgeFinished{
+    "saga_purge_finished",
+    "DELETE FROM sagas WHERE ctid IN (SELECT ctid FROM sagas "
+    "WHERE created_at < now() - $1::interval AND state IN ('DONE', 'COMPENSATED') LIMIT $2)"};
+
 }  // namespace
 
-std::vector<db::Query> SagaLog::Queries() { return {kBegin, kRecord, kDoneMany, kIdle}; }
+std::vector<db::Query> SagaLog::Queries() {
+  return {kBegin, kRecord, kDoneMany, kIdle, kPurgeFinished};
+}
+
+absl::StatusOr<int> SagaLog::PurgeFinished(absl::Duration age, int batch) {
+  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
+  int purged = 0;
+  while (true) {
+    int deleted = 0;
+    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
+      deleted = static_cast<int>(db::Exec(txn, kPurgeFinished, interval, batch).affected_rows());
+      return absl::OkStatus();
+    }));
+    purged += deleted;
+    if (deleted < batch) return purged;
+  }
+}
 
 absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {
   Saga saga{"", order_id, request_id, ""};

@@ -47,6 +47,11 @@ class SagaLog {
   absl::StatusOr<int> RecoverIdle(absl::Duration idle,
                                   const std::function<absl::StatusOr<std::string>(const Saga&)>& finish);
 
+  // Deletes finished (DONE or COMPENSATED) sagas begun more than `age` ago,
+  // `batch` rows per statement; returns how many went. Unfinished ones stay
+  // until recovery settles them.
+  absl::StatusOr<int> PurgeFinished(absl::Duration age, int batch = 1000);
+
  private:
   db::Pool* pool_;
   std::mutex done_mu_;

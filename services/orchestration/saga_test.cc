@@ -1,0 +1,67 @@
+// The saga log against a real PostgreSQL.
+#include "services/orchestration/saga.h"
+
+#include "gtest/gtest.h"
+#include "libs/db/migrate.h"
+#include "libs/db/testing.h"
+#include "services/orchestration/migrations.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+class SagaLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = db::TestDatabase::Create();
+    CC_REQUIRE_DATABASE(db_);
+    ASSERT_TRUE(db::Migrate(db_->conninfo(), "orchestration_svc",
+                            migrations::OrchestrationMigrations())
+                    .ok());
+    db::PoolOptions po;
+    po.conninfo = db_->conninfo();
+    po.schema = "orchestration_svc";
+    po.statements = SagaLog::Queries();
+    pool_ = std::make_unique<db::Pool>(po);
+    sagas_ = std::make_unique<SagaLog>(pool_.get());
+  }
+
+  int Count(const std::string& where) {
+    int n = -1;
+    EXPECT_TRUE(pool_->Read([&](pqxx::work& txn) {
+      n = txn.exec1("SELECT count(*)::int FROM sagas WHERE " + where)[0].as<int>();
+      return absl::OkStatus();
+    }).ok());
+    return n;
+  }
+
+  std::unique_ptr<db::TestDatabase> db_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<SagaLog> sagas_;
+};
+
+TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
+  auto begin = [&](const std::string& order, const std::string& final_step) {
+    absl::StatusOr<Saga> saga = sagas_->Begin(order, "submit-" + order);
+    EXPECT_TRUE(saga.ok());
+    if (!final_step.empty()) EXPECT_TRUE(sagas_->Record(saga->saga_id, final_step).ok());
+    return saga->saga_id;
+  };
+  begin("o1", kStepDone);
+  begin("o2", kStepCompensated);
+  begin("o3", kStepFraudEvaluated);  // unfinished: recovery's, never purged
+  begin("o4", "");
+  ASSERT_TRUE(pool_->Transact([](pqxx::work& txn) {
+    txn.exec0("UPDATE sagas SET created_at = now() - interval '40 days'");
+    return absl::OkStatus();
+  }).ok());
+  begin("o5", kStepDone);  // recent
+  absl::StatusOr<int> purged = sagas_->PurgeFinished(absl::Hours(720), /*batch=*/1);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 2);
+  EXPECT_EQ(Count("order_id IN ('o1', 'o2')"), 0);
+  EXPECT_EQ(Count("order_id IN ('o3', 'o4', 'o5')"), 3);
+  EXPECT_EQ(*sagas_->PurgeFinished(absl::Hours(720)), 0);
+}
+
+}  // namespace
+}  // namespace callcenter::orchestration

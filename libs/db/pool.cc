@@ -138,4 +138,20 @@ absl::Status Pool::Ping() {
   });
 }
 
+absl::StatusOr<int> DeleteOlderThan(Pool* pool, const Query& query, absl::Duration age,
+                                    int batch) {
+  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
+  int deleted_in_all = 0;
+  while (true) {
+    int deleted = 0;
+    absl::Status s = pool->Single([&](pqxx::transaction_base& txn) {
+      deleted = static_cast<int>(Exec(txn, query, interval, batch).affected_rows());
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    deleted_in_all += deleted;
+    if (deleted < batch) return deleted_in_all;
+  }
+}
+
 }  // namespace callcenter::db

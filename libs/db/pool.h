@@ -93,6 +93,12 @@ pqxx::result Exec(pqxx::transaction_base& txn, const Query& query, Args&&... arg
   return txn.exec_prepared(query.name, std::forward<Args>(args)...);
 }
 
+// Runs `query`, a delete of at most $2 rows older than the interval $1,
+// with `age` and `batch` until a run deletes fewer than `batch` rows (each
+// run its own statement, so no long lock); returns how many rows went.
+absl::StatusOr<int> DeleteOlderThan(Pool* pool, const Query& query, absl::Duration age,
+                                    int batch);
+
 }  // namespace callcenter::db
 
 #endif  // CALLCENTER_LIBS_DB_POOL_H_

@@ -67,6 +67,20 @@ void RunEvery(absl::Duration period, std::function<void()> task, Built* built) {
   };
 }
 
+void PurgeEvery(absl::Duration period, absl::Duration retention, const std::string& what,
+                std::function<absl::StatusOr<int>(absl::Duration)> purge, Built* built) {
+  if (retention <= absl::ZeroDuration()) return;
+  RunEvery(period, [retention, what, purge = std::move(purge)] {
+    absl::StatusOr<int> purged = purge(retention);
+    if (!purged.ok()) {
+      log::Warning(absl::StrCat("purging ", what, " failed"),
+                   {{"error", std::string(purged.status().message())}});
+    } else if (*purged > 0) {
+      log::Info(absl::StrCat(what, " purged"), {{"rows", absl::StrCat(*purged)}});
+    }
+  }, built);
+}
+
 int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder& build) {
   // Debian's Abseil is built with mutex deadlock detection on, which gRPC's
   // locks pay for on every call; production services turn it off.

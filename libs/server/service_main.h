@@ -73,6 +73,13 @@ Built SnapshotService(const Wiring& wiring, std::shared_ptr<Service> service,
 // for recovery loops and clean-ups.
 void RunEvery(absl::Duration period, std::function<void()> task, Built* built);
 
+// A retention clean-up on RunEvery: every `period`, `purge(retention)`
+// deletes what is older than `retention` and returns how many rows went;
+// the outcome is logged as `what` ("stored responses", ...). A zero
+// retention keeps everything: nothing runs.
+void PurgeEvery(absl::Duration period, absl::Duration retention, const std::string& what,
+                std::function<absl::StatusOr<int>(absl::Duration)> purge, Built* built);
+
 // The common main(): reads config (PORT, METRICS_PORT, DATABASE_URL or PG*,
 // DB_POOL_SIZE, DRAIN_DELAY_MS, SHUTDOWN_GRACE_MS, MIGRATE_ON_START; a bad
 // value exits 2), `--migrate` applies migrations and exits, otherwise serves

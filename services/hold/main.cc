@@ -1,6 +1,4 @@
 // The hold service: hold codes, holds, fraud scoring.
-#include "absl/strings/str_cat.h"
-#include "libs/logging/log.h"
 #include "libs/server/service_main.h"
 #include "services/hold/hold_service.h"
 #include "services/hold/migrations.h"
@@ -11,24 +9,17 @@ int main(int argc, char** argv) {
                            hold::HoldQueries()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
-    const int64_t retention_h = w.config->Int("FRAUD_EVALUATION_RETENTION_HOURS", 720, 0, 24 * 3650);
+    const int64_t retention_h =
+        w.config->Int("FRAUD_EVALUATION_RETENTION_HOURS", 720, 0, 24 * 3650);
     const int64_t purge_ms =
         w.config->Int("FRAUD_EVALUATION_PURGE_INTERVAL_MS", 600000, 1000, 86400000);
     auto service = std::make_shared<hold::HoldServiceImpl>(w.pool, w.metrics);
     server::Built built =
         server::SnapshotService(w, service, "fraud_changed", /*default_refresh_ms=*/30000);
     // Stored evaluations leave after the retention period (0: kept for ever).
-    if (retention_h > 0) {
-      server::RunEvery(absl::Milliseconds(purge_ms), [service, retention_h] {
-        absl::StatusOr<int> purged = service->PurgeEvaluations(absl::Hours(retention_h));
-        if (!purged.ok()) {
-          log::Warning("purging fraud evaluations failed",
-                       {{"error", std::string(purged.status().message())}});
-        } else if (*purged > 0) {
-          log::Info("fraud evaluations purged", {{"rows", absl::StrCat(*purged)}});
-        }
-      }, &built);
-    }
+    server::PurgeEvery(absl::Milliseconds(purge_ms), absl::Hours(retention_h), "fraud evaluations",
+                       [service](absl::Duration age) { return service->PurgeEvaluations(age); },
+                       &built);
     return built;
   });
 }

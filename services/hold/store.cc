@@ -101,17 +101,7 @@ std::vector<db::Query> HoldStore::Queries() {
 }
 
 absl::StatusOr<int> HoldStore::PurgeEvaluations(absl::Duration age, int batch) {
-  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
-  int purged = 0;
-  while (true) {
-    int deleted = 0;
-    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-      deleted = static_cast<int>(db::Exec(txn, kEvalPurge, interval, batch).affected_rows());
-      return absl::OkStatus();
-    }));
-    purged += deleted;
-    if (deleted < batch) return purged;
-  }
+  return db::DeleteOlderThan(pool_, kEvalPurge, age, batch);
 }
 
 absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {

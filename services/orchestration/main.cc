@@ -1,5 +1,4 @@
 // The orchestration service: the front door (OrderEntryService).
-#include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/grpcclient/channel.h"
 #include "libs/logging/log.h"
@@ -64,17 +63,8 @@ int main(int argc, char** argv) {
       }
     }, &built);
     // Finished sagas leave after the retention period (0: kept for ever).
-    if (retention_h > 0) {
-      server::RunEvery(absl::Milliseconds(purge_ms), [sagas, retention_h] {
-        absl::StatusOr<int> purged = sagas->PurgeFinished(absl::Hours(retention_h));
-        if (!purged.ok()) {
-          log::Warning("purging finished sagas failed",
-                       {{"error", std::string(purged.status().message())}});
-        } else if (*purged > 0) {
-          log::Info("finished sagas purged", {{"rows", absl::StrCat(*purged)}});
-        }
-      }, &built);
-    }
+    server::PurgeEvery(absl::Milliseconds(purge_ms), absl::Hours(retention_h), "finished sagas",
+                       [sagas](absl::Duration age) { return sagas->PurgeFinished(age); }, &built);
     return built;
   });
 }

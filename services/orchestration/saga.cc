@@ -41,17 +41,7 @@ std::vector<db::Query> SagaLog::Queries() {
 }
 
 absl::StatusOr<int> SagaLog::PurgeFinished(absl::Duration age, int batch) {
-  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
-  int purged = 0;
-  while (true) {
-    int deleted = 0;
-    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-      deleted = static_cast<int>(db::Exec(txn, kPurgeFinished, interval, batch).affected_rows());
-      return absl::OkStatus();
-    }));
-    purged += deleted;
-    if (deleted < batch) return purged;
-  }
+  return db::DeleteOlderThan(pool_, kPurgeFinished, age, batch);
 }
 
 absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {

@@ -1,8 +1,6 @@
 // The order service: call centers, users, customers, sales orders.
 #include <memory>
 
-#include "absl/strings/str_cat.h"
-#include "libs/logging/log.h"
 #include "libs/server/service_main.h"
 #include "services/order/migrations.h"
 #include "services/order/order_service.h"
@@ -25,17 +23,9 @@ int main(int argc, char** argv) {
     built.services.push_back(std::make_shared<order::SalesOrderServiceImpl>(store.get(), w.metrics));
     built.services.push_back(std::make_shared<order::ContinuityServiceImpl>(store.get(), w.metrics));
     built.on_stop = [store] {};  // keeps the store alive as long as the services
-    if (retention_h > 0) {
-      server::RunEvery(absl::Milliseconds(purge_ms), [store, retention_h] {
-        absl::StatusOr<int> purged = store->PurgeStoredResponses(absl::Hours(retention_h));
-        if (!purged.ok()) {
-          log::Warning("purging stored responses failed",
-                       {{"error", std::string(purged.status().message())}});
-        } else if (*purged > 0) {
-          log::Info("stored responses purged", {{"rows", absl::StrCat(*purged)}});
-        }
-      }, &built);
-    }
+    server::PurgeEvery(absl::Milliseconds(purge_ms), absl::Hours(retention_h), "stored responses",
+                       [store](absl::Duration age) { return store->PurgeStoredResponses(age); },
+                       &built);
     return built;
   });
 }

@@ -530,17 +530,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
 }
 
 absl::StatusOr<int> PgOrderStore::PurgeStoredResponses(absl::Duration age, int batch) {
-  const std::string interval = absl::StrCat(absl::ToInt64Seconds(age), " seconds");
-  int purged = 0;
-  while (true) {
-    int deleted = 0;
-    RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-      deleted = static_cast<int>(db::Exec(txn, kPurgeResponses, interval, batch).affected_rows());
-      return absl::OkStatus();
-    }));
-    purged += deleted;
-    if (deleted < batch) return purged;
-  }
+  return db::DeleteOlderThan(pool_, kPurgeResponses, age, batch);
 }
 
 absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string& as_of) {

@@ -228,6 +228,22 @@ class FrontDoorTest : public ::testing::Test {
     return s;
   }
 
+  // Overrides a line's unit price as `user`; on success *order is the result.
+  grpc::Status OverridePrice(Order* order, const std::string& line_id, int64_t price,
+                             const std::string& request_id, const std::string& user = "agent",
+                             const std::string& reason = "PRICE_MATCH") {
+    fd::OverrideLinePriceRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order->order_id());
+    req.set_line_id(line_id);
+    *req.mutable_unit_price() = Usd(price);
+    req.set_reason_code(reason);
+    fd::OverrideLinePriceResponse resp;
+    grpc::Status s = suite->front->OverrideLinePrice(suite->As(Id(user)).get(), req, &resp);
+    if (s.ok()) *order = resp.order();
+    return s;
+  }
+
   std::string p_;
 };
 
@@ -406,14 +422,7 @@ TEST_F(FrontDoorTest, FeatureSwitchesOff) {
   EXPECT_NE(s.error_message().find("order completion"), std::string::npos);
   s = Pay(&order, "tok_4242", "pay");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  fd::OverrideLinePriceRequest o;
-  o.set_request_id(Id("o"));
-  o.set_order_id(order.order_id());
-  o.set_line_id(order.lines(0).line_id());
-  *o.mutable_unit_price() = Usd(1900);
-  o.set_reason_code("MATCH");
-  fd::OverrideLinePriceResponse overridden;
-  s = suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &overridden);
+  s = OverridePrice(&order, order.lines(0).line_id(), 1900, "o", "agent", "MATCH");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("price control"), std::string::npos);
   fd::SetSourceCodeRequest src;
@@ -444,16 +453,7 @@ TEST_F(FrontDoorTest, PriceOverrideWithinTheUsersAllowance) {
   ASSERT_TRUE(AddLine(&order, "A", 2).ok());
   ASSERT_TRUE(AddLine(&order, "B", 1).ok());
   auto override_price = [&](const std::string& line_id, int64_t price, const std::string& rid) {
-    fd::OverrideLinePriceRequest o;
-    o.set_request_id(Id(rid));
-    o.set_order_id(order.order_id());
-    o.set_line_id(line_id);
-    *o.mutable_unit_price() = Usd(price);
-    o.set_reason_code("PRICE_MATCH");
-    fd::OverrideLinePriceResponse resp;
-    grpc::Status s = suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &resp);
-    if (s.ok()) order = resp.order();
-    return s.error_code();
+    return OverridePrice(&order, line_id, price, rid).error_code();
   };
   // The agent may go 10% below 20.00.
   EXPECT_EQ(override_price(order.lines(0).line_id(), 1799, "o1"), grpc::StatusCode::PERMISSION_DENIED);
@@ -478,14 +478,8 @@ TEST_F(FrontDoorTest, OverrideBelowUnitCostIsRefused) {
   User("boss", 10000, {}, false);
   Order order = Start();
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
-  fd::OverrideLinePriceRequest o;
-  o.set_request_id(Id("o"));
-  o.set_order_id(order.order_id());
-  o.set_line_id(order.lines(0).line_id());
-  *o.mutable_unit_price() = Usd(799);  // cost 8.00
-  o.set_reason_code("X");
-  fd::OverrideLinePriceResponse resp;
-  grpc::Status s = suite->front->OverrideLinePrice(suite->As(Id("boss")).get(), o, &resp);
+  grpc::Status s =
+      OverridePrice(&order, order.lines(0).line_id(), 799, "o", "boss", "X");  // cost 8.00
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("unit cost"), std::string::npos);
 }
@@ -728,15 +722,8 @@ TEST_F(FrontDoorTest, MasterDataChangedBetweenChangesIsSeenAtOnce) {
   EXPECT_NE(refused.error_message().find("delivery_mode"), std::string::npos);
   // The agent's override allowance drops from 10% to 1%.
   User("agent", 100, {}, false);
-  fd::OverrideLinePriceRequest o;
-  o.set_request_id(Id("override"));
-  o.set_order_id(order.order_id());
-  o.set_line_id(order.lines(0).line_id());
-  *o.mutable_unit_price() = Usd(1900);  // 5% below 20.00
-  o.set_reason_code("PRICE_MATCH");
-  fd::OverrideLinePriceResponse or_;
-  EXPECT_EQ(suite->front->OverrideLinePrice(suite->As(Id("agent")).get(), o, &or_).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(OverridePrice(&order, order.lines(0).line_id(), 1900, "override").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // 5% below 20.00
   const Order stored = Get(order.order_id());
   EXPECT_EQ(stored.version(), order.version());  // nothing written
   EXPECT_FALSE(stored.lines(0).price_overridden());

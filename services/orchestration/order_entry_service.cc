@@ -126,6 +126,16 @@ std::string OrderEntryServiceImpl::Today() const {
   return absl::FormatTime("%Y-%m-%d", options_.clock(), absl::UTCTimeZone());
 }
 
+OrderEntryServiceImpl::Context OrderEntryServiceImpl::Context::For(grpc::ServerContext* ctx,
+                                                                   std::string user_id,
+                                                                   std::string request_id) {
+  Context c;
+  c.user_id = std::move(user_id);
+  c.request_id = std::move(request_id);
+  c.deadline = DeadlineOf(ctx);
+  return c;
+}
+
 absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
     grpc::ServerContext* ctx, const std::string& order_id, const std::string& method,
     const std::string& request_id, const std::string& fingerprint) {
@@ -136,10 +146,7 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
 absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
     grpc::ServerContext* ctx, std::string user_id, const std::string& order_id,
     const std::string& method, const std::string& request_id, const std::string& fingerprint) {
-  Context c;
-  c.user_id = std::move(user_id);
-  c.request_id = request_id;
-  c.deadline = DeadlineOf(ctx);
+  Context c = Context::For(ctx, std::move(user_id), request_id);
   if (c.deadline <= absl::Now()) return absl::DeadlineExceededError("no time left for the call");
   order::v1::GetOrderContextRequest req;
   req.set_order_id(order_id);
@@ -228,10 +235,7 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
   ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
   if (MayStartFromKeptContext(method)) {
     if (auto kept = contexts_.Find(order_id, user_id)) {
-      Context c;
-      c.user_id = user_id;
-      c.request_id = request_id;
-      c.deadline = DeadlineOf(ctx);
+      Context c = Context::For(ctx, user_id, request_id);
       c.data = *std::move(kept);
       c.kept = true;
       absl::Status s = Apply(c, method, request, change, out, after_pricing);
@@ -350,10 +354,7 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     if (req->request_id().empty()) return InvalidField("request_id", "required");
     if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    Context c;
-    c.user_id = user_id;
-    c.request_id = req->request_id();
-    c.deadline = DeadlineOf(ctx);
+    Context c = Context::For(ctx, user_id, req->request_id());
     order::v1::GetOrderContextRequest creq;
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());

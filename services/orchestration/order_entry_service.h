@@ -96,6 +96,9 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
  private:
   // What a change sees: the caller, the order's context and its pricing.
   struct Context {
+    // The caller `user_id`'s request, due by the front-door call's deadline.
+    static Context For(grpc::ServerContext* ctx, std::string user_id, std::string request_id);
+
     std::string user_id;
     std::string request_id;
     // The caller's deadline: downstream calls get min(this, per-call timeout).

@@ -2,8 +2,7 @@
 #include "services/orchestration/saga.h"
 
 #include "gtest/gtest.h"
-#include "libs/db/migrate.h"
-#include "libs/db/testing.h"
+#include "libs/server/testing.h"
 #include "services/orchestration/migrations.h"
 
 namespace callcenter::orchestration {
@@ -12,30 +11,22 @@ namespace {
 class SagaLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = db::TestDatabase::Create();
-    CC_REQUIRE_DATABASE(db_);
-    ASSERT_TRUE(db::Migrate(db_->conninfo(), "orchestration_svc",
-                            migrations::OrchestrationMigrations())
-                    .ok());
-    db::PoolOptions po;
-    po.conninfo = db_->conninfo();
-    po.schema = "orchestration_svc";
-    po.statements = SagaLog::Queries();
-    pool_ = std::make_unique<db::Pool>(po);
-    sagas_ = std::make_unique<SagaLog>(pool_.get());
+    const bool started = sut_.Start("orchestration_svc", migrations::OrchestrationMigrations(),
+                                    SagaLog::Queries());
+    CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
+    sagas_ = std::make_unique<SagaLog>(sut_.pool());
   }
 
   int Count(const std::string& where) {
     int n = -1;
-    EXPECT_TRUE(pool_->Read([&](pqxx::work& txn) {
+    EXPECT_TRUE(sut_.pool()->Read([&](pqxx::work& txn) {
       n = txn.exec1("SELECT count(*)::int FROM sagas WHERE " + where)[0].as<int>();
       return absl::OkStatus();
     }).ok());
     return n;
   }
 
-  std::unique_ptr<db::TestDatabase> db_;
-  std::unique_ptr<db::Pool> pool_;
+  server::ServiceUnderTest sut_;
   std::unique_ptr<SagaLog> sagas_;
 };
 
@@ -50,7 +41,7 @@ TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
   begin("o2", kStepCompensated);
   begin("o3", kStepFraudEvaluated);  // unfinished: recovery's, never purged
   begin("o4", "");
-  ASSERT_TRUE(pool_->Transact([](pqxx::work& txn) {
+  ASSERT_TRUE(sut_.pool()->Transact([](pqxx::work& txn) {
     txn.exec0("UPDATE sagas SET created_at = now() - interval '40 days'");
     return absl::OkStatus();
   }).ok());

@@ -615,7 +615,22 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           auth.set_order_id(order.order_id());
           auth.set_customer_id(order.customer_id());
           auth.set_method(req->method());
-          if (req->has_amount()) {
+          if (req->percent_of_total_bp() != 0) {
+            if (req->has_amount()) {
+              return InvalidField("percent_of_total_bp", "give either amount or percent_of_total_bp, not both");
+            }
+            if (req->percent_of_total_bp() < 1 || req->percent_of_total_bp() > 10000) {
+              return InvalidField("percent_of_total_bp", "must be 1 to 10000 (0.01% to 100%)");
+            }
+            const int64_t share = money::PercentOf(order.total().minor_units(), req->percent_of_total_bp());
+            if (share <= 0) {
+              return absl::FailedPreconditionError(absl::StrCat(
+                  "percent_of_total_bp: ", req->percent_of_total_bp(), " bp of the order total ",
+                  money::Format(order.total().minor_units()), " is nothing to pay"));
+            }
+            auth.mutable_amount()->set_currency(order.currency());
+            auth.mutable_amount()->set_minor_units(share);
+          } else if (req->has_amount()) {
             if (req->amount().currency() != order.currency()) {
               return InvalidField("amount.currency",
                                   absl::StrCat("must be the order's currency ", order.currency()));

@@ -507,6 +507,44 @@ TEST_F(FrontDoorTest, DeclinedCardsNeverCountAndPaymentsMustCoverTheTotal) {
   EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
+TEST_F(FrontDoorTest, APaymentMayBeAShareOfTheTotal) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());  // 20.00
+  ASSERT_EQ(order.total().minor_units(), 2000);
+  auto pay_share = [&](const std::string& request_id, int32_t bp, int64_t amount) {
+    fd::AddPaymentRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order.order_id());
+    req.set_method(common::v1::PAYMENT_METHOD_CARD);
+    req.set_card_token("tok_4242");
+    req.set_percent_of_total_bp(bp);
+    if (amount > 0) *req.mutable_amount() = Usd(amount);
+    fd::AddPaymentResponse resp;
+    grpc::Status s = suite->front->AddPayment(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) order = resp.order();
+    return s;
+  };
+  for (auto [bp, amount] : {std::pair<int32_t, int64_t>{10001, 0}, {-5, 0}, {5000, 1000}}) {
+    grpc::Status s = pay_share(absl::StrCat("bad", bp), bp, amount);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bp;
+    EXPECT_NE(s.error_message().find("percent_of_total_bp"), std::string::npos) << s.error_message();
+  }
+  EXPECT_EQ(Get(order.order_id()).payments_size(), 0);
+  // 33.33% of 20.00 = 6.666 -> 6.67 (half away from zero), fixed once authorised.
+  ASSERT_TRUE(pay_share("third", 3333, 0).ok());
+  ASSERT_EQ(order.payments_size(), 1);
+  EXPECT_EQ(order.payments(0).amount().minor_units(), 667);
+  EXPECT_EQ(order.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(order.balance_due().minor_units(), 1333);
+  ASSERT_TRUE(pay_share("third", 3333, 0).ok());  // a retry: the same payment
+  EXPECT_EQ(order.payments_size(), 1);
+  ASSERT_TRUE(Pay(&order, "tok_4242", "rest").ok());
+  EXPECT_EQ(order.payments(1).amount().minor_units(), 1333);
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
 TEST_F(FrontDoorTest, CardNumbersAreRefused) {
   World();
   Order order = Start();

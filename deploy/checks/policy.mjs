@@ -25,6 +25,15 @@ export function validateSchemas(objects) {
       if (!(o.spec && o.spec.storage && o.spec.storage.size)) problems.push(`${name(o)}: spec.storage.size required`);
       continue;
     }
+    if (o.apiVersion === 'cert-manager.io/v1' && o.kind === 'Certificate') {
+      // A CRD too: a Secret to write, an issuer, names to certify.
+      if (!(o.spec && o.spec.secretName)) problems.push(`${name(o)}: spec.secretName required`);
+      if (!(o.spec && o.spec.issuerRef && o.spec.issuerRef.name)) problems.push(`${name(o)}: spec.issuerRef.name required`);
+      if (!(o.spec && Array.isArray(o.spec.dnsNames) && o.spec.dnsNames.length > 0)) {
+        problems.push(`${name(o)}: spec.dnsNames must list the names callers dial`);
+      }
+      continue;
+    }
     const mod = moduleFor(o.apiVersion);
     const Kind = mod && mod[o.kind];
     if (!Kind) {
@@ -35,6 +44,33 @@ export function validateSchemas(objects) {
       new Kind(o).validate();
     } catch (e) {
       problems.push(`${name(o)}: schema: ${e.message.split('\n').slice(0, 3).join(' ')}`);
+    }
+  }
+  return problems;
+}
+
+// TLS files must come from a mounted Secret; a Secret that a Certificate
+// writes must be for a name the service is dialled by (its own).
+function tlsProblems(cn, env, container, pod, objects) {
+  const problems = [];
+  for (const v of ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CA_FILE']) {
+    const file = env[v];
+    if (!file) continue;
+    const mount = (container.volumeMounts || []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+    if (!mount) {
+      problems.push(`${cn}: ${v}=${file} is not under a mounted volume`);
+      continue;
+    }
+    const volume = (pod.volumes || []).find((vol) => vol.name === mount.name);
+    const secret = volume && volume.secret && volume.secret.secretName;
+    if (!secret) {
+      problems.push(`${cn}: ${v} must come from a Secret volume`);
+      continue;
+    }
+    const cert = objects.find((o) => o.kind === 'Certificate' && o.spec && o.spec.secretName === secret);
+    const service = container.name;
+    if (cert && !(cert.spec.dnsNames || []).includes(service)) {
+      problems.push(`${cn}: certificate ${cert.metadata.name} does not name ${service}`);
     }
   }
   return problems;
@@ -97,6 +133,7 @@ export function checkPolicies(objects, serviceConfigs = {}) {
         // The pod must outlive the drain.
         const env = Object.fromEntries(
           [...(c.envFrom || [])].flatMap((ef) => Object.entries(configMaps[ef.configMapRef?.name] || {})));
+        problems.push(...tlsProblems(cn, env, c, pod, objects));
         const drain = (Number(env.DRAIN_DELAY_MS || 2000) + Number(env.SHUTDOWN_GRACE_MS || 10000)) / 1000;
         if ((pod.terminationGracePeriodSeconds ?? 30) <= drain) {
           problems.push(`${n}: terminationGracePeriodSeconds must exceed the drain (${drain}s)`);

@@ -11,7 +11,8 @@ const configs = serviceConfigs() || {
     reads: ['PORT', 'METRICS_PORT', 'DRAIN_DELAY_MS', 'SHUTDOWN_GRACE_MS', 'DB_POOL_SIZE',
       'MIGRATE_ON_START', 'ORDER_ADDR', 'PRICING_ADDR', 'GUIDEDSELLING_ADDR', 'PAYMENT_ADDR',
       'HOLD_ADDR', 'DOWNSTREAM_TIMEOUT_MS', 'SAGA_RECOVERY_INTERVAL_MS', 'SAGA_IDLE_MS',
-      'CALLCENTER_JWT_SECRET'],
+      'SAGA_RETENTION_HOURS', 'PROBE_PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CA_FILE',
+      'TLS_REQUIRE_CLIENT_CERT', 'CALLCENTER_JWT_SECRET'],
     required: ['CALLCENTER_JWT_SECRET'],
   },
 };
@@ -88,6 +89,26 @@ test('a required env var the manifests omit fails', () => {
 test('a grace period shorter than the drain fails', () => {
   assert.match(broken((o) => { deployment(o, 'orchestration').spec.template.spec.terminationGracePeriodSeconds = 10; }),
     /terminationGracePeriodSeconds must exceed the drain/);
+});
+
+test('TLS files outside their certificate Secret fail (prod, mutual TLS)', () => {
+  const prod = render('prod');
+  const brokenProd = (mutate) => {
+    const objs = clone(prod);
+    mutate(objs);
+    return checkPolicies(objs, configs).join('\n');
+  };
+  assert.match(brokenProd((o) => { delete container(o, 'orchestration').volumeMounts; }),
+    /orchestration: TLS_CERT_FILE=\/etc\/callcenter\/tls\/tls.crt is not under a mounted volume/);
+  assert.match(brokenProd((o) => {
+    deployment(o, 'orchestration').spec.template.spec.volumes[0] = { name: 'tls', emptyDir: {} };
+  }), /orchestration: TLS_CERT_FILE must come from a Secret volume/);
+  assert.match(brokenProd((o) => {
+    o.find((x) => x.kind === 'Certificate' && x.metadata.name === 'orchestration').spec.dnsNames = ['pricing'];
+  }), /certificate orchestration does not name orchestration/);
+  const objs = clone(prod);
+  delete objs.find((x) => x.kind === 'Certificate' && x.metadata.name === 'hold').spec.dnsNames;
+  assert.match(validateSchemas(objs).join('\n'), /Certificate\/hold: spec.dnsNames must list/);
 });
 
 test('the schema check catches a wrong type', () => {

@@ -87,6 +87,10 @@ int Config::Port(const std::string& name, int default_value) {
   return static_cast<int>(Int(name, default_value, 0, 65535));
 }
 
+void Config::Invalid(const std::string& name, const std::string& problem) {
+  errors_.push_back(absl::StrCat(name, ": ", problem));
+}
+
 absl::Status Config::status() const {
   if (errors_.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(

@@ -27,6 +27,10 @@ class Config {
   // A listen port: 0..65535.
   int Port(const std::string& name, int default_value);
 
+  // Records a problem found by the caller (e.g. two settings that only go
+  // together), reported with the others.
+  void Invalid(const std::string& name, const std::string& problem);
+
   // OK, or INVALID_ARGUMENT listing every bad or missing variable.
   absl::Status status() const;
   // Logs the error and exits with code 2 when any value was bad.

@@ -16,15 +16,16 @@ std::string ServiceConfigJson(const std::string& service, const RetryPolicy& ret
       retry.max_backoff_ms / 1000.0);
 }
 
-std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(const std::string& target,
-                                                           const std::string& service,
-                                                           const RetryPolicy& retry) {
+std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(
+    const std::string& target, const std::string& service, const RetryPolicy& retry,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(ServiceConfigJson(service, retry));
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::min(100, retry.max_reconnect_backoff_ms));
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::min(100, retry.max_reconnect_backoff_ms));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, retry.max_reconnect_backoff_ms);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(
+      target, credentials ? credentials : grpc::InsecureChannelCredentials(), args);
 }
 
 }  // namespace callcenter::grpcclient

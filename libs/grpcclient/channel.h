@@ -27,9 +27,10 @@ std::string ServiceConfigJson(const std::string& service, const RetryPolicy& ret
 
 // One long-lived channel to a downstream service whose every method is safe
 // to repeat: a read, or a change keyed by a request id (idempotent).
-std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(const std::string& target,
-                                                           const std::string& service,
-                                                           const RetryPolicy& retry = {});
+// `credentials`: null = plaintext (see libs/tls for TLS and mutual TLS).
+std::shared_ptr<grpc::Channel> NewIdempotentServiceChannel(
+    const std::string& target, const std::string& service, const RetryPolicy& retry = {},
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 }  // namespace callcenter::grpcclient
 

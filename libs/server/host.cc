@@ -13,6 +13,7 @@ ServiceHost::ServiceHost(HostOptions options) : options_(std::move(options)) {}
 
 ServiceHost::~ServiceHost() {
   if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  if (probe_server_) probe_server_->Shutdown(std::chrono::system_clock::now());
 }
 
 void ServiceHost::Register(grpc::Service* service) { services_.push_back(service); }
@@ -21,7 +22,10 @@ absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen_address,
+                           options_.credentials ? options_.credentials
+                                                : grpc::InsecureServerCredentials(),
+                           &port_);
   if (!options_.unix_socket.empty()) {
     builder.AddListeningPort(absl::StrCat("unix:", options_.unix_socket),
                              grpc::InsecureServerCredentials());
@@ -39,18 +43,33 @@ absl::Status ServiceHost::Start() {
   if (!server_ || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address));
   }
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  health->SetServingStatus(kReadinessService, false);
+  if (!options_.probe_address.empty()) {
+    grpc::ServerBuilder probe;
+    probe.AddListeningPort(options_.probe_address, grpc::InsecureServerCredentials(), &probe_port_);
+    probe_server_ = probe.BuildAndStart();
+    if (!probe_server_ || probe_port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.probe_address));
+    }
+  }
+  SetHealth("", true);
+  SetHealth(kReadinessService, false);
   log::Info("server started", {{"address", options_.listen_address},
-                               {"port", absl::StrCat(port_)}});
+                               {"port", absl::StrCat(port_)},
+                               {"tls", options_.credentials ? "yes" : "no"},
+                               {"probe_port", absl::StrCat(probe_port_)}});
   return absl::OkStatus();
+}
+
+void ServiceHost::SetHealth(const std::string& service, bool serving) {
+  for (grpc::Server* s : {server_.get(), probe_server_.get()}) {
+    if (s) s->GetHealthCheckService()->SetServingStatus(service, serving);
+  }
 }
 
 void ServiceHost::SetReady(bool ready) {
   if (!server_) return;
   if (ready_.exchange(ready) != ready) {
-    server_->GetHealthCheckService()->SetServingStatus(kReadinessService, ready);
+    SetHealth(kReadinessService, ready);
     log::Info(ready ? "ready" : "not ready");
   }
 }
@@ -61,10 +80,14 @@ void ServiceHost::Shutdown() {
   log::Info("draining", {{"drain_delay_ms",
                           absl::StrCat(absl::ToInt64Milliseconds(options_.drain_delay))}});
   absl::SleepFor(options_.drain_delay);
-  server_->GetHealthCheckService()->SetServingStatus("", false);
+  SetHealth("", false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   server_->Wait();
   server_.reset();
+  if (probe_server_) {
+    probe_server_->Shutdown(std::chrono::system_clock::now());
+    probe_server_.reset();
+  }
   log::Info("server stopped");
 }
 

@@ -21,6 +21,13 @@ struct HostOptions {
   std::string service;                  // e.g. "pricing"
   std::string listen_address;           // e.g. "0.0.0.0:50053"; port 0 = any free port
   std::string unix_socket;              // optional second listener, e.g. "/run/cc/pricing.sock"
+  // Credentials of listen_address (TLS or mutual TLS, see libs/tls); null =
+  // plaintext. The Unix socket, reachable only on the host, stays plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Optional plaintext listener that serves only grpc.health.v1 with the
+  // same statuses, for probes that cannot speak TLS (the kubelet's gRPC
+  // probe); e.g. "0.0.0.0:52053"; port 0 = any free port.
+  std::string probe_address;
   absl::Duration drain_delay = absl::Seconds(2);
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Connections are recycled so that new replicas get traffic.
@@ -43,6 +50,7 @@ class ServiceHost {
   // SetReady(true).
   absl::Status Start();
   int port() const { return port_; }
+  int probe_port() const { return probe_port_; }
   void SetReady(bool ready);
   bool ready() const { return ready_; }
   // Readiness NOT_SERVING, waits the drain delay, then shuts down with a
@@ -52,8 +60,13 @@ class ServiceHost {
  private:
   HostOptions options_;
   std::vector<grpc::Service*> services_;
+  // Sets a health status on the server and on the probe listener.
+  void SetHealth(const std::string& service, bool serving);
+
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> probe_server_;
   int port_ = 0;
+  int probe_port_ = 0;
   std::atomic<bool> ready_{false};
 };
 

@@ -12,6 +12,7 @@
 #include "libs/db/listener.h"
 #include "libs/logging/log.h"
 #include "libs/server/host.h"
+#include "libs/tls/tls.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 
@@ -114,6 +115,10 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   const int max_in_flight = static_cast<int>(config.Int("MAX_CALLS_IN_FLIGHT", 512, 0, 100000));
   // Also listen on this Unix socket (callers on the same machine skip TCP).
   const std::string unix_socket = config.String("UNIX_SOCKET", "");
+  // TLS on PORT (mutual TLS with a CA): see libs/tls.
+  const tls::Files tls_files = tls::Read(&config);
+  // A plaintext health-only listener for probes (0 = none).
+  const int probe_port = config.Port("PROBE_PORT", 0);
 
   if (migrate_only) {
     config.ExitIfInvalid();
@@ -144,7 +149,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   metrics.AddGauge("db_pool_waiting", "Callers waiting for a free connection.", {},
                    [&pool] { return pool.stats().waiting; });
 
-  absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics});
+  absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics, &tls_files});
   if (list_config) {
     // The variables this service reads, for the deployment checks.
     std::cout << "{\"service\": \"" << spec.service << "\", \"reads\": [";
@@ -181,6 +186,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   host_options.service = spec.service;
   host_options.listen_address = absl::StrCat(bind, ":", port);
   if (!unix_socket.empty()) host_options.unix_socket = unix_socket;
+  if (tls_files.serves_tls()) host_options.credentials = tls::ServerCredentials(tls_files);
+  if (probe_port > 0) host_options.probe_address = absl::StrCat(bind, ":", probe_port);
   host_options.max_idle_threads = idle_threads;
   host_options.drain_delay = absl::Milliseconds(drain_ms);
   host_options.shutdown_grace = absl::Milliseconds(grace_ms);

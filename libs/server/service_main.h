@@ -13,6 +13,7 @@
 #include "libs/db/migrate.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
+#include "libs/tls/tls.h"
 
 namespace callcenter::server {
 
@@ -33,6 +34,8 @@ struct Wiring {
   Config* config;
   db::Pool* pool;
   metrics::Metrics* metrics;
+  // This service's certificates (TLS_*): for its calls to other services.
+  const tls::Files* tls;
 };
 struct Built {
   std::vector<std::shared_ptr<grpc::Service>> services;

@@ -6,7 +6,9 @@
 //   sample_session verify ORDER_ID   the order is still there, CONFIRMED
 //
 // Services on 127.0.0.1 at CALLCENTER_PORT_BASE (50051) + 0..5 in API.md
-// order; the token is signed with CALLCENTER_JWT_SECRET.
+// order; the token is signed with CALLCENTER_JWT_SECRET. With TLS_CA_FILE
+// (and TLS_CERT_FILE, TLS_KEY_FILE: an admin tool's client certificate) it
+// calls over TLS, as the services do (libs/tls).
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -22,6 +24,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/ids/uuid.h"
 #include "libs/money/money.h"
+#include "libs/tls/tls.h"
 
 namespace cc = callcenter;
 using cc::common::v1::Money;
@@ -66,7 +69,13 @@ Money Usd(int64_t m) {
 std::string Fmt(const Money& m) { return absl::StrCat(cc::money::Format(m.minor_units()), " ", m.currency()); }
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& addr) {
-  return grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+  static const std::shared_ptr<grpc::ChannelCredentials> credentials = [] {
+    cc::Config config;
+    cc::tls::Files files = cc::tls::Read(&config);
+    config.ExitIfInvalid();
+    return cc::tls::ChannelCredentials(files);
+  }();
+  return grpc::CreateChannel(addr, credentials);
 }
 
 class Agent {

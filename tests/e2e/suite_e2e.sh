@@ -38,5 +38,20 @@ step "suite down" "$suite" down
 step "suite up again" "$suite" up
 step "the order survives a restart" "$client" verify "$order_id"
 "$suite" down >/dev/null 2>&1
+
+# The same suite with TLS as in production (mutual TLS between services).
+export CALLCENTER_TLS=1
+tls_dir="$CALLCENTER_STATE_DIR/tls"
+admin=(TLS_CA_FILE="$tls_dir/ca.crt" TLS_CERT_FILE="$tls_dir/admin.crt" TLS_KEY_FILE="$tls_dir/admin.key")
+step "suite up with TLS, all six SERVING to a client with a certificate" "$suite" up
+step "with TLS, a session places and submits an order" env "${admin[@]}" "$client" session --check
+health_plain=$("$client" health 2>&1)
+step "with TLS, a plaintext client reaches no service" \
+  test "$(echo "$health_plain" | grep -c NOT_SERVING)" -eq 6
+health_anonymous=$(env TLS_CA_FILE="$tls_dir/ca.crt" "$client" health 2>&1)
+step "with TLS, a client without a certificate reaches only the front door" \
+  test "$(echo "$health_anonymous" | grep -c ' SERVING')" -eq 1 -a \
+  "$(echo "$health_anonymous" | grep -c '^orchestration .* SERVING')" -eq 1
+"$suite" down >/dev/null 2>&1
 echo "E2E_RESULT $passed $failed"
 [ "$failed" -eq 0 ]

@@ -9,9 +9,6 @@
 namespace callcenter::tls {
 namespace {
 
-// How often the files are checked for a renewed certificate.
-constexpr unsigned int kRefreshSeconds = 60;
-
 bool Readable(const std::string& path) {
   std::ifstream in(path);
   return in.good();
@@ -19,7 +16,7 @@ bool Readable(const std::string& path) {
 
 std::shared_ptr<grpc::experimental::FileWatcherCertificateProvider> Provider(const Files& files) {
   return std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      files.key_file, files.cert_file, files.ca_file, kRefreshSeconds);
+      files.key_file, files.cert_file, files.ca_file, files.refresh_seconds);
 }
 
 }  // namespace

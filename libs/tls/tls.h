@@ -19,6 +19,8 @@ struct Files {
   std::string ca_file;    // the CA bundle that signs the peers' certificates
   // Inbound: with a CA, callers must present a certificate it signed.
   bool require_client_cert = true;
+  // How often the files are checked for a renewed certificate.
+  unsigned int refresh_seconds = 60;
 
   bool serves_tls() const { return !cert_file.empty(); }
   bool calls_with_tls() const { return !ca_file.empty(); }

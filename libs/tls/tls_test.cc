@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -46,7 +47,8 @@ class Certificates {
            << "ca ca; ca rogue-ca\n"
            << "leaf server ca DNS:localhost\n"
            << "leaf client ca DNS:orchestration\n"
-           << "leaf rogue rogue-ca DNS:orchestration\n";
+           << "leaf rogue rogue-ca DNS:orchestration\n"
+           << "leaf rogue-server rogue-ca DNS:localhost\n";
     script.close();
     ok_ = std::system(absl::StrCat("sh '", dir_, ".sh' >'", dir_, ".log' 2>&1").c_str()) == 0;
   }
@@ -145,6 +147,36 @@ TEST_F(TlsTest, TheProbeListenerIsPlaintextAndFollowsReadiness) {
   host_->SetReady(true);
   EXPECT_EQ(Check(probe, server::kReadinessService), "SERVING");
   EXPECT_EQ(Check(Channel(ClientFiles("client")), server::kReadinessService), "SERVING");
+}
+
+TEST_F(TlsTest, ARenewedCertificateIsServedWithoutARestart) {
+  ASSERT_TRUE(Certificates::Get().ok());
+  // The mounted files, first holding a certificate the client does not trust.
+  const std::string dir = Certificates::Get().Path("mounted");
+  ASSERT_EQ(std::system(absl::StrCat("mkdir -p '", dir, "'").c_str()), 0);
+  auto install = [&](const std::string& name) {
+    // As the kubelet updates a Secret volume: new files, then a rename.
+    for (const char* ext : {".crt", ".key"}) {
+      const std::string to = absl::StrCat(dir, "/tls", ext);
+      ASSERT_EQ(std::system(absl::StrCat("cp '", Certificates::Get().Path(name + ext), "' '", to,
+                                         ".new' && mv '", to, ".new' '", to, "'")
+                                .c_str()),
+                0);
+    }
+  };
+  install("rogue-server");
+  Files files{dir + "/tls.crt", dir + "/tls.key", Certificates::Get().Path("ca.crt"), true};
+  files.refresh_seconds = 1;
+  Serve(files);
+  auto channel = Channel(ClientFiles("client"));
+  EXPECT_EQ(Check(channel), absl::StrCat("error ", grpc::StatusCode::UNAVAILABLE));
+  install("server");  // renewed, from the CA the client trusts
+  std::string status;
+  for (int i = 0; i < 50 && status != "SERVING"; ++i) {
+    absl::SleepFor(absl::Milliseconds(200));
+    status = Check(Channel(ClientFiles("client")));
+  }
+  EXPECT_EQ(status, "SERVING");
 }
 
 TEST(TlsConfigTest, CertificateAndKeyGoTogetherAndFilesMustBeReadable) {

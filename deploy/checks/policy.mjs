@@ -146,6 +146,12 @@ export function checkPolicies(objects, serviceConfigs = {}) {
       o.spec.scaleTargetRef && o.spec.scaleTargetRef.kind === 'Deployment' &&
       o.spec.scaleTargetRef.name === d.metadata.name);
     if (!hpa) problems.push(`${n}: no HorizontalPodAutoscaler`);
+    if (hpa && d.spec.replicas !== undefined) {
+      problems.push(`${n}: sets replicas, which its HorizontalPodAutoscaler owns (an apply would reset them)`);
+    }
+    const spread = (pod.topologySpreadConstraints || []).some((t) =>
+      t.topologyKey === 'kubernetes.io/hostname' && labelsMatch(t.labelSelector, podLabels));
+    if (!spread) problems.push(`${n}: replicas not spread over nodes (topologySpreadConstraints on kubernetes.io/hostname)`);
   }
   for (const s of objects.filter((o) => o.kind === 'Service')) {
     for (const p of (s.spec && s.spec.ports) || []) {

@@ -74,6 +74,13 @@ test('a service without PDB or HPA fails', () => {
     /Deployment\/hold: no HorizontalPodAutoscaler/);
 });
 
+test('replicas set beside an HPA, or not spread over nodes, fail', () => {
+  assert.match(broken((o) => { deployment(o, 'pricing').spec.replicas = 3; }),
+    /Deployment\/pricing: sets replicas, which its HorizontalPodAutoscaler owns/);
+  assert.match(broken((o) => { delete deployment(o, 'pricing').spec.template.spec.topologySpreadConstraints; }),
+    /Deployment\/pricing: replicas not spread over nodes/);
+});
+
 test('an env var the service does not read fails', () => {
   assert.match(broken((o) => { container(o, 'orchestration').env.push({ name: 'ORDR_ADDR', value: 'x' }); }),
     /sets ORDR_ADDR, which orchestration does not read/);

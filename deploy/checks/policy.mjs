@@ -153,6 +153,28 @@ export function checkPolicies(objects, serviceConfigs = {}) {
       t.topologyKey === 'kubernetes.io/hostname' && labelsMatch(t.labelSelector, podLabels));
     if (!spread) problems.push(`${n}: replicas not spread over nodes (topologySpreadConstraints on kubernetes.io/hostname)`);
   }
+  // Jobs and StatefulSets meet the restricted profile too.
+  for (const w of objects.filter((o) => o.kind === 'Job' || o.kind === 'StatefulSet')) {
+    const pod = w.spec.template.spec || {};
+    const psc = pod.securityContext || {};
+    if (!psc.seccompProfile || psc.seccompProfile.type !== 'RuntimeDefault') {
+      problems.push(`${name(w)}: pod seccompProfile must be RuntimeDefault`);
+    }
+    for (const c of pod.containers || []) {
+      const sc = c.securityContext || {};
+      if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) problems.push(`${name(w)} container ${c.name}: must run as non-root`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${name(w)} container ${c.name}: privilege escalation must be off`);
+      if (!((sc.capabilities && sc.capabilities.drop) || []).includes('ALL')) {
+        problems.push(`${name(w)} container ${c.name}: capabilities must drop ALL`);
+      }
+    }
+  }
+  for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+    const labels = ns.metadata.labels || {};
+    if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') {
+      problems.push(`${name(ns)}: must enforce the restricted Pod Security profile`);
+    }
+  }
   for (const s of objects.filter((o) => o.kind === 'Service')) {
     for (const p of (s.spec && s.spec.ports) || []) {
       if (!p.name) problems.push(`${name(s)}: port ${p.port} has no name`);

@@ -81,6 +81,18 @@ test('replicas set beside an HPA, or not spread over nodes, fail', () => {
     /Deployment\/pricing: replicas not spread over nodes/);
 });
 
+test('a migration Job outside the restricted profile fails', () => {
+  assert.match(broken((o) => {
+    o.find((x) => x.kind === 'Job' && x.metadata.name === 'order-migrate')
+      .spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+  }), /Job\/order-migrate container migrate: privilege escalation must be off/);
+});
+
+test('a namespace without the restricted Pod Security profile fails', () => {
+  assert.match(broken((o) => { delete o.find((x) => x.kind === 'Namespace').metadata.labels; }),
+    /Namespace\/callcenter-dev: must enforce the restricted Pod Security profile/);
+});
+
 test('an env var the service does not read fails', () => {
   assert.match(broken((o) => { container(o, 'orchestration').env.push({ name: 'ORDR_ADDR', value: 'x' }); }),
     /sets ORDR_ADDR, which orchestration does not read/);

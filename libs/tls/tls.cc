@@ -28,11 +28,13 @@ Files Read(Config* config) {
   files.ca_file = config->String("TLS_CA_FILE", "");
   files.require_client_cert = config->Bool("TLS_REQUIRE_CLIENT_CERT", true);
   if (files.cert_file.empty() != files.key_file.empty()) {
-    config->Invalid("TLS_CERT_FILE", "TLS_CERT_FILE and TLS_KEY_FILE go together (set both or neither)");
+    config->Invalid("TLS_CERT_FILE",
+                    "TLS_CERT_FILE and TLS_KEY_FILE go together (set both or neither)");
   }
-  for (const auto& [name, path] : {std::pair<const char*, const std::string&>{"TLS_CERT_FILE", files.cert_file},
-                                   {"TLS_KEY_FILE", files.key_file},
-                                   {"TLS_CA_FILE", files.ca_file}}) {
+  using Setting = std::pair<const char*, const std::string&>;
+  for (const auto& [name, path] : {Setting{"TLS_CERT_FILE", files.cert_file},
+                                   Setting{"TLS_KEY_FILE", files.key_file},
+                                   Setting{"TLS_CA_FILE", files.ca_file}}) {
     if (!path.empty() && !Readable(path)) config->Invalid(name, "\"" + path + "\" cannot be read");
   }
   return files;

@@ -100,7 +100,8 @@ class TlsTest : public ::testing::Test {
     ASSERT_TRUE(host_->Start().ok());
   }
 
-  std::shared_ptr<grpc::Channel> Channel(const Files& client, const std::string& host = "localhost") {
+  std::shared_ptr<grpc::Channel> Channel(const Files& client,
+                                         const std::string& host = "localhost") {
     return grpcclient::NewIdempotentServiceChannel(absl::StrCat(host, ":", host_->port()),
                                                    "grpc.health.v1.Health", {},
                                                    ChannelCredentials(client));

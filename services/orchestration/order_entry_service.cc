@@ -1110,4 +1110,47 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
+                                                      const v1::GetProductDetailsRequest* req,
+                                                      v1::GetProductDetailsResponse* resp) {
+  return Serve(metrics_, "GetProductDetails", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+    if (req->product_id().empty()) return InvalidField("product_id", "required");
+    order::v1::GetOrderContextRequest creq;
+    creq.set_user_id(user_id);
+    order::v1::GetOrderContextResponse data;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.orders->GetOrderContext(Call("").get(), creq, &data)));
+    if (!data.has_user()) {
+      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
+    }
+    pricing::v1::GetProductRequest preq;
+    preq.set_product_id(req->product_id());
+    pricing::v1::GetProductResponse product;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.pricing->GetProduct(Call("").get(), preq, &product)));
+    const pricing::v1::Product& p = product.product();
+    v1::ProductDetails* out = resp->mutable_product();
+    out->set_product_id(p.product_id());
+    out->set_name(p.name());
+    out->set_description(p.description());
+    *out->mutable_base_price() = p.base_price();
+    out->set_allow_price_override(p.allow_price_override());
+    out->set_continuity_interval_days(p.continuity().interval_days());
+    out->set_continuity_repeats(p.continuity().repeats());
+    // Images and detail text are directed selling: shown only where it is on.
+    if (!data.call_center().directed_selling_enabled()) return absl::OkStatus();
+    if (!p.image_url().empty()) out->add_image_urls(p.image_url());
+    guidedselling::v1::GetProductMediaRequest mreq;
+    mreq.set_product_id(req->product_id());
+    guidedselling::v1::GetProductMediaResponse media;
+    grpc::Status got = downstream_.selling->GetProductMedia(Call("").get(), mreq, &media);
+    if (got.error_code() == grpc::StatusCode::NOT_FOUND) return absl::OkStatus();  // none
+    RETURN_IF_ERROR(FromGrpcStatus(got));
+    for (const auto& url : media.product_media().image_urls()) out->add_image_urls(url);
+    out->set_detail_text(media.product_media().detail_text());
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace callcenter::orchestration

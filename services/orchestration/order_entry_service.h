@@ -87,6 +87,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
                                   v1::ListCustomerOrdersResponse*) override;
   grpc::Status RequestCatalog(grpc::ServerContext*, const v1::RequestCatalogRequest*,
                               v1::RequestCatalogResponse*) override;
+  grpc::Status GetProductDetails(grpc::ServerContext*, const v1::GetProductDetailsRequest*,
+                                 v1::GetProductDetailsResponse*) override;
 
   // Finishes or undoes submits left unfinished (by a crash) for at least
   // `idle`: a saved submit is marked done; otherwise the draft's payments

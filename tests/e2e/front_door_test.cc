@@ -395,6 +395,78 @@ TEST_F(FrontDoorTest, Authentication) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// ------------------------------------------------------ product details
+
+TEST_F(FrontDoorTest, ProductDetailsShowImagesOnlyWithDirectedSelling) {
+  auto details = [&](const std::string& product, const std::string& user,
+                     fd::ProductDetails* out) {
+    fd::GetProductDetailsRequest req;
+    req.set_product_id(Id(product));
+    fd::GetProductDetailsResponse resp;
+    grpc::Status s = suite->front->GetProductDetails(suite->As(Id(user)).get(), req, &resp);
+    if (out != nullptr) *out = resp.product();
+    return s;
+  };
+  World();
+  {
+    grpc::ClientContext ctx;
+    pricing::v1::UpsertProductRequest req;
+    auto* p = req.mutable_product();
+    p->set_product_id(Id("V"));
+    p->set_name("Vitamins");
+    p->set_description("60 tablets");
+    p->set_image_url("https://img.example.com/v.jpg");
+    *p->mutable_base_price() = Usd(1299);
+    *p->mutable_unit_cost() = Usd(400);
+    p->mutable_continuity()->set_interval_days(30);
+    p->mutable_continuity()->set_repeats(6);
+    *p->mutable_continuity()->mutable_price() = Usd(1199);
+    pricing::v1::UpsertProductResponse resp;
+    ASSERT_TRUE(suite->pricing->UpsertProduct(&ctx, req, &resp).ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    guidedselling::v1::UpsertProductMediaRequest req;
+    req.mutable_product_media()->set_product_id(Id("V"));
+    req.mutable_product_media()->add_image_urls("https://img.example.com/v-back.jpg");
+    req.mutable_product_media()->set_detail_text("Take one a day with food.");
+    guidedselling::v1::UpsertProductMediaResponse resp;
+    ASSERT_TRUE(suite->selling->UpsertProductMedia(&ctx, req, &resp).ok());
+  }
+  fd::ProductDetails v;
+  ASSERT_TRUE(details("V", "agent", &v).ok());
+  EXPECT_EQ(v.name(), "Vitamins");
+  EXPECT_EQ(v.description(), "60 tablets");
+  EXPECT_EQ(v.base_price().minor_units(), 1299);
+  EXPECT_EQ(v.continuity_interval_days(), 30);
+  EXPECT_EQ(v.continuity_repeats(), 6);
+  EXPECT_EQ(std::vector<std::string>(v.image_urls().begin(), v.image_urls().end()),
+            (std::vector<std::string>{"https://img.example.com/v.jpg",
+                                      "https://img.example.com/v-back.jpg"}));
+  EXPECT_EQ(v.detail_text(), "Take one a day with food.");
+  // A product without media: its details, no detail text.
+  fd::ProductDetails b;
+  ASSERT_TRUE(details("B", "agent", &b).ok());
+  EXPECT_EQ(b.base_price().minor_units(), 1500);
+  EXPECT_TRUE(b.detail_text().empty());
+  EXPECT_EQ(details("nope", "agent", nullptr).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(details("V", "stranger", nullptr).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  fd::GetProductDetailsRequest anonymous;
+  anonymous.set_product_id(Id("V"));
+  fd::GetProductDetailsResponse ignored;
+  grpc::ClientContext no_token;
+  EXPECT_EQ(suite->front->GetProductDetails(&no_token, anonymous, &ignored).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // Directed selling off: the details, without images or detail text.
+  Features off;
+  off.directed = false;
+  World(off);
+  ASSERT_TRUE(details("V", "agent", &v).ok());
+  EXPECT_EQ(v.name(), "Vitamins");
+  EXPECT_EQ(v.image_urls_size(), 0);
+  EXPECT_TRUE(v.detail_text().empty());
+}
+
 // ---------------------------------------------------------- switches
 
 TEST_F(FrontDoorTest, FeatureSwitchesOff) {

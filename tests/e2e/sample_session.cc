@@ -323,6 +323,16 @@ void Seed() {
         [&](auto* ctx, auto& rr, auto* out) { return selling->UpsertUpsellRule(ctx, rr, out); }, req,
         "UpsertUpsellRule");
   }
+  {
+    cc::guidedselling::v1::UpsertProductMediaRequest req;
+    req.mutable_product_media()->set_product_id("HONEY");
+    req.mutable_product_media()->add_image_urls("https://img.example.com/honey-jar.jpg");
+    req.mutable_product_media()->set_detail_text("Raw wildflower honey, 340 g jar, from Oregon.");
+    Admin<cc::guidedselling::v1::UpsertProductMediaRequest,
+          cc::guidedselling::v1::UpsertProductMediaResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return selling->UpsertProductMedia(ctx, r, out); },
+        req, "UpsertProductMedia");
+  }
 }
 
 void PrintScripts(const Order& o) {
@@ -394,6 +404,18 @@ int Session(bool check) {
   add("VIT-C", 2, cc::common::v1::LINE_ORIGIN_NONE);
   add("TEA-GRN", 3, cc::common::v1::LINE_ORIGIN_NONE);
   Check(order.prompts_size() == 1 && order.prompts(0).product_id() == "HONEY", "honey is suggested");
+  {
+    // The customer asks about the suggestion before taking it.
+    cc::orchestration::v1::GetProductDetailsRequest req;
+    req.set_product_id("HONEY");
+    cc::orchestration::v1::GetProductDetailsResponse resp;
+    step("GetProductDetails", agent.stub().GetProductDetails(agent.Ctx().get(), req, &resp));
+    const auto& p = resp.product();
+    std::cout << "Product details: " << p.name() << ", " << Fmt(p.base_price()) << ". "
+              << p.detail_text() << (p.image_urls_size() > 0 ? " Image: " + p.image_urls(0) : "")
+              << "\n";
+    Check(!p.detail_text().empty() && p.image_urls_size() == 1, "honey's details and image shown");
+  }
   std::cout << "The customer takes the suggestion.\n";
   add("HONEY", 1, cc::common::v1::LINE_ORIGIN_CROSS_SELL);
   {

@@ -23,6 +23,23 @@ export function validateSchemas(objects) {
         problems.push(`${name(o)}: spec.instances must be a positive integer`);
       }
       if (!(o.spec && o.spec.storage && o.spec.storage.size)) problems.push(`${name(o)}: spec.storage.size required`);
+      if (o.spec && o.spec.instances > 1 && !(o.spec.minSyncReplicas >= 1)) {
+        problems.push(`${name(o)}: with standbys, minSyncReplicas >= 1 (a failover must lose no commit)`);
+      }
+      if (!(o.spec && o.spec.backup && o.spec.backup.barmanObjectStore &&
+            o.spec.backup.barmanObjectStore.destinationPath)) {
+        problems.push(`${name(o)}: no backup (spec.backup.barmanObjectStore)`);
+      }
+      continue;
+    }
+    if (o.apiVersion === 'postgresql.cnpg.io/v1' && o.kind === 'ScheduledBackup') {
+      if (!(o.spec && o.spec.schedule && o.spec.schedule.split(' ').length === 6)) {
+        problems.push(`${name(o)}: spec.schedule must be a six-field cron (seconds first)`);
+      }
+      const cluster = o.spec && o.spec.cluster && o.spec.cluster.name;
+      if (!objects.some((c) => c.kind === 'Cluster' && c.metadata.name === cluster)) {
+        problems.push(`${name(o)}: spec.cluster.name ${cluster} is no Cluster in the manifests`);
+      }
       continue;
     }
     if (o.apiVersion === 'cert-manager.io/v1' && o.kind === 'Certificate') {

@@ -130,6 +130,20 @@ test('TLS files outside their certificate Secret fail (prod, mutual TLS)', () =>
   assert.match(validateSchemas(objs).join('\n'), /Certificate\/hold: spec.dnsNames must list/);
 });
 
+test('a prod database without synchronous standbys or backups fails', () => {
+  const prod = render('prod');
+  const cluster = (o) => o.find((x) => x.kind === 'Cluster');
+  let objs = clone(prod);
+  delete cluster(objs).spec.minSyncReplicas;
+  assert.match(validateSchemas(objs).join('\n'), /Cluster\/callcenter-db: with standbys, minSyncReplicas >= 1/);
+  objs = clone(prod);
+  delete cluster(objs).spec.backup;
+  assert.match(validateSchemas(objs).join('\n'), /Cluster\/callcenter-db: no backup/);
+  objs = clone(prod);
+  objs.find((x) => x.kind === 'ScheduledBackup').spec.schedule = '0 2 * * *';
+  assert.match(validateSchemas(objs).join('\n'), /ScheduledBackup\/callcenter-db-nightly: spec.schedule must be a six-field cron/);
+});
+
 test('the schema check catches a wrong type', () => {
   const objs = clone(base);
   deployment(objs, 'order').spec.replicas = 'three';

@@ -6,8 +6,8 @@
 //
 //   bazel run -c opt //tests/load:load_generator -- --agents=16 --seconds=30
 //
-// Flags: --agents=N (16) --seconds=S (30) --max_orders=N (100000)
-//        --port_base=P (50051; the suite's ports) ; CALLCENTER_JWT_SECRET signs.
+// Flags (--help): --agents=N (16) --seconds=S (30) --max_orders=N (100000)
+//        --port_base=P (50051; the suite's ports); CALLCENTER_JWT_SECRET signs.
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -30,20 +32,15 @@
 #include "libs/auth/jwt.h"
 #include "libs/ids/uuid.h"
 
+ABSL_FLAG(int, agents, 16, "concurrent agents, each placing one order after another");
+ABSL_FLAG(int, seconds, 30, "how long to run");
+ABSL_FLAG(int, max_orders, 100000, "stop after this many orders in all");
+ABSL_FLAG(int, port_base, 50051, "the suite's first port (the front door; order is +1)");
+
 namespace cc = callcenter;
 namespace fd = callcenter::orchestration::v1;
 
 namespace {
-
-int Flag(int argc, char** argv, const std::string& name, int fallback) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    int v = 0;
-    if (a.rfind(prefix, 0) == 0 && absl::SimpleAtoi(a.substr(prefix.size()), &v)) return v;
-  }
-  return fallback;
-}
 
 cc::common::v1::Money Usd(int64_t m) {
   cc::common::v1::Money x;
@@ -85,10 +82,17 @@ class Recorder {
 
 int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  const int agents = Flag(argc, argv, "agents", 16);
-  const int seconds = Flag(argc, argv, "seconds", 30);
-  const int max_orders = Flag(argc, argv, "max_orders", 100000);
-  const int base = Flag(argc, argv, "port_base", 50051);
+  absl::SetProgramUsageMessage(
+      "places complete orders through the front door; CALLCENTER_JWT_SECRET signs the tokens");
+  absl::ParseCommandLine(argc, argv);
+  const int agents = absl::GetFlag(FLAGS_agents);
+  const int seconds = absl::GetFlag(FLAGS_seconds);
+  const int max_orders = absl::GetFlag(FLAGS_max_orders);
+  const int base = absl::GetFlag(FLAGS_port_base);
+  if (agents < 1 || seconds < 1 || max_orders < 1) {
+    std::cerr << "--agents, --seconds and --max_orders must be at least 1" << std::endl;
+    return 2;
+  }
   const char* secret = std::getenv("CALLCENTER_JWT_SECRET");
   if (secret == nullptr || *secret == '\0') {
     std::cerr << "set CALLCENTER_JWT_SECRET (the suite's; see .state/jwt_secret)" << std::endl;

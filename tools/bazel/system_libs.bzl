@@ -3,6 +3,7 @@
 _LIBS = {
     "grpc": ["grpc++", "protobuf"],
     "absl": ["absl_status", "absl_statusor", "absl_strings", "absl_str_format", "absl_time", "absl_synchronization", "absl_random_random"],
+    "absl_flags": ["absl_flags_parse"],
     "pqxx": ["libpqxx", "libpq"],
     "gtest": ["gtest", "gmock"],
     "gtest_main": ["gtest_main", "gmock"],

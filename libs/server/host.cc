@@ -22,13 +22,11 @@ absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen_address,
-                           options_.credentials ? options_.credentials
-                                                : grpc::InsecureServerCredentials(),
-                           &port_);
+  const std::shared_ptr<grpc::ServerCredentials> credentials =
+      options_.credentials ? options_.credentials : grpc::InsecureServerCredentials();
+  builder.AddListeningPort(options_.listen_address, credentials, &port_);
   if (!options_.unix_socket.empty()) {
-    builder.AddListeningPort(absl::StrCat("unix:", options_.unix_socket),
-                             grpc::InsecureServerCredentials());
+    builder.AddListeningPort(absl::StrCat("unix:", options_.unix_socket), credentials);
   }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));

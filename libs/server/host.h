@@ -21,8 +21,8 @@ struct HostOptions {
   std::string service;                  // e.g. "pricing"
   std::string listen_address;           // e.g. "0.0.0.0:50053"; port 0 = any free port
   std::string unix_socket;              // optional second listener, e.g. "/run/cc/pricing.sock"
-  // Credentials of listen_address (TLS or mutual TLS, see libs/tls); null =
-  // plaintext. The Unix socket, reachable only on the host, stays plaintext.
+  // Credentials of both listeners (TLS or mutual TLS, see libs/tls); null =
+  // plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Optional plaintext listener that serves only grpc.health.v1 with the
   // same statuses, for probes that cannot speak TLS (the kubelet's gRPC

@@ -12,9 +12,9 @@
 #include "libs/db/listener.h"
 #include "libs/logging/log.h"
 #include "libs/server/host.h"
-#include "libs/tls/tls.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "libs/tls/tls.h"
 
 namespace callcenter::server {
 
@@ -115,7 +115,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   const int max_in_flight = static_cast<int>(config.Int("MAX_CALLS_IN_FLIGHT", 512, 0, 100000));
   // Also listen on this Unix socket (callers on the same machine skip TCP).
   const std::string unix_socket = config.String("UNIX_SOCKET", "");
-  // TLS on PORT (mutual TLS with a CA): see libs/tls.
+  // TLS on PORT and UNIX_SOCKET (mutual TLS with a CA): see libs/tls.
   const tls::Files tls_files = tls::Read(&config);
   // A plaintext health-only listener for probes (0 = none).
   const int probe_port = config.Port("PROBE_PORT", 0);

@@ -165,8 +165,10 @@ grpc::Status HoldServiceImpl::ClearHold(grpc::ServerContext*, const v1::ClearHol
     if (req->reason().empty()) return InvalidField("reason", "required: say why the hold is cleared");
     auto cleared = store_.ClearHold(
         req->order_id(), req->hold_id(), req->reason(), req->user_id(),
-        [&](const common::v1::OrderHold& h) -> absl::Status {
-          if (!MayClear(h.hold_code(), req->clearable_hold_codes())) {
+        [&](const common::v1::OrderHold& h, const v1::HoldCode* code) -> absl::Status {
+          // A code no longer defined stays limited to the users granted it.
+          const bool open_to_all = code != nullptr && code->clearable_by_any_user();
+          if (!MayClear(h.hold_code(), req->clearable_hold_codes(), open_to_all)) {
             return absl::PermissionDeniedError(absl::StrCat(
                 "user ", req->user_id(), " may not clear holds with code ", h.hold_code()));
           }

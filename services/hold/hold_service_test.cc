@@ -113,6 +113,27 @@ TEST_F(HoldServiceTest, ClearingNeedsPermissionAndIsHarmlessTwice) {
   EXPECT_EQ(listed.history(1).user_id(), "supervisor");
 }
 
+TEST_F(HoldServiceTest, ACodeOpenToAllMayBeClearedByAnyUser) {
+  using Code = std::pair<const char*, bool>;  // hold code, clearable by any user
+  for (auto [code, open] : {Code{"CUSTOMER_REQUEST", true}, Code{"CREDIT", false}}) {
+    grpc::ClientContext ctx;
+    v1::UpsertHoldCodeRequest req;
+    req.mutable_hold_code()->set_hold_code(code);
+    req.mutable_hold_code()->set_active(true);
+    req.mutable_hold_code()->set_clearable_by_any_user(open);
+    v1::UpsertHoldCodeResponse resp;
+    ASSERT_TRUE(stub_->UpsertHoldCode(&ctx, req, &resp).ok());
+  }
+  common::v1::OrderHold asked, credit;
+  ASSERT_TRUE(Place("r-ask", "CUSTOMER_REQUEST", "customer will call back", &asked).ok());
+  ASSERT_TRUE(Place("r-credit", "CREDIT", "check credit", &credit).ok());
+  EXPECT_EQ(Clear(credit.hold_id(), {}).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::ClearHoldResponse cleared;
+  ASSERT_TRUE(Clear(asked.hold_id(), {}, &cleared).ok());
+  EXPECT_FALSE(cleared.hold().open());
+  EXPECT_TRUE(cleared.order_has_open_holds());  // CREDIT still open
+}
+
 TEST_F(HoldServiceTest, OldEvaluationsArePurgedAfterRetention) {
   Evaluate("old-1", 100);
   Evaluate("old-2", 100);

@@ -1,5 +1,7 @@
 #include "services/hold/store.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/db/entity_table.h"
@@ -128,7 +130,7 @@ absl::StatusOr<OrderHold> HoldStore::PlaceHold(const std::string& request_id,
 
 absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
     const std::string& order_id, const std::string& hold_id, const std::string& reason,
-    const std::string& user_id, const std::function<absl::Status(const OrderHold&)>& check) {
+    const std::string& user_id, const ClearCheck& check) {
   if (!IsUuid(hold_id)) return InvalidField("hold_id", "must be a UUID");
   std::pair<OrderHold, bool> out;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
@@ -137,7 +139,12 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
       return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
     }
     OrderHold h = FromRow(r[0]);
-    RETURN_IF_ERROR(check(h));
+    pqxx::result code_row = db::Exec(txn, kCodeGet, h.hold_code());
+    std::optional<v1::HoldCode> code;
+    if (!code_row.empty()) {
+      RETURN_IF_ERROR(db::FromJson(code_row[0][0].as<std::string>(), &code.emplace()));
+    }
+    RETURN_IF_ERROR(check(h, code ? &*code : nullptr));
     if (h.open()) {  // clearing twice is harmless
       db::Exec(txn, kHoldClear, hold_id, user_id, reason);
       db::Exec(txn, kHoldEvent, hold_id, user_id, "cleared", reason);

@@ -25,11 +25,15 @@ class HoldStore {
                                       const std::string& hold_code, const std::string& note,
                                       const std::string& user_id);
   // Clears an open hold (a cleared one is returned as it is); `check` may
-  // refuse, seeing the hold first. Returns the hold and whether the order
-  // still has open holds.
-  absl::StatusOr<std::pair<OrderHold, bool>> ClearHold(
-      const std::string& order_id, const std::string& hold_id, const std::string& reason,
-      const std::string& user_id, const std::function<absl::Status(const OrderHold&)>& check);
+  // refuse, seeing the hold and its code's definition first (null when the
+  // code is no longer defined). Returns the hold and whether the order still
+  // has open holds.
+  using ClearCheck = std::function<absl::Status(const OrderHold&, const v1::HoldCode*)>;
+  absl::StatusOr<std::pair<OrderHold, bool>> ClearHold(const std::string& order_id,
+                                                       const std::string& hold_id,
+                                                       const std::string& reason,
+                                                       const std::string& user_id,
+                                                       const ClearCheck& check);
   absl::StatusOr<std::vector<OrderHold>> ListHolds(const std::string& order_id,
                                                    std::vector<v1::HoldEvent>* history = nullptr);
   absl::StatusOr<v1::HoldCode> GetHoldCode(const std::string& code);

@@ -43,9 +43,10 @@ inline bool NeedsFraudHold(int64_t score, int64_t min_fraud_score) {
 }
 
 // True when a hold of `hold_code` may be cleared by a user with these codes
-// ("*" = all).
+// ("*" = all); any user may clear a code that is open to all.
 bool MayClear(const std::string& hold_code,
-              const google::protobuf::RepeatedPtrField<std::string>& clearable);
+              const google::protobuf::RepeatedPtrField<std::string>& clearable,
+              bool code_open_to_all = false);
 
 }  // namespace callcenter::hold
 

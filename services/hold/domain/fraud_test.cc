@@ -120,6 +120,8 @@ TEST(FraudTest, MayClear) {
   google::protobuf::RepeatedPtrField<std::string> all;
   *all.Add() = "*";
   EXPECT_TRUE(MayClear("ANYTHING", all));
+  google::protobuf::RepeatedPtrField<std::string> none;
+  EXPECT_TRUE(MayClear("CUSTOMER_REQUEST", none, /*code_open_to_all=*/true));
 }
 
 }  // namespace

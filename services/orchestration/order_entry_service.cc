@@ -875,6 +875,11 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
         });
     if (s.ok()) {
       if (sagas_ != nullptr && !saga_id.empty()) sagas_->MarkDone(saga_id);
+      if (metrics_ != nullptr && !saga_id.empty()) {  // a submit done now, not a replayed one
+        const bool held = resp->order().status() == common::v1::ORDER_STATUS_ON_HOLD;
+        metrics_->Increment("submits_total", "Orders submitted, by outcome (confirmed, on_hold).",
+                            {{"outcome", held ? "on_hold" : "confirmed"}});
+      }
       return absl::OkStatus();
     }
     if (!saga_id.empty() && !crashed) {
@@ -893,12 +898,22 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
 
 absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
   if (sagas_ == nullptr) return 0;
+  auto count = [&](const char* outcome) {
+    if (metrics_ == nullptr) return;
+    metrics_->Increment("sagas_recovered_total",
+                        "Interrupted submits settled by recovery: finished (the order was "
+                        "saved) or compensated (undone).",
+                        {{"outcome", outcome}});
+  };
   return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
     order::v1::GetOrderRequest get;
     get.set_order_id(saga.order_id);
     order::v1::GetOrderResponse got;
     RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
-    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) return std::string(kStepDone);
+    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) {
+      count("finished");
+      return std::string(kStepDone);
+    }
     // The submit never saved: the draft keeps no live authorisation.
     Order order = got.order();
     RETURN_IF_ERROR(UndoSubmit(saga.order_id, saga.request_id, &order));
@@ -915,6 +930,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
     RETURN_IF_ERROR(
         FromGrpcStatus(downstream_.orders->SaveOrder(Call(saga.request_id).get(), save, &saved)));
     log::Info("interrupted submit compensated", {{"order_id", saga.order_id}});
+    count("compensated");
     return std::string(kStepCompensated);
   });
 }

@@ -2,7 +2,11 @@
 // on 127.0.0.1:0 against a real PostgreSQL, driven as an internal caller
 // would drive them. Each test builds its own call center, users, customer
 // and products under a unique prefix.
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/suite_harness.h"
 
@@ -48,6 +52,17 @@ class FrontDoorTest : public ::testing::Test {
   }
 
   std::string Id(const std::string& s) const { return p_ + s; }
+
+  // One series of the front door's metrics, e.g. submits_total{outcome="confirmed"}
+  // (0 before its first increment).
+  static double Metric(const std::string& series) {
+    const std::string text = suite->front_door_metrics().Scrape();
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      double value = 0;
+      if (absl::ConsumePrefix(&line, series + " ") && absl::SimpleAtod(line, &value)) return value;
+    }
+    return 0;
+  }
 
   void World(Features f = {}) {
     {
@@ -575,8 +590,11 @@ TEST_F(FrontDoorTest, DeclinedCardsNeverCountAndPaymentsMustCoverTheTotal) {
   EXPECT_NE(s.error_message().find("40.00 is still due"), std::string::npos);
   ASSERT_TRUE(Pay(&order, "tok_4242", "rest").ok());  // the balance due
   EXPECT_EQ(order.payments(3).amount().minor_units(), 4000);
+  const double confirmed_before = Metric("submits_total{outcome=\"confirmed\"}");
   ASSERT_TRUE(Submit(&order, "s2").ok());
   EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_TRUE(Submit(&order, "s2").ok());  // a retry returns the first result, uncounted
+  EXPECT_EQ(Metric("submits_total{outcome=\"confirmed\"}"), confirmed_before + 1);
 }
 
 TEST_F(FrontDoorTest, APaymentMayBeAShareOfTheTotal) {
@@ -635,8 +653,10 @@ TEST_F(FrontDoorTest, FraudHoldClearedOnlyByAPermittedUser) {
   Order order = Start();
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  const double held_before = Metric("submits_total{outcome=\"on_hold\"}");
   ASSERT_TRUE(Submit(&order).ok());
   EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_ON_HOLD);
+  EXPECT_EQ(Metric("submits_total{outcome=\"on_hold\"}"), held_before + 1);
   EXPECT_EQ(order.fraud_score(), 51);
   ASSERT_EQ(order.holds_size(), 1);
   EXPECT_EQ(order.holds(0).hold_code(), "FRAUD");
@@ -883,7 +903,9 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   auto doomed = suite->ExtraFrontDoor(crashing);
   EXPECT_EQ(Submit(&order, "submit", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
   // The process "died" with the coupon counted and the card authorised.
+  const double compensated_before = Metric("sagas_recovered_total{outcome=\"compensated\"}");
   ASSERT_TRUE(suite->front_door_service().RecoverSagas(absl::ZeroDuration()).ok());
+  EXPECT_EQ(Metric("sagas_recovered_total{outcome=\"compensated\"}"), compensated_before + 1);
   Order recovered = Get(order.order_id());
   EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_DRAFT);
   ASSERT_EQ(recovered.payments_size(), 1);

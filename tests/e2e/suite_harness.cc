@@ -91,7 +91,7 @@ std::unique_ptr<Suite> Suite::Start() {
   orchestration::OrderEntryOptions options;
   options.jwt_secret = kSecret;
   s->front_door_ = std::make_shared<orchestration::OrderEntryServiceImpl>(
-      s->MakeDownstream(), options, s->sagas_.get(), nullptr);
+      s->MakeDownstream(), options, s->sagas_.get(), &s->front_door_metrics_);
   const int front_port = s->Serve({s->front_door_});
   if (!s->order_port_ || !s->pricing_port_ || !s->selling_port_ || !s->payment_port_ ||
       !s->hold_port_ || !front_port) {

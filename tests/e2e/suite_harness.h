@@ -14,6 +14,7 @@
 #include "grpcpp/grpcpp.h"
 #include "libs/db/pool.h"
 #include "libs/db/testing.h"
+#include "libs/metrics/metrics.h"
 #include "libs/server/host.h"
 #include "services/orchestration/order_entry_service.h"
 
@@ -32,6 +33,8 @@ class Suite {
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> ExtraFrontDoor(
       orchestration::OrderEntryOptions options);
   orchestration::OrderEntryServiceImpl& front_door_service() { return *front_door_; }
+  // The main front door's metrics (ExtraFrontDoor ones have none).
+  metrics::Metrics& front_door_metrics() { return front_door_metrics_; }
 
   // A client context carrying a bearer token for `user_id`.
   std::unique_ptr<grpc::ClientContext> As(const std::string& user_id,
@@ -58,6 +61,7 @@ class Suite {
   std::vector<std::unique_ptr<db::Pool>> pools_;
   std::vector<std::shared_ptr<grpc::Service>> services_;
   std::vector<std::unique_ptr<server::ServiceHost>> hosts_;
+  metrics::Metrics front_door_metrics_{"orchestration"};
   std::shared_ptr<orchestration::OrderEntryServiceImpl> front_door_;
   std::unique_ptr<orchestration::SagaLog> sagas_;
   std::vector<std::shared_ptr<void>> keep_;

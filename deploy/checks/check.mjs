@@ -3,7 +3,7 @@
 // line per problem and "N passed, N failed"; exit 1 on any problem.
 import fs from 'node:fs';
 import { DOCKERFILE, checkDockerfile } from './dockerfile.mjs';
-import { checkPolicies, validateSchemas } from './policy.mjs';
+import { checkPolicies, checkRunbooks, validateSchemas } from './policy.mjs';
 import { OVERLAYS, render, serviceConfigs } from './render.mjs';
 
 const configs = serviceConfigs();
@@ -20,8 +20,9 @@ for (const overlay of OVERLAYS) {
     failed++;
     continue;
   }
+  const runbook = fs.readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
   for (const [what, problems] of [['schema', validateSchemas(objects)],
-    ['policy', checkPolicies(objects, configs || {})]]) {
+    ['policy', checkPolicies(objects, configs || {})], ['runbooks', checkRunbooks(objects, runbook)]]) {
     if (problems.length === 0) {
       passed++;
       console.log(`ok ${overlay}: ${what} (${objects.length} objects)`);

@@ -51,6 +51,26 @@ export function validateSchemas(objects) {
       }
       continue;
     }
+    if (o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'PrometheusRule') {
+      for (const g of (o.spec && o.spec.groups) || []) {
+        for (const r of g.rules || []) {
+          const what = `${name(o)} ${r.alert || r.record || '(unnamed rule)'}`;
+          if (!r.expr) problems.push(`${what}: no expr`);
+          if (r.alert && !(r.labels && r.labels.severity)) problems.push(`${what}: no severity label`);
+          if (r.alert && !(r.annotations && r.annotations.summary && r.annotations.runbook)) {
+            problems.push(`${what}: needs a summary and a runbook annotation`);
+          }
+        }
+      }
+      continue;
+    }
+    if (o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'PodMonitor') {
+      const endpoints = (o.spec && o.spec.podMetricsEndpoints) || [];
+      if (!(o.spec && o.spec.selector) || endpoints.length === 0 || !endpoints.every((e) => e.port)) {
+        problems.push(`${name(o)}: needs a selector and named ports to scrape`);
+      }
+      continue;
+    }
     const mod = moduleFor(o.apiVersion);
     const Kind = mod && mod[o.kind];
     if (!Kind) {
@@ -195,6 +215,27 @@ export function checkPolicies(objects, serviceConfigs = {}) {
   for (const s of objects.filter((o) => o.kind === 'Service')) {
     for (const p of (s.spec && s.spec.ports) || []) {
       if (!p.name) problems.push(`${name(s)}: port ${p.port} has no name`);
+    }
+  }
+  return problems;
+}
+
+// Every alert's runbook annotation (docs/operations.md#anchor) must name a
+// heading of that page.
+export function checkRunbooks(objects, markdown) {
+  const anchors = new Set(markdown.split('\n').filter((l) => /^#+ /.test(l))
+    .map((l) => l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  const problems = [];
+  for (const o of objects.filter((x) => x.kind === 'PrometheusRule')) {
+    for (const g of o.spec.groups || []) {
+      for (const r of g.rules || []) {
+        const link = r.annotations && r.annotations.runbook;
+        if (!link) continue;
+        const [file, anchor] = link.split('#');
+        if (file !== 'docs/operations.md' || !anchors.has(anchor)) {
+          problems.push(`${name(o)} ${r.alert}: runbook ${link} is no section of docs/operations.md`);
+        }
+      }
     }
   }
   return problems;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import fs from 'node:fs';
 import { DOCKERFILE, checkDockerfile } from './dockerfile.mjs';
-import { checkPolicies, validateSchemas } from './policy.mjs';
+import { checkPolicies, checkRunbooks, validateSchemas } from './policy.mjs';
 import { OVERLAYS, render, serviceConfigs } from './render.mjs';
 
 const configs = serviceConfigs() || {
@@ -142,6 +142,26 @@ test('a prod database without synchronous standbys or backups fails', () => {
   objs = clone(prod);
   objs.find((x) => x.kind === 'ScheduledBackup').spec.schedule = '0 2 * * *';
   assert.match(validateSchemas(objs).join('\n'), /ScheduledBackup\/callcenter-db-nightly: spec.schedule must be a six-field cron/);
+});
+
+test('an alert without severity or runbook fails', () => {
+  const objs = clone(render('prod'));
+  const rule = objs.find((x) => x.kind === 'PrometheusRule').spec.groups[0].rules[0];
+  delete rule.labels;
+  delete rule.annotations.runbook;
+  const problems = validateSchemas(objs).join('\n');
+  assert.match(problems, /PrometheusRule\/callcenter CallcenterServerErrors: no severity label/);
+  assert.match(problems, /CallcenterServerErrors: needs a summary and a runbook annotation/);
+});
+
+test('every alert links a section of the runbook, and a dangling link fails', () => {
+  const runbook = fs.readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+  const objs = clone(render('prod'));
+  assert.deepEqual(checkRunbooks(objs, runbook), []);
+  objs.find((x) => x.kind === 'PrometheusRule').spec.groups[0].rules[0].annotations.runbook =
+    'docs/operations.md#nothing-here';
+  assert.match(checkRunbooks(objs, runbook).join('\n'),
+    /CallcenterServerErrors: runbook docs\/operations.md#nothing-here is no section/);
 });
 
 test('the schema check catches a wrong type', () => {

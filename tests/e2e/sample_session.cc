@@ -327,7 +327,7 @@ void Seed() {
     cc::guidedselling::v1::UpsertProductMediaRequest req;
     req.mutable_product_media()->set_product_id("HONEY");
     req.mutable_product_media()->add_image_urls("https://img.example.com/honey-jar.jpg");
-    req.mutable_product_media()->set_detail_text("Raw wildflower honey, 340 g jar, from Oregon.");
+    req.mutable_product_media()->set_detail_text("Raw, unfiltered, from Oregon; glass jar.");
     Admin<cc::guidedselling::v1::UpsertProductMediaRequest,
           cc::guidedselling::v1::UpsertProductMediaResponse>(
         [&](auto* ctx, auto& r, auto* out) { return selling->UpsertProductMedia(ctx, r, out); },

@@ -1060,20 +1060,28 @@ grpc::Status OrderEntryServiceImpl::GetOrder(grpc::ServerContext* ctx,
   });
 }
 
+absl::StatusOr<order::v1::GetOrderContextResponse> OrderEntryServiceImpl::CallerContext(
+    const std::string& user_id, const std::string& customer_id, const std::string& request_id) {
+  order::v1::GetOrderContextRequest req;
+  req.set_user_id(user_id);
+  req.set_customer_id(customer_id);
+  order::v1::GetOrderContextResponse data;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.orders->GetOrderContext(Call(request_id).get(), req, &data)));
+  if (!data.has_user()) {
+    return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
+  }
+  return data;
+}
+
 grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
                                                        const v1::ListCustomerOrdersRequest* req,
                                                        v1::ListCustomerOrdersResponse* resp) {
   return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    order::v1::GetOrderContextRequest creq;
-    creq.set_user_id(user_id);
-    creq.set_customer_id(req->customer_id());
-    order::v1::GetOrderContextResponse data;
-    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrderContext(Call("").get(), creq, &data)));
-    if (!data.has_user()) {
-      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
-    }
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                     CallerContext(user_id, req->customer_id(), ""));
     order::v1::ListCustomerOrdersRequest down;
     down.set_customer_id(req->customer_id());
     down.set_page_size(req->page_size());
@@ -1096,15 +1104,8 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
     if (req->source_code().empty()) return InvalidField("source_code", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
-    order::v1::GetOrderContextRequest creq;
-    creq.set_user_id(user_id);
-    creq.set_customer_id(req->customer_id());
-    order::v1::GetOrderContextResponse data;
-    RETURN_IF_ERROR(FromGrpcStatus(
-        downstream_.orders->GetOrderContext(Call(req->request_id()).get(), creq, &data)));
-    if (!data.has_user()) {
-      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
-    }
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                     CallerContext(user_id, req->customer_id(), req->request_id()));
     RETURN_IF_ERROR(RequireFeature(data.call_center().directed_selling_enabled(), data.call_center(),
                                    kDirectedSelling, "catalog requests are"));
     guidedselling::v1::RecordCatalogRequestRequest record;
@@ -1132,14 +1133,7 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
   return Serve(metrics_, "GetProductDetails", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
     if (req->product_id().empty()) return InvalidField("product_id", "required");
-    order::v1::GetOrderContextRequest creq;
-    creq.set_user_id(user_id);
-    order::v1::GetOrderContextResponse data;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.orders->GetOrderContext(Call("").get(), creq, &data)));
-    if (!data.has_user()) {
-      return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
-    }
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(user_id, "", ""));
     pricing::v1::GetProductRequest preq;
     preq.set_product_id(req->product_id());
     pricing::v1::GetProductResponse product;

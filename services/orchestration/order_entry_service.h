@@ -129,6 +129,11 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::StatusOr<Context> Load(grpc::ServerContext* ctx, std::string user_id,
                                const std::string& order_id, const std::string& method,
                                const std::string& request_id, const std::string& fingerprint);
+  // The caller's user and call center (and `customer_id`'s record, if given)
+  // for a call on no order; PERMISSION_DENIED for a user of no call center.
+  absl::StatusOr<order::v1::GetOrderContextResponse> CallerContext(const std::string& user_id,
+                                                                   const std::string& customer_id,
+                                                                   const std::string& request_id);
   absl::Status Reprice(Context& c, Order* order);
   absl::Status Mutate(grpc::ServerContext* ctx, const char* method, const std::string& request_id,
                       const google::protobuf::Message& request, const std::string& order_id,

@@ -26,7 +26,9 @@ export function validateSchemas(objects) {
       if (o.spec && o.spec.instances > 1 && !(o.spec.minSyncReplicas >= 1)) {
         problems.push(`${name(o)}: with standbys, minSyncReplicas >= 1 (a failover must lose no commit)`);
       }
-      if (!(o.spec && o.spec.backup && o.spec.backup.barmanObjectStore &&
+      // A production cluster (with standbys) is backed up; a one-instance
+      // development cluster need not be.
+      if (o.spec && o.spec.instances > 1 && !(o.spec.backup && o.spec.backup.barmanObjectStore &&
             o.spec.backup.barmanObjectStore.destinationPath)) {
         problems.push(`${name(o)}: no backup (spec.backup.barmanObjectStore)`);
       }
@@ -189,6 +191,13 @@ export function checkPolicies(objects, serviceConfigs = {}) {
     const spread = (pod.topologySpreadConstraints || []).some((t) =>
       t.topologyKey === 'kubernetes.io/hostname' && labelsMatch(t.labelSelector, podLabels));
     if (!spread) problems.push(`${n}: replicas not spread over nodes (topologySpreadConstraints on kubernetes.io/hostname)`);
+  }
+  // PostgreSQL comes from the operator (a Cluster), never a StatefulSet.
+  for (const w of objects.filter((o) => o.kind === 'StatefulSet')) {
+    const images = ((w.spec.template.spec || {}).containers || []).map((c) => c.image || '');
+    if (images.some((i) => /(^|\/)postgres(ql)?(:|$)/.test(i))) {
+      problems.push(`${name(w)}: PostgreSQL must come from the CloudNativePG operator (a Cluster), not a StatefulSet`);
+    }
   }
   // Jobs and StatefulSets meet the restricted profile too.
   for (const w of objects.filter((o) => o.kind === 'Job' || o.kind === 'StatefulSet')) {

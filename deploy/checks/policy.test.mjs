@@ -88,6 +88,15 @@ test('a migration Job outside the restricted profile fails', () => {
   }), /Job\/order-migrate container migrate: privilege escalation must be off/);
 });
 
+test('PostgreSQL from a home-made StatefulSet fails', () => {
+  assert.match(broken((o) => {
+    o.push({
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      spec: { template: { spec: { containers: [{ name: 'db', image: 'postgres:15' }] } } },
+    });
+  }), /StatefulSet\/db: PostgreSQL must come from the CloudNativePG operator/);
+});
+
 test('a namespace without the restricted Pod Security profile fails', () => {
   assert.match(broken((o) => { delete o.find((x) => x.kind === 'Namespace').metadata.labels; }),
     /Namespace\/callcenter-dev: must enforce the restricted Pod Security profile/);

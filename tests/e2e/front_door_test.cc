@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/suite_harness.h"
 
@@ -54,6 +55,24 @@ class FrontDoorTest : public ::testing::Test {
   }
 
   std::string Id(const std::string& s) const { return p_ + s; }
+
+  // Calls `rpc` twice with the same request as `user`: the retry must answer
+  // exactly what the first call did and leave the stored order as it was.
+  template <typename Req, typename Resp>
+  Order Twice(grpc::Status (fd::OrderEntryService::Stub::*rpc)(grpc::ClientContext*, const Req&,
+                                                                Resp*),
+              const Req& req, const std::string& user = "agent") {
+    Resp first, retried;
+    grpc::Status s = (suite->front.get()->*rpc)(suite->As(Id(user)).get(), req, &first);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    s = (suite->front.get()->*rpc)(suite->As(Id(user)).get(), req, &retried);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first.order(), retried.order()))
+        << req.GetTypeName();
+    EXPECT_EQ(Get(first.order().order_id()).version(), first.order().version())
+        << req.GetTypeName();
+    return first.order();
+  }
 
   // One series of the front door's metrics, e.g. submits_total{outcome="confirmed"}
   // (0 before its first increment).
@@ -958,6 +977,103 @@ TEST_F(FrontDoorTest, RetriesChangeNothing) {
   payment::v1::ListPaymentsResponse listed;
   ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
   EXPECT_EQ(listed.payments_size(), 1);  // one charge
+}
+
+TEST_F(FrontDoorTest, EveryChangeIsIdempotent) {
+  World();
+  Coupon("TEN", 1000, 0);
+  Order order = Start();
+  fd::AddLineRequest add;
+  add.set_request_id(Id("add-a"));
+  add.set_order_id(order.order_id());
+  add.set_product_id(Id("A"));
+  add.set_quantity(1);
+  const Order after_add = Twice(&fd::OrderEntryService::Stub::AddLine, add);
+  ASSERT_EQ(after_add.lines_size(), 1);
+  const std::string line_a = after_add.lines(0).line_id();
+  fd::UpdateLineQuantityRequest update;
+  update.set_request_id(Id("qty-a"));
+  update.set_order_id(order.order_id());
+  update.set_line_id(line_a);
+  update.set_quantity(3);
+  EXPECT_EQ(Twice(&fd::OrderEntryService::Stub::UpdateLineQuantity, update).lines(0).quantity(), 3);
+  add.set_request_id(Id("add-b"));
+  add.set_product_id(Id("B"));
+  order = Twice(&fd::OrderEntryService::Stub::AddLine, add);
+  ASSERT_EQ(order.lines_size(), 2);
+  fd::RemoveLineRequest remove;
+  remove.set_request_id(Id("remove-b"));
+  remove.set_order_id(order.order_id());
+  remove.set_line_id(order.lines(1).line_id());
+  EXPECT_EQ(Twice(&fd::OrderEntryService::Stub::RemoveLine, remove).lines_size(), 1);
+  fd::ApplyCouponRequest coupon;
+  coupon.set_request_id(Id("coupon"));
+  coupon.set_order_id(order.order_id());
+  coupon.set_coupon_code(Id("TEN"));
+  EXPECT_EQ(Twice(&fd::OrderEntryService::Stub::ApplyCoupon, coupon).coupon_codes_size(), 1);
+  fd::OverrideLinePriceRequest override_price;
+  override_price.set_request_id(Id("override"));
+  override_price.set_order_id(order.order_id());
+  override_price.set_line_id(line_a);
+  *override_price.mutable_unit_price() = Usd(1900);
+  override_price.set_reason_code("PRICE_MATCH");
+  Twice(&fd::OrderEntryService::Stub::OverrideLinePrice, override_price);
+  fd::SetDeliveryRequest delivery;
+  delivery.set_request_id(Id("delivery"));
+  delivery.set_order_id(order.order_id());
+  delivery.set_delivery_mode("STANDARD");
+  Twice(&fd::OrderEntryService::Stub::SetDelivery, delivery);
+  fd::AddPaymentRequest pay;
+  pay.set_request_id(Id("pay"));
+  pay.set_order_id(order.order_id());
+  pay.set_method(common::v1::PAYMENT_METHOD_CARD);
+  pay.set_card_token("tok_4242");
+  order = Twice(&fd::OrderEntryService::Stub::AddPayment, pay);
+  EXPECT_EQ(order.payments_size(), 1);
+  // A retry after later changes still answers what it first did, and undoes
+  // none of them.
+  add.set_request_id(Id("add-a"));  // the very first request again
+  add.set_product_id(Id("A"));
+  fd::AddLineResponse replay;
+  ASSERT_TRUE(suite->front->AddLine(suite->As(Id("agent")).get(), add, &replay).ok());
+  const Order& replayed = replay.order();
+  EXPECT_EQ(replayed.lines(0).quantity(), 1);
+  EXPECT_EQ(replayed.version(), after_add.version());
+  const Order stored = Get(order.order_id());
+  EXPECT_EQ(stored.version(), order.version());
+  EXPECT_EQ(stored.lines(0).quantity(), 3);
+  EXPECT_EQ(stored.payments_size(), 1);
+  fd::PlaceHoldRequest hold;
+  hold.set_request_id(Id("hold"));
+  hold.set_order_id(order.order_id());
+  hold.set_hold_code("FRAUD");
+  hold.set_note("customer will call back");
+  order = Twice(&fd::OrderEntryService::Stub::PlaceHold, hold);
+  ASSERT_EQ(order.holds_size(), 1);
+  fd::ClearHoldRequest clear;
+  clear.set_request_id(Id("clear"));
+  clear.set_order_id(order.order_id());
+  clear.set_hold_id(order.holds(0).hold_id());
+  clear.set_reason("called back");
+  EXPECT_FALSE(Twice(&fd::OrderEntryService::Stub::ClearHold, clear, "super").holds(0).open());
+
+  // Cancelling twice voids the payment once.
+  Order second = Start("", Id("start-2"));
+  ASSERT_TRUE(AddLine(&second, "A", 1, Id("add-2")).ok());
+  ASSERT_TRUE(Pay(&second, "tok_4242", "pay-2").ok());
+  fd::CancelOrderRequest cancel;
+  cancel.set_request_id(Id("cancel"));
+  cancel.set_order_id(second.order_id());
+  cancel.set_reason("customer changed their mind");
+  second = Twice(&fd::OrderEntryService::Stub::CancelOrder, cancel, "super");
+  EXPECT_EQ(second.status(), common::v1::ORDER_STATUS_CANCELED);
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(second.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  ASSERT_EQ(listed.payments_size(), 1);
+  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
 }
 
 // The front door keeps each draft's context between changes; these show

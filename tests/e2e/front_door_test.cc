@@ -3,7 +3,11 @@
 // would drive them. Each test builds its own call center, users, customer
 // and products under a unique prefix.
 #include <array>
+#include <atomic>
 #include <random>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -1074,6 +1078,70 @@ TEST_F(FrontDoorTest, EveryChangeIsIdempotent) {
   ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
   ASSERT_EQ(listed.payments_size(), 1);
   EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+}
+
+TEST_F(FrontDoorTest, ConcurrentChangesToOneOrderAreAllKept) {
+  World();
+  constexpr int kAgents = 6;
+  for (int i = 0; i < kAgents; ++i) Product(absl::StrCat("P", i), 1000 + i, 100, false);
+  Order order = Start();
+  std::atomic<int> aborted{0};
+  std::vector<std::thread> agents;
+  for (int i = 0; i < kAgents; ++i) {
+    agents.emplace_back([&, i] {
+      fd::AddLineRequest req;
+      req.set_request_id(Id(absl::StrCat("concurrent-", i)));
+      req.set_order_id(order.order_id());
+      req.set_product_id(Id(absl::StrCat("P", i)));
+      req.set_quantity(1);
+      // ABORTED (another change won the race) is retried with the same
+      // request id, as a caller would.
+      for (int attempt = 0; attempt < 50; ++attempt) {
+        fd::AddLineResponse resp;
+        grpc::Status s = suite->front->AddLine(suite->As(Id("agent")).get(), req, &resp);
+        if (s.error_code() != grpc::StatusCode::ABORTED) {
+          EXPECT_TRUE(s.ok()) << s.error_message();
+          return;
+        }
+        ++aborted;
+      }
+      ADD_FAILURE() << "still ABORTED after 50 attempts";
+    });
+  }
+  for (auto& t : agents) t.join();
+  const Order stored = Get(order.order_id());
+  ASSERT_EQ(stored.lines_size(), kAgents);
+  std::set<std::string> products;
+  int64_t expected_subtotal = 0;
+  for (const auto& l : stored.lines()) products.insert(l.product_id());
+  for (int i = 0; i < kAgents; ++i) expected_subtotal += 1000 + i;
+  EXPECT_EQ(products.size(), static_cast<size_t>(kAgents));
+  EXPECT_EQ(stored.subtotal().minor_units(), expected_subtotal);
+  // Two submits of one request at once: one submit, one charge.
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay-all").ok());
+  std::vector<std::thread> submits;
+  std::atomic<int> confirmed{0};
+  for (int i = 0; i < 2; ++i) {
+    submits.emplace_back([&] {
+      for (int attempt = 0; attempt < 50; ++attempt) {
+        Order copy = order;
+        grpc::Status s = Submit(&copy, "submit-once");
+        if (s.error_code() == grpc::StatusCode::ABORTED) continue;
+        EXPECT_TRUE(s.ok()) << s.error_message();
+        if (s.ok() && copy.status() == common::v1::ORDER_STATUS_CONFIRMED) ++confirmed;
+        return;
+      }
+    });
+  }
+  for (auto& t : submits) t.join();
+  EXPECT_EQ(confirmed, 2);  // both answered with the one confirmed order
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.payments_size(), 1);
+  EXPECT_EQ(Get(order.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
 // The front door keeps each draft's context between changes; these show

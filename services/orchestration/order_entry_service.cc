@@ -12,6 +12,7 @@
 #include "libs/ids/uuid.h"
 #include "libs/logging/log.h"
 #include "libs/money/money.h"
+#include "libs/money/money_proto.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/order_math.h"
@@ -330,9 +331,8 @@ absl::Status OrderEntryServiceImpl::LoadGuidance(
     for (const auto& t : *prompt_triggers) prompts->add_trigger_product_ids(t);
     for (const auto& p : ProductsOf(order)) prompts->add_order_product_ids(p);
     prompts->set_customer_group(c.data.customer().customer_group());
-    prompts->mutable_order_amount()->set_currency(order.currency());
-    prompts->mutable_order_amount()->set_minor_units(order.subtotal().minor_units() -
-                                                     order.discount_total().minor_units());
+    *prompts->mutable_order_amount() = MoneyOf(
+        order.currency(), order.subtotal().minor_units() - order.discount_total().minor_units());
     prompts->set_source_code(order.source_code());
     prompts->set_on_date(Today());
   }
@@ -544,8 +544,7 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
           const int64_t system_price = FindLine(system, req->line_id())->unit_price().minor_units();
           pricing::v1::ValidatePriceOverrideRequest check;
           check.set_product_id(line->product_id());
-          check.mutable_system_unit_price()->set_currency(order.currency());
-          check.mutable_system_unit_price()->set_minor_units(system_price);
+          *check.mutable_system_unit_price() = MoneyOf(order.currency(), system_price);
           *check.mutable_unit_price() = req->unit_price();
           check.set_price_override_max_bp(c.data.user().price_override_max_bp());
           pricing::v1::ValidatePriceOverrideResponse checked;
@@ -617,19 +616,20 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           auth.set_method(req->method());
           if (req->percent_of_total_bp() != 0) {
             if (req->has_amount()) {
-              return InvalidField("percent_of_total_bp", "give either amount or percent_of_total_bp, not both");
+              return InvalidField("percent_of_total_bp",
+                                  "give either amount or percent_of_total_bp, not both");
             }
             if (req->percent_of_total_bp() < 1 || req->percent_of_total_bp() > 10000) {
               return InvalidField("percent_of_total_bp", "must be 1 to 10000 (0.01% to 100%)");
             }
-            const int64_t share = money::PercentOf(order.total().minor_units(), req->percent_of_total_bp());
+            const int64_t share =
+                money::PercentOf(order.total().minor_units(), req->percent_of_total_bp());
             if (share <= 0) {
               return absl::FailedPreconditionError(absl::StrCat(
                   "percent_of_total_bp: ", req->percent_of_total_bp(), " bp of the order total ",
                   money::Format(order.total().minor_units()), " is nothing to pay"));
             }
-            auth.mutable_amount()->set_currency(order.currency());
-            auth.mutable_amount()->set_minor_units(share);
+            *auth.mutable_amount() = MoneyOf(order.currency(), share);
           } else if (req->has_amount()) {
             if (req->amount().currency() != order.currency()) {
               return InvalidField("amount.currency",
@@ -1069,7 +1069,8 @@ absl::StatusOr<order::v1::GetOrderContextResponse> OrderEntryServiceImpl::Caller
   RETURN_IF_ERROR(
       FromGrpcStatus(downstream_.orders->GetOrderContext(Call(request_id).get(), req, &data)));
   if (!data.has_user()) {
-    return absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a call-center user"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("user ", user_id, " is not a call-center user"));
   }
   return data;
 }

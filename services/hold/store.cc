@@ -77,6 +77,15 @@ OrderHold FromRow(const pqxx::row& r) {
   return h;
 }
 
+// The definition of hold code `code`, or nullopt when none is stored.
+absl::StatusOr<std::optional<v1::HoldCode>> CodeIn(pqxx::transaction_base& txn,
+                                                  const std::string& code) {
+  pqxx::result r = db::Exec(txn, kCodeGet, code);
+  if (r.empty()) return std::nullopt;
+  v1::HoldCode out;
+  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &out));
+  return out;
+}
 
 absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
                                  const std::string& order_id, const std::string& code,
@@ -107,13 +116,13 @@ absl::StatusOr<int> HoldStore::PurgeEvaluations(absl::Duration age, int batch) {
 }
 
 absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {
-  v1::HoldCode out;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
-    pqxx::result r = db::Exec(txn, kCodeGet, code);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("hold code ", code, " is unknown"));
-    return db::FromJson(r[0][0].as<std::string>(), &out);
+  std::optional<v1::HoldCode> out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(out, CodeIn(txn, code));
+    return absl::OkStatus();
   }));
-  return out;
+  if (!out) return absl::NotFoundError(absl::StrCat("hold code ", code, " is unknown"));
+  return *std::move(out);
 }
 
 absl::StatusOr<OrderHold> HoldStore::PlaceHold(const std::string& request_id,
@@ -139,11 +148,7 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
       return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
     }
     OrderHold h = FromRow(r[0]);
-    pqxx::result code_row = db::Exec(txn, kCodeGet, h.hold_code());
-    std::optional<v1::HoldCode> code;
-    if (!code_row.empty()) {
-      RETURN_IF_ERROR(db::FromJson(code_row[0][0].as<std::string>(), &code.emplace()));
-    }
+    ASSIGN_OR_RETURN(std::optional<v1::HoldCode> code, CodeIn(txn, h.hold_code()));
     RETURN_IF_ERROR(check(h, code ? &*code : nullptr));
     if (h.open()) {  // clearing twice is harmless
       db::Exec(txn, kHoldClear, hold_id, user_id, reason);

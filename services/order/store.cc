@@ -43,11 +43,14 @@ const db::Query kOrderUpdate{"order_update",
                              "UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
                              "total_minor = $5, currency = $6, updated_at = now(), "
                              "history_hash = $7 WHERE order_id = $1::uuid"};
-const db::Query kEventInsert{
-    "events_insert",
-    "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
-    "SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
-    "FROM jsonb_to_recordset($2::jsonb) AS x(seq int, user_id text, kind text, detail text)"};
+// Inserts order $1's events from the JSON array parameter `events` (rows of
+// seq, user_id, kind, detail; see StampEvents).
+#define CC_INSERT_EVENTS(events)                                         \
+  "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) " \
+  "SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "          \
+  "FROM jsonb_to_recordset(" events "::jsonb) "                          \
+  "AS x(seq int, user_id text, kind text, detail text)"
+const db::Query kEventInsert{"events_insert", CC_INSERT_EVENTS("$2")};
 const db::Query kOrdersByCustomer{
     "orders_by_customer",
     "SELECT doc, body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
@@ -131,10 +134,7 @@ const db::Query kSaveWrite{
     "           AND NOT EXISTS (SELECT 1 FROM idempotency "
     "                           WHERE method = $8 AND request_id = $9 AND $9 <> '') "
     "           RETURNING 1), "
-    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
-    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
-    "           FROM jsonb_to_recordset($7::jsonb) AS x(seq int, user_id text, kind text, detail text) "
-    "           WHERE EXISTS (SELECT 1 FROM u)), "
+    "     e AS (" CC_INSERT_EVENTS("$7") " WHERE EXISTS (SELECT 1 FROM u)), "
     "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
     "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
     "SELECT count(*)::int FROM u"};
@@ -161,11 +161,9 @@ const db::Query kCreate{
     "     o AS (INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
     "           total_minor, currency, history_hash) SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $12 "
     "           WHERE $9 = '' OR EXISTS (SELECT 1 FROM i) RETURNING 1), "
-    "     e AS (INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) "
-    "           SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "
-    "           FROM jsonb_to_recordset($11::jsonb) AS x(seq int, user_id text, kind text, detail text) "
-    "           WHERE EXISTS (SELECT 1 FROM o)) "
+    "     e AS (" CC_INSERT_EVENTS("$11") " WHERE EXISTS (SELECT 1 FROM o)) "
     "SELECT count(*)::int FROM o"};
+#undef CC_INSERT_EVENTS
 const db::Query kPurgeResponses{
     "idempotency_purge",
     "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency "

@@ -58,11 +58,11 @@ class ServiceHost {
   void Shutdown();
 
  private:
-  HostOptions options_;
-  std::vector<grpc::Service*> services_;
   // Sets a health status on the server and on the probe listener.
   void SetHealth(const std::string& service, bool serving);
 
+  HostOptions options_;
+  std::vector<grpc::Service*> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> probe_server_;
   int port_ = 0;

@@ -118,11 +118,13 @@ GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metr
       product_media_(&Table(3), pool, metrics,
                      [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}
 
-CC_CRUD_IMPL(GuidedSellingServiceImpl, SourceCode, SourceCodes, source_code, source_codes, source_code, source_codes_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, SourceCode, SourceCodes,
+             source_code, source_codes, source_code, source_codes_)
 CC_CRUD_IMPL(GuidedSellingServiceImpl, Script, Scripts, script, scripts, script_id, scripts_)
-CC_CRUD_IMPL(GuidedSellingServiceImpl, UpsellRule, UpsellRules, upsell_rule, upsell_rules, rule_id, upsell_rules_)
-CC_CRUD_IMPL(GuidedSellingServiceImpl, ProductMedia, ProductMedia, product_media, product_media, product_id,
-             product_media_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, UpsellRule, UpsellRules,
+             upsell_rule, upsell_rules, rule_id, upsell_rules_)
+CC_CRUD_IMPL(GuidedSellingServiceImpl, ProductMedia, ProductMedia,
+             product_media, product_media, product_id, product_media_)
 
 absl::Status GuidedSellingServiceImpl::Refresh() {
   std::vector<v1::Script> scripts;

@@ -146,13 +146,14 @@ std::string PricingServiceImpl::Today() const {
 }
 
 CC_CRUD_IMPL(PricingServiceImpl, Product, Products, product, products, product_id, products_)
-CC_CRUD_IMPL(PricingServiceImpl, PriceGroup, PriceGroups, price_group, price_groups, price_group_id, price_groups_)
-CC_CRUD_IMPL(PricingServiceImpl, TradeAgreement, TradeAgreements, trade_agreement, trade_agreements,
-             trade_agreement_id, trade_agreements_)
+CC_CRUD_IMPL(PricingServiceImpl, PriceGroup, PriceGroups,
+             price_group, price_groups, price_group_id, price_groups_)
+CC_CRUD_IMPL(PricingServiceImpl, TradeAgreement, TradeAgreements,
+             trade_agreement, trade_agreements, trade_agreement_id, trade_agreements_)
 CC_CRUD_IMPL(PricingServiceImpl, Discount, Discounts, discount, discounts, discount_id, discounts_)
 CC_CRUD_IMPL(PricingServiceImpl, Coupon, Coupons, coupon, coupons, coupon_code, coupons_)
-CC_CRUD_IMPL(PricingServiceImpl, DeliveryCharge, DeliveryCharges, delivery_charge, delivery_charges, delivery_mode,
-             delivery_charges_)
+CC_CRUD_IMPL(PricingServiceImpl, DeliveryCharge, DeliveryCharges,
+             delivery_charge, delivery_charges, delivery_mode, delivery_charges_)
 CC_CRUD_IMPL(PricingServiceImpl, TaxRate, TaxRates, tax_rate, tax_rates, tax_rate_id, tax_rates_)
 
 grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,

@@ -527,7 +527,8 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
     EXPECT_EQ(o.discount_total().minor_units(), discounts);
     EXPECT_EQ(o.total().minor_units(), subtotal - discounts + o.charges_total().minor_units() +
                                            o.tax_total().minor_units());
-    EXPECT_EQ(o.balance_due().minor_units(), o.total().minor_units() - o.paid_total().minor_units());
+    EXPECT_EQ(o.balance_due().minor_units(),
+              o.total().minor_units() - o.paid_total().minor_units());
   };
 
   Order order = Start();
@@ -803,7 +804,8 @@ TEST_F(FrontDoorTest, APaymentMayBeAShareOfTheTotal) {
   for (auto [bp, amount] : {std::pair<int32_t, int64_t>{10001, 0}, {-5, 0}, {5000, 1000}}) {
     grpc::Status s = pay_share(absl::StrCat("bad", bp), bp, amount);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bp;
-    EXPECT_NE(s.error_message().find("percent_of_total_bp"), std::string::npos) << s.error_message();
+    EXPECT_NE(s.error_message().find("percent_of_total_bp"), std::string::npos)
+        << s.error_message();
   }
   EXPECT_EQ(Get(order.order_id()).payments_size(), 0);
   // 33.33% of 20.00 = 6.666 -> 6.67 (half away from zero), fixed once authorised.

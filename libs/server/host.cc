@@ -5,9 +5,42 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
+#include "grpcpp/impl/server_initializer.h"
 #include "libs/logging/log.h"
 
 namespace callcenter::server {
+namespace {
+
+// gRPC shows a server's list of services only to builder plugins; this one
+// copies it so that each service's name can carry a health status, as the
+// gRPC health protocol expects of servers.
+class ServiceListPlugin : public grpc::ServerBuilderPlugin {
+ public:
+  explicit ServiceListPlugin(std::vector<std::string>* out) : out_(out) {}
+  std::string name() override { return "callcenter_service_list"; }
+  void InitServer(grpc::ServerInitializer*) override {}
+  void Finish(grpc::ServerInitializer* si) override { *out_ = *si->GetServiceList(); }
+  void ChangeArguments(const std::string&, void*) override {}
+
+ private:
+  std::vector<std::string>* out_;
+};
+
+class ServiceListOption : public grpc::ServerBuilderOption {
+ public:
+  explicit ServiceListOption(std::vector<std::string>* out) : out_(out) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->push_back(std::make_unique<ServiceListPlugin>(out_));
+  }
+
+ private:
+  std::vector<std::string>* out_;
+};
+
+}  // namespace
 
 ServiceHost::ServiceHost(HostOptions options) : options_(std::move(options)) {}
 
@@ -37,6 +70,7 @@ absl::Status ServiceHost::Start() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options_.max_idle_threads);
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  builder.SetOption(std::make_unique<ServiceListOption>(&service_names_));
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address));
@@ -51,6 +85,7 @@ absl::Status ServiceHost::Start() {
   }
   SetHealth("", true);
   SetHealth(kReadinessService, false);
+  for (const std::string& name : service_names_) SetHealth(name, false);
   log::Info("server started", {{"address", options_.listen_address},
                                {"port", absl::StrCat(port_)},
                                {"tls", options_.credentials ? "yes" : "no"},
@@ -68,6 +103,7 @@ void ServiceHost::SetReady(bool ready) {
   if (!server_) return;
   if (ready_.exchange(ready) != ready) {
     SetHealth(kReadinessService, ready);
+    for (const std::string& name : service_names_) SetHealth(name, ready);
     log::Info(ready ? "ready" : "not ready");
   }
 }

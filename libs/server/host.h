@@ -37,8 +37,9 @@ struct HostOptions {
   int max_idle_threads = 64;
 };
 
-// A gRPC server with health checking (overall "" and "readiness"), server
-// reflection and a graceful shutdown.
+// A gRPC server with health checking (overall "" = alive; "readiness" and
+// each served service's full name, e.g. "callcenter.pricing.v1.PricingService",
+// = ready for traffic), server reflection and a graceful shutdown.
 class ServiceHost {
  public:
   explicit ServiceHost(HostOptions options);
@@ -63,6 +64,8 @@ class ServiceHost {
 
   HostOptions options_;
   std::vector<grpc::Service*> services_;
+  // Full names of the services the server serves (gRPC's own included).
+  std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> probe_server_;
   int port_ = 0;

@@ -857,10 +857,12 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
             ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.request_id));
             saga_id = saga.saga_id;
           }
+          // The log reads "submitted" before what the submit led to (a hold).
+          std::vector<OrderEvent> outcome;
           if (completion) {
             RETURN_IF_ERROR(RedeemCoupons(c, order));
             RETURN_IF_ERROR(step(kStepCouponsRedeemed));
-            RETURN_IF_ERROR(EvaluateFraud(c, order, events));
+            RETURN_IF_ERROR(EvaluateFraud(c, order, outcome));
             RETURN_IF_ERROR(step(kStepFraudEvaluated));
           }
           PlanContinuity(c, order);
@@ -871,6 +873,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
           events.push_back(Event(c.user_id, "submitted",
                                  absl::StrCat("total ", money::Format(order.total().minor_units()),
                                               held ? "; on hold" : "; confirmed")));
+          for (OrderEvent& e : outcome) events.push_back(std::move(e));
           return absl::OkStatus();
         });
     if (s.ok()) {

@@ -848,6 +848,9 @@ TEST_F(FrontDoorTest, FraudHoldClearedOnlyByAPermittedUser) {
   ASSERT_EQ(order.holds_size(), 1);
   EXPECT_EQ(order.holds(0).hold_code(), "FRAUD");
   EXPECT_TRUE(order.holds(0).open());
+  ASSERT_GE(order.events_size(), 2);
+  EXPECT_EQ(order.events(order.events_size() - 2).kind(), "submitted");
+  EXPECT_EQ(order.events(order.events_size() - 1).kind(), "held");
   fd::ClearHoldRequest clear;
   clear.set_request_id(Id("clear1"));
   clear.set_order_id(order.order_id());

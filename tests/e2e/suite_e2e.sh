@@ -34,6 +34,10 @@ rc=$?
 echo "$out"
 step "sample session places and submits an order" test $rc -eq 0
 order_id=$(echo "$out" | sed -n 's/^ORDER_ID=//p')
+# A client in another language that knows only API.md's names and learns
+# the messages from the servers' reflection.
+step "a Python client through reflection places, holds and clears orders" \
+  "$root/tests/e2e/reflection_client.py"
 step "suite down" "$suite" down
 step "suite up again" "$suite" up
 step "the order survives a restart" "$client" verify "$order_id"

@@ -1,0 +1,342 @@
+#!/usr/bin/python3
+"""A client in another language, as internal systems are: it knows the suite
+only by the names in API.md and learns every message from the servers' own
+reflection (no generated code of ours), then seeds master data and places
+orders through the front door, checking DOMAIN.md's amounts to the cent.
+
+    tests/e2e/reflection_client.py      # the suite up (deploy/local/suite up)
+
+Services on 127.0.0.1 at CALLCENTER_PORT_BASE (50051) + 0..5 in API.md order;
+the agent's token is signed with CALLCENTER_JWT_SECRET. Needs Debian's
+python3-grpcio and grpc-proto, and protoc. Prints one line per check and
+exits non-zero if any failed.
+"""
+import base64
+import hashlib
+import hmac
+import importlib.util
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+
+GRPC_PROTOS = "/usr/share/grpc-proto"
+BASE = int(os.environ.get("CALLCENTER_PORT_BASE", "50051"))
+# API.md: port offset and the services each one serves.
+SERVICES = {
+    0: ["callcenter.orchestration.v1.OrderEntryService"],
+    1: ["callcenter.order.v1.CallCenterService", "callcenter.order.v1.CustomerService",
+        "callcenter.order.v1.ContinuityService"],
+    2: ["callcenter.pricing.v1.PricingService"],
+    3: ["callcenter.guidedselling.v1.GuidedSellingService"],
+    4: ["callcenter.payment.v1.PaymentService"],
+    5: ["callcenter.hold.v1.HoldService"],
+}
+
+# API.md's front door, every RPC by name.
+FRONT_DOOR_RPCS = [
+    "StartOrder", "AddLine", "UpdateLineQuantity", "RemoveLine", "SetSourceCode", "ApplyCoupon",
+    "OverrideLinePrice", "SetDelivery", "AddPayment", "GetOrderSummary", "SubmitOrder",
+    "PlaceHold", "ClearHold", "CancelOrder", "GetOrder", "ListCustomerOrders", "RequestCatalog"]
+
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("PASS: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures += 1
+    return ok
+
+
+def grpc_messages():
+    """The reflection and health messages, compiled from grpc-proto's files."""
+    out = tempfile.mkdtemp(prefix="cc-reflection-")
+    subprocess.run(["protoc", "-I" + GRPC_PROTOS, "--python_out=" + out,
+                    "grpc/reflection/v1alpha/reflection.proto", "grpc/health/v1/health.proto"],
+                   check=True)
+
+    def module(path):  # by file: the package name "grpc" is grpcio's
+        spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+        m = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(m)
+        return m
+
+    return (module(f"{out}/grpc/reflection/v1alpha/reflection_pb2.py"),
+            module(f"{out}/grpc/health/v1/health_pb2.py"))
+
+
+class Reflection:
+    """Descriptors of the services behind one address, as reflection serves them."""
+
+    def __init__(self, channel, reflection_pb2, pool):
+        self.pb = reflection_pb2
+        self.pool = pool
+        self.rpc = channel.stream_stream(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+            response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
+
+    def ask(self, **request):
+        [response] = list(self.rpc(iter([self.pb.ServerReflectionRequest(**request)]), timeout=10))
+        if response.HasField("error_response"):
+            raise LookupError(f"{request}: {response.error_response.error_message}")
+        return response
+
+    def services(self):
+        return [s.name for s in self.ask(list_services="").list_services_response.service]
+
+    def load(self, symbol):
+        """Adds the file defining `symbol` and every file it imports to the pool."""
+        files = self.ask(file_containing_symbol=symbol).file_descriptor_response
+        pending = {}
+        for raw in files.file_descriptor_proto:
+            f = descriptor_pb2.FileDescriptorProto.FromString(raw)
+            pending[f.name] = f
+        self._add_in_order(pending)
+
+    def _add_in_order(self, pending):
+        def add(name):
+            try:
+                self.pool.FindFileByName(name)
+                return
+            except KeyError:
+                pass
+            if name not in pending:  # not sent along: ask for it by name
+                raw = self.ask(file_by_filename=name).file_descriptor_response.file_descriptor_proto
+                for r in raw:
+                    f = descriptor_pb2.FileDescriptorProto.FromString(r)
+                    pending.setdefault(f.name, f)
+            for dep in pending[name].dependency:
+                add(dep)
+            self.pool.Add(pending[name])
+
+        for name in list(pending):
+            add(name)
+
+
+class Client:
+    """Calls any method of a reflected service by name, with dict requests."""
+
+    def __init__(self, channel, pool, service, token=None):
+        self.channel = channel
+        self.service = pool.FindServiceByName(service)
+        self.factory = message_factory.MessageFactory(pool)
+        self.token = token
+
+    def message(self, full_name, fields):
+        cls = self.factory.GetPrototype(self.service.file.pool.FindMessageTypeByName(full_name))
+        return json_format.ParseDict(fields, cls())
+
+    def __call__(self, rpc_name, /, _token=None, **fields):
+        m = self.service.methods_by_name.get(rpc_name)
+        if m is None:
+            raise LookupError(f"{self.service.full_name} has no method {rpc_name}")
+        out = self.factory.GetPrototype(m.output_type)
+        rpc = self.channel.unary_unary(f"/{self.service.full_name}/{rpc_name}",
+                                       request_serializer=lambda r: r.SerializeToString(),
+                                       response_deserializer=out.FromString)
+        token = _token if _token is not None else self.token
+        metadata = [("authorization", "Bearer " + token)] if token else None
+        return rpc(self.message(m.input_type.full_name, fields), timeout=15, metadata=metadata)
+
+
+def jwt(user, secret, ttl=3600):
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps({"sub": user, "exp": int(time.time()) + ttl}).encode())
+    sig = b64(hmac.new(secret.encode(), head + b"." + body, hashlib.sha256).digest())
+    return (head + b"." + body + b"." + sig).decode()
+
+
+def code_of(call):
+    try:
+        call()
+    except grpc.RpcError as e:
+        return e.code(), e.details()
+    return grpc.StatusCode.OK, ""
+
+
+def usd(minor):
+    return {"currency": "USD", "minor_units": minor}
+
+
+def main():
+    reflection_pb2, health_pb2 = grpc_messages()
+    pool = descriptor_pool.DescriptorPool()
+    channels = {o: grpc.insecure_channel(f"127.0.0.1:{BASE + o}") for o in SERVICES}
+
+    # Each port serves API.md's services, with health by name, and reflection
+    # gives complete descriptors: every method's messages resolve.
+    for offset, names in SERVICES.items():
+        reflection = Reflection(channels[offset], reflection_pb2, pool)
+        listed = reflection.services()
+        for name in names:
+            if not check(name in listed, f"port {BASE + offset} lists {name}"):
+                continue
+            reflection.load(name)
+            service = pool.FindServiceByName(name)
+            factory = message_factory.MessageFactory(pool)
+            for m in service.methods:  # raises if a message is not fully described
+                factory.GetPrototype(m.input_type)
+                factory.GetPrototype(m.output_type)
+            check(True, f"{name}: {len(service.methods)} methods, messages built from reflection")
+            if offset == 0:
+                missing = [r for r in FRONT_DOOR_RPCS if r not in service.methods_by_name]
+                check(not missing, f"{name} has every RPC of API.md (missing: {missing})")
+            health = channels[offset].unary_unary(
+                "/grpc.health.v1.Health/Check",
+                request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+                response_deserializer=health_pb2.HealthCheckResponse.FromString)
+            try:
+                status = health(health_pb2.HealthCheckRequest(service=name), timeout=5).status
+            except grpc.RpcError as e:
+                status = e.code()
+            check(status == health_pb2.HealthCheckResponse.SERVING,
+                  f"{name}: health by service name SERVING (got {status})")
+    if failures:
+        return 1
+
+    run = secrets.token_hex(4)
+    admin = {n: Client(channels[o], pool, n) for o, names in SERVICES.items() for n in names}
+    call_centers = admin["callcenter.order.v1.CallCenterService"]
+    customers = admin["callcenter.order.v1.CustomerService"]
+    pricing = admin["callcenter.pricing.v1.PricingService"]
+    holds = admin["callcenter.hold.v1.HoldService"]
+
+    # Master data, with this run's own ids.
+    cc_id, agent, postal = f"py-cc-{run}", f"py-agent-{run}", f"V{run}"
+    call_centers("UpsertCallCenter", call_center={
+        "call_center_id": cc_id, "name": "Python test desk", "currency": "USD",
+        "default_warehouse": "WH-9", "payment_methods": ["PAYMENT_METHOD_CARD"],
+        "delivery_modes": [f"GROUND-{run}"], "financial_dimensions": {"department": "CC9"},
+        "order_completion_enabled": True, "directed_selling_enabled": True,
+        "price_control_enabled": True, "min_fraud_score": 100,
+        "concurrency_model": "CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS"})
+    call_centers("UpsertUser", user={"user_id": agent, "call_center_id": cc_id,
+                                     "clearable_hold_codes": ["*"], "may_cancel": True})
+    address = {"name": "Ada Byron", "line1": "1 Main St", "city": "Vancouver", "region": "BC",
+               "postal_code": postal + "1", "country": "CA"}
+    for cust, email in ((f"py-c-{run}", f"ada-{run}@example.com"),
+                        (f"py-c-risky-{run}", f"risky-{run}@example.com")):
+        customers("UpsertCustomer", customer={"customer_id": cust, "name": "Ada Byron",
+                                              "email": email, "delivery_address": address,
+                                              "billing_address": address})
+    tea, kettle = f"py-tea-{run}", f"py-kettle-{run}"
+    pricing("UpsertProduct", product={"product_id": tea, "name": "Tea", "unit_cost": usd(300),
+                                      "base_price": usd(850)})
+    pricing("UpsertProduct", product={"product_id": kettle, "name": "Kettle",
+                                      "unit_cost": usd(1500), "base_price": usd(4000)})
+    pricing("UpsertDiscount", discount={
+        "discount_id": f"py-d-{run}", "name": "Quarter off tea", "kind": "DISCOUNT_KIND_SIMPLE",
+        "concurrency": "CONCURRENCY_EXCLUSIVE", "priority": 1, "product_ids": [tea],
+        "percent_bp": 2500, "requires_coupon": True})
+    pricing("UpsertCoupon", coupon={"coupon_code": f"PY{run}".upper(), "discount_id": f"py-d-{run}",
+                                    "active": True})
+    pricing("UpsertDeliveryCharge", delivery_charge={"delivery_mode": f"GROUND-{run}", "tiers": [
+        {"from_amount": usd(0), "amount": usd(595)},
+        {"from_amount": usd(5000), "amount": usd(795)},
+        {"from_amount": usd(10000), "amount": usd(0)}]})
+    pricing("UpsertTaxRate", tax_rate={"tax_rate_id": f"py-tax-{run}", "postal_prefix": postal,
+                                       "rate_bp": 800})
+    holds("UpsertHoldCode", hold_code={"hold_code": "FRAUD", "description": "Fraud check",
+                                       "active": True})
+    holds("UpsertFraudData", fraud_data={"kind": "FRAUD_DATA_KIND_EMAIL",
+                                         "value": f"risky-{run}@example.com", "score": 500})
+    check(True, "master data stored through the internal services' Upsert RPCs")
+
+    front = Client(channels[0], pool, "callcenter.orchestration.v1.OrderEntryService",
+                   token=jwt(agent, os.environ["CALLCENTER_JWT_SECRET"]))
+    code, _ = code_of(lambda: front("StartOrder", _token="", request_id=f"r-{run}-0",
+                                    call_center_id=cc_id, customer_id=f"py-c-{run}"))
+    check(code == grpc.StatusCode.UNAUTHENTICATED, "no token: UNAUTHENTICATED")
+    code, _ = code_of(lambda: front("StartOrder", _token=jwt(agent, "not-the-secret"),
+                                    request_id=f"r-{run}-0", call_center_id=cc_id,
+                                    customer_id=f"py-c-{run}"))
+    check(code == grpc.StatusCode.UNAUTHENTICATED, "token signed with another secret: UNAUTHENTICATED")
+
+    def place(customer, n):
+        order = front("StartOrder", request_id=f"r-{run}-{n}-start", call_center_id=cc_id,
+                      customer_id=customer).order
+        oid = order.order_id
+        check(order.status == 1 and order.financial_dimensions["department"] == "CC9",
+              "StartOrder: DRAFT, the call center's financial dimensions")
+        code, detail = code_of(lambda: front("AddLine", request_id=f"r-{run}-{n}-bad",
+                                             order_id=oid, product_id=tea, quantity=0))
+        check(code == grpc.StatusCode.INVALID_ARGUMENT and "quantity" in detail,
+              f"AddLine quantity 0: INVALID_ARGUMENT naming the field ({detail})")
+        front("AddLine", request_id=f"r-{run}-{n}-l1", order_id=oid, product_id=tea, quantity=1,
+              origin="LINE_ORIGIN_NONE")
+        again = front("AddLine", request_id=f"r-{run}-{n}-l1", order_id=oid, product_id=tea,
+                      quantity=1, origin="LINE_ORIGIN_NONE").order
+        check(len(again.lines) == 1, "AddLine repeated with its request_id: still one line")
+        front("AddLine", request_id=f"r-{run}-{n}-l2", order_id=oid, product_id=kettle, quantity=1)
+        order = front("ApplyCoupon", request_id=f"r-{run}-{n}-cp", order_id=oid,
+                      coupon_code=f"PY{run}".upper()).order
+        line = next(l for l in order.lines if l.product_id == tea)
+        check(line.discount.minor_units == 213 and line.net_amount.minor_units == 637,
+              f"25% of 8.50 = 2.125 -> 2.13 off, net 6.37 (got {line.discount.minor_units}, "
+              f"{line.net_amount.minor_units})")
+        order = front("SetDelivery", request_id=f"r-{run}-{n}-dl", order_id=oid,
+                      delivery_mode=f"GROUND-{run}", address=address).order
+        # 48.50 - 2.13 = 46.37 < 50.00: 5.95 delivery; 8% tax per line: 0.51 + 3.20 + 0.48.
+        amounts = (order.subtotal.minor_units, order.discount_total.minor_units,
+                   order.charges_total.minor_units, order.tax_total.minor_units,
+                   order.total.minor_units, order.balance_due.minor_units)
+        check(amounts == (4850, 213, 595, 419, 5651, 5651),
+              f"subtotal, discounts, delivery, tax, total, balance due = {amounts}")
+        order = front("AddPayment", request_id=f"r-{run}-{n}-p1", order_id=oid,
+                      method="PAYMENT_METHOD_CARD", amount=usd(5651),
+                      card_token="tok_test_0002").order
+        check(order.payments[0].status == 3 and order.balance_due.minor_units == 5651,
+              "card token ending 0002: DECLINED, nothing paid")
+        code, _ = code_of(lambda: front("SubmitOrder", request_id=f"r-{run}-{n}-early",
+                                        order_id=oid))
+        check(code == grpc.StatusCode.FAILED_PRECONDITION, "submit without cover: FAILED_PRECONDITION")
+        order = front("AddPayment", request_id=f"r-{run}-{n}-p2", order_id=oid,
+                      method="PAYMENT_METHOD_CARD", card_token="tok_test_4242").order
+        paid = order.payments[1]
+        check(paid.status == 2 and paid.amount.minor_units == 5651 and paid.last4 == "4242"
+              and order.balance_due.minor_units == 0,
+              "card payment without amount: the balance due, AUTHORIZED, last four kept")
+        return front("SubmitOrder", request_id=f"r-{run}-{n}-submit", order_id=oid).order
+
+    order = place(f"py-c-{run}", 1)
+    check(order.status == 3, "SubmitOrder: CONFIRMED")
+    retry = front("SubmitOrder", request_id=f"r-{run}-1-submit", order_id=order.order_id).order
+    check(retry == order, "SubmitOrder repeated with its request_id: the first result")
+    code, _ = code_of(lambda: front("AddLine", request_id=f"r-{run}-late", order_id=order.order_id,
+                                    product_id=tea, quantity=1))
+    check(code == grpc.StatusCode.FAILED_PRECONDITION, "a confirmed order is read-only")
+    history = front("ListCustomerOrders", customer_id=f"py-c-{run}", page_size=10)
+    check([o.order_id for o in history.orders] == [order.order_id],
+          "ListCustomerOrders: the customer's order")
+
+    held = place(f"py-c-risky-{run}", 2)
+    fraud = [h for h in held.holds if h.hold_code == "FRAUD" and h.open]
+    check(held.status == 2 and held.fraud_score == 500 and len(fraud) == 1,
+          "an email on the fraud list: ON_HOLD with an open FRAUD hold, score 500")
+    if fraud:
+        cleared = front("ClearHold", request_id=f"r-{run}-clear", order_id=held.order_id,
+                        hold_id=fraud[0].hold_id, reason="called the customer back").order
+        check(cleared.status == 3 and cleared.holds[0].cleared_by == agent,
+              "ClearHold by a permitted user: CONFIRMED, cleared_by recorded")
+    kinds = [e.kind for e in front("GetOrder", order_id=held.order_id).order.events]
+    check(kinds == ["created", "line_added", "line_added", "coupon_applied", "delivery_set",
+                    "payment_declined", "payment_authorized", "submitted", "held", "hold_cleared",
+                    "confirmed"], f"the event log tells the story in order: {kinds}")
+
+    print(f"reflection client: {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -115,6 +115,12 @@ function tlsProblems(cn, env, container, pod, objects) {
   return problems;
 }
 
+// A CPU quantity ("250m", "1", "1.5") in cores.
+function cpuCores(q) {
+  const text = String(q);
+  return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text);
+}
+
 function labelsMatch(selector, labels) {
   const want = (selector && selector.matchLabels) || {};
   return Object.entries(want).every(([k, v]) => labels && labels[k] === v);
@@ -143,6 +149,11 @@ export function checkPolicies(objects, serviceConfigs = {}) {
       const res = c.resources || {};
       if (!(res.requests && res.requests.cpu && res.requests.memory)) problems.push(`${cn}: no cpu and memory requests`);
       if (!(res.limits && res.limits.memory)) problems.push(`${cn}: no memory limit`);
+      if (!(res.limits && res.limits.cpu)) {
+        problems.push(`${cn}: no cpu limit`);
+      } else if (res.requests && res.requests.cpu && cpuCores(res.limits.cpu) < cpuCores(res.requests.cpu)) {
+        problems.push(`${cn}: cpu limit below the request`);
+      }
       const nonRoot = (sc.runAsNonRoot ?? psc.runAsNonRoot) === true;
       const uid = sc.runAsUser ?? psc.runAsUser;
       if (!nonRoot || uid === 0 || uid === undefined) problems.push(`${cn}: must run as a numeric non-root user`);

@@ -42,9 +42,12 @@ test('a Deployment without probes fails', () => {
   assert.match(broken((o) => { delete container(o, 'order').startupProbe; }), /no startup probe/);
 });
 
-test('a Deployment without requests or memory limit fails', () => {
+test('a Deployment without requests or limits fails', () => {
   assert.match(broken((o) => { delete container(o, 'hold').resources.requests; }), /hold: no cpu and memory requests/);
   assert.match(broken((o) => { delete container(o, 'hold').resources.limits; }), /hold: no memory limit/);
+  assert.match(broken((o) => { delete container(o, 'hold').resources.limits.cpu; }), /hold: no cpu limit/);
+  assert.match(broken((o) => { container(o, 'hold').resources.limits.cpu = '50m'; }),
+    /hold: cpu limit below the request/);
 });
 
 test('a Deployment running as root fails', () => {

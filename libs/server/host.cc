@@ -9,6 +9,7 @@
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/impl/server_initializer.h"
 #include "libs/logging/log.h"
+#include "libs/server/reflection_v1.h"
 
 namespace callcenter::server {
 namespace {
@@ -70,6 +71,8 @@ absl::Status ServiceHost::Start() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options_.max_idle_threads);
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(&service_names_);
+  builder.RegisterService(reflection_v1_.get());
   builder.SetOption(std::make_unique<ServiceListOption>(&service_names_));
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {

@@ -39,7 +39,8 @@ struct HostOptions {
 
 // A gRPC server with health checking (overall "" = alive; "readiness" and
 // each served service's full name, e.g. "callcenter.pricing.v1.PricingService",
-// = ready for traffic), server reflection and a graceful shutdown.
+// = ready for traffic), server reflection (v1alpha and v1) and a graceful
+// shutdown.
 class ServiceHost {
  public:
   explicit ServiceHost(HostOptions options);
@@ -66,6 +67,7 @@ class ServiceHost {
   std::vector<grpc::Service*> services_;
   // Full names of the services the server serves (gRPC's own included).
   std::vector<std::string> service_names_;
+  std::unique_ptr<grpc::Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> probe_server_;
   int port_ = 0;

@@ -57,9 +57,11 @@ def check(ok, what):
 
 
 def grpc_messages():
-    """The reflection and health messages, compiled from grpc-proto's files."""
+    """The reflection (v1 and v1alpha) and health messages, compiled from
+    grpc-proto's files."""
     out = tempfile.mkdtemp(prefix="cc-reflection-")
     subprocess.run(["protoc", "-I" + GRPC_PROTOS, "--python_out=" + out,
+                    "grpc/reflection/v1/reflection.proto",
                     "grpc/reflection/v1alpha/reflection.proto", "grpc/health/v1/health.proto"],
                    check=True)
 
@@ -69,18 +71,18 @@ def grpc_messages():
         spec.loader.exec_module(m)
         return m
 
-    return (module(f"{out}/grpc/reflection/v1alpha/reflection_pb2.py"),
+    return ({v: module(f"{out}/grpc/reflection/{v}/reflection_pb2.py") for v in ("v1", "v1alpha")},
             module(f"{out}/grpc/health/v1/health_pb2.py"))
 
 
 class Reflection:
     """Descriptors of the services behind one address, as reflection serves them."""
 
-    def __init__(self, channel, reflection_pb2, pool):
+    def __init__(self, channel, version, reflection_pb2, pool):
         self.pb = reflection_pb2
         self.pool = pool
         self.rpc = channel.stream_stream(
-            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            f"/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo",
             request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
             response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
 
@@ -170,15 +172,19 @@ def usd(minor):
 
 
 def main():
-    reflection_pb2, health_pb2 = grpc_messages()
+    reflection_pbs, health_pb2 = grpc_messages()
     pool = descriptor_pool.DescriptorPool()
     channels = {o: grpc.insecure_channel(f"127.0.0.1:{BASE + o}") for o in SERVICES}
 
     # Each port serves API.md's services, with health by name, and reflection
     # gives complete descriptors: every method's messages resolve.
     for offset, names in SERVICES.items():
-        reflection = Reflection(channels[offset], reflection_pb2, pool)
+        # v1 as current clients ask it; v1alpha, which older ones ask, agrees.
+        reflection = Reflection(channels[offset], "v1", reflection_pbs["v1"], pool)
         listed = reflection.services()
+        alpha = Reflection(channels[offset], "v1alpha", reflection_pbs["v1alpha"], pool)
+        check(sorted(alpha.services()) == sorted(listed),
+              f"port {BASE + offset}: reflection v1 and v1alpha list the same services")
         for name in names:
             if not check(name in listed, f"port {BASE + offset} lists {name}"):
                 continue

@@ -664,12 +664,17 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           if (ok) authorized_payment_id = p.payment_id();
           RecomputePaid(&order);  // prices did not change: no second pricing call
           c.priced_now = true;
+          // VOIDED: a retry arriving after the sweep voided its unrecorded
+          // authorisation.
+          const bool voided = p.status() == common::v1::PAYMENT_STATUS_VOIDED;
           events.push_back(Event(
-              c.user_id, ok ? "payment_authorized" : "payment_declined",
+              c.user_id, ok ? "payment_authorized" : voided ? "payment_voided" : "payment_declined",
               absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
                            money::Format(p.amount().minor_units()),
                            p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
-                           ok ? "" : absl::StrCat(": ", p.decline_reason()))));
+                           ok       ? ""
+                           : voided ? ": voided, as no order had recorded it"
+                                    : absl::StrCat(": ", p.decline_reason()))));
           return absl::OkStatus();
         },
         resp->mutable_order());
@@ -936,6 +941,63 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
     count("compensated");
     return std::string(kStepCompensated);
   });
+}
+
+absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duration min_age) {
+  if (sagas_ == nullptr) return 0;
+  constexpr int kPageSize = 500;
+  constexpr int kMaxPages = 20;  // per sweep; the next one goes on from there
+  int voided = 0;
+  auto sweep = [&](const std::string& from) -> absl::StatusOr<std::string> {
+    std::string token = from;
+    for (int page = 0; page < kMaxPages; ++page) {
+      payment::v1::ListAuthorizedPaymentsRequest list;
+      *list.mutable_min_age() = google::protobuf::util::TimeUtil::MicrosecondsToDuration(
+          absl::ToInt64Microseconds(min_age));
+      list.set_page_size(kPageSize);
+      list.set_page_token(token);
+      payment::v1::ListAuthorizedPaymentsResponse listed;
+      RETURN_IF_ERROR(FromGrpcStatus(
+          downstream_.payments->ListAuthorizedPayments(Call("").get(), list, &listed)));
+      if (listed.payments().empty()) break;
+      order::v1::ListRecordedPaymentsRequest ask;
+      std::set<std::string> asked;
+      for (const auto& p : listed.payments()) {
+        if (asked.insert(p.order_id()).second) ask.add_order_ids(p.order_id());
+      }
+      order::v1::ListRecordedPaymentsResponse answer;
+      RETURN_IF_ERROR(FromGrpcStatus(
+          downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
+      std::set<std::string> recorded;
+      for (const auto& o : answer.orders()) recorded.insert(o.payment_ids().begin(), o.payment_ids().end());
+      for (const auto& p : listed.payments()) {
+        if (recorded.count(p.payment_id()) > 0) continue;
+        const std::string request_id = absl::StrCat("unrecorded:", p.payment_id());
+        payment::v1::VoidPaymentRequest v;
+        v.set_request_id(request_id);
+        v.set_payment_id(p.payment_id());
+        payment::v1::VoidPaymentResponse done;
+        RETURN_IF_ERROR(
+            FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &done)));
+        ++voided;
+        log::Warning("voided a payment authorisation that no order recorded",
+                     {{"order_id", p.order_id()},
+                      {"payment_id", p.payment_id()},
+                      {"amount", money::Format(p.amount().minor_units())}});
+        if (metrics_ != nullptr) {
+          metrics_->Increment("unrecorded_authorizations_voided_total",
+                              "Payment authorisations no order recorded (a crash or a timeout "
+                              "between authorising and saving), voided by the sweep.",
+                              {});
+        }
+      }
+      token = listed.next_page_token();
+      if (listed.payments_size() < kPageSize) break;
+    }
+    return token;
+  };
+  RETURN_IF_ERROR(sagas_->AdvancePaymentSweep(sweep).status());
+  return voided;
 }
 
 // ------------------------------------------------------------------- holds

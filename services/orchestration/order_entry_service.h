@@ -95,6 +95,13 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   // are voided and its coupon uses released. Returns how many it settled.
   absl::StatusOr<int> RecoverSagas(absl::Duration idle);
 
+  // Voids card (and other) authorisations that no order recorded: a crash
+  // or a timed-out call between authorising and saving the order leaves
+  // one, holding the customer's money. Checks authorised payments at least
+  // `min_age` old, oldest first, from where the last sweep ended, against
+  // their orders (ListRecordedPayments). Returns how many it voided.
+  absl::StatusOr<int> SweepUnrecordedPayments(absl::Duration min_age);
+
  private:
   // What a change sees: the caller, the order's context and its pricing.
   struct Context {

@@ -33,11 +33,31 @@ const db::Query kPurgeFinished{
     "saga_purge_finished",
     "DELETE FROM sagas WHERE ctid IN (SELECT ctid FROM sagas "
     "WHERE created_at < now() - $1::interval AND state IN ('DONE', 'COMPENSATED') LIMIT $2)"};
+const db::Query kSweepClaim{
+    "payment_sweep_claim",
+    "SELECT page_token FROM payment_sweep WHERE sweep_id = 1 FOR UPDATE SKIP LOCKED"};
+const db::Query kSweepStore{
+    "payment_sweep_store",
+    "UPDATE payment_sweep SET page_token = $1, updated_at = now() WHERE sweep_id = 1"};
 
 }  // namespace
 
 std::vector<db::Query> SagaLog::Queries() {
-  return {kBegin, kRecord, kDoneMany, kIdle, kPurgeFinished};
+  return {kBegin, kRecord, kDoneMany, kIdle, kPurgeFinished, kSweepClaim, kSweepStore};
+}
+
+absl::StatusOr<bool> SagaLog::AdvancePaymentSweep(
+    const std::function<absl::StatusOr<std::string>(const std::string&)>& sweep) {
+  bool ran = false;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result claimed = db::Exec(txn, kSweepClaim);
+    if (claimed.empty()) return absl::OkStatus();  // another replica is sweeping
+    ran = true;
+    ASSIGN_OR_RETURN(std::string next, sweep(claimed[0][0].as<std::string>()));
+    db::Exec(txn, kSweepStore, next);
+    return absl::OkStatus();
+  }));
+  return ran;
 }
 
 absl::StatusOr<int> SagaLog::PurgeFinished(absl::Duration age, int batch) {

@@ -25,7 +25,8 @@ struct Saga {
   std::string step;
 };
 
-// The orchestration service's own table: one row per submit, its last step.
+// The orchestration service's own tables: one row per submit, its last
+// step; and where the sweep of unrecorded payment authorisations got.
 class SagaLog {
  public:
   explicit SagaLog(db::Pool* pool) : pool_(pool) {}
@@ -51,6 +52,13 @@ class SagaLog {
   // `batch` rows per statement; returns how many went. Unfinished ones stay
   // until recovery settles them.
   absl::StatusOr<int> PurgeFinished(absl::Duration age, int batch = 1000);
+
+  // The sweep of payment authorisations that no order recorded keeps its
+  // place here: runs `sweep` from the stored page token while holding the
+  // sweep's row (one replica at a time) and stores the token it returns.
+  // False when another replica holds the row; nothing stored on an error.
+  absl::StatusOr<bool> AdvancePaymentSweep(
+      const std::function<absl::StatusOr<std::string>(const std::string& page_token)>& sweep);
 
  private:
   db::Pool* pool_;

@@ -54,5 +54,38 @@ TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
   EXPECT_EQ(*sagas_->PurgeFinished(absl::Hours(720)), 0);
 }
 
+// The sweep's place is kept between runs, one replica sweeps at a time,
+// and a failed run leaves the place where it was.
+TEST_F(SagaLogTest, PaymentSweepKeepsItsPlaceOneReplicaAtATime) {
+  std::vector<std::string> seen;
+  auto step_to = [&](const std::string& next) {
+    return [&, next](const std::string& token) -> absl::StatusOr<std::string> {
+      seen.push_back(token);
+      return next;
+    };
+  };
+  ASSERT_TRUE(*sagas_->AdvancePaymentSweep(step_to("t1")));
+  ASSERT_TRUE(*sagas_->AdvancePaymentSweep(step_to("t2")));
+  absl::StatusOr<bool> failed = sagas_->AdvancePaymentSweep(
+      [&](const std::string& token) -> absl::StatusOr<std::string> {
+        seen.push_back(token);
+        return absl::UnavailableError("payment service down");
+      });
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(*sagas_->AdvancePaymentSweep(step_to("t3")));
+  EXPECT_EQ(seen, (std::vector<std::string>{"", "t1", "t2", "t2"}));
+
+  // While one replica sweeps, another's attempt does not run.
+  SagaLog other(sut_.pool());
+  absl::StatusOr<bool> inner;
+  ASSERT_TRUE(*sagas_->AdvancePaymentSweep([&](const std::string& token) {
+    inner = other.AdvancePaymentSweep(step_to("never"));
+    return absl::StatusOr<std::string>(token);
+  }));
+  ASSERT_TRUE(inner.ok()) << inner.status();
+  EXPECT_FALSE(*inner);
+  EXPECT_EQ(seen.size(), 4u);
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

@@ -54,6 +54,8 @@ class SalesOrderServiceImpl final : public v1::SalesOrderService::Service {
                            v1::CreateOrderResponse*) override;
   grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest*,
                         v1::GetOrderResponse*) override;
+  grpc::Status ListRecordedPayments(grpc::ServerContext*, const v1::ListRecordedPaymentsRequest*,
+                                    v1::ListRecordedPaymentsResponse*) override;
   grpc::Status SaveOrder(grpc::ServerContext*, const v1::SaveOrderRequest*,
                          v1::SaveOrderResponse*) override;
   grpc::Status ListCustomerOrders(grpc::ServerContext*, const v1::ListCustomerOrdersRequest*,

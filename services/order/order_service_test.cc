@@ -1,5 +1,6 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -312,6 +313,32 @@ TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
   ASSERT_TRUE(Save("same", order, &again).ok());  // stale version, but a replay
   EXPECT_EQ(first.version(), again.version());
   EXPECT_EQ(again.events_size(), 2);
+}
+
+TEST_F(OrderServiceTest, ListRecordedPaymentsGivesEachOrdersPaymentIds) {
+  Order paid = Create("rec-1");
+  paid.add_payments()->set_payment_id("pay-1");
+  paid.add_payments()->set_payment_id("pay-2");
+  ASSERT_TRUE(Save("rec-save", paid, &paid).ok());
+  const Order unpaid = Create("rec-2");
+  grpc::ClientContext ctx;
+  v1::ListRecordedPaymentsRequest req;
+  req.add_order_ids(paid.order_id());
+  req.add_order_ids(unpaid.order_id());
+  req.add_order_ids("00000000-0000-4000-8000-000000000000");  // no such order
+  req.add_order_ids("not-a-uuid");                            // names no order
+  v1::ListRecordedPaymentsResponse resp;
+  ASSERT_TRUE(orders_->ListRecordedPayments(&ctx, req, &resp).ok());
+  std::map<std::string, std::vector<std::string>> recorded;
+  for (const auto& o : resp.orders()) {
+    recorded[o.order_id()] = {o.payment_ids().begin(), o.payment_ids().end()};
+  }
+  EXPECT_EQ(recorded, (std::map<std::string, std::vector<std::string>>{
+                          {paid.order_id(), {"pay-1", "pay-2"}}, {unpaid.order_id(), {}}}));
+  grpc::ClientContext ctx2;
+  v1::ListRecordedPaymentsRequest none;
+  EXPECT_EQ(orders_->ListRecordedPayments(&ctx2, none, &resp).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(OrderServiceTest, ConfirmedOrderIsReadOnly) {

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -37,6 +38,9 @@ const db::Query kIdemGet{"idem_get",
                          "WHERE method = $1 AND request_id = $2"};
 const db::Query kOrderGet{"order_get",
                           "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid"};
+const db::Query kRecordedPayments{"orders_recorded_payments",
+                                  "SELECT order_id::text, doc, body::text FROM orders "
+                                  "WHERE order_id = ANY($1::uuid[])"};
 const db::Query kOrderLock{"order_lock",
                            "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
 const db::Query kOrderUpdate{"order_update",
@@ -309,7 +313,8 @@ std::vector<db::Query> PgOrderStore::Queries() {
                               kUserDelete,     kScheduleInsert, kScheduleEventInsert,
                               kDueEvents,      kEventDone,      kCancelEvents,
                               kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite,      kCreate,         kPurgeResponses};
+                              kSaveWrite,      kCreate,         kPurgeResponses,
+                              kRecordedPayments};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -425,6 +430,29 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
     return ParseOrder(r[0][0], r[0][1], &order);
   }));
   return order;
+}
+
+absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPayments(
+    const std::vector<std::string>& order_ids) {
+  // Ids that are no UUID name no order; the rest go as one array literal.
+  std::vector<std::string> uuids;
+  for (const std::string& id : order_ids) {
+    if (IsUuid(id)) uuids.push_back(id);
+  }
+  std::vector<v1::RecordedPayments> out;
+  if (uuids.empty()) return out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    for (const auto& row :
+         db::Exec(txn, kRecordedPayments, absl::StrCat("{", absl::StrJoin(uuids, ","), "}"))) {
+      Order order;
+      RETURN_IF_ERROR(ParseOrder(row[1], row[2], &order));
+      v1::RecordedPayments& recorded = out.emplace_back();
+      recorded.set_order_id(row[0].as<std::string>());
+      for (const auto& p : order.payments()) recorded.add_payment_ids(p.payment_id());
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(

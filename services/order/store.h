@@ -49,6 +49,9 @@ class OrderStore {
                                                  const std::string& fingerprint, Order order,
                                                  const std::vector<OrderEvent>& events) = 0;
   virtual absl::StatusOr<Order> GetOrder(const std::string& order_id) = 0;
+  // The payment ids each existing order among `order_ids` records.
+  virtual absl::StatusOr<std::vector<v1::RecordedPayments>> ListRecordedPayments(
+      const std::vector<std::string>& order_ids) = 0;
   // Replaces the order when order.version() is the stored version and
   // `seen` still holds (else ABORTED) and the status transition is legal;
   // appends `events`.
@@ -91,6 +94,8 @@ class PgOrderStore : public OrderStore {
                                          const std::string& fingerprint, Order order,
                                          const std::vector<OrderEvent>& events) override;
   absl::StatusOr<Order> GetOrder(const std::string& order_id) override;
+  absl::StatusOr<std::vector<v1::RecordedPayments>> ListRecordedPayments(
+      const std::vector<std::string>& order_ids) override;
   absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
       Order order, const std::vector<OrderEvent>& events,

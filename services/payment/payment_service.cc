@@ -1,6 +1,8 @@
 #include "services/payment/payment_service.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
@@ -37,6 +39,15 @@ const db::Query kLiveByOrder{"payments_live_by_order",
                              "SELECT payment_id::text FROM payments WHERE order_id = $1 "
                              "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
                              "ORDER BY created_at FOR UPDATE"};
+// Page tokens are "<microseconds since 1970>_<payment_id>" of the last row.
+const db::Query kAuthorizedPage{
+    "payments_authorized_page",
+    "SELECT body::text, (extract(epoch FROM created_at) * 1000000)::bigint, payment_id::text "
+    "FROM payments WHERE status = 'PAYMENT_STATUS_AUTHORIZED' "
+    "AND created_at <= now() - $1 * interval '1 microsecond' "
+    "AND created_at >= timestamptz 'epoch' + $2 * interval '1 microsecond' "
+    "AND (created_at, payment_id) > (timestamptz 'epoch' + $2 * interval '1 microsecond', $3::uuid) "
+    "ORDER BY created_at, payment_id LIMIT $4"};
 
 const db::Query kGiftCardLock{"gift_card_lock",
                               "SELECT body::text FROM gift_cards WHERE id = $1 FOR UPDATE"};
@@ -103,7 +114,7 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 std::vector<db::Query> PaymentQueries() {
   std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
                               kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
-                              kCustomerLock, kOpenOnAccount};
+                              kCustomerLock, kOpenOnAccount, kAuthorizedPage};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
   return q;
 }
@@ -306,6 +317,38 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row : db::Exec(txn, kLiveByOrder, req->order_id())) {
         RETURN_IF_ERROR(Void(txn, row[0].as<std::string>(), resp->add_voided()));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::Status PaymentServiceImpl::ListAuthorizedPayments(
+    grpc::ServerContext*, const v1::ListAuthorizedPaymentsRequest* req,
+    v1::ListAuthorizedPaymentsResponse* resp) {
+  return server::Serve(metrics_, "ListAuthorizedPayments", "", [&]() -> absl::Status {
+    if (req->page_size() < 1 || req->page_size() > 1000) {
+      return InvalidField("page_size", "must be 1 to 1000");
+    }
+    const int64_t min_age_us =
+        google::protobuf::util::TimeUtil::DurationToMicroseconds(req->min_age());
+    if (min_age_us < 0) return InvalidField("min_age", "must not be negative");
+    int64_t after_us = 0;
+    std::string after_id = "00000000-0000-0000-0000-000000000000";
+    if (!req->page_token().empty()) {
+      const std::vector<std::string> parts = absl::StrSplit(req->page_token(), '_');
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_us) || !IsUuid(parts[1])) {
+        return InvalidField("page_token", "not a token from ListAuthorizedPayments");
+      }
+      after_id = parts[1];
+    }
+    resp->set_next_page_token(req->page_token());
+    return pool_->Read([&](pqxx::work& txn) -> absl::Status {
+      for (const auto& row :
+           db::Exec(txn, kAuthorizedPage, min_age_us, after_us, after_id, req->page_size())) {
+        RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
+        resp->set_next_page_token(
+            absl::StrCat(row[1].as<int64_t>(), "_", row[2].as<std::string>()));
       }
       return absl::OkStatus();
     });

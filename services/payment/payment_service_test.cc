@@ -232,6 +232,61 @@ TEST_F(PaymentServiceTest, ConcurrentOnAccountPaymentsStayWithinCredit) {
                              "c2").ok());
 }
 
+// The front door's sweep reads authorised payments oldest first, page by
+// page, only those older than min_age, and resumes where a page ended.
+TEST_F(PaymentServiceTest, AuthorizedPaymentsArePagedOldestFirst) {
+  v1::Payment a, declined, b, c;
+  ASSERT_TRUE(Authorize("page-a", "tok_4242", 1000, &a).ok());
+  ASSERT_TRUE(Authorize("page-x", "tok_0002", 1000, &declined).ok());  // not authorised
+  ASSERT_TRUE(Authorize("page-b", "tok_4242", 2000, &b).ok());
+  ASSERT_TRUE(Authorize("page-c", "tok_4242", 3000, &c).ok());
+  auto page = [&](const std::string& token, int size, absl::Duration min_age,
+                  v1::ListAuthorizedPaymentsResponse* resp) {
+    grpc::ClientContext ctx;
+    v1::ListAuthorizedPaymentsRequest req;
+    req.set_page_token(token);
+    req.set_page_size(size);
+    req.mutable_min_age()->set_seconds(absl::ToInt64Seconds(min_age));
+    return stub_->ListAuthorizedPayments(&ctx, req, resp);
+  };
+  auto ids = [](const v1::ListAuthorizedPaymentsResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& p : r.payments()) out.push_back(p.payment_id());
+    return out;
+  };
+  v1::ListAuthorizedPaymentsResponse first, rest, after, young;
+  ASSERT_TRUE(page("", 2, absl::ZeroDuration(), &first).ok());
+  EXPECT_EQ(ids(first), (std::vector<std::string>{a.payment_id(), b.payment_id()}));
+  ASSERT_TRUE(page(first.next_page_token(), 2, absl::ZeroDuration(), &rest).ok());
+  EXPECT_EQ(ids(rest), std::vector<std::string>{c.payment_id()});
+  // Past the end: nothing, and the token stays where it was.
+  ASSERT_TRUE(page(rest.next_page_token(), 2, absl::ZeroDuration(), &after).ok());
+  EXPECT_TRUE(after.payments().empty());
+  EXPECT_EQ(after.next_page_token(), rest.next_page_token());
+  // Payments younger than min_age wait for a later sweep.
+  ASSERT_TRUE(page("", 10, absl::Hours(1), &young).ok());
+  EXPECT_TRUE(young.payments().empty());
+  EXPECT_EQ(young.next_page_token(), "");
+  // A voided payment is no longer listed.
+  grpc::ClientContext ctx;
+  v1::VoidPaymentRequest v;
+  v.set_request_id("void-b");
+  v.set_payment_id(b.payment_id());
+  v1::VoidPaymentResponse voided;
+  ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &voided).ok());
+  v1::ListAuthorizedPaymentsResponse all;
+  ASSERT_TRUE(page("", 10, absl::ZeroDuration(), &all).ok());
+  EXPECT_EQ(ids(all), (std::vector<std::string>{a.payment_id(), c.payment_id()}));
+  // Bad input names the field.
+  v1::ListAuthorizedPaymentsResponse bad;
+  grpc::Status s = page("not-a-token", 10, absl::ZeroDuration(), &bad);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("page_token"), std::string::npos);
+  s = page("", 0, absl::ZeroDuration(), &bad);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("page_size"), std::string::npos);
+}
+
 TEST_F(PaymentServiceTest, CaptureOnlyAuthorised) {
   v1::Payment ok, declined;
   ASSERT_TRUE(Authorize("r1", "tok_4242", 100, &ok).ok());

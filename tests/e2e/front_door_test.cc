@@ -1279,6 +1279,90 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
+// The front door died (or its call timed out) after the payment service
+// authorised and before the order recorded the payment: the customer's
+// money is held for nothing. The sweep voids such authorisations once they
+// are old enough, and only those.
+TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());  // recorded on the order
+  auto authorise = [&](const std::string& request_id, const std::string& order_id) {
+    grpc::ClientContext ctx;
+    payment::v1::AuthorizePaymentRequest auth;
+    auth.set_request_id(Id(request_id));
+    auth.set_order_id(order_id);
+    auth.set_customer_id(order.customer_id());
+    auth.set_method(common::v1::PAYMENT_METHOD_CARD);
+    *auth.mutable_amount() = Usd(1500);
+    auth.set_card_token("tok_4242");
+    auth.add_allowed_methods(common::v1::PAYMENT_METHOD_CARD);
+    payment::v1::AuthorizePaymentResponse resp;
+    EXPECT_TRUE(suite->payments->AuthorizePayment(&ctx, auth, &resp).ok());
+    EXPECT_EQ(resp.payment().status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+    return resp.payment().payment_id();
+  };
+  const std::string lost = authorise("lost", order.order_id());
+  const std::string orphan = authorise("orphan", "00000000-0000-4000-8000-00000000abcd");
+  auto status_of = [&](const std::string& order_id, const std::string& payment_id) {
+    grpc::ClientContext ctx;
+    payment::v1::ListPaymentsRequest list;
+    list.set_order_id(order_id);
+    payment::v1::ListPaymentsResponse listed;
+    EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+    for (const auto& p : listed.payments()) {
+      if (p.payment_id() == payment_id) return p.status();
+    }
+    return common::v1::PAYMENT_STATUS_UNSPECIFIED;
+  };
+
+  // Younger than the minimum age: they may still be on their way.
+  auto swept = suite->front_door_service().SweepUnrecordedPayments(absl::Hours(1));
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(status_of(order.order_id(), lost), common::v1::PAYMENT_STATUS_AUTHORIZED);
+
+  const double before = Metric("unrecorded_authorizations_voided_total");
+  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_GE(*swept, 2);
+  EXPECT_EQ(Metric("unrecorded_authorizations_voided_total"), before + *swept);
+  EXPECT_EQ(status_of(order.order_id(), lost), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(status_of("00000000-0000-4000-8000-00000000abcd", orphan),
+            common::v1::PAYMENT_STATUS_VOIDED);
+  // The payment the order records stands, and the order is as it was.
+  EXPECT_EQ(status_of(order.order_id(), order.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_AUTHORIZED);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.paid_total().minor_units(), order.total().minor_units());
+  ASSERT_TRUE(Submit(&after).ok());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
+
+  // The next sweep goes on from where this one ended: nothing to do.
+  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(*swept, 0);
+  // A retry of the lost AddPayment, arriving late, finds its payment voided
+  // and the order records it as such: nothing counts toward the total.
+  Order late = Start("", Id("start-late"));
+  ASSERT_TRUE(AddLine(&late, "A", 1, "late-line").ok());
+  const std::string late_payment = authorise("late", late.order_id());
+  ASSERT_TRUE(suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration()).ok());
+  fd::AddPaymentRequest retry;
+  retry.set_request_id(Id("late"));
+  retry.set_order_id(late.order_id());
+  retry.set_method(common::v1::PAYMENT_METHOD_CARD);
+  retry.set_card_token("tok_4242");
+  *retry.mutable_amount() = Usd(1500);
+  fd::AddPaymentResponse retried;
+  ASSERT_TRUE(suite->front->AddPayment(suite->As(Id("agent")).get(), retry, &retried).ok());
+  ASSERT_EQ(retried.order().payments_size(), 1);
+  EXPECT_EQ(retried.order().payments(0).payment_id(), late_payment);
+  EXPECT_EQ(retried.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(retried.order().paid_total().minor_units(), 0);
+  EXPECT_EQ(retried.order().events(retried.order().events_size() - 1).kind(), "payment_voided");
+}
+
 TEST_F(FrontDoorTest, AFinishedSubmitIsNeverTakenForAnInterruptedOne) {
   World();
   Order order = Start();

@@ -951,14 +951,14 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
   auto sweep = [&](const std::string& from) -> absl::StatusOr<std::string> {
     std::string token = from;
     for (int page = 0; page < kMaxPages; ++page) {
-      payment::v1::ListAuthorizedPaymentsRequest list;
+      payment::v1::ListLivePaymentsRequest list;
       *list.mutable_min_age() = google::protobuf::util::TimeUtil::MicrosecondsToDuration(
           absl::ToInt64Microseconds(min_age));
       list.set_page_size(kPageSize);
       list.set_page_token(token);
-      payment::v1::ListAuthorizedPaymentsResponse listed;
+      payment::v1::ListLivePaymentsResponse listed;
       RETURN_IF_ERROR(FromGrpcStatus(
-          downstream_.payments->ListAuthorizedPayments(Call("").get(), list, &listed)));
+          downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
       if (listed.payments().empty()) break;
       order::v1::ListRecordedPaymentsRequest ask;
       std::set<std::string> asked;

@@ -97,9 +97,10 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
 
   // Voids card (and other) authorisations that no order recorded: a crash
   // or a timed-out call between authorising and saving the order leaves
-  // one, holding the customer's money. Checks authorised payments at least
-  // `min_age` old, oldest first, from where the last sweep ended, against
-  // their orders (ListRecordedPayments). Returns how many it voided.
+  // one, holding the customer's money. Checks live (authorised or pending)
+  // payments at least `min_age` old, oldest first, from where the last
+  // sweep ended, against their orders (ListRecordedPayments). Returns how
+  // many it voided.
   absl::StatusOr<int> SweepUnrecordedPayments(absl::Duration min_age);
 
  private:

@@ -40,10 +40,10 @@ const db::Query kLiveByOrder{"payments_live_by_order",
                              "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
                              "ORDER BY created_at FOR UPDATE"};
 // Page tokens are "<microseconds since 1970>_<payment_id>" of the last row.
-const db::Query kAuthorizedPage{
-    "payments_authorized_page",
+const db::Query kLivePage{
+    "payments_live_page",
     "SELECT body::text, (extract(epoch FROM created_at) * 1000000)::bigint, payment_id::text "
-    "FROM payments WHERE status = 'PAYMENT_STATUS_AUTHORIZED' "
+    "FROM payments WHERE status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
     "AND created_at <= now() - $1 * interval '1 microsecond' "
     "AND created_at >= timestamptz 'epoch' + $2 * interval '1 microsecond' "
     "AND (created_at, payment_id) > (timestamptz 'epoch' + $2 * interval '1 microsecond', $3::uuid) "
@@ -114,7 +114,7 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 std::vector<db::Query> PaymentQueries() {
   std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
                               kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
-                              kCustomerLock, kOpenOnAccount, kAuthorizedPage};
+                              kCustomerLock, kOpenOnAccount, kLivePage};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
   return q;
 }
@@ -267,6 +267,16 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
   RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
+  if (out->method() == common::v1::PAYMENT_METHOD_CARD &&
+      out->status() != common::v1::PAYMENT_STATUS_DECLINED) {
+    // The gateway releases the money first; if it cannot, nothing changes
+    // here and the void can be retried.
+    ConnectorDecision d = connector_->Void(out->payment_id(), out->authorization_code());
+    if (!d.approved) {
+      return absl::UnavailableError(
+          absl::StrCat("the payment gateway did not void payment ", payment_id, ": ", d.reason));
+    }
+  }
   if (out->method() == common::v1::PAYMENT_METHOD_GIFT_CARD &&
       out->status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
     // The reserved balance goes back on the card.
@@ -323,10 +333,10 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
   });
 }
 
-grpc::Status PaymentServiceImpl::ListAuthorizedPayments(
-    grpc::ServerContext*, const v1::ListAuthorizedPaymentsRequest* req,
-    v1::ListAuthorizedPaymentsResponse* resp) {
-  return server::Serve(metrics_, "ListAuthorizedPayments", "", [&]() -> absl::Status {
+grpc::Status PaymentServiceImpl::ListLivePayments(
+    grpc::ServerContext*, const v1::ListLivePaymentsRequest* req,
+    v1::ListLivePaymentsResponse* resp) {
+  return server::Serve(metrics_, "ListLivePayments", "", [&]() -> absl::Status {
     if (req->page_size() < 1 || req->page_size() > 1000) {
       return InvalidField("page_size", "must be 1 to 1000");
     }
@@ -338,14 +348,14 @@ grpc::Status PaymentServiceImpl::ListAuthorizedPayments(
     if (!req->page_token().empty()) {
       const std::vector<std::string> parts = absl::StrSplit(req->page_token(), '_');
       if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_us) || !IsUuid(parts[1])) {
-        return InvalidField("page_token", "not a token from ListAuthorizedPayments");
+        return InvalidField("page_token", "not a token from ListLivePayments");
       }
       after_id = parts[1];
     }
     resp->set_next_page_token(req->page_token());
     return pool_->Read([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row :
-           db::Exec(txn, kAuthorizedPage, min_age_us, after_us, after_id, req->page_size())) {
+           db::Exec(txn, kLivePage, min_age_us, after_us, after_id, req->page_size())) {
         RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
         resp->set_next_page_token(
             absl::StrCat(row[1].as<int64_t>(), "_", row[2].as<std::string>()));

@@ -232,29 +232,29 @@ TEST_F(PaymentServiceTest, ConcurrentOnAccountPaymentsStayWithinCredit) {
                              "c2").ok());
 }
 
-// The front door's sweep reads authorised payments oldest first, page by
-// page, only those older than min_age, and resumes where a page ended.
-TEST_F(PaymentServiceTest, AuthorizedPaymentsArePagedOldestFirst) {
+// The front door's sweep reads live payments oldest first, page by page,
+// only those older than min_age, and resumes where a page ended.
+TEST_F(PaymentServiceTest, LivePaymentsArePagedOldestFirst) {
   v1::Payment a, declined, b, c;
   ASSERT_TRUE(Authorize("page-a", "tok_4242", 1000, &a).ok());
   ASSERT_TRUE(Authorize("page-x", "tok_0002", 1000, &declined).ok());  // not authorised
   ASSERT_TRUE(Authorize("page-b", "tok_4242", 2000, &b).ok());
   ASSERT_TRUE(Authorize("page-c", "tok_4242", 3000, &c).ok());
   auto page = [&](const std::string& token, int size, absl::Duration min_age,
-                  v1::ListAuthorizedPaymentsResponse* resp) {
+                  v1::ListLivePaymentsResponse* resp) {
     grpc::ClientContext ctx;
-    v1::ListAuthorizedPaymentsRequest req;
+    v1::ListLivePaymentsRequest req;
     req.set_page_token(token);
     req.set_page_size(size);
     req.mutable_min_age()->set_seconds(absl::ToInt64Seconds(min_age));
-    return stub_->ListAuthorizedPayments(&ctx, req, resp);
+    return stub_->ListLivePayments(&ctx, req, resp);
   };
-  auto ids = [](const v1::ListAuthorizedPaymentsResponse& r) {
+  auto ids = [](const v1::ListLivePaymentsResponse& r) {
     std::vector<std::string> out;
     for (const auto& p : r.payments()) out.push_back(p.payment_id());
     return out;
   };
-  v1::ListAuthorizedPaymentsResponse first, rest, after, young;
+  v1::ListLivePaymentsResponse first, rest, after, young;
   ASSERT_TRUE(page("", 2, absl::ZeroDuration(), &first).ok());
   EXPECT_EQ(ids(first), (std::vector<std::string>{a.payment_id(), b.payment_id()}));
   ASSERT_TRUE(page(first.next_page_token(), 2, absl::ZeroDuration(), &rest).ok());
@@ -267,18 +267,34 @@ TEST_F(PaymentServiceTest, AuthorizedPaymentsArePagedOldestFirst) {
   ASSERT_TRUE(page("", 10, absl::Hours(1), &young).ok());
   EXPECT_TRUE(young.payments().empty());
   EXPECT_EQ(young.next_page_token(), "");
-  // A voided payment is no longer listed.
+  // A voided payment is no longer listed, and the gateway was told.
+  const int voids_before = connector_.voids();
   grpc::ClientContext ctx;
   v1::VoidPaymentRequest v;
   v.set_request_id("void-b");
   v.set_payment_id(b.payment_id());
   v1::VoidPaymentResponse voided;
   ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &voided).ok());
-  v1::ListAuthorizedPaymentsResponse all;
+  EXPECT_EQ(connector_.voids(), voids_before + 1);
+  // A payment left PENDING by a crash (the gateway may have authorised) is
+  // live too.
+  v1::Payment pending;
+  pending.set_payment_id("5d0c6b1e-2a7d-4c1a-9e55-2d1f0c3b8a22");
+  pending.set_method(common::v1::PAYMENT_METHOD_CARD);
+  pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
+  ASSERT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
+    txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, method, "
+                    "currency, amount_minor, status, body) VALUES ($1::uuid, 'page-p', 'order-1', "
+                    "'c1', 'PAYMENT_METHOD_CARD', 'USD', 500, 'PAYMENT_STATUS_PENDING', $2::jsonb)",
+                    pending.payment_id(), db::ToJson(pending));
+    return absl::OkStatus();
+  }).ok());
+  v1::ListLivePaymentsResponse all;
   ASSERT_TRUE(page("", 10, absl::ZeroDuration(), &all).ok());
-  EXPECT_EQ(ids(all), (std::vector<std::string>{a.payment_id(), c.payment_id()}));
+  EXPECT_EQ(ids(all),
+            (std::vector<std::string>{a.payment_id(), c.payment_id(), pending.payment_id()}));
   // Bad input names the field.
-  v1::ListAuthorizedPaymentsResponse bad;
+  v1::ListLivePaymentsResponse bad;
   grpc::Status s = page("not-a-token", 10, absl::ZeroDuration(), &bad);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("page_token"), std::string::npos);

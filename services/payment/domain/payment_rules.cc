@@ -87,6 +87,13 @@ ConnectorDecision TestConnector::Authorize(const std::string& card_token, int64_
   return d;
 }
 
+ConnectorDecision TestConnector::Void(const std::string&, const std::string&) {
+  ++voids_;
+  ConnectorDecision d;
+  d.approved = true;
+  return d;
+}
+
 absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to) {
   using namespace common::v1;
   if (from == to) return absl::OkStatus();

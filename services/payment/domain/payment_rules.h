@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_
 #define CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/status/status.h"
@@ -32,6 +33,11 @@ class PaymentConnector {
   virtual ConnectorDecision Authorize(const std::string& card_token, int64_t amount_minor,
                                       const std::string& currency,
                                       const std::string& idempotency_key) = 0;
+  // Releases the authorisation made under `idempotency_key` (also one that
+  // may have been made before a crash left the payment PENDING); not
+  // approved, with a reason, when the gateway refuses or cannot be reached.
+  virtual ConnectorDecision Void(const std::string& idempotency_key,
+                                 const std::string& authorization_code) = 0;
 };
 
 // API.md's test connector: a token ending in 0002 is declined; one ending in
@@ -41,6 +47,13 @@ class TestConnector : public PaymentConnector {
   ConnectorDecision Authorize(const std::string& card_token, int64_t amount_minor,
                               const std::string& currency,
                               const std::string& idempotency_key) override;
+  // Always approved; counted, so tests see the gateway was told.
+  ConnectorDecision Void(const std::string& idempotency_key,
+                         const std::string& authorization_code) override;
+  int voids() const { return voids_.load(); }
+
+ private:
+  std::atomic<int> voids_{0};
 };
 
 // Legal payment state changes: PENDING -> AUTHORIZED | DECLINED | VOIDED;

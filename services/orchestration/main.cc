@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     // authorising and saving) are voided once they are older than any
     // AddPayment still on its way could be.
     const int64_t sweep_ms =
-        w.config->Int("PAYMENT_SWEEP_INTERVAL_MS", 60000, 1000, 86400000);
+        w.config->Int("PAYMENT_SWEEP_INTERVAL_MS", 10000, 1000, 86400000);
     const int64_t sweep_age_ms =
         w.config->Int("PAYMENT_SWEEP_MIN_AGE_MS", 300000, 1000, 7 * 86400000LL);
     if (absl::Milliseconds(sweep_age_ms) <= 2 * options.downstream_timeout) {

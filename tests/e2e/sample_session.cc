@@ -4,6 +4,7 @@
 //   sample_session health            every service's readiness is SERVING
 //   sample_session session [--check] seed master data, place one order
 //   sample_session verify ORDER_ID   the order is still there, CONFIRMED
+//   sample_session settled           every live payment is on its order
 //
 // Services on 127.0.0.1 at CALLCENTER_PORT_BASE (50051) + 0..5 in API.md
 // order; the token is signed with CALLCENTER_JWT_SECRET. With TLS_CA_FILE
@@ -11,6 +12,7 @@
 // calls over TLS, as the services do (libs/tls).
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +20,7 @@
 #include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
 #include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
 #include "callcenter/order/v1/order.grpc.pb.h"
+#include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -537,6 +540,42 @@ int Verify(const std::string& order_id) {
   return failures == 0 ? 0 : 1;
 }
 
+// After a crash and recovery: every live payment (authorised, or pending)
+// is on its order; none holds a customer's money for nothing.
+int Settled() {
+  auto payments = cc::payment::v1::PaymentService::NewStub(Channel(Addr(4)));
+  auto orders = cc::order::v1::SalesOrderService::NewStub(Channel(Addr(1)));
+  int live = 0, unrecorded = 0;
+  std::string token;
+  do {
+    grpc::ClientContext ctx;
+    cc::payment::v1::ListLivePaymentsRequest req;
+    req.set_page_size(500);
+    req.set_page_token(token);
+    cc::payment::v1::ListLivePaymentsResponse page;
+    Must(payments->ListLivePayments(&ctx, req, &page), "ListLivePayments");
+    if (page.payments().empty()) break;
+    cc::order::v1::ListRecordedPaymentsRequest ask;
+    for (const auto& p : page.payments()) ask.add_order_ids(p.order_id());
+    grpc::ClientContext ctx2;
+    cc::order::v1::ListRecordedPaymentsResponse recorded;
+    Must(orders->ListRecordedPayments(&ctx2, ask, &recorded), "ListRecordedPayments");
+    std::set<std::string> on_orders;
+    for (const auto& o : recorded.orders()) on_orders.insert(o.payment_ids().begin(), o.payment_ids().end());
+    for (const auto& p : page.payments()) {
+      ++live;
+      if (on_orders.count(p.payment_id()) == 0) {
+        ++unrecorded;
+        std::cerr << "live payment " << p.payment_id() << " of order " << p.order_id()
+                  << " is on no order\n";
+      }
+    }
+    token = page.next_page_token();
+  } while (true);
+  std::cout << live << " live payments, " << unrecorded << " on no order\n";
+  return unrecorded == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -544,6 +583,7 @@ int main(int argc, char** argv) {
   if (mode == "health") return Health();
   if (mode == "session") return Session(argc > 2 && std::string(argv[2]) == "--check");
   if (mode == "verify" && argc > 2) return Verify(argv[2]);
-  std::cerr << "usage: sample_session health | session [--check] | verify ORDER_ID\n";
+  if (mode == "settled") return Settled();
+  std::cerr << "usage: sample_session health | session [--check] | verify ORDER_ID | settled\n";
   return 2;
 }

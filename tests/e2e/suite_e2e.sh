@@ -11,6 +11,9 @@ export CALLCENTER_JWT_SECRET=${CALLCENTER_JWT_SECRET:-e2e-$(head -c 16 /dev/uran
 unset DATABASE_URL
 # Below the ephemeral port range, so no outgoing connection can hold them.
 export CALLCENTER_PORT_BASE=${CALLCENTER_PORT_BASE:-25051}
+# Recovery and the payment sweep within seconds, for the crash round.
+export SAGA_IDLE_MS=5000 SAGA_RECOVERY_INTERVAL_MS=500
+export PAYMENT_SWEEP_MIN_AGE_MS=7000 PAYMENT_SWEEP_INTERVAL_MS=1000
 suite="$root/deploy/local/suite"
 client="$root/bazel-bin/tests/e2e/sample_session"
 passed=0
@@ -41,6 +44,28 @@ step "a Python client through reflection places, holds and clears orders" \
 step "suite down" "$suite" down
 step "suite up again" "$suite" up
 step "the order survives a restart" "$client" verify "$order_id"
+
+# The front door killed (SIGKILL) in the middle of orders, then restarted:
+# no order confirmed to an agent is lost, recovery settles every
+# interrupted submit, and the sweep leaves no authorisation off its order.
+crash_log="$CALLCENTER_STATE_DIR/crash-load.log"
+"$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures \
+  --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
+load_pid=$!
+sleep 3
+kill -9 "$(cat "$CALLCENTER_STATE_DIR/orchestration.pid")"
+sleep 1
+step "the killed front door restarts" "$suite" up
+wait "$load_pid"
+load_rc=$?
+grep -E "completed=|lost=|OK|FAILED" "$crash_log"
+step "no order confirmed to an agent is lost" test "$load_rc" -eq 0
+sleep 10  # SAGA_IDLE_MS and PAYMENT_SWEEP_MIN_AGE_MS, and a round of each
+unfinished=$(env PGHOST=127.0.0.1 PGPORT="$(cat "$CALLCENTER_STATE_DIR/postgres/port")" \
+  PGUSER=postgres PGDATABASE=postgres psql -Atc \
+  "SELECT count(*) FROM orchestration_svc.sagas WHERE state NOT IN ('DONE', 'COMPENSATED')")
+step "recovery settled every interrupted submit ($unfinished left)" test "$unfinished" = 0
+step "every live payment is on its order" "$client" settled
 "$suite" down >/dev/null 2>&1
 
 # The same suite with TLS as in production (mutual TLS between services).

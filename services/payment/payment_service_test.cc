@@ -38,6 +38,28 @@ class PaymentServiceTest : public ::testing::Test {
     return s;
   }
 
+  // A card payment as a crash before the connector's answer leaves it:
+  // recorded PENDING for `request_id`, on order-1.
+  v1::Payment InsertPending(const std::string& payment_id, const std::string& request_id,
+                            int64_t amount) {
+    v1::Payment pending;
+    pending.set_payment_id(payment_id);
+    pending.set_order_id("order-1");
+    pending.set_method(common::v1::PAYMENT_METHOD_CARD);
+    pending.mutable_amount()->set_currency("USD");
+    pending.mutable_amount()->set_minor_units(amount);
+    pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
+    EXPECT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
+      txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
+                      "method, currency, amount_minor, status, body) VALUES ($1::uuid, $2, "
+                      "'order-1', 'c1', 'PAYMENT_METHOD_CARD', 'USD', $3, "
+                      "'PAYMENT_STATUS_PENDING', $4::jsonb)",
+                      payment_id, request_id, amount, db::ToJson(pending));
+      return absl::OkStatus();
+    }).ok());
+    return pending;
+  }
+
   std::vector<v1::Payment> List() {
     grpc::ClientContext ctx;
     v1::ListPaymentsRequest req;
@@ -66,20 +88,7 @@ TEST_F(PaymentServiceTest, RetryNeverAuthorisesTwice) {
 TEST_F(PaymentServiceTest, APendingPaymentLeftByACrashIsCompletedByTheRetry) {
   // The first attempt recorded its payment PENDING and died before the
   // connector answered.
-  v1::Payment pending;
-  pending.set_payment_id("7f9c2a1e-5b7d-4c1a-9e55-2d1f0c3b8a11");
-  pending.set_order_id("order-1");
-  pending.set_method(common::v1::PAYMENT_METHOD_CARD);
-  pending.mutable_amount()->set_currency("USD");
-  pending.mutable_amount()->set_minor_units(5000);
-  pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
-  ASSERT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
-    txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, method, "
-                    "currency, amount_minor, status, body) VALUES ($1::uuid, 'r-crash', 'order-1', "
-                    "'c1', 'PAYMENT_METHOD_CARD', 'USD', 5000, 'PAYMENT_STATUS_PENDING', $2::jsonb)",
-                    pending.payment_id(), db::ToJson(pending));
-    return absl::OkStatus();
-  }).ok());
+  const v1::Payment pending = InsertPending("7f9c2a1e-5b7d-4c1a-9e55-2d1f0c3b8a11", "r-crash", 5000);
   v1::Payment retried;
   ASSERT_TRUE(Authorize("r-crash", "tok_4242", 5000, &retried).ok());
   EXPECT_EQ(retried.payment_id(), pending.payment_id());
@@ -278,17 +287,7 @@ TEST_F(PaymentServiceTest, LivePaymentsArePagedOldestFirst) {
   EXPECT_EQ(connector_.voids(), voids_before + 1);
   // A payment left PENDING by a crash (the gateway may have authorised) is
   // live too.
-  v1::Payment pending;
-  pending.set_payment_id("5d0c6b1e-2a7d-4c1a-9e55-2d1f0c3b8a22");
-  pending.set_method(common::v1::PAYMENT_METHOD_CARD);
-  pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
-  ASSERT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
-    txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, method, "
-                    "currency, amount_minor, status, body) VALUES ($1::uuid, 'page-p', 'order-1', "
-                    "'c1', 'PAYMENT_METHOD_CARD', 'USD', 500, 'PAYMENT_STATUS_PENDING', $2::jsonb)",
-                    pending.payment_id(), db::ToJson(pending));
-    return absl::OkStatus();
-  }).ok());
+  const v1::Payment pending = InsertPending("5d0c6b1e-2a7d-4c1a-9e55-2d1f0c3b8a22", "page-p", 500);
   v1::ListLivePaymentsResponse all;
   ASSERT_TRUE(page("", 10, absl::ZeroDuration(), &all).ok());
   EXPECT_EQ(ids(all),

@@ -37,3 +37,33 @@ def cc_grpc_library(name, srcs, deps = [], dep_srcs = [], visibility = None):
         deps = deps + ["@system//:grpc"],
         visibility = visibility,
     )
+
+def grpc_proto_cc_library(name, proto):
+    """Message and gRPC code of one .proto from Debian's grpc-proto package.
+
+    Args:
+      name: the cc_library's name.
+      proto: path under /usr/share/grpc-proto, e.g. "grpc/health/v1/health.proto".
+    """
+    base = proto[:-len(".proto")]
+    srcs = [base + ".pb.cc", base + ".grpc.pb.cc"]
+    hdrs = [base + ".pb.h", base + ".grpc.pb.h"]
+    native.genrule(
+        name = name + "_codegen",
+        outs = srcs + hdrs,
+        cmd = " ".join([
+            "/usr/bin/protoc",
+            "-I/usr/share/grpc-proto",
+            "--cpp_out=$(RULEDIR)",
+            "--grpc_out=$(RULEDIR)",
+            "--plugin=protoc-gen-grpc=/usr/bin/grpc_cpp_plugin",
+            "/usr/share/grpc-proto/" + proto,
+        ]),
+    )
+    native.cc_library(
+        name = name,
+        srcs = srcs,
+        hdrs = hdrs,
+        includes = ["."],
+        deps = ["@system//:grpc"],
+    )

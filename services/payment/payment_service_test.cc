@@ -60,6 +60,15 @@ class PaymentServiceTest : public ::testing::Test {
     return pending;
   }
 
+  grpc::Status Void(const std::string& request_id, const std::string& payment_id) {
+    grpc::ClientContext ctx;
+    v1::VoidPaymentRequest v;
+    v.set_request_id(request_id);
+    v.set_payment_id(payment_id);
+    v1::VoidPaymentResponse voided;
+    return stub_->VoidPayment(&ctx, v, &voided);
+  }
+
   std::vector<v1::Payment> List() {
     grpc::ClientContext ctx;
     v1::ListPaymentsRequest req;
@@ -214,12 +223,7 @@ TEST_F(PaymentServiceTest, ConcurrentGiftCardPaymentsNeverOverspend) {
   ASSERT_TRUE(AuthorizeOther(*stub_, "gc-small", common::v1::PAYMENT_METHOD_GIFT_CARD, 400, &p).ok());
   ASSERT_TRUE(AuthorizeOther(*stub_, "gc-small", common::v1::PAYMENT_METHOD_GIFT_CARD, 400, nullptr).ok());
   EXPECT_EQ(GiftCardBalance(*stub_), 600);
-  grpc::ClientContext ctx;
-  v1::VoidPaymentRequest v;
-  v.set_request_id("void");
-  v.set_payment_id(p.payment_id());
-  v1::VoidPaymentResponse voided;
-  ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &voided).ok());
+  ASSERT_TRUE(Void("void", p.payment_id()).ok());
   EXPECT_EQ(GiftCardBalance(*stub_), 1000);
 }
 
@@ -278,12 +282,7 @@ TEST_F(PaymentServiceTest, LivePaymentsArePagedOldestFirst) {
   EXPECT_EQ(young.next_page_token(), "");
   // A voided payment is no longer listed, and the gateway was told.
   const int voids_before = connector_.voids();
-  grpc::ClientContext ctx;
-  v1::VoidPaymentRequest v;
-  v.set_request_id("void-b");
-  v.set_payment_id(b.payment_id());
-  v1::VoidPaymentResponse voided;
-  ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &voided).ok());
+  ASSERT_TRUE(Void("void-b", b.payment_id()).ok());
   EXPECT_EQ(connector_.voids(), voids_before + 1);
   // A payment left PENDING by a crash (the gateway may have authorised) is
   // live too.
@@ -317,11 +316,8 @@ TEST_F(PaymentServiceTest, CaptureOnlyAuthorised) {
   EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);
   EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);  // harmless twice
   EXPECT_EQ(capture(declined.payment_id()), grpc::StatusCode::FAILED_PRECONDITION);
-  grpc::ClientContext ctx;
-  v1::VoidPaymentRequest v;
-  v.set_payment_id(ok.payment_id());
-  v1::VoidPaymentResponse voided;
-  EXPECT_EQ(stub_->VoidPayment(&ctx, v, &voided).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Void("void-captured", ok.payment_id()).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 """A client in another language, as internal systems are: it knows the suite
 only by the names in API.md and learns every message from the servers' own
 reflection (no generated code of ours), then seeds master data and places
-orders through the front door, checking DOMAIN.md's amounts to the cent.
+orders through the front door, checking DOMAIN.md's amounts to the cent:
+discounts, delivery and tax, declines, idempotent retries, fraud holds,
+prompts, price overrides within the user's allowance, cancelling, a feature
+switched off, and a continuity product's children.
 
     tests/e2e/reflection_client.py      # the suite up (deploy/local/suite up)
 
@@ -340,8 +343,112 @@ def main():
                     "payment_declined", "payment_authorized", "submitted", "held", "hold_cleared",
                     "confirmed"], f"the event log tells the story in order: {kinds}")
 
+    more_rules(run, admin, front, cc_id, agent, tea, kettle, address)
     print(f"reflection client: {failures} failed")
     return 1 if failures else 0
+
+
+def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):
+    """Cancelling, price overrides, prompts, a switched-off feature and a
+    continuity product, each through its API.md names."""
+    call_centers = admin["callcenter.order.v1.CallCenterService"]
+    pricing = admin["callcenter.pricing.v1.PricingService"]
+    selling = admin["callcenter.guidedselling.v1.GuidedSellingService"]
+    continuity = admin["callcenter.order.v1.ContinuityService"]
+    customer = f"py-c-{run}"
+    clerk = f"py-clerk-{run}"  # no override allowance, may not cancel
+    call_centers("UpsertUser", user={"user_id": clerk, "call_center_id": cc_id,
+                                     "price_override_max_bp": 0, "may_cancel": False})
+    as_clerk = jwt(clerk, os.environ["CALLCENTER_JWT_SECRET"])
+    mug = f"py-mug-{run}"
+    pricing("UpsertProduct", product={"product_id": mug, "name": "Mug", "unit_cost": usd(400),
+                                      "base_price": usd(1000), "allow_price_override": True})
+    call_centers("UpsertUser", user={"user_id": agent, "call_center_id": cc_id,
+                                     "clearable_hold_codes": ["*"], "may_cancel": True,
+                                     "price_override_max_bp": 1000})
+    selling("UpsertUpsellRule", upsell_rule={
+        "rule_id": f"py-up-{run}", "trigger_product_id": mug, "suggested_product_id": tea,
+        "kind": "PROMPT_KIND_CROSS_SELL", "priority": 1, "script": "Tea with that?",
+        "active": True})
+
+    order = front("StartOrder", request_id=f"r-{run}-m-start", call_center_id=cc_id,
+                  customer_id=customer).order
+    oid = order.order_id
+    order = front("AddLine", request_id=f"r-{run}-m-l1", order_id=oid, product_id=mug,
+                  quantity=2).order
+    check([(p.product_id, p.kind, p.script) for p in order.prompts] == [(tea, 2, "Tea with that?")],
+          "adding the trigger product prompts the cross-sell with its script")
+    order = front("AddLine", request_id=f"r-{run}-m-l2", order_id=oid, product_id=tea,
+                  quantity=1, origin="LINE_ORIGIN_CROSS_SELL").order
+    check(order.lines[1].origin == 3, "a line added from the prompt records its origin")
+    line = order.lines[0].line_id
+    code, _ = code_of(lambda: front("OverrideLinePrice", request_id=f"r-{run}-m-o1", order_id=oid,
+                                    line_id=line, unit_price=usd(850), reason_code="MATCH"))
+    check(code == grpc.StatusCode.PERMISSION_DENIED, "override 15% below, allowance 10%: PERMISSION_DENIED")
+    code, _ = code_of(lambda: front("OverrideLinePrice", _token=as_clerk,
+                                    request_id=f"r-{run}-m-o2", order_id=oid, line_id=line,
+                                    unit_price=usd(950), reason_code="MATCH"))
+    check(code == grpc.StatusCode.PERMISSION_DENIED, "override by a user with no allowance: PERMISSION_DENIED")
+    order = front("OverrideLinePrice", request_id=f"r-{run}-m-o3", order_id=oid, line_id=line,
+                  unit_price=usd(900), reason_code="MATCH").order
+    check(order.lines[0].price_overridden and order.lines[0].unit_price.minor_units == 900
+          and order.lines[0].net_amount.minor_units == 1800 and order.subtotal.minor_units == 2650,
+          "override 10% below: 2 x 9.00, marked overridden, subtotal 26.50")
+    order = front("AddPayment", request_id=f"r-{run}-m-pay", order_id=oid,
+                  method="PAYMENT_METHOD_CARD", card_token="tok_test_1111").order
+    check(order.payments[0].status == 2, "card authorised")
+    code, _ = code_of(lambda: front("CancelOrder", _token=as_clerk, request_id=f"r-{run}-m-c1",
+                                    order_id=oid, reason="changed mind"))
+    check(code == grpc.StatusCode.PERMISSION_DENIED, "cancel without may_cancel: PERMISSION_DENIED")
+    order = front("CancelOrder", request_id=f"r-{run}-m-c2", order_id=oid,
+                  reason="changed mind").order
+    check(order.status == 4 and order.payments[0].status == 4 and order.paid_total.minor_units == 0,
+          "CancelOrder: CANCELED, its authorisation VOIDED")
+
+    # Directed selling switched off in a second call center.
+    plain = f"py-cc-plain-{run}"
+    call_centers("UpsertCallCenter", call_center={
+        "call_center_id": plain, "name": "Plain desk", "currency": "USD",
+        "payment_methods": ["PAYMENT_METHOD_CARD"], "delivery_modes": [f"GROUND-{run}"],
+        "order_completion_enabled": True, "directed_selling_enabled": False})
+    call_centers("UpsertUser", user={"user_id": clerk, "call_center_id": plain})
+    plain_order = front("StartOrder", _token=as_clerk, request_id=f"r-{run}-p-start",
+                        call_center_id=plain, customer_id=customer).order
+    code, detail = code_of(lambda: front("SetSourceCode", _token=as_clerk,
+                                         request_id=f"r-{run}-p-src", order_id=plain_order.order_id,
+                                         source_code="ANY"))
+    check(code == grpc.StatusCode.FAILED_PRECONDITION and "directed selling" in detail,
+          f"directed selling off: FAILED_PRECONDITION naming it ({detail})")
+    code, _ = code_of(lambda: front("StartOrder", _token=as_clerk, request_id=f"r-{run}-p-other",
+                                    call_center_id=cc_id, customer_id=customer))
+    check(code == grpc.StatusCode.PERMISSION_DENIED,
+          "a user moved to another call center may not start orders in the first")
+
+    # A continuity product: children when due, shown on the parent.
+    vit = f"py-vit-{run}"
+    pricing("UpsertProduct", product={"product_id": vit, "name": "Vitamins", "unit_cost": usd(300),
+                                      "base_price": usd(2000),
+                                      "continuity": {"interval_days": 30, "repeats": 2,
+                                                     "price": usd(1800)}})
+    sub = front("StartOrder", request_id=f"r-{run}-v-start", call_center_id=cc_id,
+                customer_id=customer).order
+    front("AddLine", request_id=f"r-{run}-v-l", order_id=sub.order_id, product_id=vit, quantity=1)
+    front("SetDelivery", request_id=f"r-{run}-v-d", order_id=sub.order_id,
+          delivery_mode=f"GROUND-{run}", address=address)
+    front("AddPayment", request_id=f"r-{run}-v-p", order_id=sub.order_id,
+          method="PAYMENT_METHOD_CARD", card_token="tok_test_4242")
+    sub = front("SubmitOrder", request_id=f"r-{run}-v-s", order_id=sub.order_id).order
+    later = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 61 * 86400))
+    created = list(continuity("RunDue", as_of=later).child_order_ids)
+    parent = front("GetOrder", order_id=sub.order_id).order
+    children = list(parent.child_order_ids)
+    check(len(children) == 2 and all(c in created for c in children),
+          f"RunDue 61 days on: the parent shows its 2 children ({len(children)})")
+    if children:
+        child = front("GetOrder", order_id=children[0]).order
+        check(child.parent_order_id == sub.order_id and child.lines[0].product_id == vit
+              and child.lines[0].unit_price.minor_units == 1800,
+              "a child ships the product at the plan's price, linked to its parent")
 
 
 if __name__ == "__main__":

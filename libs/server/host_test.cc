@@ -1,13 +1,13 @@
 #include "libs/server/host.h"
 
 #include "absl/strings/str_cat.h"
+#include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.pb.h"
-#include "gtest/gtest.h"
-#include "grpcpp/grpcpp.h"
-#include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 
 namespace callcenter::server {
 namespace {
@@ -82,8 +82,8 @@ TEST(ServiceHostTest, ServesReflectionV1) {
   ServiceHost host(options);
   host.Register(&hold);
   ASSERT_TRUE(host.Start().ok());
-  auto stub = ServerReflection::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", host.port()), grpc::InsecureChannelCredentials()));
+  auto stub = ServerReflection::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", host.port()),
+                                                            grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   auto stream = stub->ServerReflectionInfo(&ctx);
   auto ask = [&](const ServerReflectionRequest& req) {
@@ -107,10 +107,10 @@ TEST(ServiceHostTest, ServesReflectionV1) {
   const ServerReflectionResponse listed = ask(list);
   std::vector<std::string> services;
   for (const auto& s : listed.list_services_response().service()) services.push_back(s.name());
-  EXPECT_THAT(services, testing::IsSupersetOf({"callcenter.hold.v1.HoldService",
-                                               "grpc.health.v1.Health",
-                                               "grpc.reflection.v1.ServerReflection",
-                                               "grpc.reflection.v1alpha.ServerReflection"}));
+  EXPECT_THAT(services,
+              testing::IsSupersetOf({"callcenter.hold.v1.HoldService", "grpc.health.v1.Health",
+                                     "grpc.reflection.v1.ServerReflection",
+                                     "grpc.reflection.v1alpha.ServerReflection"}));
 
   ServerReflectionRequest symbol;
   symbol.set_file_containing_symbol("callcenter.hold.v1.HoldService");

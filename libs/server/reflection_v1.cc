@@ -58,9 +58,9 @@ void Answer(const ServerReflectionRequest& req, const std::vector<std::string>& 
       const auto* field =
           type == nullptr ? nullptr : pool->FindExtensionByNumber(type, ext.extension_number());
       if (field == nullptr) {
-        return NotFound(absl::StrCat("extension ", ext.extension_number(), " of ",
-                                     ext.containing_type()),
-                        resp);
+        return NotFound(
+            absl::StrCat("extension ", ext.extension_number(), " of ", ext.containing_type()),
+            resp);
       }
       file = field->file();
       break;

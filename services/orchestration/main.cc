@@ -65,8 +65,7 @@ int main(int argc, char** argv) {
     // Authorisations no order recorded (a crash or a timeout between
     // authorising and saving) are voided once they are older than any
     // AddPayment still on its way could be.
-    const int64_t sweep_ms =
-        w.config->Int("PAYMENT_SWEEP_INTERVAL_MS", 10000, 1000, 86400000);
+    const int64_t sweep_ms = w.config->Int("PAYMENT_SWEEP_INTERVAL_MS", 10000, 1000, 86400000);
     const int64_t sweep_age_ms =
         w.config->Int("PAYMENT_SWEEP_MIN_AGE_MS", 300000, 1000, 7 * 86400000LL);
     if (absl::Milliseconds(sweep_age_ms) <= 2 * options.downstream_timeout) {
@@ -74,12 +73,16 @@ int main(int argc, char** argv) {
                         "must be more than twice DOWNSTREAM_TIMEOUT_MS (a payment younger may "
                         "still be on its way onto its order)");
     }
-    server::RunEvery(absl::Milliseconds(sweep_ms), [service, sweep_age_ms] {
-      auto voided = service->SweepUnrecordedPayments(absl::Milliseconds(sweep_age_ms));
-      if (!voided.ok()) {
-        log::Warning("payment sweep failed", {{"error", std::string(voided.status().message())}});
-      }
-    }, &built);
+    server::RunEvery(
+        absl::Milliseconds(sweep_ms),
+        [service, sweep_age_ms] {
+          auto voided = service->SweepUnrecordedPayments(absl::Milliseconds(sweep_age_ms));
+          if (!voided.ok()) {
+            log::Warning("payment sweep failed",
+                         {{"error", std::string(voided.status().message())}});
+          }
+        },
+        &built);
     server::RunEvery(absl::Milliseconds(200), [sagas] {
       absl::Status flushed = sagas->FlushDone();
       if (!flushed.ok()) {

@@ -667,14 +667,17 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           // VOIDED: a retry arriving after the sweep voided its unrecorded
           // authorisation.
           const bool voided = p.status() == common::v1::PAYMENT_STATUS_VOIDED;
-          events.push_back(Event(
-              c.user_id, ok ? "payment_authorized" : voided ? "payment_voided" : "payment_declined",
-              absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
-                           money::Format(p.amount().minor_units()),
-                           p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
-                           ok       ? ""
-                           : voided ? ": voided, as no order had recorded it"
-                                    : absl::StrCat(": ", p.decline_reason()))));
+          events.push_back(
+              Event(c.user_id,
+                    ok       ? "payment_authorized"
+                    : voided ? "payment_voided"
+                             : "payment_declined",
+                    absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
+                                 money::Format(p.amount().minor_units()),
+                                 p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
+                                 ok       ? ""
+                                 : voided ? ": voided, as no order had recorded it"
+                                          : absl::StrCat(": ", p.decline_reason()))));
           return absl::OkStatus();
         },
         resp->mutable_order());
@@ -957,8 +960,8 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
       list.set_page_size(kPageSize);
       list.set_page_token(token);
       payment::v1::ListLivePaymentsResponse listed;
-      RETURN_IF_ERROR(FromGrpcStatus(
-          downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
+      RETURN_IF_ERROR(
+          FromGrpcStatus(downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
       if (listed.payments().empty()) break;
       order::v1::ListRecordedPaymentsRequest ask;
       std::set<std::string> asked;
@@ -966,10 +969,11 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
         if (asked.insert(p.order_id()).second) ask.add_order_ids(p.order_id());
       }
       order::v1::ListRecordedPaymentsResponse answer;
-      RETURN_IF_ERROR(FromGrpcStatus(
-          downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
+      RETURN_IF_ERROR(
+          FromGrpcStatus(downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
       std::set<std::string> recorded;
-      for (const auto& o : answer.orders()) recorded.insert(o.payment_ids().begin(), o.payment_ids().end());
+      for (const auto& o : answer.orders())
+        recorded.insert(o.payment_ids().begin(), o.payment_ids().end());
       for (const auto& p : listed.payments()) {
         if (recorded.count(p.payment_id()) > 0) continue;
         const std::string request_id = absl::StrCat("unrecorded:", p.payment_id());

@@ -66,8 +66,8 @@ TEST_F(SagaLogTest, PaymentSweepKeepsItsPlaceOneReplicaAtATime) {
   };
   ASSERT_TRUE(*sagas_->AdvancePaymentSweep(step_to("t1")));
   ASSERT_TRUE(*sagas_->AdvancePaymentSweep(step_to("t2")));
-  absl::StatusOr<bool> failed = sagas_->AdvancePaymentSweep(
-      [&](const std::string& token) -> absl::StatusOr<std::string> {
+  absl::StatusOr<bool> failed =
+      sagas_->AdvancePaymentSweep([&](const std::string& token) -> absl::StatusOr<std::string> {
         seen.push_back(token);
         return absl::UnavailableError("payment service down");
       });

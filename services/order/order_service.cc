@@ -141,15 +141,16 @@ grpc::Status SalesOrderServiceImpl::GetOrder(grpc::ServerContext*, const v1::Get
   });
 }
 
-grpc::Status SalesOrderServiceImpl::ListRecordedPayments(
-    grpc::ServerContext*, const v1::ListRecordedPaymentsRequest* req,
-    v1::ListRecordedPaymentsResponse* resp) {
+grpc::Status SalesOrderServiceImpl::ListRecordedPayments(grpc::ServerContext*,
+                                                         const v1::ListRecordedPaymentsRequest* req,
+                                                         v1::ListRecordedPaymentsResponse* resp) {
   return Serve(metrics_, "ListRecordedPayments", "", [&]() -> absl::Status {
     if (req->order_ids_size() < 1 || req->order_ids_size() > 1000) {
       return InvalidField("order_ids", "give 1 to 1000 order ids");
     }
-    ASSIGN_OR_RETURN(std::vector<v1::RecordedPayments> orders,
-                     store_->ListRecordedPayments({req->order_ids().begin(), req->order_ids().end()}));
+    ASSIGN_OR_RETURN(
+        std::vector<v1::RecordedPayments> orders,
+        store_->ListRecordedPayments({req->order_ids().begin(), req->order_ids().end()}));
     for (auto& o : orders) *resp->add_orders() = std::move(o);
     return absl::OkStatus();
   });

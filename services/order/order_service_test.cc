@@ -1,4 +1,6 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
+#include "services/order/order_service.h"
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -10,7 +12,6 @@
 #include "libs/db/testing.h"
 #include "libs/server/host.h"
 #include "services/order/migrations.h"
-#include "services/order/order_service.h"
 
 namespace callcenter::order {
 namespace {

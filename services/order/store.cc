@@ -307,14 +307,11 @@ void UpdateOrderRow(pqxx::work& txn, const Order& order) {
 }  // namespace
 
 std::vector<db::Query> PgOrderStore::Queries() {
-  std::vector<db::Query> q = {kIdemGet,
-                              kOrderGet,       kOrderLock,      kOrderUpdate,
-                              kEventInsert,    kOrdersByCustomer, kCustomerSearch,
-                              kUserDelete,     kScheduleInsert, kScheduleEventInsert,
-                              kDueEvents,      kEventDone,      kCancelEvents,
-                              kContext,        kSaveRead,       kSaveLockRead,
-                              kSaveWrite,      kCreate,         kPurgeResponses,
-                              kRecordedPayments};
+  std::vector<db::Query> q = {
+      kIdemGet,          kOrderGet,       kOrderLock,    kOrderUpdate,    kEventInsert,
+      kOrdersByCustomer, kCustomerSearch, kUserDelete,   kScheduleInsert, kScheduleEventInsert,
+      kDueEvents,        kEventDone,      kCancelEvents, kContext,        kSaveRead,
+      kSaveLockRead,     kSaveWrite,      kCreate,       kPurgeResponses, kRecordedPayments};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }

@@ -46,7 +46,8 @@ const db::Query kLivePage{
     "FROM payments WHERE status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
     "AND created_at <= now() - $1 * interval '1 microsecond' "
     "AND created_at >= timestamptz 'epoch' + $2 * interval '1 microsecond' "
-    "AND (created_at, payment_id) > (timestamptz 'epoch' + $2 * interval '1 microsecond', $3::uuid) "
+    "AND (created_at, payment_id) > "
+    "(timestamptz 'epoch' + $2 * interval '1 microsecond', $3::uuid) "
     "ORDER BY created_at, payment_id LIMIT $4"};
 
 const db::Query kGiftCardLock{"gift_card_lock",
@@ -112,8 +113,8 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 }  // namespace
 
 std::vector<db::Query> PaymentQueries() {
-  std::vector<db::Query> q = {kByRequest,   kInsert,       kUpdate,        kLock,
-                              kByOrder,     kLiveByOrder,  kGiftCardLock,  kGiftCardSave,
+  std::vector<db::Query> q = {kByRequest,    kInsert,        kUpdate,       kLock,
+                              kByOrder,      kLiveByOrder,   kGiftCardLock, kGiftCardSave,
                               kCustomerLock, kOpenOnAccount, kLivePage};
   for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
   return q;
@@ -333,9 +334,9 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
   });
 }
 
-grpc::Status PaymentServiceImpl::ListLivePayments(
-    grpc::ServerContext*, const v1::ListLivePaymentsRequest* req,
-    v1::ListLivePaymentsResponse* resp) {
+grpc::Status PaymentServiceImpl::ListLivePayments(grpc::ServerContext*,
+                                                  const v1::ListLivePaymentsRequest* req,
+                                                  v1::ListLivePaymentsResponse* resp) {
   return server::Serve(metrics_, "ListLivePayments", "", [&]() -> absl::Status {
     if (req->page_size() < 1 || req->page_size() > 1000) {
       return InvalidField("page_size", "must be 1 to 1000");

@@ -30,9 +30,8 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                               v1::CapturePaymentResponse*) override;
   grpc::Status VoidAllForOrder(grpc::ServerContext*, const v1::VoidAllForOrderRequest*,
                                v1::VoidAllForOrderResponse*) override;
-  grpc::Status ListLivePayments(grpc::ServerContext*,
-                                      const v1::ListLivePaymentsRequest*,
-                                      v1::ListLivePaymentsResponse*) override;
+  grpc::Status ListLivePayments(grpc::ServerContext*, const v1::ListLivePaymentsRequest*,
+                                v1::ListLivePaymentsResponse*) override;
 
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);

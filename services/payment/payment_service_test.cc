@@ -49,14 +49,17 @@ class PaymentServiceTest : public ::testing::Test {
     pending.mutable_amount()->set_currency("USD");
     pending.mutable_amount()->set_minor_units(amount);
     pending.set_status(common::v1::PAYMENT_STATUS_PENDING);
-    EXPECT_TRUE(sut_.pool()->Transact([&](pqxx::work& txn) {
-      txn.exec_params("INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
-                      "method, currency, amount_minor, status, body) VALUES ($1::uuid, $2, "
-                      "'order-1', 'c1', 'PAYMENT_METHOD_CARD', 'USD', $3, "
-                      "'PAYMENT_STATUS_PENDING', $4::jsonb)",
-                      payment_id, request_id, amount, db::ToJson(pending));
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(sut_.pool()
+                    ->Transact([&](pqxx::work& txn) {
+                      txn.exec_params(
+                          "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
+                          "method, currency, amount_minor, status, body) VALUES ($1::uuid, $2, "
+                          "'order-1', 'c1', 'PAYMENT_METHOD_CARD', 'USD', $3, "
+                          "'PAYMENT_STATUS_PENDING', $4::jsonb)",
+                          payment_id, request_id, amount, db::ToJson(pending));
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return pending;
   }
 
@@ -97,7 +100,8 @@ TEST_F(PaymentServiceTest, RetryNeverAuthorisesTwice) {
 TEST_F(PaymentServiceTest, APendingPaymentLeftByACrashIsCompletedByTheRetry) {
   // The first attempt recorded its payment PENDING and died before the
   // connector answered.
-  const v1::Payment pending = InsertPending("7f9c2a1e-5b7d-4c1a-9e55-2d1f0c3b8a11", "r-crash", 5000);
+  const v1::Payment pending =
+      InsertPending("7f9c2a1e-5b7d-4c1a-9e55-2d1f0c3b8a11", "r-crash", 5000);
   v1::Payment retried;
   ASSERT_TRUE(Authorize("r-crash", "tok_4242", 5000, &retried).ok());
   EXPECT_EQ(retried.payment_id(), pending.payment_id());

@@ -561,7 +561,8 @@ int Settled() {
     cc::order::v1::ListRecordedPaymentsResponse recorded;
     Must(orders->ListRecordedPayments(&ctx2, ask, &recorded), "ListRecordedPayments");
     std::set<std::string> on_orders;
-    for (const auto& o : recorded.orders()) on_orders.insert(o.payment_ids().begin(), o.payment_ids().end());
+    for (const auto& o : recorded.orders())
+      on_orders.insert(o.payment_ids().begin(), o.payment_ids().end());
     for (const auto& p : page.payments()) {
       ++live;
       if (on_orders.count(p.payment_id()) == 0) {

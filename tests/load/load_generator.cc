@@ -313,7 +313,8 @@ int main(int argc, char** argv) {
       "throughput: %.1f completed orders/s\n",
       agents, elapsed, completed.load(), failed.load(), stored, completed.load() / elapsed);
   recorder.Print();
-  for (const auto& [error, count] : errors) std::cout << "  error x" << count << ": " << error << "\n";
+  for (const auto& [error, count] : errors)
+    std::cout << "  error x" << count << ": " << error << "\n";
   int lost = 0;
   for (const std::string& id : confirmed_ids) lost += stored_ids.count(id) == 0 ? 1 : 0;
   // A crash may leave an order confirmed whose reply never arrived (stored

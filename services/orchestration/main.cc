@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
     downstream.orders = order::v1::SalesOrderService::NewStub(
         channel("ORDER_ADDR", "dns:///127.0.0.1:50052",
                 order::v1::SalesOrderService::service_full_name()));
+    downstream.continuity = order::v1::ContinuityService::NewStub(
+        channel("ORDER_ADDR", "dns:///127.0.0.1:50052",
+                order::v1::ContinuityService::service_full_name()));
     downstream.pricing = pricing::v1::PricingService::NewStub(
         channel("PRICING_ADDR", "dns:///127.0.0.1:50053",
                 pricing::v1::PricingService::service_full_name()));

@@ -1116,6 +1116,33 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status OrderEntryServiceImpl::CancelContinuity(grpc::ServerContext* ctx,
+                                                     const v1::CancelContinuityRequest* req,
+                                                     v1::CancelContinuityResponse* resp) {
+  return Serve(metrics_, "CancelContinuity", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->reason().empty()) return InvalidField("reason", "required");
+    // Any user of the order's call center: the customer asks, the agent does.
+    ASSIGN_OR_RETURN(Context c, Load(ctx, req->order_id(), "", req->request_id(), ""));
+    order::v1::CancelScheduleRequest cancel;
+    cancel.set_request_id(req->request_id());
+    cancel.set_parent_order_id(req->order_id());
+    cancel.set_user_id(c.user_id);
+    cancel.set_reason(req->reason());
+    order::v1::CancelScheduleResponse cancelled;
+    // Idempotent by effect: a retry finds nothing left to cancel.
+    RETURN_IF_ERROR(FromGrpcStatus(
+        downstream_.continuity->CancelSchedule(Call(c).get(), cancel, &cancelled)));
+    order::v1::GetOrderRequest get;
+    get.set_order_id(req->order_id());
+    order::v1::GetOrderResponse got;
+    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrder(Call(c).get(), get, &got)));
+    *resp->mutable_order() = std::move(*got.mutable_order());
+    return absl::OkStatus();
+  });
+}
+
 // ------------------------------------------------------------------ reads
 
 grpc::Status OrderEntryServiceImpl::GetOrder(grpc::ServerContext* ctx,

@@ -27,6 +27,7 @@ using common::v1::OrderEvent;
 // Stubs of the downstream services (one long-lived channel each).
 struct Downstream {
   std::unique_ptr<order::v1::SalesOrderService::StubInterface> orders;
+  std::unique_ptr<order::v1::ContinuityService::StubInterface> continuity;
   std::unique_ptr<pricing::v1::PricingService::StubInterface> pricing;
   std::unique_ptr<payment::v1::PaymentService::StubInterface> payments;
   std::unique_ptr<guidedselling::v1::GuidedSellingService::StubInterface> selling;
@@ -81,6 +82,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
                          v1::ClearHoldResponse*) override;
   grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest*,
                            v1::CancelOrderResponse*) override;
+  grpc::Status CancelContinuity(grpc::ServerContext*, const v1::CancelContinuityRequest*,
+                                v1::CancelContinuityResponse*) override;
   grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest*,
                         v1::GetOrderResponse*) override;
   grpc::Status ListCustomerOrders(grpc::ServerContext*, const v1::ListCustomerOrdersRequest*,

@@ -211,7 +211,8 @@ grpc::Status ContinuityServiceImpl::CancelSchedule(grpc::ServerContext*,
                                                    v1::CancelScheduleResponse* resp) {
   return Serve(metrics_, "CancelSchedule", req->request_id(), [&]() -> absl::Status {
     if (req->parent_order_id().empty()) return InvalidField("parent_order_id", "required");
-    ASSIGN_OR_RETURN(int cancelled, store_->CancelSchedule(req->parent_order_id(), ""));
+    ASSIGN_OR_RETURN(int cancelled, store_->CancelSchedule(req->parent_order_id(), req->user_id(),
+                                                           req->reason()));
     resp->set_cancelled_events(cancelled);
     *resp->mutable_cancelled_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
     return absl::OkStatus();

@@ -81,6 +81,9 @@ const db::Query kDueEvents{
 const db::Query kEventDone{"continuity_event_done",
                            "UPDATE continuity_events SET child_order_id = $3::uuid "
                            "WHERE schedule_id = $1::uuid AND seq = $2"};
+const db::Query kScheduleOf{
+    "continuity_schedule_of",
+    "SELECT 1 FROM continuity_schedules WHERE parent_order_id = $1::uuid LIMIT 1"};
 const db::Query kCancelEvents{
     "continuity_cancel",
     "UPDATE continuity_events e SET cancelled = true FROM continuity_schedules s "
@@ -311,7 +314,8 @@ std::vector<db::Query> PgOrderStore::Queries() {
       kIdemGet,          kOrderGet,       kOrderLock,    kOrderUpdate,    kEventInsert,
       kOrdersByCustomer, kCustomerSearch, kUserDelete,   kScheduleInsert, kScheduleEventInsert,
       kDueEvents,        kEventDone,      kCancelEvents, kContext,        kSaveRead,
-      kSaveLockRead,     kSaveWrite,      kCreate,       kPurgeResponses, kRecordedPayments};
+      kSaveLockRead,     kSaveWrite,      kCreate,       kPurgeResponses, kRecordedPayments,
+      kScheduleOf};
   for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
     for (const db::Query& x : t->Queries()) q.push_back(x);
   }
@@ -592,12 +596,17 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
 }
 
 absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order_id,
-                                                 const std::string& user_id) {
+                                                 const std::string& user_id,
+                                                 const std::string& reason) {
   if (!IsUuid(parent_order_id)) return InvalidField("parent_order_id", "must be a UUID");
   int cancelled = 0;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result p = db::Exec(txn, kOrderLock, parent_order_id);
     if (p.empty()) return absl::NotFoundError(absl::StrCat("order ", parent_order_id, " not found"));
+    if (db::Exec(txn, kScheduleOf, parent_order_id).empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("order ", parent_order_id, " has no continuity schedule"));
+    }
     cancelled = static_cast<int>(db::Exec(txn, kCancelEvents, parent_order_id).affected_rows());
     if (cancelled > 0) {
       Order parent;
@@ -606,7 +615,8 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
       OrderEvent e;
       e.set_user_id(user_id);
       e.set_kind("continuity_cancelled");
-      e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled"));
+      e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled",
+                                reason.empty() ? "" : absl::StrCat(": ", reason)));
       AppendEvents(txn, &parent, {e});
       UpdateOrderRow(txn, parent);
     }

@@ -63,9 +63,11 @@ class OrderStore {
   // Creates every child due on or before `as_of`, exactly once even when
   // runs overlap; returns the ids created by this run.
   virtual absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) = 0;
-  // Cancels the remaining events of a parent's schedules; returns how many.
+  // Cancels the remaining events of a parent's schedules (FAILED_PRECONDITION
+  // when it has none); records who and why on the parent; returns how many.
   virtual absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
-                                             const std::string& user_id) = 0;
+                                             const std::string& user_id,
+                                             const std::string& reason) = 0;
   virtual absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
                                           const std::string& token,
                                           v1::ListCustomerOrdersResponse* out) = 0;
@@ -103,7 +105,8 @@ class PgOrderStore : public OrderStore {
       const SeenMasterData& seen = {}) override;
   absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) override;
   absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
-                                     const std::string& user_id) override;
+                                     const std::string& user_id,
+                                     const std::string& reason) override;
   absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
                                   const std::string& token,
                                   v1::ListCustomerOrdersResponse* out) override;

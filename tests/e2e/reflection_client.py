@@ -5,7 +5,7 @@ reflection (no generated code of ours), then seeds master data and places
 orders through the front door, checking DOMAIN.md's amounts to the cent:
 discounts, delivery and tax, declines, idempotent retries, fraud holds,
 prompts, price overrides within the user's allowance, cancelling, a feature
-switched off, and a continuity product's children.
+switched off, and a continuity product's children, then its cancellation.
 
     tests/e2e/reflection_client.py      # the suite up (deploy/local/suite up)
 
@@ -438,17 +438,25 @@ def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):
     front("AddPayment", request_id=f"r-{run}-v-p", order_id=sub.order_id,
           method="PAYMENT_METHOD_CARD", card_token="tok_test_4242")
     sub = front("SubmitOrder", request_id=f"r-{run}-v-s", order_id=sub.order_id).order
-    later = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 61 * 86400))
-    created = list(continuity("RunDue", as_of=later).child_order_ids)
-    parent = front("GetOrder", order_id=sub.order_id).order
-    children = list(parent.child_order_ids)
-    check(len(children) == 2 and all(c in created for c in children),
-          f"RunDue 61 days on: the parent shows its 2 children ({len(children)})")
+    def days_on(n):
+        return time.strftime("%Y-%m-%d", time.gmtime(time.time() + n * 86400))
+
+    created = list(continuity("RunDue", as_of=days_on(31)).child_order_ids)
+    children = list(front("GetOrder", order_id=sub.order_id).order.child_order_ids)
+    check(len(children) == 1 and children[0] in created,
+          f"RunDue 31 days on: the parent shows its first child ({len(children)})")
     if children:
         child = front("GetOrder", order_id=children[0]).order
         check(child.parent_order_id == sub.order_id and child.lines[0].product_id == vit
               and child.lines[0].unit_price.minor_units == 1800,
               "a child ships the product at the plan's price, linked to its parent")
+    parent = front("CancelContinuity", request_id=f"r-{run}-v-stop", order_id=sub.order_id,
+                   reason="customer request").order
+    check(parent.events[-1].kind == "continuity_cancelled" and parent.events[-1].user_id == agent,
+          "CancelContinuity: the remaining shipment cancelled, the log says who")
+    continuity("RunDue", as_of=days_on(61))
+    children = list(front("GetOrder", order_id=sub.order_id).order.child_order_ids)
+    check(len(children) == 1, f"no child after the cancellation ({len(children)} in all)")
 
 
 if __name__ == "__main__":

@@ -112,6 +112,7 @@ std::unique_ptr<Suite> Suite::Start() {
 orchestration::Downstream Suite::MakeDownstream() const {
   orchestration::Downstream d;
   d.orders = order::v1::SalesOrderService::NewStub(Channel(order_port_));
+  d.continuity = order::v1::ContinuityService::NewStub(Channel(order_port_));
   d.pricing = pricing::v1::PricingService::NewStub(Channel(pricing_port_));
   d.selling = guidedselling::v1::GuidedSellingService::NewStub(Channel(selling_port_));
   d.payments = payment::v1::PaymentService::NewStub(Channel(payment_port_));

@@ -785,34 +785,77 @@ void OrderEntryServiceImpl::PlanContinuity(Context& c, const Order& order) {
   }
 }
 
-absl::Status OrderEntryServiceImpl::Compensate(const std::string& order_id,
-                                               const std::string& request_id, Order* order) {
-  payment::v1::VoidAllForOrderRequest v;
-  v.set_request_id(absl::StrCat(request_id, ":compensate"));
-  v.set_order_id(order_id);
-  payment::v1::VoidAllForOrderResponse voided;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided)));
-  pricing::v1::ReleaseCouponsRequest r;
-  r.set_order_id(order_id);
-  pricing::v1::ReleaseCouponsResponse released;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released)));
-  if (order != nullptr) {
-    for (const auto& p : voided.voided()) {
-      for (auto& op : *order->mutable_payments()) {
-        if (op.payment_id() == p.payment_id()) op.set_status(p.status());
-      }
-    }
-    RecomputePaid(order);
+absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_id,
+                                                       const std::string& request_id,
+                                                       const Order& order) {
+  std::set<std::string> marked;
+  for (const auto& p : order.payments()) {
+    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) marked.insert(p.payment_id());
   }
-  if (metrics_) metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
+  if (marked.empty()) return absl::OkStatus();
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order_id);
+  payment::v1::ListPaymentsResponse listed;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.payments->ListPayments(Call(request_id).get(), list, &listed)));
+  for (const auto& p : listed.payments()) {
+    const bool live = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
+                      p.status() == common::v1::PAYMENT_STATUS_PENDING;
+    if (!live || marked.count(p.payment_id()) == 0) continue;
+    payment::v1::VoidPaymentRequest v;
+    v.set_request_id(absl::StrCat(request_id, ":void:", p.payment_id()));
+    v.set_payment_id(p.payment_id());
+    payment::v1::VoidPaymentResponse voided;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided)));
+  }
   return absl::OkStatus();
 }
 
-absl::Status OrderEntryServiceImpl::UndoSubmit(const std::string& order_id,
-                                               const std::string& request_id, Order* order) {
-  RETURN_IF_ERROR(Compensate(order_id, request_id, order));
+absl::Status OrderEntryServiceImpl::ReleaseCouponUses(const std::string& order_id,
+                                                      const std::string& request_id) {
+  pricing::v1::ReleaseCouponsRequest r;
+  r.set_order_id(order_id);
+  pricing::v1::ReleaseCouponsResponse released;
+  return FromGrpcStatus(downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released));
+}
+
+absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string& order_id,
+                                                              const std::string& request_id,
+                                                              const std::string& why) {
+  // First the order: a draft again with its live payments marked VOIDED,
+  // saved as a new version, so the submit (if it still runs somewhere) can
+  // no longer save its result and nothing counts a payment about to go.
+  Order undone;
+  for (int attempt = 0;; ++attempt) {
+    order::v1::GetOrderRequest get;
+    get.set_order_id(order_id);
+    order::v1::GetOrderResponse got;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
+    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) return false;  // it did save
+    order::v1::SaveOrderRequest save;
+    save.set_request_id(absl::StrCat(request_id, ":undo"));
+    save.set_method("UndoSubmit");
+    *save.mutable_order() = got.order();
+    MarkLivePaymentsVoided(save.mutable_order());
+    OrderEvent* e = save.add_new_events();
+    e->set_user_id("system");
+    e->set_kind("submit_compensated");
+    e->set_detail(absl::StrCat(why, ": payments voided, coupon uses released, its fraud hold cleared"));
+    order::v1::SaveOrderResponse saved;
+    absl::Status s =
+        FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
+    if (s.ok()) {
+      undone = std::move(*saved.mutable_order());
+      break;
+    }
+    if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
+  }
+  // Then the money and the rest, each idempotent, so that recovery can
+  // finish what a crash here left undone.
+  RETURN_IF_ERROR(VoidMarkedPayments(order_id, request_id, undone));
+  RETURN_IF_ERROR(ReleaseCouponUses(order_id, request_id));
   hold::v1::ListOrderHoldsRequest list;
   list.set_order_id(order_id);
   hold::v1::ListOrderHoldsResponse listed;
@@ -831,7 +874,10 @@ absl::Status OrderEntryServiceImpl::UndoSubmit(const std::string& order_id,
     RETURN_IF_ERROR(
         FromGrpcStatus(downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
   }
-  return absl::OkStatus();
+  if (metrics_) {
+    metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
+  }
+  return true;
 }
 
 grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
@@ -894,13 +940,17 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
       return absl::OkStatus();
     }
     if (!saga_id.empty() && !crashed) {
-      // A failure after the submit began changing things: undo it now.
-      absl::Status undone = UndoSubmit(req->order_id(), req->request_id(), nullptr);
+      // A failure after the submit began changing things: undo it now,
+      // unless its save did happen (e.g. the reply was lost in a timeout).
+      absl::StatusOr<bool> undone = UndoUnsavedSubmit(
+          req->order_id(), req->request_id(),
+          absl::StrCat("the submit failed (", s.message(), ") and was undone"));
       if (undone.ok()) {
-        sagas_->Record(saga_id, kStepCompensated).IgnoreError();
+        sagas_->Record(saga_id, *undone ? kStepCompensated : kStepDone).IgnoreError();
       } else {
         log::Error("submit compensation failed; recovery will retry",
-                   {{"order_id", req->order_id()}, {"error", std::string(undone.message())}});
+                   {{"order_id", req->order_id()},
+                    {"error", std::string(undone.status().message())}});
       }
     }
     return s;
@@ -917,29 +967,12 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
                         {{"outcome", outcome}});
   };
   return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
-    order::v1::GetOrderRequest get;
-    get.set_order_id(saga.order_id);
-    order::v1::GetOrderResponse got;
-    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
-    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) {
+    ASSIGN_OR_RETURN(bool undone, UndoUnsavedSubmit(saga.order_id, saga.request_id,
+                                                    "an interrupted submit was undone"));
+    if (!undone) {  // its save happened: only the DONE record was missing
       count("finished");
       return std::string(kStepDone);
     }
-    // The submit never saved: the draft keeps no live authorisation.
-    Order order = got.order();
-    RETURN_IF_ERROR(UndoSubmit(saga.order_id, saga.request_id, &order));
-    order::v1::SaveOrderRequest save;
-    save.set_request_id(absl::StrCat(saga.request_id, ":recovered"));
-    save.set_method("RecoverSubmit");
-    *save.mutable_order() = order;
-    OrderEvent* e = save.add_new_events();
-    e->set_kind("submit_compensated");
-    e->set_detail(
-        "an interrupted submit was undone: payments voided, coupon uses released, its fraud hold "
-        "cleared");
-    order::v1::SaveOrderResponse saved;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.orders->SaveOrder(Call(saga.request_id).get(), save, &saved)));
     log::Info("interrupted submit compensated", {{"order_id", saga.order_id}});
     count("compensated");
     return std::string(kStepCompensated);
@@ -971,11 +1004,17 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
       order::v1::ListRecordedPaymentsResponse answer;
       RETURN_IF_ERROR(
           FromGrpcStatus(downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
-      std::set<std::string> recorded;
-      for (const auto& o : answer.orders())
+      // Live at the payment service but on no order, or shown VOIDED by
+      // its order (a crash between marking and voiding): void it.
+      std::set<std::string> recorded, marked_voided;
+      for (const auto& o : answer.orders()) {
         recorded.insert(o.payment_ids().begin(), o.payment_ids().end());
+        marked_voided.insert(o.voided_payment_ids().begin(), o.voided_payment_ids().end());
+      }
       for (const auto& p : listed.payments()) {
-        if (recorded.count(p.payment_id()) > 0) continue;
+        if (recorded.count(p.payment_id()) > 0 && marked_voided.count(p.payment_id()) == 0) {
+          continue;
+        }
         const std::string request_id = absl::StrCat("unrecorded:", p.payment_id());
         payment::v1::VoidPaymentRequest v;
         v.set_request_id(request_id);
@@ -984,14 +1023,15 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
         RETURN_IF_ERROR(
             FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &done)));
         ++voided;
-        log::Warning("voided a payment authorisation that no order recorded",
+        log::Warning("voided a payment authorisation that no order counts",
                      {{"order_id", p.order_id()},
                       {"payment_id", p.payment_id()},
                       {"amount", money::Format(p.amount().minor_units())}});
         if (metrics_ != nullptr) {
           metrics_->Increment("unrecorded_authorizations_voided_total",
-                              "Payment authorisations no order recorded (a crash or a timeout "
-                              "between authorising and saving), voided by the sweep.",
+                              "Payment authorisations that no order counts (on no order after "
+                              "a crash or timeout before saving, or shown voided by their order "
+                              "after a crash before voiding), voided by the sweep.",
                               {});
         }
       }
@@ -1094,7 +1134,7 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                                                 const v1::CancelOrderRequest* req,
                                                 v1::CancelOrderResponse* resp) {
   return Serve(metrics_, "CancelOrder", req->request_id(), [&]() -> absl::Status {
-    return Mutate(ctx, "CancelOrder", req->request_id(), *req, req->order_id(),
+    RETURN_IF_ERROR(Mutate(ctx, "CancelOrder", req->request_id(), *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     if (!c.data.user().may_cancel()) {
                       return absl::PermissionDeniedError(
@@ -1106,13 +1146,17 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                           absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
                                        " and cannot be cancelled"));
                     }
-                    // Payments voided, coupon uses released.
-                    RETURN_IF_ERROR(Compensate(order.order_id(), c.request_id, &order));
+                    // The order first: its payments show VOIDED from now on.
+                    MarkLivePaymentsVoided(&order);
                     order.set_status(common::v1::ORDER_STATUS_CANCELED);
                     events.push_back(Event(c.user_id, "cancelled", req->reason()));
                     return absl::OkStatus();
                   },
-                  resp->mutable_order());
+                  resp->mutable_order()));
+    // Then the money, also on a retry (which finishes a cancel that stopped
+    // here): the authorisations voided, coupon uses released.
+    RETURN_IF_ERROR(VoidMarkedPayments(req->order_id(), req->request_id(), resp->order()));
+    return ReleaseCouponUses(req->order_id(), req->request_id());
   });
 }
 

@@ -171,13 +171,18 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::Status RedeemCoupons(const Context& c, const Order& order);
   absl::Status EvaluateFraud(const Context& c, Order& order, std::vector<OrderEvent>& events);
   void PlanContinuity(Context& c, const Order& order);
-  // Voids the order's payments and releases its coupon uses; marks the
-  // payments voided on `order` when given.
-  absl::Status Compensate(const std::string& order_id, const std::string& request_id, Order* order);
-  // Undoes a submit that did not save (failed, or found by recovery):
-  // Compensate, then clear the FRAUD holds it left open (the order is a
-  // DRAFT again, and a draft has no open hold), as the system user.
-  absl::Status UndoSubmit(const std::string& order_id, const std::string& request_id, Order* order);
+  // Voids at the payment service each payment that `order` shows VOIDED
+  // and that is still live there (idempotent).
+  absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,
+                                  const Order& order);
+  absl::Status ReleaseCouponUses(const std::string& order_id, const std::string& request_id);
+  // Undoes a submit that did not save (failed, or found by recovery): saves
+  // the draft with its live payments marked VOIDED (a new version: the
+  // submit can no longer save), then voids them, releases coupon uses and
+  // clears the FRAUD holds it left open, as the system user. `why` opens
+  // the event. False, undoing nothing, when the submit did save.
+  absl::StatusOr<bool> UndoUnsavedSubmit(const std::string& order_id,
+                                         const std::string& request_id, const std::string& why);
 
   Downstream downstream_;
   OrderEntryOptions options_;

@@ -319,7 +319,9 @@ TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
 TEST_F(OrderServiceTest, ListRecordedPaymentsGivesEachOrdersPaymentIds) {
   Order paid = Create("rec-1");
   paid.add_payments()->set_payment_id("pay-1");
-  paid.add_payments()->set_payment_id("pay-2");
+  auto* voided = paid.add_payments();
+  voided->set_payment_id("pay-2");
+  voided->set_status(common::v1::PAYMENT_STATUS_VOIDED);
   ASSERT_TRUE(Save("rec-save", paid, &paid).ok());
   const Order unpaid = Create("rec-2");
   grpc::ClientContext ctx;
@@ -330,12 +332,14 @@ TEST_F(OrderServiceTest, ListRecordedPaymentsGivesEachOrdersPaymentIds) {
   req.add_order_ids("not-a-uuid");                            // names no order
   v1::ListRecordedPaymentsResponse resp;
   ASSERT_TRUE(orders_->ListRecordedPayments(&ctx, req, &resp).ok());
-  std::map<std::string, std::vector<std::string>> recorded;
+  std::map<std::string, std::vector<std::string>> recorded, shown_voided;
   for (const auto& o : resp.orders()) {
     recorded[o.order_id()] = {o.payment_ids().begin(), o.payment_ids().end()};
+    shown_voided[o.order_id()] = {o.voided_payment_ids().begin(), o.voided_payment_ids().end()};
   }
   EXPECT_EQ(recorded, (std::map<std::string, std::vector<std::string>>{
                           {paid.order_id(), {"pay-1", "pay-2"}}, {unpaid.order_id(), {}}}));
+  EXPECT_EQ(shown_voided[paid.order_id()], std::vector<std::string>{"pay-2"});
   grpc::ClientContext ctx2;
   v1::ListRecordedPaymentsRequest none;
   EXPECT_EQ(orders_->ListRecordedPayments(&ctx2, none, &resp).error_code(),

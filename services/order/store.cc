@@ -449,7 +449,12 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
       RETURN_IF_ERROR(ParseOrder(row[1], row[2], &order));
       v1::RecordedPayments& recorded = out.emplace_back();
       recorded.set_order_id(row[0].as<std::string>());
-      for (const auto& p : order.payments()) recorded.add_payment_ids(p.payment_id());
+      for (const auto& p : order.payments()) {
+        recorded.add_payment_ids(p.payment_id());
+        if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) {
+          recorded.add_voided_payment_ids(p.payment_id());
+        }
+      }
     }
     return absl::OkStatus();
   }));

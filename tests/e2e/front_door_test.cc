@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "callcenter/order/v1/order_mock.grpc.pb.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/suite_harness.h"
@@ -1342,6 +1344,30 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(*swept, 0);
+  // A crash between an undo's two steps: the order already shows the
+  // payment VOIDED (so nothing counts it), the payment service still holds
+  // it. The sweep voids it.
+  Order marked = Start("", Id("start-marked"));
+  ASSERT_TRUE(AddLine(&marked, "A", 1, "marked-line").ok());
+  ASSERT_TRUE(Pay(&marked, "tok_4242", "marked-pay").ok());
+  {
+    Order stored = Get(marked.order_id());
+    stored.mutable_payments(0)->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+    grpc::ClientContext ctx;
+    order::v1::SaveOrderRequest save;
+    save.set_request_id(Id("marked-undo"));
+    save.set_method("UndoSubmit");
+    *save.mutable_order() = stored;
+    order::v1::SaveOrderResponse saved;
+    ASSERT_TRUE(suite->orders->SaveOrder(&ctx, save, &saved).ok());
+  }
+  EXPECT_EQ(status_of(marked.order_id(), marked.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_AUTHORIZED);
+  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(*swept, 1);
+  EXPECT_EQ(status_of(marked.order_id(), marked.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_VOIDED);
   // A retry of the lost AddPayment, arriving late, finds its payment voided
   // and the order records it as such: nothing counts toward the total.
   Order late = Start("", Id("start-late"));
@@ -1361,6 +1387,96 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   EXPECT_EQ(retried.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
   EXPECT_EQ(retried.order().paid_total().minor_units(), 0);
   EXPECT_EQ(retried.order().events(retried.order().events_size() - 1).kind(), "payment_voided");
+}
+
+// The hold service is down: the submit fails after the card was
+// authorised. The front door undoes it, and the draft shows what the
+// payment service holds: the authorisation voided, nothing paid, so it
+// cannot be submitted on a payment that no longer exists.
+TEST_F(FrontDoorTest, ASubmitThatFailsAfterAuthorisationLeavesAConsistentDraft) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  auto broken = suite->ExtraFrontDoor({}, [](orchestration::Downstream& d) {
+    d.holds = hold::v1::HoldService::NewStub(
+        grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()));
+  });
+  EXPECT_EQ(Submit(&order, "submit", broken.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_DRAFT);
+  ASSERT_EQ(after.payments_size(), 1);
+  EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(after.paid_total().minor_units(), 0);
+  EXPECT_EQ(after.balance_due().minor_units(), after.total().minor_units());
+  EXPECT_EQ(Submit(&after, "submit-unpaid").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Pay(&after, "tok_4242", "pay-again").ok());
+  ASSERT_TRUE(Submit(&after, "submit-again").ok());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  // The failed submit's undo could not reach the hold service either (to
+  // clear a fraud hold), so its saga stayed open; recovery settles it, and
+  // as the order has been submitted since, it undoes nothing.
+  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 1);
+  Order final = Get(order.order_id());
+  EXPECT_EQ(final.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(final.payments(1).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+}
+
+// The submit's save commits but its reply is lost (a timeout): the caller
+// sees an error, yet the order is submitted. Nothing may be undone then:
+// the payment stays authorised, the order confirmed.
+TEST_F(FrontDoorTest, ASubmitWhoseSaveReplyIsLostIsNotUndone) {
+  World();
+  Coupon("LOST", 500, 10);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(ApplyCoupon(&order, "LOST").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  auto lossy = suite->ExtraFrontDoor({}, [](orchestration::Downstream& d) {
+    std::shared_ptr<order::v1::SalesOrderService::StubInterface> real = std::move(d.orders);
+    auto stub = std::make_unique<::testing::NiceMock<order::v1::MockSalesOrderServiceStub>>();
+    ON_CALL(*stub, GetOrderContext)
+        .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+          return real->GetOrderContext(ctx, req, resp);
+        });
+    ON_CALL(*stub, GetOrder).WillByDefault([real](grpc::ClientContext* ctx, const auto& req,
+                                                   auto* resp) {
+      return real->GetOrder(ctx, req, resp);
+    });
+    ON_CALL(*stub, SaveOrder)
+        .WillByDefault([real](grpc::ClientContext* ctx, const order::v1::SaveOrderRequest& req,
+                              order::v1::SaveOrderResponse* resp) {
+          grpc::Status s = real->SaveOrder(ctx, req, resp);
+          if (s.ok() && req.method() == "SubmitOrder") {
+            return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "the reply was lost");
+          }
+          return s;
+        });
+    d.orders = std::move(stub);
+  });
+  EXPECT_EQ(Submit(&order, "submit", lossy.get()).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_EQ(after.payments_size(), 1);
+  EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  grpc::ClientContext ctx;
+  payment::v1::ListPaymentsRequest list;
+  list.set_order_id(order.order_id());
+  payment::v1::ListPaymentsResponse listed;
+  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  // The coupon use stays counted; the caller's retry gets the submitted order.
+  grpc::ClientContext ctx2;
+  pricing::v1::CheckCouponRequest check;
+  check.set_coupon_code(Id("LOST"));
+  pricing::v1::CheckCouponResponse checked;
+  ASSERT_TRUE(suite->pricing->CheckCoupon(&ctx2, check, &checked).ok());
+  EXPECT_EQ(checked.coupon().uses(), 1);
+  ASSERT_TRUE(Submit(&order, "submit").ok());
+  EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
 TEST_F(FrontDoorTest, AFinishedSubmitIsNeverTakenForAnInterruptedOne) {

@@ -121,10 +121,13 @@ orchestration::Downstream Suite::MakeDownstream() const {
 }
 
 std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoor(
-    orchestration::OrderEntryOptions options) {
+    orchestration::OrderEntryOptions options,
+    const std::function<void(orchestration::Downstream&)>& rewire) {
   options.jwt_secret = kSecret;
-  auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(MakeDownstream(), options,
-                                                                        sagas_.get(), nullptr);
+  orchestration::Downstream downstream = MakeDownstream();
+  if (rewire) rewire(downstream);
+  auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
+      std::move(downstream), options, sagas_.get(), nullptr);
   return orchestration::v1::OrderEntryService::NewStub(Channel(Serve({service})));
 }
 

@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_TESTS_E2E_SUITE_HARNESS_H_
 #define CALLCENTER_TESTS_E2E_SUITE_HARNESS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,9 +30,11 @@ class Suite {
   ~Suite();
 
   // A second front door sharing the downstream services, built with
-  // `options` (e.g. one that crashes mid-submit).
+  // `options` (e.g. one that crashes mid-submit); `rewire` may replace its
+  // stubs (e.g. one pointing at a service that is down).
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> ExtraFrontDoor(
-      orchestration::OrderEntryOptions options);
+      orchestration::OrderEntryOptions options,
+      const std::function<void(orchestration::Downstream&)>& rewire = nullptr);
   orchestration::OrderEntryServiceImpl& front_door_service() { return *front_door_; }
   // The main front door's metrics (ExtraFrontDoor ones have none).
   metrics::Metrics& front_door_metrics() { return front_door_metrics_; }

@@ -103,4 +103,14 @@ absl::Status CheckPaymentsCoverTotal(const Order& order) {
   return absl::OkStatus();
 }
 
+void MarkLivePaymentsVoided(Order* order) {
+  for (auto& p : *order->mutable_payments()) {
+    if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
+        p.status() == common::v1::PAYMENT_STATUS_PENDING) {
+      p.set_status(common::v1::PAYMENT_STATUS_VOIDED);
+    }
+  }
+  RecomputePaid(order);
+}
+
 }  // namespace callcenter::orchestration

@@ -30,6 +30,11 @@ void ApplyZeroPricing(Order* order);
 // paid_total = authorised or captured payments; balance_due = total - paid.
 void RecomputePaid(Order* order);
 
+// Marks the order's live (authorised or pending) payments VOIDED, before
+// they are voided at the payment service, so that the order never counts
+// a payment that may no longer hold; recomputes what is paid.
+void MarkLivePaymentsVoided(Order* order);
+
 // Whether submit may go ahead when order completion is on: at least one
 // accepted payment and payments covering the total. FAILED_PRECONDITION
 // saying what is missing otherwise.

@@ -76,5 +76,29 @@ TEST(OrderMathTest, AnEmptyOrderPricesToZeroInItsCurrency) {
   EXPECT_FALSE(HasNothingToPrice(o));
 }
 
+TEST(OrderMathTest, LivePaymentsMarkedVoidedNoLongerCount) {
+  Order o;
+  o.set_currency("USD");
+  o.mutable_total()->set_minor_units(5000);
+  auto pay = [&](common::v1::PaymentStatus status, int64_t amount) {
+    auto* p = o.add_payments();
+    p->set_status(status);
+    p->mutable_amount()->set_minor_units(amount);
+  };
+  pay(common::v1::PAYMENT_STATUS_AUTHORIZED, 3000);
+  pay(common::v1::PAYMENT_STATUS_PENDING, 1000);
+  pay(common::v1::PAYMENT_STATUS_DECLINED, 5000);
+  pay(common::v1::PAYMENT_STATUS_CAPTURED, 2000);  // money taken: a refund, not a void
+  RecomputePaid(&o);
+  EXPECT_EQ(o.paid_total().minor_units(), 5000);
+  MarkLivePaymentsVoided(&o);
+  EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(o.payments(1).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(o.payments(2).status(), common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(o.payments(3).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(o.paid_total().minor_units(), 2000);
+  EXPECT_EQ(o.balance_due().minor_units(), 3000);
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

@@ -597,7 +597,7 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
                                                const v1::AddPaymentRequest* req,
                                                v1::AddPaymentResponse* resp) {
   return Serve(metrics_, "AddPayment", req->request_id(), [&]() -> absl::Status {
-    std::string authorized_payment_id;
+    common::v1::OrderPayment unsaved;  // the authorised payment, until the order records it
     absl::Status s = Mutate(
         ctx, "AddPayment", req->request_id(), *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
@@ -661,7 +661,7 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           op->set_last4(p.last4());
           op->set_decline_reason(p.decline_reason());
           const bool ok = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED;
-          if (ok) authorized_payment_id = p.payment_id();
+          if (ok) unsaved = *op;
           RecomputePaid(&order);  // prices did not change: no second pricing call
           c.priced_now = true;
           // VOIDED: a retry arriving after the sweep voided its unrecorded
@@ -681,16 +681,13 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           return absl::OkStatus();
         },
         resp->mutable_order());
-    if (!s.ok() && !authorized_payment_id.empty()) {
-      // The order did not record the authorisation: void it (compensation)
-      // so that no live authorisation is left behind.
-      payment::v1::VoidPaymentRequest v;
-      v.set_request_id(absl::StrCat(req->request_id(), ":void"));
-      v.set_payment_id(authorized_payment_id);
-      payment::v1::VoidPaymentResponse voided;
-      downstream_.payments->VoidPayment(Call(req->request_id()).get(), v, &voided);
-      if (metrics_) {
-        metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "add_payment"}});
+    if (!s.ok() && !unsaved.payment_id().empty()) {
+      absl::Status settled = VoidUnsavedPayment(req->order_id(), req->request_id(), unsaved, s);
+      if (!settled.ok()) {  // the sweep voids it later
+        log::Warning("an authorisation the order did not record is not voided yet",
+                     {{"order_id", req->order_id()},
+                      {"payment_id", unsaved.payment_id()},
+                      {"error", std::string(settled.message())}});
       }
     }
     return s;
@@ -808,6 +805,54 @@ absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_
     payment::v1::VoidPaymentResponse voided;
     RETURN_IF_ERROR(
         FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OrderEntryServiceImpl::VoidUnsavedPayment(const std::string& order_id,
+                                                       const std::string& request_id,
+                                                       const common::v1::OrderPayment& payment,
+                                                       const absl::Status& why) {
+  for (int attempt = 0;; ++attempt) {
+    order::v1::GetOrderRequest get;
+    get.set_order_id(order_id);
+    order::v1::GetOrderResponse got;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
+    for (const auto& p : got.order().payments()) {
+      // The save did happen (its reply was lost): the payment stands.
+      if (p.payment_id() == payment.payment_id()) return absl::OkStatus();
+    }
+    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) break;  // read-only now
+    // The order first, as for every void: it shows the payment VOIDED (a
+    // new version, so the failed save cannot land later), then the money.
+    order::v1::SaveOrderRequest save;
+    save.set_request_id(absl::StrCat(request_id, ":unsaved"));
+    save.set_method("VoidUnsavedPayment");
+    *save.mutable_order() = got.order();
+    common::v1::OrderPayment* recorded = save.mutable_order()->add_payments();
+    *recorded = payment;
+    recorded->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+    RecomputePaid(save.mutable_order());
+    OrderEvent* e = save.add_new_events();
+    e->set_user_id("system");
+    e->set_kind("payment_voided");
+    e->set_detail(absl::StrCat("authorised, but the order could not record it (", why.message(),
+                               "): voided"));
+    order::v1::SaveOrderResponse saved;
+    absl::Status s =
+        FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
+    if (s.ok()) break;
+    if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
+  }
+  payment::v1::VoidPaymentRequest v;
+  v.set_request_id(absl::StrCat(request_id, ":void"));
+  v.set_payment_id(payment.payment_id());
+  payment::v1::VoidPaymentResponse voided;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided)));
+  if (metrics_) {
+    metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "add_payment"}});
   }
   return absl::OkStatus();
 }

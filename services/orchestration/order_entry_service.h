@@ -176,6 +176,11 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,
                                   const Order& order);
   absl::Status ReleaseCouponUses(const std::string& order_id, const std::string& request_id);
+  // AddPayment authorised `payment` but its save failed (`why`): unless the
+  // save did happen after all, the draft records the payment VOIDED, then
+  // it is voided at the payment service.
+  absl::Status VoidUnsavedPayment(const std::string& order_id, const std::string& request_id,
+                                  const common::v1::OrderPayment& payment, const absl::Status& why);
   // Undoes a submit that did not save (failed, or found by recovery): saves
   // the draft with its live payments marked VOIDED (a new version: the
   // submit can no longer save), then voids them, releases coupon uses and

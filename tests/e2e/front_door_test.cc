@@ -1424,6 +1424,83 @@ TEST_F(FrontDoorTest, ASubmitThatFailsAfterAuthorisationLeavesAConsistentDraft) 
   EXPECT_EQ(final.payments(1).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
 }
 
+// Rewires a front door so that the order service's saves of `method` fail:
+// after committing (the reply is lost in a timeout) or without it.
+std::function<void(orchestration::Downstream&)> FailingSaves(const std::string& method,
+                                                             bool commit) {
+  return [method, commit](orchestration::Downstream& d) {
+    std::shared_ptr<order::v1::SalesOrderService::StubInterface> real = std::move(d.orders);
+    auto stub = std::make_unique<::testing::NiceMock<order::v1::MockSalesOrderServiceStub>>();
+    ON_CALL(*stub, GetOrderContext)
+        .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+          return real->GetOrderContext(ctx, req, resp);
+        });
+    ON_CALL(*stub, GetOrder).WillByDefault(
+        [real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+          return real->GetOrder(ctx, req, resp);
+        });
+    ON_CALL(*stub, SaveOrder)
+        .WillByDefault([real, method, commit](grpc::ClientContext* ctx,
+                                              const order::v1::SaveOrderRequest& req,
+                                              order::v1::SaveOrderResponse* resp) {
+          if (req.method() != method) return real->SaveOrder(ctx, req, resp);
+          if (!commit) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "save refused");
+          grpc::Status s = real->SaveOrder(ctx, req, resp);
+          if (!s.ok()) return s;
+          return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "the reply was lost");
+        });
+    d.orders = std::move(stub);
+  };
+}
+
+// An AddPayment whose save fails after the card was authorised: the order
+// records the payment VOIDED and it is voided, so nothing counts it. One
+// whose save committed but whose reply was lost keeps it authorised.
+TEST_F(FrontDoorTest, AnAuthorisationTheOrderCouldNotRecordIsVoided) {
+  World();
+  auto payment_status = [&](const std::string& order_id) {
+    grpc::ClientContext ctx;
+    payment::v1::ListPaymentsRequest list;
+    list.set_order_id(order_id);
+    payment::v1::ListPaymentsResponse listed;
+    EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+    return listed.payments_size() == 1 ? listed.payments(0).status()
+                                       : common::v1::PAYMENT_STATUS_UNSPECIFIED;
+  };
+  fd::AddPaymentRequest pay;
+  pay.set_method(common::v1::PAYMENT_METHOD_CARD);
+  pay.set_card_token("tok_4242");
+  fd::AddPaymentResponse paid;
+
+  Order refused = Start("", Id("start-refused"));
+  ASSERT_TRUE(AddLine(&refused, "A", 1, "refused-line").ok());
+  auto refusing = suite->ExtraFrontDoor({}, FailingSaves("AddPayment", /*commit=*/false));
+  pay.set_request_id(Id("refused-pay"));
+  pay.set_order_id(refused.order_id());
+  EXPECT_EQ(refusing->AddPayment(suite->As(Id("agent")).get(), pay, &paid).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  Order after = Get(refused.order_id());
+  ASSERT_EQ(after.payments_size(), 1);
+  EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(after.paid_total().minor_units(), 0);
+  EXPECT_EQ(after.events(after.events_size() - 1).kind(), "payment_voided");
+  EXPECT_EQ(payment_status(refused.order_id()), common::v1::PAYMENT_STATUS_VOIDED);
+
+  Order lost = Start("", Id("start-lost"));
+  ASSERT_TRUE(AddLine(&lost, "A", 1, "lost-line").ok());
+  auto lossy = suite->ExtraFrontDoor({}, FailingSaves("AddPayment", /*commit=*/true));
+  pay.set_request_id(Id("lost-pay"));
+  pay.set_order_id(lost.order_id());
+  EXPECT_EQ(lossy->AddPayment(suite->As(Id("agent")).get(), pay, &paid).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  after = Get(lost.order_id());
+  ASSERT_EQ(after.payments_size(), 1);
+  EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(payment_status(lost.order_id()), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  ASSERT_TRUE(Submit(&after, "lost-submit").ok());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
 // The submit's save commits but its reply is lost (a timeout): the caller
 // sees an error, yet the order is submitted. Nothing may be undone then:
 // the payment stays authorised, the order confirmed.
@@ -1434,28 +1511,7 @@ TEST_F(FrontDoorTest, ASubmitWhoseSaveReplyIsLostIsNotUndone) {
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   ASSERT_TRUE(ApplyCoupon(&order, "LOST").ok());
   ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
-  auto lossy = suite->ExtraFrontDoor({}, [](orchestration::Downstream& d) {
-    std::shared_ptr<order::v1::SalesOrderService::StubInterface> real = std::move(d.orders);
-    auto stub = std::make_unique<::testing::NiceMock<order::v1::MockSalesOrderServiceStub>>();
-    ON_CALL(*stub, GetOrderContext)
-        .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
-          return real->GetOrderContext(ctx, req, resp);
-        });
-    ON_CALL(*stub, GetOrder).WillByDefault([real](grpc::ClientContext* ctx, const auto& req,
-                                                   auto* resp) {
-      return real->GetOrder(ctx, req, resp);
-    });
-    ON_CALL(*stub, SaveOrder)
-        .WillByDefault([real](grpc::ClientContext* ctx, const order::v1::SaveOrderRequest& req,
-                              order::v1::SaveOrderResponse* resp) {
-          grpc::Status s = real->SaveOrder(ctx, req, resp);
-          if (s.ok() && req.method() == "SubmitOrder") {
-            return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "the reply was lost");
-          }
-          return s;
-        });
-    d.orders = std::move(stub);
-  });
+  auto lossy = suite->ExtraFrontDoor({}, FailingSaves("SubmitOrder", /*commit=*/true));
   EXPECT_EQ(Submit(&order, "submit", lossy.get()).error_code(),
             grpc::StatusCode::DEADLINE_EXCEEDED);
   Order after = Get(order.order_id());

@@ -809,42 +809,56 @@ absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_
   return absl::OkStatus();
 }
 
-absl::Status OrderEntryServiceImpl::VoidUnsavedPayment(const std::string& order_id,
-                                                       const std::string& request_id,
-                                                       const common::v1::OrderPayment& payment,
-                                                       const absl::Status& why) {
+absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
+    const std::string& order_id, const std::string& request_id, const char* method,
+    const std::function<bool(Order&, OrderEvent&)>& change) {
   for (int attempt = 0;; ++attempt) {
     order::v1::GetOrderRequest get;
     get.set_order_id(order_id);
     order::v1::GetOrderResponse got;
     RETURN_IF_ERROR(
         FromGrpcStatus(downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
-    for (const auto& p : got.order().payments()) {
-      // The save did happen (its reply was lost): the payment stands.
-      if (p.payment_id() == payment.payment_id()) return absl::OkStatus();
-    }
-    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) break;  // read-only now
-    // The order first, as for every void: it shows the payment VOIDED (a
-    // new version, so the failed save cannot land later), then the money.
     order::v1::SaveOrderRequest save;
-    save.set_request_id(absl::StrCat(request_id, ":unsaved"));
-    save.set_method("VoidUnsavedPayment");
-    *save.mutable_order() = got.order();
-    common::v1::OrderPayment* recorded = save.mutable_order()->add_payments();
-    *recorded = payment;
-    recorded->set_status(common::v1::PAYMENT_STATUS_VOIDED);
-    RecomputePaid(save.mutable_order());
+    save.set_request_id(request_id);
+    save.set_method(method);
+    *save.mutable_order() = std::move(*got.mutable_order());
     OrderEvent* e = save.add_new_events();
     e->set_user_id("system");
-    e->set_kind("payment_voided");
-    e->set_detail(absl::StrCat("authorised, but the order could not record it (", why.message(),
-                               "): voided"));
+    if (!change(*save.mutable_order(), *e)) return std::nullopt;
     order::v1::SaveOrderResponse saved;
     absl::Status s =
         FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
-    if (s.ok()) break;
+    if (s.ok()) return std::move(*saved.mutable_order());
     if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
   }
+}
+
+absl::Status OrderEntryServiceImpl::VoidUnsavedPayment(const std::string& order_id,
+                                                       const std::string& request_id,
+                                                       const common::v1::OrderPayment& payment,
+                                                       const absl::Status& why) {
+  bool stands = false;
+  // The order first, as for every void: the draft shows the payment VOIDED
+  // (a new version, so the failed save cannot land later), then the money.
+  ASSIGN_OR_RETURN(
+      std::optional<Order> recorded,
+      RewriteOrder(order_id, absl::StrCat(request_id, ":unsaved"), "VoidUnsavedPayment",
+                   [&](Order& order, OrderEvent& e) {
+                     for (const auto& p : order.payments()) {
+                       // The save did happen (its reply was lost).
+                       stands = stands || p.payment_id() == payment.payment_id();
+                     }
+                     if (stands || order.status() != common::v1::ORDER_STATUS_DRAFT) return false;
+                     common::v1::OrderPayment* voided = order.add_payments();
+                     *voided = payment;
+                     voided->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+                     RecomputePaid(&order);
+                     e.set_kind("payment_voided");
+                     e.set_detail(absl::StrCat("authorised, but the order could not record it (",
+                                               why.message(), "): voided"));
+                     return true;
+                   }));
+  if (stands) return absl::OkStatus();  // the payment stands
   payment::v1::VoidPaymentRequest v;
   v.set_request_id(absl::StrCat(request_id, ":void"));
   v.set_payment_id(payment.payment_id());
@@ -871,35 +885,21 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
   // First the order: a draft again with its live payments marked VOIDED,
   // saved as a new version, so the submit (if it still runs somewhere) can
   // no longer save its result and nothing counts a payment about to go.
-  Order undone;
-  for (int attempt = 0;; ++attempt) {
-    order::v1::GetOrderRequest get;
-    get.set_order_id(order_id);
-    order::v1::GetOrderResponse got;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
-    if (got.order().status() != common::v1::ORDER_STATUS_DRAFT) return false;  // it did save
-    order::v1::SaveOrderRequest save;
-    save.set_request_id(absl::StrCat(request_id, ":undo"));
-    save.set_method("UndoSubmit");
-    *save.mutable_order() = got.order();
-    MarkLivePaymentsVoided(save.mutable_order());
-    OrderEvent* e = save.add_new_events();
-    e->set_user_id("system");
-    e->set_kind("submit_compensated");
-    e->set_detail(absl::StrCat(why, ": payments voided, coupon uses released, its fraud hold cleared"));
-    order::v1::SaveOrderResponse saved;
-    absl::Status s =
-        FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
-    if (s.ok()) {
-      undone = std::move(*saved.mutable_order());
-      break;
-    }
-    if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
-  }
+  ASSIGN_OR_RETURN(
+      std::optional<Order> undone,
+      RewriteOrder(order_id, absl::StrCat(request_id, ":undo"), "UndoSubmit",
+                   [&](Order& order, OrderEvent& e) {
+                     if (order.status() != common::v1::ORDER_STATUS_DRAFT) return false;
+                     MarkLivePaymentsVoided(&order);
+                     e.set_kind("submit_compensated");
+                     e.set_detail(absl::StrCat(
+                         why, ": payments voided, coupon uses released, its fraud hold cleared"));
+                     return true;
+                   }));
+  if (!undone) return false;  // the submit did save
   // Then the money and the rest, each idempotent, so that recovery can
   // finish what a crash here left undone.
-  RETURN_IF_ERROR(VoidMarkedPayments(order_id, request_id, undone));
+  RETURN_IF_ERROR(VoidMarkedPayments(order_id, request_id, *undone));
   RETURN_IF_ERROR(ReleaseCouponUses(order_id, request_id));
   hold::v1::ListOrderHoldsRequest list;
   list.set_order_id(order_id);

@@ -176,6 +176,12 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,
                                   const Order& order);
   absl::Status ReleaseCouponUses(const std::string& order_id, const std::string& request_id);
+  // Reads the order, lets `change` edit it and the event it adds (as the
+  // system user; false: nothing to save) and saves it under `request_id`
+  // with its version checked, reading again after a concurrent change.
+  absl::StatusOr<std::optional<Order>> RewriteOrder(
+      const std::string& order_id, const std::string& request_id, const char* method,
+      const std::function<bool(Order&, OrderEvent&)>& change);
   // AddPayment authorised `payment` but its save failed (`why`): unless the
   // save did happen after all, the draft records the payment VOIDED, then
   // it is voided at the payment service.

@@ -225,6 +225,20 @@ class FrontDoorTest : public ::testing::Test {
     return resp.order();
   }
 
+  // The status the payment service holds for one payment of an order.
+  common::v1::PaymentStatus PaymentStatus(const std::string& order_id,
+                                          const std::string& payment_id) {
+    grpc::ClientContext ctx;
+    payment::v1::ListPaymentsRequest list;
+    list.set_order_id(order_id);
+    payment::v1::ListPaymentsResponse listed;
+    EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
+    for (const auto& p : listed.payments()) {
+      if (p.payment_id() == payment_id) return p.status();
+    }
+    return common::v1::PAYMENT_STATUS_UNSPECIFIED;
+  }
+
   // The customer's email as static fraud data worth `score`.
   void SuspectEmail(int64_t score) {
     grpc::ClientContext ctx;
@@ -1307,33 +1321,22 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   };
   const std::string lost = authorise("lost", order.order_id());
   const std::string orphan = authorise("orphan", "00000000-0000-4000-8000-00000000abcd");
-  auto status_of = [&](const std::string& order_id, const std::string& payment_id) {
-    grpc::ClientContext ctx;
-    payment::v1::ListPaymentsRequest list;
-    list.set_order_id(order_id);
-    payment::v1::ListPaymentsResponse listed;
-    EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-    for (const auto& p : listed.payments()) {
-      if (p.payment_id() == payment_id) return p.status();
-    }
-    return common::v1::PAYMENT_STATUS_UNSPECIFIED;
-  };
 
   // Younger than the minimum age: they may still be on their way.
   auto swept = suite->front_door_service().SweepUnrecordedPayments(absl::Hours(1));
   ASSERT_TRUE(swept.ok()) << swept.status();
-  EXPECT_EQ(status_of(order.order_id(), lost), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(PaymentStatus(order.order_id(), lost), common::v1::PAYMENT_STATUS_AUTHORIZED);
 
   const double before = Metric("unrecorded_authorizations_voided_total");
   swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_GE(*swept, 2);
   EXPECT_EQ(Metric("unrecorded_authorizations_voided_total"), before + *swept);
-  EXPECT_EQ(status_of(order.order_id(), lost), common::v1::PAYMENT_STATUS_VOIDED);
-  EXPECT_EQ(status_of("00000000-0000-4000-8000-00000000abcd", orphan),
+  EXPECT_EQ(PaymentStatus(order.order_id(), lost), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(PaymentStatus("00000000-0000-4000-8000-00000000abcd", orphan),
             common::v1::PAYMENT_STATUS_VOIDED);
   // The payment the order records stands, and the order is as it was.
-  EXPECT_EQ(status_of(order.order_id(), order.payments(0).payment_id()),
+  EXPECT_EQ(PaymentStatus(order.order_id(), order.payments(0).payment_id()),
             common::v1::PAYMENT_STATUS_AUTHORIZED);
   Order after = Get(order.order_id());
   EXPECT_EQ(after.paid_total().minor_units(), order.total().minor_units());
@@ -1361,12 +1364,12 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
     order::v1::SaveOrderResponse saved;
     ASSERT_TRUE(suite->orders->SaveOrder(&ctx, save, &saved).ok());
   }
-  EXPECT_EQ(status_of(marked.order_id(), marked.payments(0).payment_id()),
+  EXPECT_EQ(PaymentStatus(marked.order_id(), marked.payments(0).payment_id()),
             common::v1::PAYMENT_STATUS_AUTHORIZED);
   swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(*swept, 1);
-  EXPECT_EQ(status_of(marked.order_id(), marked.payments(0).payment_id()),
+  EXPECT_EQ(PaymentStatus(marked.order_id(), marked.payments(0).payment_id()),
             common::v1::PAYMENT_STATUS_VOIDED);
   // A retry of the lost AddPayment, arriving late, finds its payment voided
   // and the order records it as such: nothing counts toward the total.
@@ -1458,45 +1461,40 @@ std::function<void(orchestration::Downstream&)> FailingSaves(const std::string& 
 // whose save committed but whose reply was lost keeps it authorised.
 TEST_F(FrontDoorTest, AnAuthorisationTheOrderCouldNotRecordIsVoided) {
   World();
-  auto payment_status = [&](const std::string& order_id) {
-    grpc::ClientContext ctx;
-    payment::v1::ListPaymentsRequest list;
-    list.set_order_id(order_id);
-    payment::v1::ListPaymentsResponse listed;
-    EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-    return listed.payments_size() == 1 ? listed.payments(0).status()
-                                       : common::v1::PAYMENT_STATUS_UNSPECIFIED;
+  // A draft with one line, paid by card through a front door whose saves
+  // of AddPayment fail as `commit` says; the call's code, then the order.
+  auto pay_through_failing_saves = [&](const std::string& name, bool commit, Order* after) {
+    Order order = Start("", Id("start-" + name));
+    EXPECT_TRUE(AddLine(&order, "A", 1, name + "-line").ok());
+    auto front = suite->ExtraFrontDoor({}, FailingSaves("AddPayment", commit));
+    fd::AddPaymentRequest pay;
+    pay.set_request_id(Id(name + "-pay"));
+    pay.set_order_id(order.order_id());
+    pay.set_method(common::v1::PAYMENT_METHOD_CARD);
+    pay.set_card_token("tok_4242");
+    fd::AddPaymentResponse paid;
+    const grpc::StatusCode code =
+        front->AddPayment(suite->As(Id("agent")).get(), pay, &paid).error_code();
+    *after = Get(order.order_id());
+    return code;
   };
-  fd::AddPaymentRequest pay;
-  pay.set_method(common::v1::PAYMENT_METHOD_CARD);
-  pay.set_card_token("tok_4242");
-  fd::AddPaymentResponse paid;
 
-  Order refused = Start("", Id("start-refused"));
-  ASSERT_TRUE(AddLine(&refused, "A", 1, "refused-line").ok());
-  auto refusing = suite->ExtraFrontDoor({}, FailingSaves("AddPayment", /*commit=*/false));
-  pay.set_request_id(Id("refused-pay"));
-  pay.set_order_id(refused.order_id());
-  EXPECT_EQ(refusing->AddPayment(suite->As(Id("agent")).get(), pay, &paid).error_code(),
+  Order after;
+  EXPECT_EQ(pay_through_failing_saves("refused", /*commit=*/false, &after),
             grpc::StatusCode::UNAVAILABLE);
-  Order after = Get(refused.order_id());
   ASSERT_EQ(after.payments_size(), 1);
   EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
   EXPECT_EQ(after.paid_total().minor_units(), 0);
   EXPECT_EQ(after.events(after.events_size() - 1).kind(), "payment_voided");
-  EXPECT_EQ(payment_status(refused.order_id()), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(PaymentStatus(after.order_id(), after.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_VOIDED);
 
-  Order lost = Start("", Id("start-lost"));
-  ASSERT_TRUE(AddLine(&lost, "A", 1, "lost-line").ok());
-  auto lossy = suite->ExtraFrontDoor({}, FailingSaves("AddPayment", /*commit=*/true));
-  pay.set_request_id(Id("lost-pay"));
-  pay.set_order_id(lost.order_id());
-  EXPECT_EQ(lossy->AddPayment(suite->As(Id("agent")).get(), pay, &paid).error_code(),
+  EXPECT_EQ(pay_through_failing_saves("lost", /*commit=*/true, &after),
             grpc::StatusCode::DEADLINE_EXCEEDED);
-  after = Get(lost.order_id());
   ASSERT_EQ(after.payments_size(), 1);
   EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
-  EXPECT_EQ(payment_status(lost.order_id()), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(PaymentStatus(after.order_id(), after.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_AUTHORIZED);
   ASSERT_TRUE(Submit(&after, "lost-submit").ok());
   EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
@@ -1518,12 +1516,8 @@ TEST_F(FrontDoorTest, ASubmitWhoseSaveReplyIsLostIsNotUndone) {
   EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
   ASSERT_EQ(after.payments_size(), 1);
   EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(PaymentStatus(order.order_id(), after.payments(0).payment_id()),
+            common::v1::PAYMENT_STATUS_AUTHORIZED);
   // The coupon use stays counted; the caller's retry gets the submitted order.
   grpc::ClientContext ctx2;
   pricing::v1::CheckCouponRequest check;

@@ -953,7 +953,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
           const bool completion = c.data.call_center().order_completion_enabled();
           if (completion) RETURN_IF_ERROR(CheckPaymentsCoverTotal(order));
           if (sagas_ != nullptr) {
-            ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.request_id));
+            ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.request_id, kSagaSubmit));
             saga_id = saga.saga_id;
           }
           // The log reads "submitted" before what the submit led to (a hold).
@@ -1012,6 +1012,19 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
                         {{"outcome", outcome}});
   };
   return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
+    if (saga.kind == kSagaCancel) {
+      // Saved CANCELED: finish the voids; never saved: nothing to do.
+      order::v1::GetOrderRequest get;
+      get.set_order_id(saga.order_id);
+      order::v1::GetOrderResponse got;
+      RETURN_IF_ERROR(
+          FromGrpcStatus(downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
+      if (got.order().status() == common::v1::ORDER_STATUS_CANCELED) {
+        RETURN_IF_ERROR(FinishCancel(saga.order_id, saga.request_id, got.order()));
+      }
+      count("finished");
+      return std::string(kStepDone);
+    }
     ASSIGN_OR_RETURN(bool undone, UndoUnsavedSubmit(saga.order_id, saga.request_id,
                                                     "an interrupted submit was undone"));
     if (!undone) {  // its save happened: only the DONE record was missing
@@ -1179,30 +1192,51 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                                                 const v1::CancelOrderRequest* req,
                                                 v1::CancelOrderResponse* resp) {
   return Serve(metrics_, "CancelOrder", req->request_id(), [&]() -> absl::Status {
-    RETURN_IF_ERROR(Mutate(ctx, "CancelOrder", req->request_id(), *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    if (!c.data.user().may_cancel()) {
-                      return absl::PermissionDeniedError(
-                          absl::StrCat("user ", c.user_id, " may not cancel orders (may_cancel)"));
-                    }
-                    if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
-                        order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
-                      return absl::FailedPreconditionError(
-                          absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
-                                       " and cannot be cancelled"));
-                    }
-                    // The order first: its payments show VOIDED from now on.
-                    MarkLivePaymentsVoided(&order);
-                    order.set_status(common::v1::ORDER_STATUS_CANCELED);
-                    events.push_back(Event(c.user_id, "cancelled", req->reason()));
-                    return absl::OkStatus();
-                  },
-                  resp->mutable_order()));
+    std::string saga_id;
+    absl::Status s = Mutate(
+        ctx, "CancelOrder", req->request_id(), *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          if (!c.data.user().may_cancel()) {
+            return absl::PermissionDeniedError(
+                absl::StrCat("user ", c.user_id, " may not cancel orders (may_cancel)"));
+          }
+          if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
+              order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
+                             " and cannot be cancelled"));
+          }
+          // Logged before the save, so that recovery finishes the voids
+          // should this process stop between the save and the voids.
+          if (sagas_ != nullptr) {
+            ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.request_id, kSagaCancel));
+            saga_id = saga.saga_id;
+          }
+          // The order first: its payments show VOIDED from now on.
+          MarkLivePaymentsVoided(&order);
+          order.set_status(common::v1::ORDER_STATUS_CANCELED);
+          events.push_back(Event(c.user_id, "cancelled", req->reason()));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
+    // Not saved, or its reply lost: recovery looks at the order later.
+    RETURN_IF_ERROR(s);
+    if (options_.crash_after_step == kStepCancelSaved) {
+      return absl::UnavailableError("injected crash after the cancellation was saved");
+    }
     // Then the money, also on a retry (which finishes a cancel that stopped
     // here): the authorisations voided, coupon uses released.
-    RETURN_IF_ERROR(VoidMarkedPayments(req->order_id(), req->request_id(), resp->order()));
-    return ReleaseCouponUses(req->order_id(), req->request_id());
+    RETURN_IF_ERROR(FinishCancel(req->order_id(), req->request_id(), resp->order()));
+    if (!saga_id.empty()) sagas_->MarkDone(saga_id);
+    return absl::OkStatus();
   });
+}
+
+absl::Status OrderEntryServiceImpl::FinishCancel(const std::string& order_id,
+                                                 const std::string& request_id,
+                                                 const Order& order) {
+  RETURN_IF_ERROR(VoidMarkedPayments(order_id, request_id, order));
+  return ReleaseCouponUses(order_id, request_id);
 }
 
 grpc::Status OrderEntryServiceImpl::CancelContinuity(grpc::ServerContext* ctx,

@@ -39,7 +39,8 @@ struct OrderEntryOptions {
   absl::Duration downstream_timeout = absl::Seconds(3);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Tests only: a submit "crashes" right after recording this saga step
-  // (no compensation runs), as a killed process would.
+  // (no compensation runs), as a killed process would; kStepCancelSaved: a
+  // cancellation right after its save.
   std::string crash_after_step;
 };
 
@@ -176,6 +177,10 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,
                                   const Order& order);
   absl::Status ReleaseCouponUses(const std::string& order_id, const std::string& request_id);
+  // After a cancellation saved `order`: voids what it shows VOIDED and
+  // releases coupon uses (idempotent; recovery calls it too).
+  absl::Status FinishCancel(const std::string& order_id, const std::string& request_id,
+                            const Order& order);
   // Reads the order, lets `change` edit it and the event it adds (as the
   // system user; false: nothing to save) and saves it under `request_id`
   // with its version checked, reading again after a concurrent change.

@@ -11,10 +11,10 @@ namespace {
 
 const db::Query kBegin{
     "saga_begin",
-    "INSERT INTO sagas (saga_id, order_id, request_id, state, step) "
-    "VALUES ($1::uuid, $2, $3, 'RUNNING', 'STARTED') "
+    "INSERT INTO sagas (saga_id, order_id, request_id, state, step, kind) "
+    "VALUES ($1::uuid, $2, $3, 'RUNNING', 'STARTED', $4) "
     "ON CONFLICT (order_id, request_id) DO UPDATE SET updated_at = now() "
-    "RETURNING saga_id::text, step"};
+    "RETURNING saga_id::text, step, kind"};
 const db::Query kRecord{
     "saga_record",
     "UPDATE sagas SET step = $2, state = CASE WHEN $2 IN ('DONE', 'COMPENSATED') THEN $2 "
@@ -25,7 +25,7 @@ const db::Query kDoneMany{
     "WHERE saga_id = ANY($1::uuid[]) AND state NOT IN ('DONE', 'COMPENSATED')"};
 const db::Query kIdle{
     "saga_idle",
-    "SELECT saga_id::text, order_id, request_id, step FROM sagas "
+    "SELECT saga_id::text, order_id, request_id, step, kind FROM sagas "
     "WHERE state NOT IN ('DONE', 'COMPENSATED') AND updated_at < now() - $1::interval "
     "ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED"};
 
@@ -64,12 +64,14 @@ absl::StatusOr<int> SagaLog::PurgeFinished(absl::Duration age, int batch) {
   return db::DeleteOlderThan(pool_, kPurgeFinished, age, batch);
 }
 
-absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id) {
-  Saga saga{"", order_id, request_id, ""};
+absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id,
+                                     const std::string& kind) {
+  Saga saga{"", order_id, request_id, "", kind};
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-    pqxx::row r = db::Exec(txn, kBegin, NewUuid(), order_id, request_id)[0];
+    pqxx::row r = db::Exec(txn, kBegin, NewUuid(), order_id, request_id, kind)[0];
     saga.saga_id = r[0].as<std::string>();
     saga.step = r[1].as<std::string>();
+    saga.kind = r[2].as<std::string>();
     return absl::OkStatus();
   }));
   return saga;
@@ -116,7 +118,7 @@ absl::StatusOr<int> SagaLog::RecoverIdle(
     const std::string interval = absl::StrCat(absl::ToInt64Milliseconds(idle), " milliseconds");
     for (const auto& row : db::Exec(txn, kIdle, interval)) {
       Saga saga{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                row[3].as<std::string>()};
+                row[3].as<std::string>(), row[4].as<std::string>()};
       absl::StatusOr<std::string> final_step = finish(saga);
       if (!final_step.ok()) {
         log::Warning("saga recovery postponed", {{"saga_id", saga.saga_id},

@@ -17,12 +17,20 @@ inline constexpr char kStepCouponsRedeemed[] = "COUPONS_REDEEMED";
 inline constexpr char kStepFraudEvaluated[] = "FRAUD_EVALUATED";
 inline constexpr char kStepDone[] = "DONE";
 inline constexpr char kStepCompensated[] = "COMPENSATED";
+// Not recorded: where a test makes a cancellation "crash" (see
+// OrderEntryOptions::crash_after_step).
+inline constexpr char kStepCancelSaved[] = "CANCEL_SAVED";
+
+// What a saga does.
+inline constexpr char kSagaSubmit[] = "submit";  // submit: undone unless it saved
+inline constexpr char kSagaCancel[] = "cancel";  // cancel: the voids finished once saved
 
 struct Saga {
   std::string saga_id;
   std::string order_id;
   std::string request_id;
   std::string step;
+  std::string kind;  // kSagaSubmit or kSagaCancel
 };
 
 // The orchestration service's own tables: one row per submit, its last
@@ -32,8 +40,10 @@ class SagaLog {
   explicit SagaLog(db::Pool* pool) : pool_(pool) {}
   static std::vector<db::Query> Queries();
 
-  // Starts (or, for a retried request, resumes) the saga of a submit.
-  absl::StatusOr<Saga> Begin(const std::string& order_id, const std::string& request_id);
+  // Starts (or, for a retried request, resumes) the saga of a submit or a
+  // cancellation (`kind`).
+  absl::StatusOr<Saga> Begin(const std::string& order_id, const std::string& request_id,
+                             const std::string& kind);
   absl::Status Record(const std::string& saga_id, const std::string& step);
   // Queues the DONE record of a finished submit; FlushDone writes the queue
   // in one statement. DONE follows the last call, so nothing waits for it,

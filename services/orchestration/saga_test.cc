@@ -32,7 +32,7 @@ class SagaLogTest : public ::testing::Test {
 
 TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
   auto begin = [&](const std::string& order, const std::string& final_step) {
-    absl::StatusOr<Saga> saga = sagas_->Begin(order, "submit-" + order);
+    absl::StatusOr<Saga> saga = sagas_->Begin(order, "submit-" + order, kSagaSubmit);
     EXPECT_TRUE(saga.ok());
     if (!final_step.empty()) EXPECT_TRUE(sagas_->Record(saga->saga_id, final_step).ok());
     return saga->saga_id;

@@ -925,6 +925,45 @@ TEST_F(FrontDoorTest, ManualHoldWithNoteThenCleared) {
 
 // ------------------------------------------------------------- cancel
 
+// The front door stops between saving a cancellation and voiding: the
+// order shows the payment VOIDED (nothing counts it) while the payment
+// service still holds it; recovery finishes the voids.
+TEST_F(FrontDoorTest, ACancellationInterruptedBeforeItsVoidsIsFinished) {
+  World();
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepCancelSaved;
+  auto doomed = suite->ExtraFrontDoor(crashing);
+  fd::CancelOrderRequest cancel;
+  cancel.set_request_id(Id("cancel"));
+  cancel.set_order_id(order.order_id());
+  cancel.set_reason("customer changed mind");
+  fd::CancelOrderResponse cancelled;
+  EXPECT_EQ(doomed->CancelOrder(suite->As(Id("super")).get(), cancel, &cancelled).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  const std::string payment_id = after.payments(0).payment_id();
+  EXPECT_EQ(PaymentStatus(order.order_id(), payment_id), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_GE(*settled, 1);
+  EXPECT_EQ(PaymentStatus(order.order_id(), payment_id), common::v1::PAYMENT_STATUS_VOIDED);
+  // A cancellation refused before its save leaves nothing for recovery.
+  Order kept = Start("", Id("start-kept"));
+  cancel.set_request_id(Id("cancel-refused"));
+  cancel.set_order_id(kept.order_id());
+  EXPECT_EQ(suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // agent may not cancel
+  settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 0);
+}
+
 TEST_F(FrontDoorTest, CancelVoidsPaymentsAndReleasesCoupons) {
   World();
   Coupon("ONCE", 1000, 1);

@@ -40,8 +40,8 @@ class SagaLog {
   explicit SagaLog(db::Pool* pool) : pool_(pool) {}
   static std::vector<db::Query> Queries();
 
-  // Starts (or, for a retried request, resumes) the saga of a submit or a
-  // cancellation (`kind`).
+  // Starts the saga of a submit or a cancellation (`kind`); a retried
+  // request resumes its saga, RUNNING again (recovery's, should it stop).
   absl::StatusOr<Saga> Begin(const std::string& order_id, const std::string& request_id,
                              const std::string& kind);
   absl::Status Record(const std::string& saga_id, const std::string& step);

@@ -54,6 +54,24 @@ TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
   EXPECT_EQ(*sagas_->PurgeFinished(absl::Hours(720)), 0);
 }
 
+// A retried request runs again: its saga is the same one, unfinished
+// again, so that recovery would settle it if this attempt stopped.
+TEST_F(SagaLogTest, ARetriedRequestResumesItsSagaUnfinished) {
+  absl::StatusOr<Saga> first = sagas_->Begin("o-retry", "submit-1", kSagaSubmit);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(sagas_->Record(first->saga_id, kStepCompensated).ok());
+  EXPECT_EQ(Count("order_id = 'o-retry' AND state = 'COMPENSATED'"), 1);
+  absl::StatusOr<Saga> again = sagas_->Begin("o-retry", "submit-1", kSagaSubmit);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->saga_id, first->saga_id);
+  EXPECT_EQ(again->step, kStepStarted);
+  EXPECT_EQ(Count("order_id = 'o-retry' AND state = 'RUNNING'"), 1);
+  absl::StatusOr<Saga> cancel = sagas_->Begin("o-retry", "cancel-1", kSagaCancel);
+  ASSERT_TRUE(cancel.ok());
+  EXPECT_EQ(cancel->kind, kSagaCancel);
+  EXPECT_NE(cancel->saga_id, first->saga_id);
+}
+
 // The sweep's place is kept between runs, one replica sweeps at a time,
 // and a failed run leaves the place where it was.
 TEST_F(SagaLogTest, PaymentSweepKeepsItsPlaceOneReplicaAtATime) {

@@ -94,6 +94,8 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   grpc::Status GetProductDetails(grpc::ServerContext*, const v1::GetProductDetailsRequest*,
                                  v1::GetProductDetailsResponse*) override;
 
+  // Recovery and the sweep (undo.cc, with the undo of submits, payments
+  // and cancellations).
   // Finishes or undoes submits left unfinished (by a crash) for at least
   // `idle`: a saved submit is marked done; otherwise the draft's payments
   // are voided and its coupon uses released. Returns how many it settled.

@@ -48,24 +48,31 @@ step "the order survives a restart" "$client" verify "$order_id"
 # The front door killed (SIGKILL) in the middle of orders, then restarted:
 # no order confirmed to an agent is lost, recovery settles every
 # interrupted submit, and the sweep leaves no authorisation off its order.
-crash_log="$CALLCENTER_STATE_DIR/crash-load.log"
-"$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures \
-  --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
-load_pid=$!
-sleep 3
-kill -9 "$(cat "$CALLCENTER_STATE_DIR/orchestration.pid")"
-sleep 1
-step "the killed front door restarts" "$suite" up
-wait "$load_pid"
-load_rc=$?
-grep -E "completed=|lost=|OK|FAILED" "$crash_log"
-step "no order confirmed to an agent is lost" test "$load_rc" -eq 0
-sleep 10  # SAGA_IDLE_MS and PAYMENT_SWEEP_MIN_AGE_MS, and a round of each
-unfinished=$(env PGHOST=127.0.0.1 PGPORT="$(cat "$CALLCENTER_STATE_DIR/postgres/port")" \
-  PGUSER=postgres PGDATABASE=postgres psql -Atc \
-  "SELECT count(*) FROM orchestration_svc.sagas WHERE state NOT IN ('DONE', 'COMPENSATED')")
-step "recovery settled every interrupted submit ($unfinished left)" test "$unfinished" = 0
-step "every live payment is on its order" "$client" settled
+# The same with the payment service killed (authorisations left PENDING).
+crash() {
+  local victim=$1 crash_log="$CALLCENTER_STATE_DIR/crash-$1.log"
+  "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures \
+    --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
+  local load_pid=$!
+  sleep 3
+  kill -9 "$(cat "$CALLCENTER_STATE_DIR/$victim.pid")"
+  sleep 1
+  step "$victim killed under load, restarted" "$suite" up
+  wait "$load_pid"
+  local load_rc=$?
+  grep -E "completed=|lost=|OK|FAILED" "$crash_log"
+  step "$victim killed: no order confirmed to an agent is lost" test "$load_rc" -eq 0
+  sleep 10  # SAGA_IDLE_MS and PAYMENT_SWEEP_MIN_AGE_MS, and a round of each
+  local unfinished
+  unfinished=$(env PGHOST=127.0.0.1 PGPORT="$(cat "$CALLCENTER_STATE_DIR/postgres/port")" \
+    PGUSER=postgres PGDATABASE=postgres psql -Atc \
+    "SELECT count(*) FROM orchestration_svc.sagas WHERE state NOT IN ('DONE', 'COMPENSATED')")
+  step "$victim killed: recovery settled every interrupted saga ($unfinished left)" \
+    test "$unfinished" = 0
+  step "$victim killed: every live payment is counted by its order" "$client" settled
+}
+crash orchestration
+crash payment
 "$suite" down >/dev/null 2>&1
 
 # The same suite with TLS as in production (mutual TLS between services).

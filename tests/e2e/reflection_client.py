@@ -5,7 +5,8 @@ reflection (no generated code of ours), then seeds master data and places
 orders through the front door, checking DOMAIN.md's amounts to the cent:
 discounts, delivery and tax, declines, idempotent retries, fraud holds,
 prompts, price overrides within the user's allowance, cancelling, a feature
-switched off, and a continuity product's children, then its cancellation.
+switched off, a continuity product's children then its cancellation, every
+payment method, customer search and a catalog request.
 
     tests/e2e/reflection_client.py      # the suite up (deploy/local/suite up)
 
@@ -344,6 +345,12 @@ def main():
                     "confirmed"], f"the event log tells the story in order: {kinds}")
 
     more_rules(run, admin, front, cc_id, agent, tea, kettle, address)
+
+    def front_door_as(user):
+        return Client(channels[0], pool, "callcenter.orchestration.v1.OrderEntryService",
+                      token=jwt(user, os.environ["CALLCENTER_JWT_SECRET"]))
+
+    every_payment_method(run, admin, front_door_as, tea, kettle, address)
     print(f"reflection client: {failures} failed")
     return 1 if failures else 0
 
@@ -457,6 +464,90 @@ def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):
     continuity("RunDue", as_of=days_on(61))
     children = list(front("GetOrder", order_id=sub.order_id).order.child_order_ids)
     check(len(children) == 1, f"no child after the cancellation ({len(children)} in all)")
+
+
+def every_payment_method(run, admin, front_door_as, tea, kettle, address):
+    """A call center taking every method: line changes, a free delivery tier,
+    a gift card, a check, on account as a percent of the total, a card for
+    the rest; customer search; a catalog request."""
+    call_centers = admin["callcenter.order.v1.CallCenterService"]
+    customers = admin["callcenter.order.v1.CustomerService"]
+    payments = admin["callcenter.payment.v1.PaymentService"]
+    selling = admin["callcenter.guidedselling.v1.GuidedSellingService"]
+    cc_id, cashier = f"py-cc-all-{run}", f"py-cashier-{run}"
+    call_centers("UpsertCallCenter", call_center={
+        "call_center_id": cc_id, "name": "Every method", "currency": "USD",
+        "payment_methods": ["PAYMENT_METHOD_CARD", "PAYMENT_METHOD_CHECK",
+                            "PAYMENT_METHOD_ON_ACCOUNT", "PAYMENT_METHOD_GIFT_CARD"],
+        "delivery_modes": [f"GROUND-{run}"], "order_completion_enabled": True,
+        "directed_selling_enabled": True, "min_fraud_score": 100})
+    call_centers("UpsertUser", user={"user_id": cashier, "call_center_id": cc_id})
+    customer = f"py-c-trade-{run}"
+    customers("UpsertCustomer", customer={
+        "customer_id": customer, "name": f"Zed Trader {run}", "email": f"zed-{run}@example.com",
+        "delivery_address": address, "allow_on_account": True, "credit_limit": usd(10000)})
+    found = customers("SearchCustomers", query=f"zED tRADER {run}"[:12], page_size=5)
+    check(customer in [c.customer_id for c in found.customers],
+          "SearchCustomers: a case-insensitive name prefix finds the customer")
+    card = f"GC{run}".upper()
+    payments("UpsertGiftCard", gift_card={"gift_card_number": card, "balance": usd(5000)})
+
+    front = front_door_as(cashier)
+    o = front("StartOrder", request_id=f"r-{run}-t-start", call_center_id=cc_id,
+              customer_id=customer).order
+    oid = o.order_id
+    o = front("AddLine", request_id=f"r-{run}-t-l1", order_id=oid, product_id=kettle,
+              quantity=2).order
+    o = front("UpdateLineQuantity", request_id=f"r-{run}-t-q", order_id=oid,
+              line_id=o.lines[0].line_id, quantity=3).order
+    o = front("AddLine", request_id=f"r-{run}-t-l2", order_id=oid, product_id=tea,
+              quantity=1).order
+    o = front("RemoveLine", request_id=f"r-{run}-t-rm", order_id=oid,
+              line_id=o.lines[1].line_id).order
+    o = front("SetDelivery", request_id=f"r-{run}-t-d", order_id=oid,
+              delivery_mode=f"GROUND-{run}", address=address).order
+    # 3 x 40.00 = 120.00: the 100.00-and-over tier delivers free; 8% tax.
+    amounts = (o.subtotal.minor_units, o.charges_total.minor_units, o.tax_total.minor_units,
+               o.total.minor_units)
+    check(amounts == (12000, 0, 960, 12960),
+          f"quantity changed, a line removed, free delivery tier: {amounts}")
+    o = front("AddPayment", request_id=f"r-{run}-t-gc", order_id=oid,
+              method="PAYMENT_METHOD_GIFT_CARD", gift_card_number=card, amount=usd(5000)).order
+    check(o.payments[-1].status == 2 and o.balance_due.minor_units == 7960,
+          "gift card for its whole balance: authorised")
+    code, _ = code_of(lambda: front("AddPayment", request_id=f"r-{run}-t-gc2", order_id=oid,
+                                    method="PAYMENT_METHOD_GIFT_CARD", gift_card_number=card,
+                                    amount=usd(100)))
+    check(code == grpc.StatusCode.FAILED_PRECONDITION, "an empty gift card: FAILED_PRECONDITION")
+    code, detail = code_of(lambda: front("AddPayment", request_id=f"r-{run}-t-chk0",
+                                         order_id=oid, method="PAYMENT_METHOD_CHECK",
+                                         amount=usd(1000)))
+    check(code == grpc.StatusCode.INVALID_ARGUMENT and "check_number" in detail,
+          f"a check without its number: INVALID_ARGUMENT naming it ({detail})")
+    o = front("AddPayment", request_id=f"r-{run}-t-chk", order_id=oid,
+              method="PAYMENT_METHOD_CHECK", check_number="1001", amount=usd(1000)).order
+    o = front("AddPayment", request_id=f"r-{run}-t-acct", order_id=oid,
+              method="PAYMENT_METHOD_ON_ACCOUNT", percent_of_total_bp=5000).order
+    check(o.payments[-1].amount.minor_units == 6480 and o.balance_due.minor_units == 480,
+          "on account for 50% of 129.60: 64.80, within the credit limit")
+    o = front("AddPayment", request_id=f"r-{run}-t-card", order_id=oid,
+              method="PAYMENT_METHOD_CARD", card_token="tok_test_4242").order
+    summary = front("GetOrderSummary", order_id=oid).order
+    check(summary.paid_total.minor_units == 12960 and summary.balance_due.minor_units == 0,
+          "GetOrderSummary: four payments cover the total")
+    o = front("SubmitOrder", request_id=f"r-{run}-t-submit", order_id=oid).order
+    check(o.status == 3, "submitted with four methods: CONFIRMED")
+
+    selling("UpsertSourceCode", source_code={"source_code": f"SPRING-{run}",
+                                             "catalog_id": f"CAT-{run}"})
+    asked = front("RequestCatalog", request_id=f"r-{run}-t-cat", customer_id=customer,
+                  source_code=f"SPRING-{run}", quantity=2).catalog_request
+    check(asked.quantity == 2 and asked.customer_id == customer and asked.requested_on,
+          "RequestCatalog: recorded with its date")
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    listed = selling("ListCatalogRequests", since=today, page_size=100).catalog_requests
+    check(asked.catalog_request_id in [r.catalog_request_id for r in listed],
+          "ListCatalogRequests lists it for fulfilment")
 
 
 if __name__ == "__main__":

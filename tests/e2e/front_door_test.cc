@@ -239,6 +239,30 @@ class FrontDoorTest : public ::testing::Test {
     return common::v1::PAYMENT_STATUS_UNSPECIFIED;
   }
 
+  // World, then a draft with one line of A, coupon `code` (`percent_bp`
+  // off, `max_uses`) applied, paid by card: the usual start of a submit test.
+  Order PaidDraftWithCoupon(const std::string& code, int32_t percent_bp, int max_uses) {
+    World();
+    Coupon(code, percent_bp, max_uses);
+    Order order = Start();
+    EXPECT_TRUE(AddLine(&order, "A", 1).ok());
+    EXPECT_TRUE(ApplyCoupon(&order, code).ok());
+    EXPECT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+    return order;
+  }
+
+  // World, then a continuity product VIT (20.00; every 30 days, twice
+  // more, at 19.00) sold and submitted: a parent order.
+  Order SubmittedContinuityOrder() {
+    World();
+    Product("VIT", 2000, 500, false, /*continuity=*/true);
+    Order order = Start();
+    EXPECT_TRUE(AddLine(&order, "VIT", 1).ok());
+    EXPECT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+    EXPECT_TRUE(Submit(&order).ok());
+    return order;
+  }
+
   // The customer's email as static fraud data worth `score`.
   void SuspectEmail(int64_t score) {
     grpc::ClientContext ctx;
@@ -965,12 +989,7 @@ TEST_F(FrontDoorTest, ACancellationInterruptedBeforeItsVoidsIsFinished) {
 }
 
 TEST_F(FrontDoorTest, CancelVoidsPaymentsAndReleasesCoupons) {
-  World();
-  Coupon("ONCE", 1000, 1);
-  Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
-  ASSERT_TRUE(ApplyCoupon(&order, "ONCE").ok());
-  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  Order order = PaidDraftWithCoupon("ONCE", 1000, 1);
   fd::PlaceHoldRequest place;
   place.set_request_id(Id("hold"));
   place.set_order_id(order.order_id());
@@ -1298,12 +1317,7 @@ TEST_F(FrontDoorTest, BadInputNamesTheFieldAndWritesNothing) {
 // ------------------------------------------------------------ the saga
 
 TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
-  World();
-  Coupon("SAGA", 1000, 1);
-  Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
-  ASSERT_TRUE(ApplyCoupon(&order, "SAGA").ok());
-  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  Order order = PaidDraftWithCoupon("SAGA", 1000, 1);
   orchestration::OrderEntryOptions crashing;
   crashing.crash_after_step = orchestration::kStepCouponsRedeemed;
   auto doomed = suite->ExtraFrontDoor(crashing);
@@ -1542,12 +1556,7 @@ TEST_F(FrontDoorTest, AnAuthorisationTheOrderCouldNotRecordIsVoided) {
 // sees an error, yet the order is submitted. Nothing may be undone then:
 // the payment stays authorised, the order confirmed.
 TEST_F(FrontDoorTest, ASubmitWhoseSaveReplyIsLostIsNotUndone) {
-  World();
-  Coupon("LOST", 500, 10);
-  Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
-  ASSERT_TRUE(ApplyCoupon(&order, "LOST").ok());
-  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  Order order = PaidDraftWithCoupon("LOST", 500, 10);
   auto lossy = suite->ExtraFrontDoor({}, FailingSaves("SubmitOrder", /*commit=*/true));
   EXPECT_EQ(Submit(&order, "submit", lossy.get()).error_code(),
             grpc::StatusCode::DEADLINE_EXCEEDED);
@@ -1627,12 +1636,7 @@ TEST_F(FrontDoorTest, InterruptedSubmitLeavesNoFraudHoldOpen) {
 // ---------------------------------------------------------- continuity
 
 TEST_F(FrontDoorTest, ContinuityParentGetsItsChildren) {
-  World();
-  Product("VIT", 2000, 500, false, /*continuity=*/true);
-  Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "VIT", 1).ok());
-  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
-  ASSERT_TRUE(Submit(&order).ok());
+  Order order = SubmittedContinuityOrder();
   grpc::ClientContext ctx;
   order::v1::RunDueRequest run;
   run.set_as_of("2099-01-01");
@@ -1648,12 +1652,7 @@ TEST_F(FrontDoorTest, ContinuityParentGetsItsChildren) {
 // The customer stops the subscription after the first child: the agent
 // cancels the rest; no further children come, the log says who and why.
 TEST_F(FrontDoorTest, ContinuityCancelledAfterTheFirstChild) {
-  World();
-  Product("VIT", 2000, 500, false, /*continuity=*/true);
-  Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "VIT", 1).ok());
-  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
-  ASSERT_TRUE(Submit(&order).ok());
+  Order order = SubmittedContinuityOrder();
   auto run_due = [&](absl::Duration ahead) {
     grpc::ClientContext ctx;
     order::v1::RunDueRequest run;

@@ -96,17 +96,18 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
 
   // Recovery and the sweep (undo.cc, with the undo of submits, payments
   // and cancellations).
-  // Finishes or undoes submits left unfinished (by a crash) for at least
-  // `idle`: a saved submit is marked done; otherwise the draft's payments
-  // are voided and its coupon uses released. Returns how many it settled.
+  // Settles sagas left unfinished (by a crash) for at least `idle`: a
+  // submit that saved is marked done, one that did not is undone (the
+  // draft's payments voided, its coupon uses released); a cancellation that
+  // saved has its voids finished. Returns how many it settled.
   absl::StatusOr<int> RecoverSagas(absl::Duration idle);
 
-  // Voids card (and other) authorisations that no order recorded: a crash
-  // or a timed-out call between authorising and saving the order leaves
-  // one, holding the customer's money. Checks live (authorised or pending)
-  // payments at least `min_age` old, oldest first, from where the last
-  // sweep ended, against their orders (ListRecordedPayments). Returns how
-  // many it voided.
+  // Voids card (and other) authorisations that no order counts: on no
+  // order (a crash or a timed-out call between authorising and saving), or
+  // shown VOIDED by their order (a crash between marking and voiding).
+  // Checks live (authorised or pending) payments at least `min_age` old,
+  // oldest first, from where the last sweep ended, against their orders
+  // (ListRecordedPayments). Returns how many it voided.
   absl::StatusOr<int> SweepUnrecordedPayments(absl::Duration min_age);
 
  private:

@@ -87,8 +87,7 @@ absl::Status ServiceHost::Start() {
     }
   }
   SetHealth("", true);
-  SetHealth(kReadinessService, false);
-  for (const std::string& name : service_names_) SetHealth(name, false);
+  SetReadiness(false);
   log::Info("server started", {{"address", options_.listen_address},
                                {"port", absl::StrCat(port_)},
                                {"tls", options_.credentials ? "yes" : "no"},
@@ -102,11 +101,15 @@ void ServiceHost::SetHealth(const std::string& service, bool serving) {
   }
 }
 
+void ServiceHost::SetReadiness(bool ready) {
+  SetHealth(kReadinessService, ready);
+  for (const std::string& name : service_names_) SetHealth(name, ready);
+}
+
 void ServiceHost::SetReady(bool ready) {
   if (!server_) return;
   if (ready_.exchange(ready) != ready) {
-    SetHealth(kReadinessService, ready);
-    for (const std::string& name : service_names_) SetHealth(name, ready);
+    SetReadiness(ready);
     log::Info(ready ? "ready" : "not ready");
   }
 }

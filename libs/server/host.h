@@ -62,6 +62,8 @@ class ServiceHost {
  private:
   // Sets a health status on the server and on the probe listener.
   void SetHealth(const std::string& service, bool serving);
+  // "readiness" and every served service's name.
+  void SetReadiness(bool ready);
 
   HostOptions options_;
   std::vector<grpc::Service*> services_;

@@ -180,6 +180,7 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,
                                   const Order& order);
   absl::Status ReleaseCouponUses(const std::string& order_id, const std::string& request_id);
+  absl::Status VoidPayment(const std::string& payment_id, const std::string& request_id);
   // After a cancellation saved `order`: voids what it shows VOIDED and
   // releases coupon uses (idempotent; recovery calls it too).
   absl::Status FinishCancel(const std::string& order_id, const std::string& request_id,

@@ -19,28 +19,24 @@ namespace callcenter::orchestration {
 absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_id,
                                                        const std::string& request_id,
                                                        const Order& order) {
-  std::set<std::string> marked;
+  payment::v1::VoidAllForOrderRequest v;
+  v.set_request_id(absl::StrCat(request_id, ":void-marked"));
+  v.set_order_id(order_id);
   for (const auto& p : order.payments()) {
-    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) marked.insert(p.payment_id());
+    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) v.add_payment_ids(p.payment_id());
   }
-  if (marked.empty()) return absl::OkStatus();
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order_id);
-  payment::v1::ListPaymentsResponse listed;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.payments->ListPayments(Call(request_id).get(), list, &listed)));
-  for (const auto& p : listed.payments()) {
-    const bool live = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
-                      p.status() == common::v1::PAYMENT_STATUS_PENDING;
-    if (!live || marked.count(p.payment_id()) == 0) continue;
-    payment::v1::VoidPaymentRequest v;
-    v.set_request_id(absl::StrCat(request_id, ":void:", p.payment_id()));
-    v.set_payment_id(p.payment_id());
-    payment::v1::VoidPaymentResponse voided;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided)));
-  }
-  return absl::OkStatus();
+  if (v.payment_ids().empty()) return absl::OkStatus();  // empty would mean all of them
+  payment::v1::VoidAllForOrderResponse voided;
+  return FromGrpcStatus(downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided));
+}
+
+absl::Status OrderEntryServiceImpl::VoidPayment(const std::string& payment_id,
+                                                const std::string& request_id) {
+  payment::v1::VoidPaymentRequest v;
+  v.set_request_id(request_id);
+  v.set_payment_id(payment_id);
+  payment::v1::VoidPaymentResponse voided;
+  return FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided));
 }
 
 absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
@@ -93,12 +89,7 @@ absl::Status OrderEntryServiceImpl::VoidUnsavedPayment(const std::string& order_
                      return true;
                    }));
   if (stands) return absl::OkStatus();  // the payment stands
-  payment::v1::VoidPaymentRequest v;
-  v.set_request_id(absl::StrCat(request_id, ":void"));
-  v.set_payment_id(payment.payment_id());
-  payment::v1::VoidPaymentResponse voided;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided)));
+  RETURN_IF_ERROR(VoidPayment(payment.payment_id(), absl::StrCat(request_id, ":void")));
   if (metrics_) {
     metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "add_payment"}});
   }
@@ -164,8 +155,8 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
   auto count = [&](const char* outcome) {
     if (metrics_ == nullptr) return;
     metrics_->Increment("sagas_recovered_total",
-                        "Interrupted submits settled by recovery: finished (the order was "
-                        "saved) or compensated (undone).",
+                        "Interrupted submits and cancellations settled by recovery: finished "
+                        "(the order was saved) or compensated (undone).",
                         {{"outcome", outcome}});
   };
   return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
@@ -199,13 +190,13 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
   constexpr int kPageSize = 500;
   constexpr int kMaxPages = 20;  // per sweep; the next one goes on from there
   int voided = 0;
+  payment::v1::ListLivePaymentsRequest list;
+  *list.mutable_min_age() =
+      google::protobuf::util::TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(min_age));
+  list.set_page_size(kPageSize);
   auto sweep = [&](const std::string& from) -> absl::StatusOr<std::string> {
     std::string token = from;
     for (int page = 0; page < kMaxPages; ++page) {
-      payment::v1::ListLivePaymentsRequest list;
-      *list.mutable_min_age() = google::protobuf::util::TimeUtil::MicrosecondsToDuration(
-          absl::ToInt64Microseconds(min_age));
-      list.set_page_size(kPageSize);
       list.set_page_token(token);
       payment::v1::ListLivePaymentsResponse listed;
       RETURN_IF_ERROR(
@@ -230,13 +221,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
         if (recorded.count(p.payment_id()) > 0 && marked_voided.count(p.payment_id()) == 0) {
           continue;
         }
-        const std::string request_id = absl::StrCat("unrecorded:", p.payment_id());
-        payment::v1::VoidPaymentRequest v;
-        v.set_request_id(request_id);
-        v.set_payment_id(p.payment_id());
-        payment::v1::VoidPaymentResponse done;
-        RETURN_IF_ERROR(
-            FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &done)));
+        RETURN_IF_ERROR(VoidPayment(p.payment_id(), absl::StrCat("unrecorded:", p.payment_id())));
         ++voided;
         log::Warning("voided a payment authorisation that no order counts",
                      {{"order_id", p.order_id()},

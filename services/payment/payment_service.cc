@@ -1,5 +1,7 @@
 #include "services/payment/payment_service.h"
 
+#include <set>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -268,8 +270,7 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
   RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
-  if (out->method() == common::v1::PAYMENT_METHOD_CARD &&
-      out->status() != common::v1::PAYMENT_STATUS_DECLINED) {
+  if (out->method() == common::v1::PAYMENT_METHOD_CARD) {  // authorised or pending here
     // The gateway releases the money first; if it cannot, nothing changes
     // here and the void can be retried.
     ConnectorDecision d = connector_->Void(out->payment_id(), out->authorization_code());
@@ -325,9 +326,12 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
                                                  v1::VoidAllForOrderResponse* resp) {
   return server::Serve(metrics_, "VoidAllForOrder", req->request_id(), [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
+    const std::set<std::string> named(req->payment_ids().begin(), req->payment_ids().end());
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row : db::Exec(txn, kLiveByOrder, req->order_id())) {
-        RETURN_IF_ERROR(Void(txn, row[0].as<std::string>(), resp->add_voided()));
+        const std::string payment_id = row[0].as<std::string>();
+        if (!named.empty() && named.count(payment_id) == 0) continue;
+        RETURN_IF_ERROR(Void(txn, payment_id, resp->add_voided()));
       }
       return absl::OkStatus();
     });

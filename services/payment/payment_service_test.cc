@@ -164,6 +164,26 @@ TEST_F(PaymentServiceTest, VoidAllForOrderVoidsLiveAuthorisationsOnce) {
   EXPECT_EQ(payments[1].status(), common::v1::PAYMENT_STATUS_DECLINED);
 }
 
+TEST_F(PaymentServiceTest, VoidAllForOrderVoidsOnlyThePaymentsNamed) {
+  v1::Payment kept, voided;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 100, &kept).ok());
+  ASSERT_TRUE(Authorize("r2", "tok_4242", 200, &voided).ok());
+  grpc::ClientContext ctx;
+  v1::VoidAllForOrderRequest req;
+  req.set_request_id("undo");
+  req.set_order_id("order-1");
+  req.add_payment_ids(voided.payment_id());
+  v1::VoidAllForOrderResponse resp;
+  ASSERT_TRUE(stub_->VoidAllForOrder(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.voided_size(), 1);
+  EXPECT_EQ(resp.voided(0).payment_id(), voided.payment_id());
+  for (const auto& p : List()) {
+    EXPECT_EQ(p.status(), p.payment_id() == voided.payment_id()
+                              ? common::v1::PAYMENT_STATUS_VOIDED
+                              : common::v1::PAYMENT_STATUS_AUTHORIZED);
+  }
+}
+
 grpc::Status AuthorizeOther(v1::PaymentService::Stub& stub, const std::string& request_id,
                             common::v1::PaymentMethod method, int64_t amount, v1::Payment* out,
                             const std::string& customer = "c1") {

@@ -228,15 +228,20 @@ class FrontDoorTest : public ::testing::Test {
   // The status the payment service holds for one payment of an order.
   common::v1::PaymentStatus PaymentStatus(const std::string& order_id,
                                           const std::string& payment_id) {
+    for (const auto& p : PaymentsOf(order_id)) {
+      if (p.payment_id() == payment_id) return p.status();
+    }
+    return common::v1::PAYMENT_STATUS_UNSPECIFIED;
+  }
+
+  // An order's payments as the payment service holds them, oldest first.
+  std::vector<payment::v1::Payment> PaymentsOf(const std::string& order_id) {
     grpc::ClientContext ctx;
     payment::v1::ListPaymentsRequest list;
     list.set_order_id(order_id);
     payment::v1::ListPaymentsResponse listed;
     EXPECT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-    for (const auto& p : listed.payments()) {
-      if (p.payment_id() == payment_id) return p.status();
-    }
-    return common::v1::PAYMENT_STATUS_UNSPECIFIED;
+    return {listed.payments().begin(), listed.payments().end()};
   }
 
   // World, then a draft with one line of A, coupon `code` (`percent_bp`
@@ -1054,12 +1059,7 @@ TEST_F(FrontDoorTest, RetriesChangeNothing) {
   const int64_t version = order.version();
   ASSERT_TRUE(Submit(&order, "submit").ok());
   EXPECT_EQ(order.version(), version);
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  EXPECT_EQ(listed.payments_size(), 1);  // one charge
+  EXPECT_EQ(PaymentsOf(order.order_id()).size(), 1u);  // one charge
 }
 
 TEST_F(FrontDoorTest, EveryChangeIsIdempotent) {
@@ -1150,13 +1150,9 @@ TEST_F(FrontDoorTest, EveryChangeIsIdempotent) {
   cancel.set_reason("customer changed their mind");
   second = Twice(&fd::OrderEntryService::Stub::CancelOrder, cancel, "super");
   EXPECT_EQ(second.status(), common::v1::ORDER_STATUS_CANCELED);
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(second.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  ASSERT_EQ(listed.payments_size(), 1);
-  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  const auto payments = PaymentsOf(second.order_id());
+  ASSERT_EQ(payments.size(), 1u);
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
 }
 
 TEST_F(FrontDoorTest, ConcurrentChangesToOneOrderAreAllKept) {
@@ -1214,12 +1210,7 @@ TEST_F(FrontDoorTest, ConcurrentChangesToOneOrderAreAllKept) {
   }
   for (auto& t : submits) t.join();
   EXPECT_EQ(confirmed, 2);  // both answered with the one confirmed order
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  EXPECT_EQ(listed.payments_size(), 1);
+  EXPECT_EQ(PaymentsOf(order.order_id()).size(), 1u);
   EXPECT_EQ(Get(order.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
@@ -1331,12 +1322,9 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   ASSERT_EQ(recovered.payments_size(), 1);
   EXPECT_EQ(recovered.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
   EXPECT_EQ(recovered.paid_total().minor_units(), 0);
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);  // no live authorisation
+  const auto payments = PaymentsOf(order.order_id());
+  ASSERT_FALSE(payments.empty());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_VOIDED);  // no live authorisation
   grpc::ClientContext ctx2;
   pricing::v1::CheckCouponRequest check;
   check.set_coupon_code(Id("SAGA"));
@@ -1589,12 +1577,9 @@ TEST_F(FrontDoorTest, AFinishedSubmitIsNeverTakenForAnInterruptedOne) {
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(*settled, 0);
   EXPECT_EQ(Get(order.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
-  grpc::ClientContext ctx;
-  payment::v1::ListPaymentsRequest list;
-  list.set_order_id(order.order_id());
-  payment::v1::ListPaymentsResponse listed;
-  ASSERT_TRUE(suite->payments->ListPayments(&ctx, list, &listed).ok());
-  EXPECT_EQ(listed.payments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);  // not voided
+  const auto payments = PaymentsOf(order.order_id());
+  ASSERT_FALSE(payments.empty());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);  // not voided
 }
 
 TEST_F(FrontDoorTest, InterruptedSubmitLeavesNoFraudHoldOpen) {

@@ -283,7 +283,6 @@ int main(int argc, char** argv) {
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - t0);
 
   // Every confirmed order must be in PostgreSQL, CONFIRMED.
-  int stored = 0;
   std::set<std::string> stored_ids;
   {
     auto stub = fd::OrderEntryService::NewStub(channels[0]);
@@ -300,14 +299,12 @@ int main(int argc, char** argv) {
       fd::ListCustomerOrdersResponse resp;
       Must(stub->ListCustomerOrders(&ctx, req, &resp), "ListCustomerOrders");
       for (const auto& o : resp.orders()) {
-        if (o.status() == cc::common::v1::ORDER_STATUS_CONFIRMED) {
-          ++stored;
-          stored_ids.insert(o.order_id());
-        }
+        if (o.status() == cc::common::v1::ORDER_STATUS_CONFIRMED) stored_ids.insert(o.order_id());
       }
       page = resp.next_page_token();
     } while (!page.empty());
   }
+  const int stored = static_cast<int>(stored_ids.size());
   std::cout << absl::StrFormat(
       "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d\n"
       "throughput: %.1f completed orders/s\n",

@@ -279,27 +279,32 @@ class FrontDoorTest : public ::testing::Test {
     ASSERT_TRUE(suite->holds->UpsertFraudData(&ctx, req, &resp).ok());
   }
 
-  void Coupon(const std::string& code, int32_t percent_bp, int max_uses) {
+  void PutDiscount(pricing::v1::Discount d) {
     grpc::ClientContext ctx;
     pricing::v1::UpsertDiscountRequest req;
-    auto* d = req.mutable_discount();
-    d->set_discount_id(Id(code));
-    d->set_name(code);
-    d->set_kind(pricing::v1::DISCOUNT_KIND_SIMPLE);
-    d->set_concurrency(pricing::v1::CONCURRENCY_BEST_PRICE);
-    d->add_product_ids(Id("A"));
-    d->set_percent_bp(percent_bp);
-    d->set_requires_coupon(true);
+    *req.mutable_discount() = std::move(d);
     pricing::v1::UpsertDiscountResponse resp;
     ASSERT_TRUE(suite->pricing->UpsertDiscount(&ctx, req, &resp).ok());
-    grpc::ClientContext ctx2;
+  }
+
+  void Coupon(const std::string& code, int32_t percent_bp, int max_uses) {
+    pricing::v1::Discount d;
+    d.set_discount_id(Id(code));
+    d.set_name(code);
+    d.set_kind(pricing::v1::DISCOUNT_KIND_SIMPLE);
+    d.set_concurrency(pricing::v1::CONCURRENCY_BEST_PRICE);
+    d.add_product_ids(Id("A"));
+    d.set_percent_bp(percent_bp);
+    d.set_requires_coupon(true);
+    PutDiscount(std::move(d));
+    grpc::ClientContext ctx;
     pricing::v1::UpsertCouponRequest creq;
     creq.mutable_coupon()->set_coupon_code(Id(code));
     creq.mutable_coupon()->set_discount_id(Id(code));
     creq.mutable_coupon()->set_active(true);
     creq.mutable_coupon()->set_max_uses(max_uses);
     pricing::v1::UpsertCouponResponse cresp;
-    ASSERT_TRUE(suite->pricing->UpsertCoupon(&ctx2, creq, &cresp).ok());
+    ASSERT_TRUE(suite->pricing->UpsertCoupon(&ctx, creq, &cresp).ok());
   }
 
   grpc::Status ApplyCoupon(Order* order, const std::string& code) {
@@ -490,13 +495,6 @@ TEST_F(FrontDoorTest, Authentication) {
 TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
   World();
   Product("C", 333, 100, false);  // 3.33: thirds that do not divide evenly
-  auto upsert_discount = [&](pricing::v1::Discount d) {
-    grpc::ClientContext ctx;
-    pricing::v1::UpsertDiscountRequest req;
-    *req.mutable_discount() = std::move(d);
-    pricing::v1::UpsertDiscountResponse resp;
-    ASSERT_TRUE(suite->pricing->UpsertDiscount(&ctx, req, &resp).ok());
-  };
   {
     pricing::v1::Discount d;  // B: 1.00 off each unit from 3 units
     d.set_discount_id(Id("QTY-B"));
@@ -506,7 +504,7 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
     auto* tier = d.add_tiers();
     tier->set_min_quantity(3);
     *tier->mutable_amount_off() = Usd(100);
-    upsert_discount(d);
+    PutDiscount(d);
   }
   {
     pricing::v1::Discount d;  // 10.00 off orders from 50.00, spread over the lines
@@ -517,7 +515,7 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
     auto* tier = d.add_tiers();
     *tier->mutable_min_amount() = Usd(5000);
     *tier->mutable_amount_off() = Usd(1000);
-    upsert_discount(d);
+    PutDiscount(d);
   }
   Coupon("TEN", 1000, 0);  // 10 % off A
   const std::string mode = Id("EXPRESS");

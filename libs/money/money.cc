@@ -4,9 +4,40 @@
 #include <cstdlib>
 #include <numeric>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/status/status.h"
 
 namespace callcenter::money {
+
+absl::StatusOr<int64_t> Amount::Get(absl::string_view what) const {
+  if (ok_) return value_;
+  return InvalidField(what, "the amount is beyond what 64-bit minor units hold",
+                      kReasonAmountOverflow);
+}
+
+Amount& Amount::operator+=(Amount o) {
+  ok_ = ok_ && o.ok_ && !__builtin_add_overflow(value_, o.value_, &value_);
+  return *this;
+}
+
+Amount& Amount::operator-=(Amount o) {
+  ok_ = ok_ && o.ok_ && !__builtin_sub_overflow(value_, o.value_, &value_);
+  return *this;
+}
+
+Amount& Amount::operator*=(int64_t factor) {
+  ok_ = ok_ && !__builtin_mul_overflow(value_, factor, &value_);
+  return *this;
+}
+
+Amount Amount::Percent(int64_t bp) const {
+  if (!ok_) return *this;
+  const __int128 scaled = static_cast<__int128>(value_) * bp;
+  const __int128 magnitude = scaled < 0 ? -scaled : scaled;
+  if (magnitude / 10000 > INT64_MAX - 1) return Invalid();
+  return Amount(DivideRounded(scaled, 10000));
+}
 
 int64_t DivideRounded(__int128 numerator, int64_t denominator) {
   const bool negative = numerator < 0;

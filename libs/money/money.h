@@ -5,7 +5,51 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
 namespace callcenter::money {
+
+// The largest amount the API accepts (API.md's default limit: 10^12 minor
+// units). Sums of such amounts over an order's limits (500 lines of 9,999
+// units) still fit in 64 bits; Amount catches anything beyond.
+inline constexpr int64_t kMaxAmount = 1'000'000'000'000;
+
+// Minor units whose arithmetic never wraps. Every sum and product of
+// amounts and quantities goes through it: an overflow makes the result
+// invalid, and every result computed from an invalid one too (the way NaN
+// spreads), and Get() reports it as an error instead of a wrapped number.
+class Amount {
+ public:
+  constexpr Amount() = default;
+  // Implicit, so that amounts and plain minor units mix in expressions.
+  constexpr Amount(int64_t minor_units) : value_(minor_units) {}  // NOLINT
+  static Amount Invalid() {
+    Amount a;
+    a.ok_ = false;
+    return a;
+  }
+
+  bool ok() const { return ok_; }
+  // The value; 0 when !ok() (check ok() or use Get()).
+  int64_t value() const { return ok_ ? value_ : 0; }
+  // The value, or INVALID_ARGUMENT (reason AMOUNT_OVERFLOW) naming `what`.
+  absl::StatusOr<int64_t> Get(absl::string_view what) const;
+
+  Amount& operator+=(Amount o);
+  Amount& operator-=(Amount o);
+  Amount& operator*=(int64_t factor);
+  friend Amount operator+(Amount a, Amount b) { return a += b; }
+  friend Amount operator-(Amount a, Amount b) { return a -= b; }
+  friend Amount operator*(Amount a, int64_t n) { return a *= n; }
+  friend Amount operator*(int64_t n, Amount a) { return a *= n; }
+  // `bp` basis points of this amount, rounded half away from zero.
+  Amount Percent(int64_t bp) const;
+
+ private:
+  int64_t value_ = 0;
+  bool ok_ = true;
+};
 
 // Money is always integer minor units (1234 = 12.34); never floating point.
 // Rounding everywhere is half away from zero to the minor unit.

@@ -1,6 +1,7 @@
 #include "libs/money/money.h"
 
 #include "gtest/gtest.h"
+#include "libs/status/status.h"
 
 namespace callcenter::money {
 namespace {
@@ -64,6 +65,54 @@ TEST(MoneyTest, FormatAndParse) {
   EXPECT_FALSE(Parse("abc", &v));
   EXPECT_FALSE(Parse("", &v));
   EXPECT_FALSE(Parse(".5", &v));
+}
+
+TEST(AmountTest, ArithmeticWithinRange) {
+  Amount a = 1999;
+  a += 1;
+  EXPECT_EQ((a * 3 - 1000).value(), 5000);
+  EXPECT_EQ(Amount(850).Percent(2500).value(), 213);    // 2.125 -> 2.13
+  EXPECT_EQ(Amount(-850).Percent(2500).value(), -213);  // half away from zero
+  EXPECT_EQ(*(kMaxAmount * 9999 * 500 + Amount(0)).Get("total"), 4'999'500'000'000'000'000);
+}
+
+struct OverflowCase {
+  const char* name;
+  Amount result;
+};
+
+TEST(AmountTest, OverflowIsAnErrorNeverAValue) {
+  const int64_t big = INT64_MAX / 2 + 1;
+  const OverflowCase cases[] = {
+      {"sum", Amount(big) + big},
+      {"difference", Amount(INT64_MIN) - 1},
+      {"product", Amount(int64_t{1} << 62) * 2},
+      {"negative product", Amount(int64_t{1} << 62) * -3},
+      {"quantity times price", Amount(int64_t{1} << 40) * (int64_t{1} << 31)},
+      // Four payments of about 4.6e16 wrapping back to a small total: the
+      // attack the checked type exists for.
+      {"four huge payments", Amount(4611686018427387904) + 4611686018427387904 +
+                                 4611686018427387904 + 4611686018427387904 + 1000},
+      {"percent", Amount(INT64_MAX).Percent(20000)},
+  };
+  for (const OverflowCase& c : cases) {
+    EXPECT_FALSE(c.result.ok()) << c.name;
+    EXPECT_EQ(c.result.value(), 0) << c.name;
+    absl::StatusOr<int64_t> got = c.result.Get("total");
+    ASSERT_FALSE(got.ok()) << c.name;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(ReasonOf(got.status()), kReasonAmountOverflow) << c.name;
+    EXPECT_EQ(FieldViolationsOf(got.status())[0].first, "total") << c.name;
+  }
+}
+
+TEST(AmountTest, AnOverflowSpreadsToEverythingComputedFromIt) {
+  Amount wrapped = Amount(INT64_MAX) + 1;
+  Amount later = wrapped - INT64_MAX;  // would be back "in range" if it wrapped
+  later += 5;
+  EXPECT_FALSE(later.ok());
+  EXPECT_FALSE((Amount(1) + later).ok());
+  EXPECT_FALSE(later.Percent(100).ok());
 }
 
 }  // namespace

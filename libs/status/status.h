@@ -1,7 +1,10 @@
 #ifndef CALLCENTER_LIBS_STATUS_STATUS_H_
 #define CALLCENTER_LIBS_STATUS_STATUS_H_
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -10,12 +13,49 @@
 
 namespace callcenter {
 
-// The one mapping between absl::Status and grpc::Status (same code numbers).
+// Every error carries, as Google's AIP-193 asks, a google.rpc.ErrorInfo
+// (a stable UPPER_SNAKE_CASE reason, domain "callcenter") and, when it is
+// INVALID_ARGUMENT, a google.rpc.BadRequest naming each bad field. Inside a
+// process they ride on the absl::Status as payloads keyed by their type
+// URLs; on the wire they are the google.rpc.Status in the trailer
+// `grpc-status-details-bin`, so they survive every hop between services.
+inline constexpr char kErrorDomain[] = "callcenter";
+
+// Stable reasons used in more than one place.
+inline constexpr char kReasonInvalidField[] = "INVALID_FIELD";
+inline constexpr char kReasonLimitExceeded[] = "LIMIT_EXCEEDED";
+inline constexpr char kReasonFeatureDisabled[] = "FEATURE_DISABLED";
+inline constexpr char kReasonRequestIdReused[] = "REQUEST_ID_REUSED";
+inline constexpr char kReasonAmountOverflow[] = "AMOUNT_OVERFLOW";
+inline constexpr char kReasonDatabaseUnavailable[] = "DATABASE_UNAVAILABLE";
+inline constexpr char kReasonServiceUnavailable[] = "SERVICE_UNAVAILABLE";
+inline constexpr char kReasonInternal[] = "INTERNAL";
+
+// The one mapping between absl::Status and grpc::Status (same code
+// numbers). ToGrpcStatus always attaches the details (an ErrorInfo whose
+// reason defaults to the code's name); FromGrpcStatus restores them.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// Shorthands that name the offending field, as the API promises.
-absl::Status InvalidField(absl::string_view field, absl::string_view problem);
+// INVALID_ARGUMENT "field: problem" naming `field` in its BadRequest.
+absl::Status InvalidField(absl::string_view field, absl::string_view problem,
+                          absl::string_view reason = kReasonInvalidField);
+
+// `status` with its ErrorInfo reason (and metadata) set; OK stays OK.
+absl::Status WithReason(absl::Status status, absl::string_view reason,
+                        const std::map<std::string, std::string>& metadata = {});
+
+// The ErrorInfo reason: the one set, else the code's name ("NOT_FOUND").
+std::string ReasonOf(const absl::Status& status);
+// Whether a reason was set explicitly (by our code, here or downstream).
+bool HasReason(const absl::Status& status);
+// The ErrorInfo metadata (empty when none was set).
+std::map<std::string, std::string> MetadataOf(const absl::Status& status);
+// The BadRequest's (field, description) pairs.
+std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status);
+
+// `status` with a new message, its details kept.
+absl::Status WithMessage(const absl::Status& status, absl::string_view message);
 
 }  // namespace callcenter
 

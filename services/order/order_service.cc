@@ -126,7 +126,8 @@ grpc::Status SalesOrderServiceImpl::CreateOrder(grpc::ServerContext*,
     std::vector<OrderEvent> events = {created};
     for (const OrderEvent& e : order.events()) events.push_back(e);
     ASSIGN_OR_RETURN(SaveResult result,
-                     store_->CreateOrder(req->request_id(), "", std::move(order), events));
+                     store_->CreateOrder(req->request_id(), req->request_fingerprint(),
+                                         std::move(order), events));
     *resp->mutable_order() = std::move(result.order);
     return absl::OkStatus();
   });
@@ -180,7 +181,7 @@ grpc::Status SalesOrderServiceImpl::ListCustomerOrders(grpc::ServerContext*,
                                                        v1::ListCustomerOrdersResponse* resp) {
   return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    return store_->ListCustomerOrders(req->customer_id(),
+    return store_->ListCustomerOrders(req->customer_id(), req->call_center_id(),
                                       db::ClampPageSize(req->page_size(), 20, 200),
                                       req->page_token(), resp);
   });

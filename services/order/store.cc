@@ -59,6 +59,7 @@ const db::Query kOrdersByCustomer{
     "orders_by_customer",
     "SELECT doc, body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
     "AND ($2 = '' OR (created_at, order_id) < ($2::timestamptz, $3::uuid)) "
+    "AND ($5 = '' OR call_center_id = $5) "
     "ORDER BY created_at DESC, order_id DESC LIMIT $4"};
 const db::Query kCustomerSearch{
     "customer_search",
@@ -630,7 +631,8 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
   return cancelled;
 }
 
-absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id, int page_size,
+absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id,
+                                              const std::string& call_center_id, int page_size,
                                               const std::string& token,
                                               v1::ListCustomerOrdersResponse* out) {
   // The page token is "<created_at>|<order_id>" of the last order returned.
@@ -644,15 +646,20 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id, in
     after_id = token.substr(bar + 1);
   }
   return pool_->Read([&](pqxx::work& txn) {
-    pqxx::result r =
-        db::Exec(txn, kOrdersByCustomer, customer_id, after_time, after_id, page_size + 1);
+    pqxx::result r = db::Exec(txn, kOrdersByCustomer, customer_id, after_time, after_id,
+                              page_size + 1, call_center_id);
+    size_t bytes = 0;
     for (int i = 0; i < static_cast<int>(r.size()); ++i) {
-      if (i == page_size) {
+      // A page ends at page_size orders, or earlier once it holds
+      // kMaxPageBytes (a page is never too large for a gRPC message).
+      if (i == page_size || (i > 0 && bytes >= kMaxPageBytes)) {
         out->set_next_page_token(
             absl::StrCat(r[i - 1][2].as<std::string>(), "|", r[i - 1][3].as<std::string>()));
         break;
       }
-      RETURN_IF_ERROR(ParseOrder(r[i][0], r[i][1], out->add_orders()));
+      Order* order = out->add_orders();
+      RETURN_IF_ERROR(ParseOrder(r[i][0], r[i][1], order));
+      bytes += order->ByteSizeLong();
     }
     return absl::OkStatus();
   });

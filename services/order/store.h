@@ -14,6 +14,9 @@ namespace callcenter::order {
 using common::v1::Order;
 using common::v1::OrderEvent;
 
+// A page of orders stops growing at this size (well under gRPC's 4 MB).
+inline constexpr size_t kMaxPageBytes = 2 * 1024 * 1024;
+
 // The result of an idempotent write: the stored order and whether it is the
 // replay of an earlier request with the same request_id.
 struct SaveResult {
@@ -68,7 +71,11 @@ class OrderStore {
   virtual absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
                                              const std::string& user_id,
                                              const std::string& reason) = 0;
-  virtual absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
+  // The customer's orders newest first (of `call_center_id` only, unless
+  // empty); a page holds at most `page_size` orders and ends early once it
+  // holds kMaxPageBytes.
+  virtual absl::Status ListCustomerOrders(const std::string& customer_id,
+                                          const std::string& call_center_id, int page_size,
                                           const std::string& token,
                                           v1::ListCustomerOrdersResponse* out) = 0;
   virtual absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
@@ -107,7 +114,8 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
                                      const std::string& user_id,
                                      const std::string& reason) override;
-  absl::Status ListCustomerOrders(const std::string& customer_id, int page_size,
+  absl::Status ListCustomerOrders(const std::string& customer_id,
+                                  const std::string& call_center_id, int page_size,
                                   const std::string& token,
                                   v1::ListCustomerOrdersResponse* out) override;
   absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(

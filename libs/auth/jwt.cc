@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -25,18 +26,37 @@ absl::Status Unauthenticated(absl::string_view why) {
   return absl::UnauthenticatedError(absl::StrCat("invalid bearer token: ", why));
 }
 
+// base64url as RFC 7515 writes it: no padding, and the one spelling of the
+// bytes (altered unused bits in the last character decode alike, so a
+// decoded part is encoded again and must come out the same).
+bool DecodeCanonical(absl::string_view part, std::string* out) {
+  if (part.empty() || part.size() % 4 == 1) return false;
+  for (char c : part) {
+    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_')) return false;
+  }
+  return absl::WebSafeBase64Unescape(part, out) && absl::WebSafeBase64Escape(*out) == part;
+}
+
+// A NumericDate claim, if present: false when present but not a number.
+bool NumericDate(const nlohmann::json& payload, const char* name, absl::optional<absl::Time>* out) {
+  if (!payload.contains(name)) return true;
+  const nlohmann::json& v = payload[name];
+  if (!v.is_number() || !(v.get<double>() > -1e11 && v.get<double>() < 1e11)) return false;
+  *out = absl::FromUnixSeconds(v.get<int64_t>());
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<Claims> VerifyHs256(absl::string_view token, absl::string_view secret,
-                                   absl::Time now) {
+                                   absl::Time now, absl::Duration max_lifetime) {
   if (secret.empty()) return absl::UnauthenticatedError("token verification is not configured");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) return Unauthenticated("not a JWT");
   std::string header_json, payload_json, signature;
-  if (!absl::WebSafeBase64Unescape(parts[0], &header_json) ||
-      !absl::WebSafeBase64Unescape(parts[1], &payload_json) ||
-      !absl::WebSafeBase64Unescape(parts[2], &signature)) {
-    return Unauthenticated("bad base64url");
+  if (!DecodeCanonical(parts[0], &header_json) || !DecodeCanonical(parts[1], &payload_json) ||
+      !DecodeCanonical(parts[2], &signature)) {
+    return Unauthenticated("not canonical base64url");
   }
   nlohmann::json header = nlohmann::json::parse(header_json, nullptr, false);
   if (header.is_discarded() || !header.is_object() || !header.contains("alg") ||
@@ -55,13 +75,22 @@ absl::StatusOr<Claims> VerifyHs256(absl::string_view token, absl::string_view se
       payload["sub"].get<std::string>().empty()) {
     return Unauthenticated("missing sub");
   }
-  if (!payload.contains("exp") || !payload["exp"].is_number()) {
-    return Unauthenticated("missing exp");
-  }
+  absl::optional<absl::Time> exp, nbf, iat;
+  if (!payload.contains("exp")) return Unauthenticated("missing exp");
+  if (!NumericDate(payload, "exp", &exp)) return Unauthenticated("exp is not a NumericDate");
+  if (!NumericDate(payload, "nbf", &nbf)) return Unauthenticated("nbf is not a NumericDate");
+  if (!NumericDate(payload, "iat", &iat)) return Unauthenticated("iat is not a NumericDate");
   Claims claims;
   claims.subject = payload["sub"].get<std::string>();
-  claims.expires = absl::FromUnixSeconds(payload["exp"].get<int64_t>());
-  if (claims.expires <= now) return Unauthenticated("expired");
+  claims.expires = *exp;
+  if (claims.expires <= now) return Unauthenticated("expired");  // exp is strict
+  if (nbf && *nbf > now + kClockSkew) return Unauthenticated("not valid yet (nbf)");
+  if (iat && *iat > now + kClockSkew) return Unauthenticated("issued in the future (iat)");
+  if ((iat && claims.expires - *iat > max_lifetime) ||
+      claims.expires - now > max_lifetime + kClockSkew) {
+    return Unauthenticated(absl::StrCat("lives longer than the allowed ",
+                                        absl::FormatDuration(max_lifetime)));
+  }
   return claims;
 }
 
@@ -73,14 +102,19 @@ absl::StatusOr<std::string> BearerToken(absl::string_view header_value) {
   return std::string(header_value.substr(kPrefix.size()));
 }
 
-std::string SignHs256(absl::string_view subject, absl::Time expires, absl::string_view secret) {
+std::string SignHs256Payload(absl::string_view payload_json, absl::string_view secret) {
   nlohmann::json header = {{"alg", "HS256"}, {"typ", "JWT"}};
-  nlohmann::json payload = {{"sub", std::string(subject)},
-                            {"exp", absl::ToUnixSeconds(expires)}};
-  const std::string signing_input = absl::StrCat(absl::WebSafeBase64Escape(header.dump()), ".",
-                                                 absl::WebSafeBase64Escape(payload.dump()));
+  std::string signing_input = absl::StrCat(absl::WebSafeBase64Escape(header.dump()), ".",
+                                           absl::WebSafeBase64Escape(std::string(payload_json)));
   return absl::StrCat(signing_input, ".",
                       absl::WebSafeBase64Escape(HmacSha256(secret, signing_input)));
+}
+
+std::string SignHs256(absl::string_view subject, absl::Time expires, absl::string_view secret,
+                      absl::optional<absl::Time> issued_at) {
+  nlohmann::json payload = {{"sub", std::string(subject)}, {"exp", absl::ToUnixSeconds(expires)}};
+  if (issued_at) payload["iat"] = absl::ToUnixSeconds(*issued_at);
+  return SignHs256Payload(payload.dump(), secret);
 }
 
 }  // namespace callcenter::auth

@@ -1,4 +1,5 @@
 #include "libs/ids/uuid.h"
+#include "libs/ids/digest.h"
 
 #include <set>
 
@@ -29,4 +30,13 @@ TEST(UuidTest, IsUuid) {
 }
 
 }  // namespace
+TEST(DigestTest, StableAndUnambiguous) {
+  // SHA-256 of "1:a" (a known value: the digest must not change between builds).
+  EXPECT_EQ(Digest({"a"}), "4162fddd39a3e4225e8e2392eced237fbeb34e6e218b5647d27bd4d2b9c0da24");
+  EXPECT_EQ(Digest({"u1", "AddLine", "r1"}), Digest({"u1", "AddLine", "r1"}));
+  EXPECT_NE(Digest({"u1", "AddLine", "r1"}), Digest({"u2", "AddLine", "r1"}));
+  EXPECT_NE(Digest({"ab", "c"}), Digest({"a", "bc"}));  // length-prefixed parts
+  EXPECT_EQ(Digest({"x"}, 32).size(), 32u);
+}
+
 }  // namespace callcenter

@@ -98,7 +98,8 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
   pqxx::result r = db::Exec(txn, kHoldByRequest, request_id);
   OrderHold h = FromRow(r[0]);
   if (r[0][1].as<std::string>() != order_id) {
-    return InvalidField("request_id", "was already used for a hold on another order");
+    return InvalidField("request_id", "was already used for a hold on another order",
+                        kReasonRequestIdReused);
   }
   return h;
 }

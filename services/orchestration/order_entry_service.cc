@@ -7,8 +7,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/auth/jwt.h"
+#include "libs/ids/digest.h"
 #include "libs/ids/uuid.h"
 #include "libs/logging/log.h"
 #include "libs/money/money.h"
@@ -35,12 +38,6 @@ OrderEvent Event(const std::string& user, const std::string& kind, const std::st
   return e;
 }
 
-std::string Fingerprint(const google::protobuf::Message& request) {
-  std::string bytes;
-  request.SerializeToString(&bytes);
-  return absl::StrFormat("%016x", std::hash<std::string>{}(bytes));
-}
-
 absl::Status RequireDraft(const Order& order) {
   if (order.status() != common::v1::ORDER_STATUS_DRAFT) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -52,9 +49,10 @@ absl::Status RequireDraft(const Order& order) {
 absl::Status RequireFeature(bool on, const order::v1::CallCenter& cc, const char* feature,
                             const std::string& refused) {
   if (on) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(feature, " is switched off for call center ",
-                                                    cc.call_center_id(), ": ", refused,
-                                                    " refused"));
+  return WithReason(absl::FailedPreconditionError(
+                        absl::StrCat(feature, " is switched off for call center ",
+                                     cc.call_center_id(), ": ", refused, " refused")),
+                    kReasonFeatureDisabled, {{"feature", feature}});
 }
 
 common::v1::OrderLine* FindLine(Order& order, const std::string& line_id) {
@@ -79,6 +77,17 @@ absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
   return absl::FromChrono(d);
 }
 
+// DOMAIN 5: a payment above the balance due is refused, naming both.
+absl::Status PaymentAboveBalance(const char* field, int64_t amount, const Order& order) {
+  const int64_t due = order.balance_due().minor_units();
+  return WithReason(InvalidField(field, absl::StrCat("the payment of ", money::Format(amount),
+                                                     " is above the balance due of ",
+                                                     money::Format(due),
+                                                     "; an order is never overpaid")),
+                    "PAYMENT_EXCEEDS_BALANCE",
+                    {{"amount", absl::StrCat(amount)}, {"balance_due", absl::StrCat(due)}});
+}
+
 bool HasOpenHold(const Order& order) {
   for (const auto& h : order.holds()) {
     if (h.open()) return true;
@@ -87,6 +96,55 @@ bool HasOpenHold(const Order& order) {
 }
 
 }  // namespace
+
+absl::Status FromDownstream(const char* service, const grpc::Status& status) {
+  absl::Status s = FromGrpcStatus(status);
+  const char* what = nullptr;
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+      what = "is unavailable; retry with backoff";
+      break;
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kCancelled:
+      what = "did not answer in time; retry with backoff";
+      break;
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnimplemented:
+      what = "failed (the error is logged)";
+      break;
+    default:
+      return s;  // our services' own words: codes a caller acts on
+  }
+  log::Warning("downstream call failed", {{"service", service},
+                                          {"code", absl::StatusCodeToString(s.code())},
+                                          {"error", std::string(s.message())}});
+  const std::string reason = HasReason(s) ? ReasonOf(s)
+                             : s.code() == absl::StatusCode::kInternal ||
+                                     s.code() == absl::StatusCode::kUnknown
+                                 ? kReasonInternal
+                                 : kReasonServiceUnavailable;
+  return WithReason(WithMessage(s, absl::StrCat("the ", service, " service ", what)), reason,
+                    {{"service", service}});
+}
+
+std::string ScopedRequestId(const std::string& user_id, const char* method,
+                            const std::string& request_id) {
+  return absl::StrCat("r", Digest({user_id, method, request_id}, 40));
+}
+
+std::string Fingerprint(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&out);
+  }
+  return Digest({bytes}, 32);
+}
 
 OrderEntryServiceImpl::OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options,
                                              SagaLog* sagas, metrics::Metrics* metrics)
@@ -104,8 +162,21 @@ absl::StatusOr<std::string> OrderEntryServiceImpl::Authenticate(grpc::ServerCont
   ASSIGN_OR_RETURN(std::string token,
                    auth::BearerToken(absl::string_view(it->second.data(), it->second.size())));
   ASSIGN_OR_RETURN(auth::Claims claims,
-                   auth::VerifyHs256(token, options_.jwt_secret, options_.clock()));
+                   auth::VerifyHs256(token, options_.jwt_secret, options_.clock(),
+                                     options_.max_token_lifetime));
   return claims.subject;
+}
+
+absl::StatusOr<OrderEntryServiceImpl::Caller> OrderEntryServiceImpl::Identify(
+    grpc::ServerContext* ctx, const char* method, const google::protobuf::Message& request,
+    const std::string& request_id, bool mutating) const {
+  ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+  if (mutating && request_id.empty()) return InvalidField("request_id", "required");
+  RETURN_IF_ERROR(validation::CheckMessage(request, options_.limits));
+  Caller caller;
+  if (!request_id.empty()) caller.request_id = ScopedRequestId(user_id, method, request_id);
+  caller.user_id = std::move(user_id);
+  return caller;
 }
 
 std::unique_ptr<grpc::ClientContext> OrderEntryServiceImpl::Call(
@@ -138,31 +209,27 @@ OrderEntryServiceImpl::Context OrderEntryServiceImpl::Context::For(grpc::ServerC
 }
 
 absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
-    grpc::ServerContext* ctx, const std::string& order_id, const std::string& method,
-    const std::string& request_id, const std::string& fingerprint) {
-  ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
-  return Load(ctx, std::move(user_id), order_id, method, request_id, fingerprint);
-}
-
-absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
-    grpc::ServerContext* ctx, std::string user_id, const std::string& order_id,
-    const std::string& method, const std::string& request_id, const std::string& fingerprint) {
-  Context c = Context::For(ctx, std::move(user_id), request_id);
+    grpc::ServerContext* ctx, const Caller& caller, const std::string& order_id,
+    const std::string& method, const std::string& fingerprint) {
+  if (order_id.empty()) return InvalidField("order_id", "required");
+  Context c = Context::For(ctx, caller.user_id, caller.request_id);
   if (c.deadline <= absl::Now()) return absl::DeadlineExceededError("no time left for the call");
   order::v1::GetOrderContextRequest req;
   req.set_order_id(order_id);
   req.set_user_id(c.user_id);
   req.set_method(method);
-  req.set_request_id(request_id);
+  req.set_request_id(method.empty() ? "" : caller.request_id);
   req.set_request_fingerprint(fingerprint);
-  RETURN_IF_ERROR(FromGrpcStatus(
-      downstream_.orders->GetOrderContext(Call(request_id).get(), req, &c.data)));
+  RETURN_IF_ERROR(FromDownstream("order",
+      downstream_.orders->GetOrderContext(Call(c).get(), req, &c.data)));
   if (!c.data.has_user()) {
     return absl::PermissionDeniedError(absl::StrCat("user ", c.user_id, " is not a call-center user"));
   }
   if (c.data.user().call_center_id() != c.data.order().call_center_id()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "user ", c.user_id, " is not a user of call center ", c.data.order().call_center_id()));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "user ", c.user_id, " is not a user of call center ",
+                          c.data.order().call_center_id(), ", which the order belongs to")),
+                      "OTHER_CALL_CENTER");
   }
   return c;
 }
@@ -179,7 +246,7 @@ absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   req.set_pricing_date(Today());
   req.set_check_coupon_code(c.check_coupon);
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
+      FromDownstream("pricing",downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
   return ApplyPricing(c.priced, order);
 }
 
@@ -199,7 +266,7 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   for (auto& s : c.new_schedules) *save.add_new_schedules() = std::move(s);
   order::v1::SaveOrderResponse saved;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
+      FromDownstream("order",downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
   *out = std::move(*saved.mutable_order());
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).
@@ -227,30 +294,34 @@ bool MayStartFromKeptContext(absl::string_view method) {
 }  // namespace
 
 absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char* method,
-                                           const std::string& request_id,
+                                           const Caller& caller,
                                            const google::protobuf::Message& request,
                                            const std::string& order_id, const Change& change,
                                            Order* out, const Change& after_pricing) {
-  if (request_id.empty()) return InvalidField("request_id", "required");
   if (order_id.empty()) return InvalidField("order_id", "required");
-  ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+  const std::string& user_id = caller.user_id;
   if (MayStartFromKeptContext(method)) {
     if (auto kept = contexts_.Find(order_id, user_id)) {
-      Context c = Context::For(ctx, user_id, request_id);
+      Context c = Context::For(ctx, user_id, caller.request_id);
       c.data = *std::move(kept);
       c.kept = true;
       absl::Status s = Apply(c, method, request, change, out, after_pricing);
       if (s.ok() && !c.unchanged) return s;
-      // Stale, refused or nothing saved: the answer comes from a fresh read.
       contexts_.Erase(order_id, user_id);
+      // A dependency that stalled or is down is not asked again: one
+      // stalled service costs the caller one downstream deadline, not two.
+      if (s.code() == absl::StatusCode::kDeadlineExceeded ||
+          s.code() == absl::StatusCode::kUnavailable) {
+        return s;
+      }
+      // Stale, refused or nothing saved: the answer comes from a fresh read.
       if (metrics_) {
         metrics_->Increment("order_context_refreshes_total",
                             "Changes done again on a freshly read order context.", {});
       }
     }
   }
-  ASSIGN_OR_RETURN(Context c,
-                   Load(ctx, std::move(user_id), order_id, method, request_id, Fingerprint(request)));
+  ASSIGN_OR_RETURN(Context c, Load(ctx, caller, order_id, method, Fingerprint(request)));
   if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
     *out = c.data.replayed_order();
     return absl::OkStatus();
@@ -269,9 +340,22 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
     *out = std::move(order);
     return absl::OkStatus();
   }
+  if (order.lines_size() > options_.limits.max_lines) {
+    return InvalidField("lines",
+                        absl::StrCat("an order has at most ", options_.limits.max_lines, " lines"),
+                        kReasonLimitExceeded);
+  }
   // Every change reprices the whole order; a submitted order keeps its prices.
   if (order.status() == common::v1::ORDER_STATUS_DRAFT && !c.priced_now) {
     RETURN_IF_ERROR(Reprice(c, &order));
+    if (order.total().minor_units() > options_.limits.max_amount) {
+      return InvalidField("total",
+                          absl::StrCat("the order total would be ",
+                                       money::Format(order.total().minor_units()),
+                                       ", above the limit of ",
+                                       money::Format(options_.limits.max_amount)),
+                          kReasonLimitExceeded);
+    }
   }
   if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, events));
   return Save(c, method, request, std::move(order), std::move(events), out);
@@ -287,7 +371,7 @@ absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::strin
   req.set_source_code(code);
   req.set_on_date(Today());
   guidedselling::v1::ValidateSourceCodeResponse resp;
-  RETURN_IF_ERROR(FromGrpcStatus(
+  RETURN_IF_ERROR(FromDownstream("guided selling",
       downstream_.selling->ValidateSourceCode(Call(c).get(), req, &resp)));
   const guidedselling::v1::SourceCode& source = resp.source_code();
   order.set_source_code(source.source_code());
@@ -338,7 +422,7 @@ absl::Status OrderEntryServiceImpl::LoadGuidance(
   }
   guidedselling::v1::GetGuidanceResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.selling->GetGuidance(Call(c).get(), req, &resp)));
+      FromDownstream("guided selling",downstream_.selling->GetGuidance(Call(c).get(), req, &resp)));
   *order.mutable_scripts() = std::move(*resp.mutable_scripts());
   if (prompt_triggers) *order.mutable_prompts() = std::move(*resp.mutable_prompts());
   return absl::OkStatus();
@@ -350,17 +434,21 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
                                                const v1::StartOrderRequest* req,
                                                v1::StartOrderResponse* resp) {
   return Serve(metrics_, "StartOrder", req->request_id(), [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
-    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "StartOrder", *req, req->request_id(), true));
+    const std::string& user_id = caller.user_id;
     if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    Context c = Context::For(ctx, user_id, req->request_id());
+    if (!req->exchange_for_return_id().empty()) {
+      return InvalidField("exchange_for_return_id", "returns and exchanges are not available yet",
+                          "NOT_AVAILABLE_YET");
+    }
+    Context c = Context::For(ctx, user_id, caller.request_id);
     order::v1::GetOrderContextRequest creq;
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());
     creq.set_customer_id(req->customer_id());
-    RETURN_IF_ERROR(FromGrpcStatus(
-        downstream_.orders->GetOrderContext(Call(req->request_id()).get(), creq, &c.data)));
+    RETURN_IF_ERROR(FromDownstream("order",
+        downstream_.orders->GetOrderContext(Call(c).get(), creq, &c.data)));
     if (!c.data.has_user() || c.data.user().call_center_id() != req->call_center_id()) {
       return absl::PermissionDeniedError(absl::StrCat(
           "user ", user_id, " is not a user of call center ", req->call_center_id()));
@@ -381,12 +469,13 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     }
     RETURN_IF_ERROR(Reprice(c, &o));
     order::v1::CreateOrderRequest create;
-    create.set_request_id(req->request_id());
+    create.set_request_id(caller.request_id);
+    create.set_request_fingerprint(Fingerprint(*req));
     *create.mutable_order() = std::move(o);
     for (auto& e : events) *create.mutable_order()->add_events() = std::move(e);
     order::v1::CreateOrderResponse created;
-    RETURN_IF_ERROR(FromGrpcStatus(
-        downstream_.orders->CreateOrder(Call(req->request_id()).get(), create, &created)));
+    RETURN_IF_ERROR(FromDownstream("order",
+        downstream_.orders->CreateOrder(Call(c).get(), create, &created)));
     *resp->mutable_order() = created.order();
     // The agent's next change starts from here (a replayed start may be
     // older than the stored order: the next save finds that out).
@@ -399,10 +488,11 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
 grpc::Status OrderEntryServiceImpl::AddLine(grpc::ServerContext* ctx, const v1::AddLineRequest* req,
                                             v1::AddLineResponse* resp) {
   return Serve(metrics_, "AddLine", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "AddLine", *req, req->request_id(), true));
     if (req->product_id().empty()) return InvalidField("product_id", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
     return Mutate(
-        ctx, "AddLine", req->request_id(), *req, req->order_id(),
+        ctx, "AddLine", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
           common::v1::OrderLine* line = order.add_lines();
@@ -433,9 +523,10 @@ grpc::Status OrderEntryServiceImpl::UpdateLineQuantity(grpc::ServerContext* ctx,
                                                        const v1::UpdateLineQuantityRequest* req,
                                                        v1::UpdateLineQuantityResponse* resp) {
   return Serve(metrics_, "UpdateLineQuantity", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "UpdateLineQuantity", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
-    return Mutate(ctx, "UpdateLineQuantity", req->request_id(), *req, req->order_id(),
+    return Mutate(ctx, "UpdateLineQuantity", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
                     common::v1::OrderLine* line = FindLine(order, req->line_id());
@@ -456,8 +547,9 @@ grpc::Status OrderEntryServiceImpl::RemoveLine(grpc::ServerContext* ctx,
                                                const v1::RemoveLineRequest* req,
                                                v1::RemoveLineResponse* resp) {
   return Serve(metrics_, "RemoveLine", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "RemoveLine", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
-    return Mutate(ctx, "RemoveLine", req->request_id(), *req, req->order_id(),
+    return Mutate(ctx, "RemoveLine", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
                     auto* lines = order.mutable_lines();
@@ -478,8 +570,9 @@ grpc::Status OrderEntryServiceImpl::SetSourceCode(grpc::ServerContext* ctx,
                                                   const v1::SetSourceCodeRequest* req,
                                                   v1::SetSourceCodeResponse* resp) {
   return Serve(metrics_, "SetSourceCode", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "SetSourceCode", *req, req->request_id(), true));
     if (req->source_code().empty()) return InvalidField("source_code", "required");
-    return Mutate(ctx, "SetSourceCode", req->request_id(), *req, req->order_id(),
+    return Mutate(ctx, "SetSourceCode", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
                     return ApplySourceCode(c, req->source_code(), order, events);
@@ -492,9 +585,10 @@ grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
                                                 const v1::ApplyCouponRequest* req,
                                                 v1::ApplyCouponResponse* resp) {
   return Serve(metrics_, "ApplyCoupon", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ApplyCoupon", *req, req->request_id(), true));
     if (req->coupon_code().empty()) return InvalidField("coupon_code", "required");
     return Mutate(
-        ctx, "ApplyCoupon", req->request_id(), *req, req->order_id(),
+        ctx, "ApplyCoupon", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
           RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
@@ -520,11 +614,12 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
                                                       const v1::OverrideLinePriceRequest* req,
                                                       v1::OverrideLinePriceResponse* resp) {
   return Serve(metrics_, "OverrideLinePrice", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "OverrideLinePrice", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
     if (req->reason_code().empty()) return InvalidField("reason_code", "required");
     if (!req->has_unit_price()) return InvalidField("unit_price", "required");
     return Mutate(
-        ctx, "OverrideLinePrice", req->request_id(), *req, req->order_id(),
+        ctx, "OverrideLinePrice", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
           RETURN_IF_ERROR(RequireFeature(c.data.call_center().price_control_enabled(),
@@ -548,7 +643,7 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
           *check.mutable_unit_price() = req->unit_price();
           check.set_price_override_max_bp(c.data.user().price_override_max_bp());
           pricing::v1::ValidatePriceOverrideResponse checked;
-          RETURN_IF_ERROR(FromGrpcStatus(
+          RETURN_IF_ERROR(FromDownstream("pricing",
               downstream_.pricing->ValidatePriceOverride(Call(c).get(), check, &checked)));
           *line->mutable_unit_price() = req->unit_price();
           line->set_price_overridden(true);
@@ -567,8 +662,9 @@ grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
                                                 const v1::SetDeliveryRequest* req,
                                                 v1::SetDeliveryResponse* resp) {
   return Serve(metrics_, "SetDelivery", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "SetDelivery", *req, req->request_id(), true));
     if (req->delivery_mode().empty()) return InvalidField("delivery_mode", "required");
-    return Mutate(ctx, "SetDelivery", req->request_id(), *req, req->order_id(),
+    return Mutate(ctx, "SetDelivery", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
                     bool allowed = false;
@@ -597,20 +693,26 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
                                                const v1::AddPaymentRequest* req,
                                                v1::AddPaymentResponse* resp) {
   return Serve(metrics_, "AddPayment", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "AddPayment", *req, req->request_id(), true));
     common::v1::OrderPayment unsaved;  // the authorised payment, until the order records it
     absl::Status s = Mutate(
-        ctx, "AddPayment", req->request_id(), *req, req->order_id(),
+        ctx, "AddPayment", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
           RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
                                          c.data.call_center(), kOrderCompletion, "payments are"));
-          if (req->method() == common::v1::PAYMENT_METHOD_UNSPECIFIED) {
-            return InvalidField("method", "required (CARD, CHECK, ON_ACCOUNT or GIFT_CARD)");
+          if (req->method() == common::v1::PAYMENT_METHOD_UNSPECIFIED ||
+              req->method() == common::v1::PAYMENT_METHOD_RETURN_CREDIT) {
+            return InvalidField("method", "must be CARD, CHECK, ON_ACCOUNT or GIFT_CARD");
+          }
+          if (!req->schedule_id().empty()) {
+            return InvalidField("schedule_id", "installment billing is not available yet",
+                                "NOT_AVAILABLE_YET");
           }
           // Price first so that "empty amount" means the current balance due.
           RETURN_IF_ERROR(Reprice(c, &order));
           payment::v1::AuthorizePaymentRequest auth;
-          auth.set_request_id(req->request_id());
+          auth.set_request_id(c.request_id);
           auth.set_order_id(order.order_id());
           auth.set_customer_id(order.customer_id());
           auth.set_method(req->method());
@@ -629,6 +731,9 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
                   "percent_of_total_bp: ", req->percent_of_total_bp(), " bp of the order total ",
                   money::Format(order.total().minor_units()), " is nothing to pay"));
             }
+            if (share > order.balance_due().minor_units()) {
+              return PaymentAboveBalance("percent_of_total_bp", share, order);
+            }
             *auth.mutable_amount() = MoneyOf(order.currency(), share);
           } else if (req->has_amount()) {
             if (req->amount().currency() != order.currency()) {
@@ -636,6 +741,10 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
                                   absl::StrCat("must be the order's currency ", order.currency()));
             }
             if (req->amount().minor_units() <= 0) return InvalidField("amount", "must be > 0");
+            // An order is never overpaid (DOMAIN 5).
+            if (req->amount().minor_units() > order.balance_due().minor_units()) {
+              return PaymentAboveBalance("amount", req->amount().minor_units(), order);
+            }
             *auth.mutable_amount() = req->amount();
           } else {
             if (order.balance_due().minor_units() <= 0) {
@@ -650,8 +759,8 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           auth.set_allow_on_account(c.data.customer().allow_on_account());
           *auth.mutable_credit_limit() = c.data.customer().credit_limit();
           payment::v1::AuthorizePaymentResponse authorized;
-          RETURN_IF_ERROR(FromGrpcStatus(downstream_.payments->AuthorizePayment(
-              Call(req->request_id()).get(), auth, &authorized)));
+          RETURN_IF_ERROR(FromDownstream("payment",downstream_.payments->AuthorizePayment(
+              Call(c).get(), auth, &authorized)));
           const payment::v1::Payment& p = authorized.payment();
           common::v1::OrderPayment* op = order.add_payments();
           op->set_payment_id(p.payment_id());
@@ -682,7 +791,7 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
         },
         resp->mutable_order());
     if (!s.ok() && !unsaved.payment_id().empty()) {
-      absl::Status settled = VoidUnsavedPayment(req->order_id(), req->request_id(), unsaved, s);
+      absl::Status settled = VoidUnsavedPayment(req->order_id(), caller.request_id, unsaved, s);
       if (!settled.ok()) {  // the sweep voids it later
         log::Warning("an authorisation the order did not record is not voided yet",
                      {{"order_id", req->order_id()},
@@ -698,8 +807,8 @@ grpc::Status OrderEntryServiceImpl::GetOrderSummary(grpc::ServerContext* ctx,
                                                     const v1::GetOrderSummaryRequest* req,
                                                     v1::GetOrderSummaryResponse* resp) {
   return Serve(metrics_, "GetOrderSummary", "", [&]() -> absl::Status {
-    if (req->order_id().empty()) return InvalidField("order_id", "required");
-    ASSIGN_OR_RETURN(Context c, Load(ctx, req->order_id(), "", ""));
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "GetOrderSummary", *req, "", false));
+    ASSIGN_OR_RETURN(Context c, Load(ctx, caller, req->order_id()));
     Order order = c.data.order();
     // A draft shows current prices, its end scripts and prompts for the
     // completed order; a submitted order shows what was agreed.
@@ -722,7 +831,7 @@ absl::Status OrderEntryServiceImpl::RedeemCoupons(const Context& c, const Order&
   req.set_customer_id(order.customer_id());
   *req.mutable_coupon_codes() = order.coupon_codes();
   pricing::v1::RedeemCouponsResponse resp;
-  return FromGrpcStatus(downstream_.pricing->RedeemCoupons(Call(c).get(), req, &resp));
+  return FromDownstream("pricing",downstream_.pricing->RedeemCoupons(Call(c).get(), req, &resp));
 }
 
 absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order,
@@ -745,7 +854,7 @@ absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order
   req.set_min_fraud_score(c.data.call_center().min_fraud_score());
   hold::v1::EvaluateFraudResponse resp;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.holds->EvaluateFraud(Call(c).get(), req, &resp)));
+      FromDownstream("hold",downstream_.holds->EvaluateFraud(Call(c).get(), req, &resp)));
   order.set_fraud_score(resp.score());
   if (resp.has_hold()) {
     bool known = false;
@@ -786,6 +895,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
                                                 const v1::SubmitOrderRequest* req,
                                                 v1::SubmitOrderResponse* resp) {
   return Serve(metrics_, "SubmitOrder", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "SubmitOrder", *req, req->request_id(), true));
     std::string saga_id;
     bool crashed = false;
     auto step = [&](const char* name) -> absl::Status {
@@ -797,7 +907,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
       return absl::OkStatus();
     };
     absl::Status s = Mutate(
-        ctx, "SubmitOrder", req->request_id(), *req, req->order_id(),
+        ctx, "SubmitOrder", caller, *req, req->order_id(),
         [&](Context&, Order& order, std::vector<OrderEvent>&) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
           if (order.lines_size() == 0) {
@@ -845,7 +955,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
       // A failure after the submit began changing things: undo it now,
       // unless its save did happen (e.g. the reply was lost in a timeout).
       absl::StatusOr<bool> undone = UndoUnsavedSubmit(
-          req->order_id(), req->request_id(),
+          req->order_id(), caller.request_id,
           absl::StrCat("the submit failed (", s.message(), ") and was undone"));
       if (undone.ok()) {
         sagas_->Record(saga_id, *undone ? kStepCompensated : kStepDone).IgnoreError();
@@ -865,10 +975,11 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
                                               const v1::PlaceHoldRequest* req,
                                               v1::PlaceHoldResponse* resp) {
   return Serve(metrics_, "PlaceHold", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "PlaceHold", *req, req->request_id(), true));
     if (req->hold_code().empty()) return InvalidField("hold_code", "required");
     if (req->note().empty()) return InvalidField("note", "required: say why the order is held");
     return Mutate(
-        ctx, "PlaceHold", req->request_id(), *req, req->order_id(),
+        ctx, "PlaceHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
               order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
@@ -877,13 +988,13 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
                              " and cannot be put on hold"));
           }
           hold::v1::PlaceHoldRequest place;
-          place.set_request_id(req->request_id());
+          place.set_request_id(c.request_id);
           place.set_order_id(order.order_id());
           place.set_hold_code(req->hold_code());
           place.set_note(req->note());
           place.set_user_id(c.user_id);
           hold::v1::PlaceHoldResponse placed;
-          RETURN_IF_ERROR(FromGrpcStatus(
+          RETURN_IF_ERROR(FromDownstream("hold",
               downstream_.holds->PlaceHold(Call(c).get(), place, &placed)));
           *order.add_holds() = placed.hold();
           if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
@@ -904,10 +1015,11 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
                                               const v1::ClearHoldRequest* req,
                                               v1::ClearHoldResponse* resp) {
   return Serve(metrics_, "ClearHold", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ClearHold", *req, req->request_id(), true));
     if (req->hold_id().empty()) return InvalidField("hold_id", "required");
     if (req->reason().empty()) return InvalidField("reason", "required: say why the hold is cleared");
     return Mutate(
-        ctx, "ClearHold", req->request_id(), *req, req->order_id(),
+        ctx, "ClearHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           for (const auto& h : order.holds()) {
             if (h.hold_id() == req->hold_id() && !h.open()) {
@@ -916,14 +1028,14 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
             }
           }
           hold::v1::ClearHoldRequest clear;
-          clear.set_request_id(req->request_id());
+          clear.set_request_id(c.request_id);
           clear.set_order_id(order.order_id());
           clear.set_hold_id(req->hold_id());
           clear.set_reason(req->reason());
           clear.set_user_id(c.user_id);
           *clear.mutable_clearable_hold_codes() = c.data.user().clearable_hold_codes();
           hold::v1::ClearHoldResponse cleared;
-          RETURN_IF_ERROR(FromGrpcStatus(
+          RETURN_IF_ERROR(FromDownstream("hold",
               downstream_.holds->ClearHold(Call(c).get(), clear, &cleared)));
           bool found = false;
           for (auto& h : *order.mutable_holds()) {
@@ -949,9 +1061,10 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
                                                 const v1::CancelOrderRequest* req,
                                                 v1::CancelOrderResponse* resp) {
   return Serve(metrics_, "CancelOrder", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "CancelOrder", *req, req->request_id(), true));
     std::string saga_id;
     absl::Status s = Mutate(
-        ctx, "CancelOrder", req->request_id(), *req, req->order_id(),
+        ctx, "CancelOrder", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           if (!c.data.user().may_cancel()) {
             return absl::PermissionDeniedError(
@@ -983,7 +1096,7 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
     }
     // Then the money, also on a retry (which finishes a cancel that stopped
     // here): the authorisations voided, coupon uses released.
-    RETURN_IF_ERROR(FinishCancel(req->order_id(), req->request_id(), resp->order()));
+    RETURN_IF_ERROR(FinishCancel(req->order_id(), caller.request_id, resp->order()));
     if (!saga_id.empty()) sagas_->MarkDone(saga_id);
     return absl::OkStatus();
   });
@@ -993,24 +1106,23 @@ grpc::Status OrderEntryServiceImpl::CancelContinuity(grpc::ServerContext* ctx,
                                                      const v1::CancelContinuityRequest* req,
                                                      v1::CancelContinuityResponse* resp) {
   return Serve(metrics_, "CancelContinuity", req->request_id(), [&]() -> absl::Status {
-    if (req->request_id().empty()) return InvalidField("request_id", "required");
-    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "CancelContinuity", *req, req->request_id(), true));
     if (req->reason().empty()) return InvalidField("reason", "required");
     // Any user of the order's call center: the customer asks, the agent does.
-    ASSIGN_OR_RETURN(Context c, Load(ctx, req->order_id(), "", req->request_id(), ""));
+    ASSIGN_OR_RETURN(Context c, Load(ctx, caller, req->order_id()));
     order::v1::CancelScheduleRequest cancel;
-    cancel.set_request_id(req->request_id());
+    cancel.set_request_id(caller.request_id);
     cancel.set_parent_order_id(req->order_id());
     cancel.set_user_id(c.user_id);
     cancel.set_reason(req->reason());
     order::v1::CancelScheduleResponse cancelled;
     // Idempotent by effect: a retry finds nothing left to cancel.
-    RETURN_IF_ERROR(FromGrpcStatus(
+    RETURN_IF_ERROR(FromDownstream("order",
         downstream_.continuity->CancelSchedule(Call(c).get(), cancel, &cancelled)));
     order::v1::GetOrderRequest get;
     get.set_order_id(req->order_id());
     order::v1::GetOrderResponse got;
-    RETURN_IF_ERROR(FromGrpcStatus(downstream_.orders->GetOrder(Call(c).get(), get, &got)));
+    RETURN_IF_ERROR(FromDownstream("order",downstream_.orders->GetOrder(Call(c).get(), get, &got)));
     *resp->mutable_order() = std::move(*got.mutable_order());
     return absl::OkStatus();
   });
@@ -1022,21 +1134,22 @@ grpc::Status OrderEntryServiceImpl::GetOrder(grpc::ServerContext* ctx,
                                              const v1::GetOrderRequest* req,
                                              v1::GetOrderResponse* resp) {
   return Serve(metrics_, "GetOrder", "", [&]() -> absl::Status {
-    if (req->order_id().empty()) return InvalidField("order_id", "required");
-    ASSIGN_OR_RETURN(Context c, Load(ctx, req->order_id(), "", ""));
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "GetOrder", *req, "", false));
+    ASSIGN_OR_RETURN(Context c, Load(ctx, caller, req->order_id()));
     *resp->mutable_order() = c.data.order();
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<order::v1::GetOrderContextResponse> OrderEntryServiceImpl::CallerContext(
-    const std::string& user_id, const std::string& customer_id, const std::string& request_id) {
+    const Context& c, const std::string& customer_id) {
+  const std::string& user_id = c.user_id;
   order::v1::GetOrderContextRequest req;
   req.set_user_id(user_id);
   req.set_customer_id(customer_id);
   order::v1::GetOrderContextResponse data;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.orders->GetOrderContext(Call(request_id).get(), req, &data)));
+      FromDownstream("order",downstream_.orders->GetOrderContext(Call(c).get(), req, &data)));
   if (!data.has_user()) {
     return absl::PermissionDeniedError(
         absl::StrCat("user ", user_id, " is not a call-center user"));
@@ -1048,17 +1161,20 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
                                                        const v1::ListCustomerOrdersRequest* req,
                                                        v1::ListCustomerOrdersResponse* resp) {
   return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ListCustomerOrders", *req, "", false));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
+    const Context c = Context::For(ctx, caller.user_id, "");
     ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
-                     CallerContext(user_id, req->customer_id(), ""));
+                     CallerContext(c, req->customer_id()));
     order::v1::ListCustomerOrdersRequest down;
     down.set_customer_id(req->customer_id());
+    // Only the orders of the caller's own call center (DOMAIN 1).
+    down.set_call_center_id(data.user().call_center_id());
     down.set_page_size(req->page_size());
     down.set_page_token(req->page_token());
     order::v1::ListCustomerOrdersResponse got;
     RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.orders->ListCustomerOrders(Call("").get(), down, &got)));
+        FromDownstream("order",downstream_.orders->ListCustomerOrders(Call(c).get(), down, &got)));
     *resp->mutable_orders() = std::move(*got.mutable_orders());
     resp->set_next_page_token(got.next_page_token());
     return absl::OkStatus();
@@ -1069,23 +1185,23 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
                                                    const v1::RequestCatalogRequest* req,
                                                    v1::RequestCatalogResponse* resp) {
   return Serve(metrics_, "RequestCatalog", req->request_id(), [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
-    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "RequestCatalog", *req, req->request_id(), true));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
     if (req->source_code().empty()) return InvalidField("source_code", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
+    const Context c = Context::For(ctx, caller.user_id, caller.request_id);
     ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
-                     CallerContext(user_id, req->customer_id(), req->request_id()));
+                     CallerContext(c, req->customer_id()));
     RETURN_IF_ERROR(RequireFeature(data.call_center().directed_selling_enabled(), data.call_center(),
                                    kDirectedSelling, "catalog requests are"));
     guidedselling::v1::RecordCatalogRequestRequest record;
-    record.set_request_id(req->request_id());
+    record.set_request_id(caller.request_id);
     record.set_customer_id(req->customer_id());
     record.set_source_code(req->source_code());
     record.set_quantity(req->quantity());
     guidedselling::v1::RecordCatalogRequestResponse recorded;
-    RETURN_IF_ERROR(FromGrpcStatus(downstream_.selling->RecordCatalogRequest(
-        Call(req->request_id()).get(), record, &recorded)));
+    RETURN_IF_ERROR(FromDownstream("guided selling",downstream_.selling->RecordCatalogRequest(
+        Call(c).get(), record, &recorded)));
     const auto& r = recorded.catalog_request();
     v1::CatalogRequest* out = resp->mutable_catalog_request();
     out->set_catalog_request_id(r.catalog_request_id());
@@ -1101,14 +1217,15 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
                                                       const v1::GetProductDetailsRequest* req,
                                                       v1::GetProductDetailsResponse* resp) {
   return Serve(metrics_, "GetProductDetails", "", [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string user_id, Authenticate(ctx));
+    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "GetProductDetails", *req, "", false));
     if (req->product_id().empty()) return InvalidField("product_id", "required");
-    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(user_id, "", ""));
+    const Context c = Context::For(ctx, caller.user_id, "");
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, ""));
     pricing::v1::GetProductRequest preq;
     preq.set_product_id(req->product_id());
     pricing::v1::GetProductResponse product;
     RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.pricing->GetProduct(Call("").get(), preq, &product)));
+        FromDownstream("pricing",downstream_.pricing->GetProduct(Call(c).get(), preq, &product)));
     const pricing::v1::Product& p = product.product();
     v1::ProductDetails* out = resp->mutable_product();
     out->set_product_id(p.product_id());
@@ -1124,9 +1241,9 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
     guidedselling::v1::GetProductMediaRequest mreq;
     mreq.set_product_id(req->product_id());
     guidedselling::v1::GetProductMediaResponse media;
-    grpc::Status got = downstream_.selling->GetProductMedia(Call("").get(), mreq, &media);
+    grpc::Status got = downstream_.selling->GetProductMedia(Call(c).get(), mreq, &media);
     if (got.error_code() == grpc::StatusCode::NOT_FOUND) return absl::OkStatus();  // none
-    RETURN_IF_ERROR(FromGrpcStatus(got));
+    RETURN_IF_ERROR(FromDownstream("guided selling", got));
     for (const auto& url : media.product_media().image_urls()) out->add_image_urls(url);
     out->set_detail_text(media.product_media().detail_text());
     return absl::OkStatus();

@@ -16,6 +16,7 @@
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "libs/metrics/metrics.h"
+#include "libs/validation/validation.h"
 #include "services/orchestration/context_cache.h"
 #include "services/orchestration/saga.h"
 
@@ -36,6 +37,10 @@ struct Downstream {
 
 struct OrderEntryOptions {
   std::string jwt_secret;
+  // Tokens living longer than this (exp - iat, or exp - now) are refused.
+  absl::Duration max_token_lifetime = absl::Hours(24);
+  // API.md's limits on what a caller may send.
+  validation::Limits limits;
   absl::Duration downstream_timeout = absl::Seconds(3);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Tests only: a submit "crashes" right after recording this saga step
@@ -50,6 +55,21 @@ struct OrderEntryOptions {
 // saves it with its version; a repeated request_id returns the first result.
 // Changes that only read before saving start from the context this process
 // kept from the draft's last save instead (see ContextCache).
+// A downstream call's status as the front door's caller may see it: codes
+// and our services' own messages and details pass; transport and server
+// faults (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, ...) say which service
+// failed, never an address or a database's text (that is logged).
+absl::Status FromDownstream(const char* service, const grpc::Status& status);
+
+// The request id every downstream service sees: the caller's, scoped to
+// the calling user and the RPC (API.md), so that two users (or two RPCs)
+// never share one; 41 characters.
+std::string ScopedRequestId(const std::string& user_id, const char* method,
+                            const std::string& request_id);
+
+// A digest of a request's every field: a retry must repeat it exactly.
+std::string Fingerprint(const google::protobuf::Message& request);
+
 class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
  public:
   OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options, SagaLog* sagas,
@@ -111,6 +131,13 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   absl::StatusOr<int> SweepUnrecordedPayments(absl::Duration min_age);
 
  private:
+  // Who calls: the authenticated user and the request id as scoped for
+  // downstream services (empty for reads).
+  struct Caller {
+    std::string user_id;
+    std::string request_id;
+  };
+
   // What a change sees: the caller, the order's context and its pricing.
   struct Context {
     // The caller `user_id`'s request, due by the front-door call's deadline.
@@ -135,22 +162,25 @@ class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
   using Change = std::function<absl::Status(Context&, Order&, std::vector<OrderEvent>&)>;
 
   absl::StatusOr<std::string> Authenticate(grpc::ServerContext* ctx) const;
+  // Checks the request against the limits (INVALID_ARGUMENT naming the
+  // field), authenticates the caller and scopes `request_id` (required when
+  // `mutating`): every handler's first step.
+  absl::StatusOr<Caller> Identify(grpc::ServerContext* ctx, const char* method,
+                                  const google::protobuf::Message& request,
+                                  const std::string& request_id, bool mutating) const;
   std::unique_ptr<grpc::ClientContext> Call(const std::string& request_id) const;
   std::unique_ptr<grpc::ClientContext> Call(const Context& c) const;
   std::string Today() const;
-  absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const std::string& order_id,
-                               const std::string& method, const std::string& request_id,
+  // The order's context for `caller`, who must be a user of its call center.
+  absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const Caller& caller,
+                               const std::string& order_id, const std::string& method = "",
                                const std::string& fingerprint = "");
-  absl::StatusOr<Context> Load(grpc::ServerContext* ctx, std::string user_id,
-                               const std::string& order_id, const std::string& method,
-                               const std::string& request_id, const std::string& fingerprint);
   // The caller's user and call center (and `customer_id`'s record, if given)
   // for a call on no order; PERMISSION_DENIED for a user of no call center.
-  absl::StatusOr<order::v1::GetOrderContextResponse> CallerContext(const std::string& user_id,
-                                                                   const std::string& customer_id,
-                                                                   const std::string& request_id);
+  absl::StatusOr<order::v1::GetOrderContextResponse> CallerContext(const Context& c,
+                                                                   const std::string& customer_id);
   absl::Status Reprice(Context& c, Order* order);
-  absl::Status Mutate(grpc::ServerContext* ctx, const char* method, const std::string& request_id,
+  absl::Status Mutate(grpc::ServerContext* ctx, const char* method, const Caller& caller,
                       const google::protobuf::Message& request, const std::string& order_id,
                       const Change& change, Order* out, const Change& after_pricing = nullptr);
   // A change on the context in `c`: change, reprice, save.

@@ -27,7 +27,7 @@ absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_
   }
   if (v.payment_ids().empty()) return absl::OkStatus();  // empty would mean all of them
   payment::v1::VoidAllForOrderResponse voided;
-  return FromGrpcStatus(downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided));
+  return FromDownstream("payment",downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided));
 }
 
 absl::Status OrderEntryServiceImpl::VoidPayment(const std::string& payment_id,
@@ -36,7 +36,7 @@ absl::Status OrderEntryServiceImpl::VoidPayment(const std::string& payment_id,
   v.set_request_id(request_id);
   v.set_payment_id(payment_id);
   payment::v1::VoidPaymentResponse voided;
-  return FromGrpcStatus(downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided));
+  return FromDownstream("payment",downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided));
 }
 
 absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
@@ -47,7 +47,7 @@ absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
     get.set_order_id(order_id);
     order::v1::GetOrderResponse got;
     RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
+        FromDownstream("order",downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
     order::v1::SaveOrderRequest save;
     save.set_request_id(request_id);
     save.set_method(method);
@@ -57,7 +57,7 @@ absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
     if (!change(*save.mutable_order(), *e)) return std::nullopt;
     order::v1::SaveOrderResponse saved;
     absl::Status s =
-        FromGrpcStatus(downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
+        FromDownstream("order",downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
     if (s.ok()) return std::move(*saved.mutable_order());
     if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
   }
@@ -101,7 +101,7 @@ absl::Status OrderEntryServiceImpl::ReleaseCouponUses(const std::string& order_i
   pricing::v1::ReleaseCouponsRequest r;
   r.set_order_id(order_id);
   pricing::v1::ReleaseCouponsResponse released;
-  return FromGrpcStatus(downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released));
+  return FromDownstream("pricing",downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released));
 }
 
 absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string& order_id,
@@ -130,7 +130,7 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
   list.set_order_id(order_id);
   hold::v1::ListOrderHoldsResponse listed;
   RETURN_IF_ERROR(
-      FromGrpcStatus(downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
+      FromDownstream("hold",downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
   for (const auto& h : listed.holds()) {
     if (!h.open() || h.hold_code() != "FRAUD") continue;
     hold::v1::ClearHoldRequest clear;
@@ -142,7 +142,7 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
     clear.add_clearable_hold_codes("FRAUD");
     hold::v1::ClearHoldResponse cleared;
     RETURN_IF_ERROR(
-        FromGrpcStatus(downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
+        FromDownstream("hold",downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
   }
   if (metrics_) {
     metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
@@ -166,7 +166,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
       get.set_order_id(saga.order_id);
       order::v1::GetOrderResponse got;
       RETURN_IF_ERROR(
-          FromGrpcStatus(downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
+          FromDownstream("order",downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
       if (got.order().status() == common::v1::ORDER_STATUS_CANCELED) {
         RETURN_IF_ERROR(FinishCancel(saga.order_id, saga.request_id, got.order()));
       }
@@ -200,7 +200,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
       list.set_page_token(token);
       payment::v1::ListLivePaymentsResponse listed;
       RETURN_IF_ERROR(
-          FromGrpcStatus(downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
+          FromDownstream("payment",downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
       if (listed.payments().empty()) break;
       order::v1::ListRecordedPaymentsRequest ask;
       std::set<std::string> asked;
@@ -209,7 +209,7 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
       }
       order::v1::ListRecordedPaymentsResponse answer;
       RETURN_IF_ERROR(
-          FromGrpcStatus(downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
+          FromDownstream("order",downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
       // Live at the payment service but on no order, or shown VOIDED by
       // its order (a crash between marking and voiding): void it.
       std::set<std::string> recorded, marked_voided;

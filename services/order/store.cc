@@ -256,7 +256,8 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
   pqxx::result r = db::Exec(txn, kIdemGet, method, request_id);
   if (r.empty()) return false;
   if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
-    return InvalidField("request_id", "was already used for a different request");
+    return InvalidField("request_id", "was already used for a different request",
+                            kReasonRequestIdReused);
   }
   RETURN_IF_ERROR(ParseOrder(r[0][1], r[0][2], out));
   return true;
@@ -508,7 +509,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     if (!request_id.empty() && r[0][2].as<bool>()) {
       if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
-        return InvalidField("request_id", "was already used for a different request");
+        return InvalidField("request_id", "was already used for a different request",
+                            kReasonRequestIdReused);
       }
       result.replayed = true;
       return ParseOrder(r[0][4], r[0][5], &result.order);
@@ -679,7 +681,8 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     if (r[6].as<int>() > 0) {
       if (!request.request_fingerprint().empty() &&
           r[7].as<std::string>() != request.request_fingerprint()) {
-        return InvalidField("request_id", "was already used for a different request");
+        return InvalidField("request_id", "was already used for a different request",
+                            kReasonRequestIdReused);
       }
       RETURN_IF_ERROR(ParseOrder(r[8], r[9], out.mutable_replayed_order()));
     }

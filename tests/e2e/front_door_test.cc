@@ -805,7 +805,7 @@ TEST_F(FrontDoorTest, OverrideBelowUnitCostIsRefused) {
 TEST_F(FrontDoorTest, DeclinedCardsNeverCountAndPaymentsMustCoverTheTotal) {
   World();
   Order order = Start();
-  ASSERT_TRUE(AddLine(&order, "A", 5).ok());  // 100.00
+  ASSERT_TRUE(AddLine(&order, "A", 6).ok());  // 120.00
   EXPECT_EQ(Submit(&order, "s0").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(Pay(&order, "tok_0002", "declined").ok());
   EXPECT_EQ(order.payments(0).status(), common::v1::PAYMENT_STATUS_DECLINED);
@@ -816,9 +816,9 @@ TEST_F(FrontDoorTest, DeclinedCardsNeverCountAndPaymentsMustCoverTheTotal) {
   ASSERT_TRUE(Pay(&order, "tok_4242", "part", 6000).ok());
   grpc::Status s = Submit(&order, "s1");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_NE(s.error_message().find("40.00 is still due"), std::string::npos);
+  EXPECT_NE(s.error_message().find("60.00 is still due"), std::string::npos);
   ASSERT_TRUE(Pay(&order, "tok_4242", "rest").ok());  // the balance due
-  EXPECT_EQ(order.payments(3).amount().minor_units(), 4000);
+  EXPECT_EQ(order.payments(3).amount().minor_units(), 6000);
   const double confirmed_before = Metric("submits_total{outcome=\"confirmed\"}");
   ASSERT_TRUE(Submit(&order, "s2").ok());
   EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
@@ -1346,7 +1346,9 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   auto authorise = [&](const std::string& request_id, const std::string& order_id) {
     grpc::ClientContext ctx;
     payment::v1::AuthorizePaymentRequest auth;
-    auth.set_request_id(Id(request_id));
+    // As the front door would have sent it: scoped to the agent and the RPC.
+    auth.set_request_id(
+        orchestration::ScopedRequestId(Id("agent"), "AddPayment", Id(request_id)));
     auth.set_order_id(order_id);
     auth.set_customer_id(order.customer_id());
     auth.set_method(common::v1::PAYMENT_METHOD_CARD);

@@ -2,25 +2,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/logging/log.h"
+#include "libs/status/status.h"
 
 namespace callcenter::db {
 
 absl::Status StatusFromException(const std::exception& e) {
   if (dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr ||
       dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
-    return absl::AbortedError(absl::StrCat("concurrent change, retry: ", e.what()));
+    return absl::AbortedError("concurrent change; retry");
   }
   if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) {
-    return absl::AlreadyExistsError(e.what());
+    return absl::AlreadyExistsError("a record with this key already exists");
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));
+    return WithReason(absl::UnavailableError("the database is unavailable; retry with backoff"),
+                      kReasonDatabaseUnavailable);
   }
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
   if (sql != nullptr && sql->sqlstate() == "57014") {  // query_canceled
-    return absl::DeadlineExceededError(absl::StrCat("database statement timed out: ", e.what()));
+    log::Warning("database statement timed out", {{"error", e.what()}});
+    return absl::DeadlineExceededError("a database statement timed out; retry");
   }
-  return absl::InternalError(absl::StrCat("database error: ", e.what()));
+  log::Error("database error", {{"error", e.what()}});
+  return WithReason(absl::InternalError("database error (logged)"), kReasonInternal);
 }
 
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
@@ -45,8 +49,21 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
     for (const Query& q : options_.statements) conn->prepare(q.name, q.sql);
     return conn;
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", e.what()));
+    if (reachable_.load()) log::Warning("cannot connect to PostgreSQL", {{"error", e.what()}});
+    MarkReachable(false);
+    return WithReason(absl::UnavailableError("the database is unavailable; retry with backoff"),
+                      kReasonDatabaseUnavailable);
   }
+}
+
+void Pool::SetReachabilityObserver(std::function<void(bool)> observer) {
+  observer_ = std::move(observer);
+}
+
+void Pool::MarkReachable(bool reachable) {
+  if (reachable_.exchange(reachable) == reachable) return;  // no change
+  log::Warning(reachable ? "database reachable again" : "database unreachable");
+  if (observer_) observer_(reachable);
 }
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
@@ -97,14 +114,13 @@ absl::Status Pool::WithConnection(const std::function<absl::Status(pqxx::connect
   bool reusable = true;
   try {
     status = body(*c);
+    MarkReachable(true);
   } catch (const std::exception& e) {
     status = StatusFromException(e);
     // A connection that broke or timed out is discarded, never reused.
-    reusable = !(dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-                 dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr);
-    if (status.code() == absl::StatusCode::kInternal) {
-      log::Error("database error", {{"error", std::string(status.message())}});
-    }
+    const bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+    reusable = !(broken || dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr);
+    MarkReachable(!broken);
   }
   Release(std::move(c), reusable);
   return status;

@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_LIBS_DB_POOL_H_
 #define CALLCENTER_LIBS_DB_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -66,6 +67,13 @@ class Pool {
   Stats stats() const;
   const PoolOptions& options() const { return options_; }
 
+  // Whether the database answered the last statement or connection try:
+  // false from the first broken connection or refused connect, true again
+  // from the first success. Each change is logged once (WARNING) and told
+  // to `observer` (readiness follows it at once).
+  bool reachable() const { return reachable_; }
+  void SetReachabilityObserver(std::function<void(bool)> observer);
+
  private:
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
   void Release(std::unique_ptr<pqxx::connection> conn, bool reusable);
@@ -73,6 +81,7 @@ class Pool {
   absl::Status Run(const TxnFn& fn, bool commit);
   // Acquire, run `body`, map any exception, release (or discard a broken one).
   absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& body);
+  void MarkReachable(bool reachable);
 
   PoolOptions options_;
   mutable std::mutex mu_;
@@ -80,11 +89,15 @@ class Pool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   int open_ = 0;
   int waiting_ = 0;
+  std::atomic<bool> reachable_{true};
+  std::function<void(bool)> observer_;  // set before use, never changed after
 };
 
 // Maps a libpqxx exception to a status: serialization failure or deadlock ->
 // ABORTED, unique violation -> ALREADY_EXISTS, broken connection ->
-// UNAVAILABLE, anything else -> INTERNAL.
+// UNAVAILABLE (reason DATABASE_UNAVAILABLE), anything else -> INTERNAL. The
+// messages never carry the database's text (a caller must not see it); it
+// is logged where it matters.
 absl::Status StatusFromException(const std::exception& e);
 
 // Runs a prepared statement by its Query.

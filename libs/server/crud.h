@@ -9,6 +9,7 @@
 #include "libs/db/pool.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "libs/validation/validation.h"
 
 namespace callcenter::server {
 
@@ -29,10 +30,13 @@ class Crud {
         validate_(std::move(validate)),
         on_change_(std::move(on_change)) {}
 
-  // Validates (INVALID_ARGUMENT naming the field, nothing stored), then
-  // creates or replaces by id; echoes the stored entity.
-  grpc::Status Upsert(const char* method, const Entity& entity, Entity* out) const {
+  // Validates (API.md's limits on every field, named under `field`, then
+  // the entity's own rules; INVALID_ARGUMENT naming the field, nothing
+  // stored), then creates or replaces by id; echoes the stored entity.
+  grpc::Status Upsert(const char* method, const char* field, const Entity& entity,
+                      Entity* out) const {
     return Serve(metrics_, method, "", [&]() -> absl::Status {
+      RETURN_IF_ERROR(validation::CheckMessage(entity, validation::Limits{}, field));
       RETURN_IF_ERROR(validate_(entity));
       RETURN_IF_ERROR(pool_->Transact(
           [&](pqxx::work& txn) { return table_->Upsert(txn, id_of_(entity), entity); }));
@@ -88,7 +92,7 @@ class Crud {
   grpc::Status Class::Upsert##Entity(grpc::ServerContext*,                                   \
                                      const v1::Upsert##Entity##Request* req,                 \
                                      v1::Upsert##Entity##Response* resp) {                   \
-    return member.Upsert("Upsert" #Entity, req->field(), resp->mutable_##field());           \
+    return member.Upsert("Upsert" #Entity, #field, req->field(), resp->mutable_##field());           \
   }                                                                                          \
   grpc::Status Class::Get##Entity(grpc::ServerContext*, const v1::Get##Entity##Request* req, \
                                   v1::Get##Entity##Response* resp) {                         \

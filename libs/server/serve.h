@@ -42,14 +42,16 @@ grpc::Status Serve(metrics::Metrics* metrics, const char* method, const std::str
     try {
       status = fn();
     } catch (const std::exception& e) {
-      status = absl::InternalError(absl::StrCat("internal error: ", e.what()));
+      log::Error("exception in a handler", {{"method", method}, {"error", e.what()}});
+      status = WithReason(absl::InternalError("internal error (logged)"), kReasonInternal);
     }
   }
   internal::calls_in_flight.fetch_sub(1);
   if (metrics != nullptr) {
     metrics->RecordRpc(method, absl::StatusCodeToString(status.code()), absl::Now() - start);
   }
-  if (!status.ok()) {
+  // A database outage is logged once per change by the pool, not per call.
+  if (!status.ok() && ReasonOf(status) != kReasonDatabaseUnavailable) {
     const bool server_fault = status.code() == absl::StatusCode::kInternal ||
                               status.code() == absl::StatusCode::kUnknown ||
                               status.code() == absl::StatusCode::kDataLoss;

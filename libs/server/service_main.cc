@@ -200,12 +200,18 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   }
 
   // Readiness follows the database: NOT_SERVING until it answers and the
-  // migrations are applied, and again whenever it stops answering.
+  // migrations are applied, and again the moment a call finds it gone (the
+  // pool tells); a ping every second (every 250 ms while not ready) brings
+  // it back.
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
+  std::atomic<bool> initialized{false};
+  pool.SetReachabilityObserver([&](bool reachable) {
+    if (!reachable && initialized) host.SetReady(false);
+    cv.notify_all();
+  });
   std::thread watcher([&] {
-    bool initialized = false;
     while (true) {
       bool ok = false;
       if (!initialized) {
@@ -226,9 +232,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
       }
       host.SetReady(ok);
       std::unique_lock<std::mutex> lock(mu);
-      if (cv.wait_for(lock, std::chrono::seconds(initialized ? 5 : 1), [&] { return stopping; })) {
-        return;
-      }
+      const auto period = std::chrono::milliseconds(ok ? 1000 : 250);
+      if (cv.wait_for(lock, period, [&] { return stopping; })) return;
     }
   });
 

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
@@ -151,7 +152,38 @@ OrderEntryServiceImpl::OrderEntryServiceImpl(Downstream downstream, OrderEntryOp
     : downstream_(std::move(downstream)),
       options_(std::move(options)),
       sagas_(sagas),
-      metrics_(metrics) {}
+      metrics_(metrics) {
+  // Requests that protobuf refuses (invalid UTF-8) are answered
+  // INVALID_ARGUMENT naming the field, as every other bad field is.
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          "callcenter.orchestration.v1.OrderEntryService");
+  auto use = [&](const char* name, auto method) {
+    const google::protobuf::MethodDescriptor* m = service->FindMethodByName(name);
+    UseParsingHandler(m->index(), absl::StrCat("/", service->full_name(), "/", name), method);
+  };
+#define CC_PARSING(Method) use(#Method, &OrderEntryServiceImpl::Method)
+  CC_PARSING(StartOrder);
+  CC_PARSING(AddLine);
+  CC_PARSING(UpdateLineQuantity);
+  CC_PARSING(RemoveLine);
+  CC_PARSING(SetSourceCode);
+  CC_PARSING(ApplyCoupon);
+  CC_PARSING(OverrideLinePrice);
+  CC_PARSING(SetDelivery);
+  CC_PARSING(AddPayment);
+  CC_PARSING(GetOrderSummary);
+  CC_PARSING(SubmitOrder);
+  CC_PARSING(PlaceHold);
+  CC_PARSING(ClearHold);
+  CC_PARSING(CancelOrder);
+  CC_PARSING(CancelContinuity);
+  CC_PARSING(GetOrder);
+  CC_PARSING(ListCustomerOrders);
+  CC_PARSING(RequestCatalog);
+  CC_PARSING(GetProductDetails);
+#undef CC_PARSING
+}
 
 absl::StatusOr<std::string> OrderEntryServiceImpl::Authenticate(grpc::ServerContext* ctx) const {
   const auto& md = ctx->client_metadata();
@@ -447,11 +479,22 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());
     creq.set_customer_id(req->customer_id());
+    // A replay is answered before anything else is looked at (the body
+    // checked by its fingerprint).
+    creq.set_method("CreateOrder");
+    creq.set_request_id(caller.request_id);
+    creq.set_request_fingerprint(Fingerprint(*req));
     RETURN_IF_ERROR(FromDownstream("order",
         downstream_.orders->GetOrderContext(Call(c).get(), creq, &c.data)));
     if (!c.data.has_user() || c.data.user().call_center_id() != req->call_center_id()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "user ", user_id, " is not a user of call center ", req->call_center_id()));
+      return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                            "user ", user_id, " is not a user of call center ",
+                            req->call_center_id())),
+                        "OTHER_CALL_CENTER");
+    }
+    if (c.data.has_replayed_order()) {
+      *resp->mutable_order() = c.data.replayed_order();
+      return absl::OkStatus();
     }
     Order o;
     o.set_call_center_id(req->call_center_id());

@@ -16,6 +16,7 @@
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "libs/metrics/metrics.h"
+#include "libs/server/parsing_handler.h"
 #include "libs/validation/validation.h"
 #include "services/orchestration/context_cache.h"
 #include "services/orchestration/saga.h"
@@ -70,7 +71,8 @@ std::string ScopedRequestId(const std::string& user_id, const char* method,
 // A digest of a request's every field: a retry must repeat it exactly.
 std::string Fingerprint(const google::protobuf::Message& request);
 
-class OrderEntryServiceImpl final : public v1::OrderEntryService::Service {
+class OrderEntryServiceImpl final
+    : public server::ParsingHandlers<v1::OrderEntryService::Service> {
  public:
   OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options, SagaLog* sagas,
                         metrics::Metrics* metrics);

@@ -133,7 +133,7 @@ PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics
 grpc::Status PaymentServiceImpl::UpsertGiftCard(grpc::ServerContext*,
                                                 const v1::UpsertGiftCardRequest* req,
                                                 v1::UpsertGiftCardResponse* resp) {
-  return gift_cards_.Upsert("UpsertGiftCard", req->gift_card(), resp->mutable_gift_card());
+  return gift_cards_.Upsert("UpsertGiftCard", "gift_card", req->gift_card(), resp->mutable_gift_card());
 }
 
 grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,

@@ -269,8 +269,7 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
 absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   c.priced.Clear();
   if (HasNothingToPrice(*order) && c.check_coupon.empty()) {  // nothing to price: no call
-    ApplyZeroPricing(order);
-    return absl::OkStatus();
+    return ApplyZeroPricing(order);
   }
   pricing::v1::PriceOrderRequest req =
       BuildPriceRequest(*order, c.data.call_center(), c.data.customer());
@@ -814,7 +813,8 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           op->set_decline_reason(p.decline_reason());
           const bool ok = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED;
           if (ok) unsaved = *op;
-          RecomputePaid(&order);  // prices did not change: no second pricing call
+          // Prices did not change: no second pricing call.
+          RETURN_IF_ERROR(RecomputePaid(&order));
           c.priced_now = true;
           // VOIDED: a retry arriving after the sweep voided its unrecorded
           // authorisation.

@@ -82,7 +82,8 @@ absl::Status OrderEntryServiceImpl::VoidUnsavedPayment(const std::string& order_
                      common::v1::OrderPayment* voided = order.add_payments();
                      *voided = payment;
                      voided->set_status(common::v1::PAYMENT_STATUS_VOIDED);
-                     RecomputePaid(&order);
+                     // A VOIDED payment adds nothing to what counts.
+                     RecomputePaid(&order).IgnoreError();
                      e.set_kind("payment_voided");
                      e.set_detail(absl::StrCat("authorised, but the order could not record it (",
                                                why.message(), "): voided"));

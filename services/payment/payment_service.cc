@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
+#include "libs/money/money.h"
 #include "libs/status/status.h"
 
 namespace callcenter::payment {
@@ -76,7 +77,9 @@ absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t 
                                                       card.balance().currency()));
   }
   if (check_balance) RETURN_IF_ERROR(CheckGiftCardBalance(card.balance().minor_units(), -delta));
-  card.mutable_balance()->set_minor_units(card.balance().minor_units() + delta);
+  ASSIGN_OR_RETURN(const int64_t balance,
+                   (money::Amount(card.balance().minor_units()) + delta).Get("gift_card.balance"));
+  card.mutable_balance()->set_minor_units(balance);
   db::Exec(txn, kGiftCardSave, number, db::ToJson(card));
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
+#include "libs/status/status.h"
 
 namespace callcenter::orchestration {
 namespace {
@@ -59,31 +60,34 @@ absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* 
   *order->mutable_charges_total() = priced.charges_total();
   *order->mutable_tax_total() = priced.tax_total();
   *order->mutable_total() = priced.total();
-  RecomputePaid(order);
-  return absl::OkStatus();
+  return RecomputePaid(order);
 }
 
 bool HasNothingToPrice(const Order& order) {
   return order.lines_size() == 0 && order.delivery_mode().empty();
 }
 
-void ApplyZeroPricing(Order* order) {
+absl::Status ApplyZeroPricing(Order* order) {
   const common::v1::Money zero = MoneyOf(order->currency(), 0);
   *order->mutable_subtotal() = zero;
   *order->mutable_discount_total() = zero;
   *order->mutable_charges_total() = zero;
   *order->mutable_tax_total() = zero;
   *order->mutable_total() = zero;
-  RecomputePaid(order);
+  return RecomputePaid(order);
 }
 
-void RecomputePaid(Order* order) {
-  int64_t paid = 0;
+absl::Status RecomputePaid(Order* order) {
+  money::Amount paid;
   for (const auto& p : order->payments()) {
     if (Counts(p.status())) paid += p.amount().minor_units();
   }
-  *order->mutable_paid_total() = MoneyOf(order->currency(), paid);
-  *order->mutable_balance_due() = MoneyOf(order->currency(), order->total().minor_units() - paid);
+  ASSIGN_OR_RETURN(const int64_t paid_total, paid.Get("paid_total"));
+  ASSIGN_OR_RETURN(const int64_t due,
+                   (money::Amount(order->total().minor_units()) - paid_total).Get("balance_due"));
+  *order->mutable_paid_total() = MoneyOf(order->currency(), paid_total);
+  *order->mutable_balance_due() = MoneyOf(order->currency(), due);
+  return absl::OkStatus();
 }
 
 absl::Status CheckPaymentsCoverTotal(const Order& order) {
@@ -110,7 +114,8 @@ void MarkLivePaymentsVoided(Order* order) {
       p.set_status(common::v1::PAYMENT_STATUS_VOIDED);
     }
   }
-  RecomputePaid(order);
+  // Voiding only lowers what counts: a sum that fit before still fits.
+  RecomputePaid(order).IgnoreError();
 }
 
 }  // namespace callcenter::orchestration

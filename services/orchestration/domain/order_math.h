@@ -25,10 +25,11 @@ bool HasNothingToPrice(const Order& order);
 
 // Zero totals in the order's currency (what pricing answers for an order
 // with nothing to price), then paid_total and balance_due.
-void ApplyZeroPricing(Order* order);
+absl::Status ApplyZeroPricing(Order* order);
 
-// paid_total = authorised or captured payments; balance_due = total - paid.
-void RecomputePaid(Order* order);
+// paid_total = authorised or captured payments; balance_due = total - paid
+// (checked sums: INVALID_ARGUMENT, reason AMOUNT_OVERFLOW, never a wrap).
+absl::Status RecomputePaid(Order* order);
 
 // Marks the order's live (authorised or pending) payments VOIDED, before
 // they are voided at the payment service, so that the order never counts

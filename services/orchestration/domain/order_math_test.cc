@@ -1,6 +1,7 @@
 #include "services/orchestration/domain/order_math.h"
 
 #include "gtest/gtest.h"
+#include "libs/status/status.h"
 
 namespace callcenter::orchestration {
 namespace {
@@ -14,7 +15,7 @@ Order WithPayments(int64_t total, std::vector<std::pair<int64_t, common::v1::Pay
     p->mutable_amount()->set_minor_units(amount);
     p->set_status(status);
   }
-  RecomputePaid(&o);
+  EXPECT_TRUE(RecomputePaid(&o).ok());
   return o;
 }
 
@@ -63,7 +64,7 @@ TEST(OrderMathTest, AnEmptyOrderPricesToZeroInItsCurrency) {
   Order o;
   o.set_currency("EUR");
   EXPECT_TRUE(HasNothingToPrice(o));
-  ApplyZeroPricing(&o);
+  ASSERT_TRUE(ApplyZeroPricing(&o).ok());
   for (const auto* m : {&o.subtotal(), &o.discount_total(), &o.charges_total(), &o.tax_total(),
                         &o.total(), &o.paid_total(), &o.balance_due()}) {
     EXPECT_EQ(m->currency(), "EUR");
@@ -89,7 +90,7 @@ TEST(OrderMathTest, LivePaymentsMarkedVoidedNoLongerCount) {
   pay(common::v1::PAYMENT_STATUS_PENDING, 1000);
   pay(common::v1::PAYMENT_STATUS_DECLINED, 5000);
   pay(common::v1::PAYMENT_STATUS_CAPTURED, 2000);  // money taken: a refund, not a void
-  RecomputePaid(&o);
+  ASSERT_TRUE(RecomputePaid(&o).ok());
   EXPECT_EQ(o.paid_total().minor_units(), 5000);
   MarkLivePaymentsVoided(&o);
   EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
@@ -98,6 +99,24 @@ TEST(OrderMathTest, LivePaymentsMarkedVoidedNoLongerCount) {
   EXPECT_EQ(o.payments(3).status(), common::v1::PAYMENT_STATUS_CAPTURED);
   EXPECT_EQ(o.paid_total().minor_units(), 2000);
   EXPECT_EQ(o.balance_due().minor_units(), 3000);
+}
+
+TEST(OrderMathTest, PaymentsThatWouldWrapArePaidNothingAndRefused) {
+  // Four authorisations of about 4.6e16 once summed, unchecked, to exactly
+  // the order total (the wrap-around attack). Checked, they are an error.
+  Order o;
+  o.set_currency("USD");
+  o.mutable_total()->set_minor_units(1000);
+  for (int64_t amount : {int64_t{4611686018427387904}, int64_t{4611686018427387904},
+                         int64_t{4611686018427387904}, int64_t{4611686018427388904}}) {
+    auto* p = o.add_payments();
+    p->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+    p->mutable_amount()->set_minor_units(amount);
+  }
+  absl::Status s = RecomputePaid(&o);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(s), kReasonAmountOverflow);
+  EXPECT_FALSE(o.has_paid_total());  // nothing written on the order
 }
 
 }  // namespace

@@ -115,7 +115,9 @@ absl::Status CheckOnAccount(bool allow_on_account, int64_t credit_limit, int64_t
   if (!allow_on_account) {
     return absl::FailedPreconditionError("the customer does not allow on-account payments");
   }
-  const int64_t available = credit_limit - open_total;
+  // Checked: a credit limit and open total from any source never wrap.
+  ASSIGN_OR_RETURN(const int64_t available,
+                   (money::Amount(credit_limit) - open_total).Get("credit_limit"));
   if (amount > available) {
     return absl::FailedPreconditionError(absl::StrCat(
         "credit limit exceeded: ", money::Format(amount), " asked, ",

@@ -279,7 +279,9 @@ absl::Status Engine::PriceLines() {
     }
     if (product->prevent_discounts()) line.discountable = false;
     *out->mutable_unit_price() = MoneyOf(currency, line.unit_price);
-    line.gross = line.unit_price * in.quantity();
+    ASSIGN_OR_RETURN(line.gross,
+                     (money::Amount(line.unit_price) * in.quantity())
+                         .Get(absl::StrCat("lines[", lines_.size(), "].quantity")));
     lines_.push_back(std::move(line));
   }
   return absl::OkStatus();
@@ -596,12 +598,13 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
   for (LineState& l : lines_) ApplyLineDiscounts(l);
   ApplyThreshold();
 
-  int64_t subtotal = 0, discount_total = 0, threshold_total = 0;
+  // Every sum checked: an overflow is an error, never a wrapped total.
+  money::Amount subtotal, discount_total, threshold_total;
   std::set<std::string> used_coupons;
   for (size_t i = 0; i < lines_.size(); ++i) {
     LineState& l = lines_[i];
     v1::PricedLine* out = out_.mutable_lines(static_cast<int>(i));
-    int64_t line_discount = 0;
+    money::Amount line_discount;
     for (const auto* group : {&l.applied, &l.order_level}) {
       for (const Applied& a : *group) {
         common::v1::AppliedDiscount* ad = out->add_discounts();
@@ -613,22 +616,24 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
         line_discount += a.amount;
       }
     }
-    threshold_total += Total(l.order_level);
-    *out->mutable_discount() = MoneyOf(currency, line_discount);
-    *out->mutable_net_amount() = MoneyOf(currency, l.gross - line_discount);
+    for (const Applied& a : l.order_level) threshold_total += a.amount;
+    ASSIGN_OR_RETURN(const int64_t discount, line_discount.Get("discount"));
+    ASSIGN_OR_RETURN(const int64_t net_amount, (money::Amount(l.gross) - discount).Get("net_amount"));
+    *out->mutable_discount() = MoneyOf(currency, discount);
+    *out->mutable_net_amount() = MoneyOf(currency, net_amount);
     subtotal += l.gross;
     discount_total += line_discount;
   }
-  const int64_t net = subtotal - discount_total;
+  ASSIGN_OR_RETURN(const int64_t net, (subtotal - discount_total).Get("subtotal"));
   const int64_t charges = DeliveryCharge(net);
   const int32_t tax_bp = TaxRate();
-  int64_t tax = 0;
+  money::Amount tax;
   for (v1::PricedLine& line : *out_.mutable_lines()) {
-    const int64_t line_tax = money::PercentOf(line.net_amount().minor_units(), tax_bp);
-    *line.mutable_tax() = MoneyOf(currency, line_tax);
+    const money::Amount line_tax = money::Amount(line.net_amount().minor_units()).Percent(tax_bp);
+    *line.mutable_tax() = MoneyOf(currency, line_tax.value());
     tax += line_tax;
   }
-  tax += money::PercentOf(charges, tax_bp);
+  tax += money::Amount(charges).Percent(tax_bp);
   for (const std::string& code : r_.coupon_codes()) {
     v1::CouponResult* cr = out_.add_coupon_results();
     cr->set_coupon_code(code);
@@ -641,12 +646,13 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
       cr->set_reason(absl::StrCat("coupon ", code, " does not apply to any line of this order"));
     }
   }
-  *out_.mutable_subtotal() = MoneyOf(currency, subtotal);
-  *out_.mutable_discount_total() = MoneyOf(currency, discount_total);
-  *out_.mutable_threshold_discount_total() = MoneyOf(currency, threshold_total);
+  ASSIGN_OR_RETURN(const int64_t total, (money::Amount(net) + charges + tax).Get("total"));
+  *out_.mutable_subtotal() = MoneyOf(currency, subtotal.value());
+  *out_.mutable_discount_total() = MoneyOf(currency, discount_total.value());
+  *out_.mutable_threshold_discount_total() = MoneyOf(currency, threshold_total.value());
   *out_.mutable_charges_total() = MoneyOf(currency, charges);
-  *out_.mutable_tax_total() = MoneyOf(currency, tax);
-  *out_.mutable_total() = MoneyOf(currency, net + charges + tax);
+  *out_.mutable_tax_total() = MoneyOf(currency, tax.value());
+  *out_.mutable_total() = MoneyOf(currency, total);
   return std::move(out_);
 }
 

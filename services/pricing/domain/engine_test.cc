@@ -4,6 +4,8 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "libs/money/money.h"
+#include "libs/status/status.h"
 
 namespace callcenter::pricing {
 namespace {
@@ -100,6 +102,57 @@ TEST(EngineTest, BasePriceTimesQuantity) {
   EXPECT_EQ(r.lines(0).net_amount().minor_units(), 2550);
   EXPECT_EQ(r.subtotal().minor_units(), 2550);
   EXPECT_EQ(r.total().minor_units(), 2550);
+}
+
+// Sums never wrap: prices or quantities beyond 64 bits are an error
+// naming where, whatever the master data holds.
+TEST(EngineTest, OverflowIsAnErrorNotAWrappedTotal) {
+  struct Case {
+    const char* name;
+    int64_t price;
+    std::vector<std::pair<std::string, int>> lines;
+    std::string field;
+  };
+  const Case cases[] = {
+      {"price times quantity", int64_t{1} << 62, {{"A", 4}}, "lines[0].quantity"},
+      {"lines adding up", int64_t{1} << 61, {{"A", 2}, {"A", 2}}, "subtotal"},
+  };
+  for (const Case& c : cases) {
+    Tables t;
+    t.products = {Product("A", c.price)};
+    auto snap = Snapshot::Build(std::move(t));
+    v1::PriceOrderRequest r;
+    r.set_currency("USD");
+    r.set_pricing_date(kToday);
+    int i = 0;
+    for (const auto& [product, qty] : c.lines) {
+      auto* l = r.add_lines();
+      l->set_line_id("L" + std::to_string(++i));
+      l->set_product_id(product);
+      l->set_quantity(qty);
+    }
+    auto out = PriceOrder(*snap, r);
+    ASSERT_FALSE(out.ok()) << c.name << ": total " << out->total().minor_units();
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(ReasonOf(out.status()), kReasonAmountOverflow) << c.name;
+    EXPECT_EQ(FieldViolationsOf(out.status())[0].first, c.field) << c.name;
+  }
+  // Right at the API's limits it prices exactly: 500 lines of 9,999 units at 10^12.
+  Tables t;
+  t.products = {Product("A", money::kMaxAmount)};
+  auto snap = Snapshot::Build(std::move(t));
+  v1::PriceOrderRequest r;
+  r.set_currency("USD");
+  r.set_pricing_date(kToday);
+  for (int k = 0; k < 500; ++k) {
+    auto* l = r.add_lines();
+    l->set_line_id("L" + std::to_string(k));
+    l->set_product_id("A");
+    l->set_quantity(9999);
+  }
+  auto out = PriceOrder(*snap, r);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->total().minor_units(), money::kMaxAmount * 9999 * 500);
 }
 
 v1::TradeAgreement Agreement(const std::string& id, int64_t price, const std::string& customer,

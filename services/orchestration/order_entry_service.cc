@@ -1021,7 +1021,8 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "PlaceHold", *req, req->request_id(), true));
     if (req->hold_code().empty()) return InvalidField("hold_code", "required");
     if (req->note().empty()) return InvalidField("note", "required: say why the order is held");
-    return Mutate(
+    common::v1::OrderHold placed_hold;  // placed at the hold service, until the order shows it
+    absl::Status s = Mutate(
         ctx, "PlaceHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
@@ -1039,6 +1040,12 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           hold::v1::PlaceHoldResponse placed;
           RETURN_IF_ERROR(FromDownstream("hold",
               downstream_.holds->PlaceHold(Call(c).get(), place, &placed)));
+          if (!placed.hold().open()) {  // this request's hold was released after a failure
+            return absl::FailedPreconditionError(
+                "the hold this request placed was released when its order could not record it; "
+                "place it again with a new request_id");
+          }
+          placed_hold = placed.hold();
           *order.add_holds() = placed.hold();
           if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
             // Put on hold as it stands (no payment needed); prices are kept.
@@ -1051,6 +1058,18 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           return absl::OkStatus();
         },
         resp->mutable_order());
+    if (!s.ok() && !placed_hold.hold_id().empty()) {
+      // Two services, no half: the hold goes unless the order shows it.
+      absl::Status released =
+          ReleaseUnrecordedHold(req->order_id(), caller.request_id, placed_hold, s);
+      if (!released.ok()) {
+        log::Error("a hold the order did not record is still open",
+                   {{"order_id", req->order_id()},
+                    {"hold_id", placed_hold.hold_id()},
+                    {"error", std::string(released.message())}});
+      }
+    }
+    return s;
   });
 }
 

@@ -228,6 +228,12 @@ class OrderEntryServiceImpl final
   // it is voided at the payment service.
   absl::Status VoidUnsavedPayment(const std::string& order_id, const std::string& request_id,
                                   const common::v1::OrderPayment& payment, const absl::Status& why);
+  // PlaceHold placed `hold` at the hold service but the order's save failed
+  // (`why`): unless the order does show it, the order gets a new version
+  // (fencing a late save) and the hold is cleared as the system user, so
+  // that a hold exists only where its order shows it.
+  absl::Status ReleaseUnrecordedHold(const std::string& order_id, const std::string& request_id,
+                                     const common::v1::OrderHold& hold, const absl::Status& why);
   // Undoes a submit that did not save (failed, or found by recovery): saves
   // the draft with its live payments marked VOIDED (a new version: the
   // submit can no longer save), then voids them, releases coupon uses and

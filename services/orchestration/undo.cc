@@ -151,6 +151,41 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
   return true;
 }
 
+absl::Status OrderEntryServiceImpl::ReleaseUnrecordedHold(const std::string& order_id,
+                                                          const std::string& request_id,
+                                                          const common::v1::OrderHold& hold,
+                                                          const absl::Status& why) {
+  // First the order, with a new version (a late save of the PlaceHold can
+  // no longer land); nothing to undo when the order does show the hold.
+  ASSIGN_OR_RETURN(std::optional<Order> released,
+                   RewriteOrder(order_id, absl::StrCat(request_id, ":release-hold"),
+                                "ReleaseHold", [&](Order& order, OrderEvent& e) {
+                                  for (const auto& h : order.holds()) {
+                                    if (h.hold_id() == hold.hold_id()) return false;
+                                  }
+                                  e.set_kind("hold_released");
+                                  e.set_detail(absl::StrCat(
+                                      hold.hold_code(), " hold not recorded on the order (",
+                                      why.message(), "): released"));
+                                  return true;
+                                }));
+  if (!released) return absl::OkStatus();
+  hold::v1::ClearHoldRequest clear;
+  clear.set_request_id(absl::StrCat(request_id, ":release:", hold.hold_id()));
+  clear.set_order_id(order_id);
+  clear.set_hold_id(hold.hold_id());
+  clear.set_reason("placed, but the order could not record it: released");
+  clear.set_user_id("system");
+  clear.add_clearable_hold_codes("*");
+  hold::v1::ClearHoldResponse cleared;
+  RETURN_IF_ERROR(FromDownstream(
+      "hold", downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
+  if (metrics_) {
+    metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "hold"}});
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
   if (sagas_ == nullptr) return 0;
   auto count = [&](const char* outcome) {

@@ -1540,6 +1540,53 @@ TEST_F(FrontDoorTest, AnAuthorisationTheOrderCouldNotRecordIsVoided) {
   EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
+// PlaceHold writes two services: the hold service first, then the order.
+// When the order cannot record the hold, the hold is released: a hold
+// exists only where its order shows it. When the save did commit (its
+// reply lost), the hold stands.
+TEST_F(FrontDoorTest, AHoldTheOrderCouldNotRecordIsReleased) {
+  World();
+  auto hold_through_failing_saves = [&](const std::string& name, bool commit, Order* after) {
+    Order order = Start("", Id("start-" + name));
+    EXPECT_TRUE(AddLine(&order, "A", 1, name + "-line").ok());
+    auto front = suite->ExtraFrontDoor({}, FailingSaves("PlaceHold", commit));
+    fd::PlaceHoldRequest place;
+    place.set_request_id(Id(name + "-hold"));
+    place.set_order_id(order.order_id());
+    place.set_hold_code("CUSTOMER_REQUEST");
+    place.set_note("the customer will call back");
+    fd::PlaceHoldResponse placed;
+    const grpc::StatusCode code =
+        front->PlaceHold(suite->As(Id("agent")).get(), place, &placed).error_code();
+    *after = Get(order.order_id());
+    return code;
+  };
+  auto open_holds = [&](const std::string& order_id) {
+    grpc::ClientContext ctx;
+    hold::v1::ListOrderHoldsRequest list;
+    list.set_order_id(order_id);
+    hold::v1::ListOrderHoldsResponse listed;
+    EXPECT_TRUE(suite->holds->ListOrderHolds(&ctx, list, &listed).ok());
+    int open = 0;
+    for (const auto& h : listed.holds()) open += h.open();
+    return open;
+  };
+
+  Order after;
+  EXPECT_EQ(hold_through_failing_saves("refused", /*commit=*/false, &after),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(after.holds_size(), 0);
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_DRAFT);
+  EXPECT_EQ(open_holds(after.order_id()), 0);  // released, not orphaned
+  EXPECT_EQ(after.events(after.events_size() - 1).kind(), "hold_released");
+
+  EXPECT_EQ(hold_through_failing_saves("lost", /*commit=*/true, &after),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_EQ(after.holds_size(), 1);  // the order shows it: it stands
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_ON_HOLD);
+  EXPECT_EQ(open_holds(after.order_id()), 1);
+}
+
 // The submit's save commits but its reply is lost (a timeout): the caller
 // sees an error, yet the order is submitted. Nothing may be undone then:
 // the payment stays authorised, the order confirmed.

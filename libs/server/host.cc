@@ -70,7 +70,18 @@ absl::Status ServiceHost::Start() {
   // server create and end a thread for most calls. Keep enough parked.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options_.max_idle_threads);
-  for (grpc::Service* s : services_) builder.RegisterService(s);
+  bool generic_methods = false;
+  for (grpc::Service* s : services_) {
+    builder.RegisterService(s);
+    generic_methods = generic_methods || s->has_generic_methods();
+  }
+  // A service that replaced gRPC's handlers with its own (ParsingHandlers)
+  // leaves methods marked generic; gRPC then wants a generic service. This
+  // one answers unknown methods UNIMPLEMENTED, as a server without it does.
+  if (generic_methods) {
+    unknown_methods_ = std::make_unique<grpc::CallbackGenericService>();
+    builder.RegisterCallbackGenericService(unknown_methods_.get());
+  }
   reflection_v1_ = std::make_unique<ReflectionV1Service>(&service_names_);
   builder.RegisterService(reflection_v1_.get());
   builder.SetOption(std::make_unique<ServiceListOption>(&service_names_));

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/metrics/metrics.h"
 
@@ -70,6 +71,7 @@ class ServiceHost {
   // Full names of the services the server serves (gRPC's own included).
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Service> reflection_v1_;
+  std::unique_ptr<grpc::CallbackGenericService> unknown_methods_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> probe_server_;
   int port_ = 0;

@@ -1553,7 +1553,7 @@ TEST_F(FrontDoorTest, AHoldTheOrderCouldNotRecordIsReleased) {
     fd::PlaceHoldRequest place;
     place.set_request_id(Id(name + "-hold"));
     place.set_order_id(order.order_id());
-    place.set_hold_code("CUSTOMER_REQUEST");
+    place.set_hold_code("FRAUD");
     place.set_note("the customer will call back");
     fd::PlaceHoldResponse placed;
     const grpc::StatusCode code =

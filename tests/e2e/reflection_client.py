@@ -31,6 +31,9 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 GRPC_PROTOS = "/usr/share/grpc-proto"
+# google.rpc.Status, ErrorInfo and BadRequest: the error details every
+# error carries (AIP-193), as Google declares them.
+RPC_PROTOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "protos")
 BASE = int(os.environ.get("CALLCENTER_PORT_BASE", "50051"))
 # API.md: port offset and the services each one serves.
 SERVICES = {
@@ -171,6 +174,49 @@ def code_of(call):
     return grpc.StatusCode.OK, ""
 
 
+def load_module(path):
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    return m
+
+
+def rpc_detail_messages():
+    """google.rpc.Status and the error details, compiled from protos/google/rpc."""
+    out = tempfile.mkdtemp(prefix="cc-rpc-")
+    subprocess.run(["protoc", "-I" + RPC_PROTOS, "-I/usr/include", "--python_out=" + out,
+                    "google/rpc/status.proto", "google/rpc/error_details.proto"], check=True)
+    return (load_module(f"{out}/google/rpc/status_pb2.py"),
+            load_module(f"{out}/google/rpc/error_details_pb2.py"))
+
+
+RPC_STATUS, RPC_DETAILS = rpc_detail_messages()
+
+
+def error_of(call):
+    """(code, ErrorInfo reason, ErrorInfo domain, BadRequest fields) of a
+    failing call, decoded from grpc-status-details-bin as any client would."""
+    try:
+        call()
+    except grpc.RpcError as e:
+        reason, domain, fields = "", "", []
+        for key, value in e.trailing_metadata() or ():
+            if key != "grpc-status-details-bin":
+                continue
+            status = RPC_STATUS.Status.FromString(value)
+            for any_detail in status.details:
+                if any_detail.Is(RPC_DETAILS.ErrorInfo.DESCRIPTOR):
+                    info = RPC_DETAILS.ErrorInfo()
+                    any_detail.Unpack(info)
+                    reason, domain = info.reason, info.domain
+                elif any_detail.Is(RPC_DETAILS.BadRequest.DESCRIPTOR):
+                    bad = RPC_DETAILS.BadRequest()
+                    any_detail.Unpack(bad)
+                    fields += [v.field for v in bad.field_violations]
+        return e.code(), reason, domain, fields
+    return grpc.StatusCode.OK, "", "", []
+
+
 def usd(minor):
     return {"currency": "USD", "minor_units": minor}
 
@@ -283,6 +329,17 @@ def main():
                                              order_id=oid, product_id=tea, quantity=0))
         check(code == grpc.StatusCode.INVALID_ARGUMENT and "quantity" in detail,
               f"AddLine quantity 0: INVALID_ARGUMENT naming the field ({detail})")
+        code, reason, domain, fields = error_of(
+            lambda: front("AddLine", request_id=f"r-{run}-{n}-big", order_id=oid,
+                          product_id=tea, quantity=10000))
+        check(code == grpc.StatusCode.INVALID_ARGUMENT and reason == "LIMIT_EXCEEDED"
+              and domain == "callcenter" and fields == ["quantity"],
+              f"AddLine quantity 10000: ErrorInfo {reason}/{domain}, BadRequest {fields}")
+        code, reason, domain, fields = error_of(
+            lambda: front("PlaceHold", request_id=f"r-{run}-{n}-note", order_id=oid,
+                          hold_code="CUSTOMER_REQUEST", note="n" * 2001))
+        check(code == grpc.StatusCode.INVALID_ARGUMENT and fields == ["note"],
+              f"PlaceHold with a 2001-character note: refused naming it ({reason}, {fields})")
         front("AddLine", request_id=f"r-{run}-{n}-l1", order_id=oid, product_id=tea, quantity=1,
               origin="LINE_ORIGIN_NONE")
         again = front("AddLine", request_id=f"r-{run}-{n}-l1", order_id=oid, product_id=tea,

@@ -45,6 +45,28 @@ step "suite down" "$suite" down
 step "suite up again" "$suite" up
 step "the order survives a restart" "$client" verify "$order_id"
 
+# PostgreSQL stopped for a few seconds: readiness follows it on every
+# service within about a second, both ways (a pod that cannot work is
+# pulled from its Service; one that can is put back).
+pgdir="$CALLCENTER_STATE_DIR/postgres"
+"$root/deploy/local/pg.sh" stop "$pgdir" >/dev/null
+sleep 2
+during=$("$client" health 2>&1)
+echo "$during"
+step "PostgreSQL stopped: all six NOT_SERVING within 2 s" \
+  test "$(echo "$during" | grep -c NOT_SERVING)" -eq 6
+sleep 2
+"$root/deploy/local/pg.sh" start "$pgdir" >/dev/null
+sleep 2
+after=$("$client" health 2>&1)
+echo "$after"
+step "PostgreSQL back: all six SERVING within 2 s" \
+  test "$(echo "$after" | grep -c ' SERVING$')" -eq 6
+outage_logs=$(cat "$CALLCENTER_STATE_DIR"/logs/*.log | grep -c '"message":"database unreachable"')
+step "the outage is logged once per service, not per call ($outage_logs)" \
+  test "$outage_logs" -le 6 -a "$outage_logs" -ge 1
+step "after the outage, a session places an order" "$client" session --check
+
 # The front door killed (SIGKILL) in the middle of orders, then restarted:
 # no order confirmed to an agent is lost, recovery settles every
 # interrupted submit, and the sweep leaves no authorisation off its order.

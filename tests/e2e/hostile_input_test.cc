@@ -389,6 +389,39 @@ TEST_F(HostileInputTest, EveryMutatingRpcRefusesBadInputAndWritesNothing) {
          return front()->SetSourceCode(as("agent").get(), r, &out);
        },
        StatusCode::INVALID_ARGUMENT, "source_code", "LIMIT_EXCEEDED"},
+      {"SetSourceCode: another call center's order",
+       [&](const std::string& o, const std::string&) {
+         fd::SetSourceCodeRequest r;
+         r.set_request_id(Id("sc2"));
+         r.set_order_id(o);
+         r.set_source_code("SPRING");
+         fd::SetSourceCodeResponse out;
+         return front()->SetSourceCode(as("stranger").get(), r, &out);
+       },
+       StatusCode::PERMISSION_DENIED, "", ""},
+      {"OverrideLinePrice: another call center's order",
+       [&](const std::string& o, const std::string& line) {
+         fd::OverrideLinePriceRequest r;
+         r.set_request_id(Id("op3"));
+         r.set_order_id(o);
+         r.set_line_id(line);
+         *r.mutable_unit_price() = Usd(1900);
+         r.set_reason_code("MATCH");
+         fd::OverrideLinePriceResponse out;
+         return front()->OverrideLinePrice(as("stranger").get(), r, &out);
+       },
+       StatusCode::PERMISSION_DENIED, "", ""},
+      {"ClearHold: another call center's order",
+       [&](const std::string& o, const std::string&) {
+         fd::ClearHoldRequest r;
+         r.set_request_id(Id("c2"));
+         r.set_order_id(o);
+         r.set_hold_id("00000000-0000-0000-0000-000000000000");
+         r.set_reason("cleared");
+         fd::ClearHoldResponse out;
+         return front()->ClearHold(as("stranger").get(), r, &out);
+       },
+       StatusCode::PERMISSION_DENIED, "", ""},
       {"ApplyCoupon: too long",
        [&](const std::string& o, const std::string&) {
          fd::ApplyCouponRequest r;

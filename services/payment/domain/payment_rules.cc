@@ -4,34 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/status/status.h"
+#include "libs/validation/validation.h"
 
 namespace callcenter::payment {
 
 using common::v1::PaymentMethod;
-
-bool LooksLikeCardNumber(const std::string& text) {
-  std::string digits;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (c != ' ' && c != '-') {
-      return false;
-    }
-  }
-  if (digits.size() < 13 || digits.size() > 19) return false;
-  int sum = 0;
-  bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
-}
 
 absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
   if (r.request_id().empty()) return InvalidField("request_id", "required");
@@ -54,7 +31,7 @@ absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
   switch (r.method()) {
     case common::v1::PAYMENT_METHOD_CARD:
       if (r.card_token().empty()) return InvalidField("card_token", "required for CARD");
-      if (LooksLikeCardNumber(r.card_token())) {
+      if (validation::ContainsCardNumber(r.card_token())) {
         return InvalidField("card_token",
                             "looks like a card number; send the tokenised card, never the number");
       }

@@ -9,10 +9,6 @@
 
 namespace callcenter::payment {
 
-// True when `text` looks like a full card number: 13 to 19 digits (spaces
-// and dashes ignored) passing the Luhn check.
-bool LooksLikeCardNumber(const std::string& text);
-
 // Checks an authorisation request before anything is stored:
 // INVALID_ARGUMENT naming the field, FAILED_PRECONDITION when the call
 // center does not allow the method.

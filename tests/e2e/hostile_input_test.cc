@@ -95,6 +95,14 @@ class HostileInputTest : public ::testing::Test {
     }
     {
       grpc::ClientContext ctx;
+      guidedselling::v1::UpsertSourceCodeRequest req;
+      req.mutable_source_code()->set_source_code(Id("SPRING"));
+      req.mutable_source_code()->set_catalog_id("SPRING-CATALOG");
+      guidedselling::v1::UpsertSourceCodeResponse resp;
+      ASSERT_TRUE(suite->selling->UpsertSourceCode(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
       pricing::v1::UpsertProductRequest req;
       req.mutable_product()->set_product_id(Id("A"));
       req.mutable_product()->set_name("Kettle");
@@ -706,6 +714,21 @@ TEST_F(HostileInputTest, EveryMutatingRpcRefusesBadInputAndWritesNothing) {
          return front()->RequestCatalog(as("agent").get(), r, &out);
        },
        StatusCode::INVALID_ARGUMENT, "quantity", "LIMIT_EXCEEDED"},
+      {"RequestCatalog: replay with another body",
+       [&](const std::string&, const std::string&) {
+         for (int quantity : {1, 2}) {
+           fd::RequestCatalogRequest r;
+           r.set_request_id(Id("rc-replay"));
+           r.set_customer_id(Id("cust"));
+           r.set_source_code(Id("SPRING"));
+           r.set_quantity(quantity);
+           fd::RequestCatalogResponse out;
+           grpc::Status s = front()->RequestCatalog(as("agent").get(), r, &out);
+           if (quantity == 2 || !s.ok()) return s;
+         }
+         return grpc::Status::OK;
+       },
+       StatusCode::INVALID_ARGUMENT, "request_id", "REQUEST_ID_REUSED"},
       {"GetOrder: another call center's order",
        [&](const std::string& o, const std::string&) {
          fd::GetOrderRequest r;

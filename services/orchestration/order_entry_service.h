@@ -228,6 +228,11 @@ class OrderEntryServiceImpl final
   // it is voided at the payment service.
   absl::Status VoidUnsavedPayment(const std::string& order_id, const std::string& request_id,
                                   const common::v1::OrderPayment& payment, const absl::Status& why);
+  // Clears a hold at the hold service as the system user, with `reason`
+  // (idempotent by `request_id`).
+  absl::Status ReleaseHold(const std::string& order_id, const std::string& request_id,
+                           const std::string& hold_id, const std::string& hold_code,
+                           const std::string& reason);
   // PlaceHold placed `hold` at the hold service but the order's save failed
   // (`why`): unless the order does show it, the order gets a new version
   // (fencing a late save) and the hold is cleared as the system user, so

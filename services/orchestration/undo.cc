@@ -134,21 +134,30 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
       FromDownstream("hold",downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
   for (const auto& h : listed.holds()) {
     if (!h.open() || h.hold_code() != "FRAUD") continue;
-    hold::v1::ClearHoldRequest clear;
-    clear.set_request_id(absl::StrCat(request_id, ":release:", h.hold_id()));
-    clear.set_order_id(order_id);
-    clear.set_hold_id(h.hold_id());
-    clear.set_reason("the submit that placed it was undone; the order is a draft again");
-    clear.set_user_id("system");
-    clear.add_clearable_hold_codes("FRAUD");
-    hold::v1::ClearHoldResponse cleared;
-    RETURN_IF_ERROR(
-        FromDownstream("hold",downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
+    RETURN_IF_ERROR(ReleaseHold(order_id, request_id, h.hold_id(), h.hold_code(),
+                                "the submit that placed it was undone; the order is a draft again"));
   }
   if (metrics_) {
     metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
   }
   return true;
+}
+
+absl::Status OrderEntryServiceImpl::ReleaseHold(const std::string& order_id,
+                                                const std::string& request_id,
+                                                const std::string& hold_id,
+                                                const std::string& hold_code,
+                                                const std::string& reason) {
+  hold::v1::ClearHoldRequest clear;
+  clear.set_request_id(absl::StrCat(request_id, ":release:", hold_id));
+  clear.set_order_id(order_id);
+  clear.set_hold_id(hold_id);
+  clear.set_reason(reason);
+  clear.set_user_id("system");
+  clear.add_clearable_hold_codes(hold_code);
+  hold::v1::ClearHoldResponse cleared;
+  return FromDownstream("hold",
+                        downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared));
 }
 
 absl::Status OrderEntryServiceImpl::ReleaseUnrecordedHold(const std::string& order_id,
@@ -170,16 +179,8 @@ absl::Status OrderEntryServiceImpl::ReleaseUnrecordedHold(const std::string& ord
                                   return true;
                                 }));
   if (!released) return absl::OkStatus();
-  hold::v1::ClearHoldRequest clear;
-  clear.set_request_id(absl::StrCat(request_id, ":release:", hold.hold_id()));
-  clear.set_order_id(order_id);
-  clear.set_hold_id(hold.hold_id());
-  clear.set_reason("placed, but the order could not record it: released");
-  clear.set_user_id("system");
-  clear.add_clearable_hold_codes("*");
-  hold::v1::ClearHoldResponse cleared;
-  RETURN_IF_ERROR(FromDownstream(
-      "hold", downstream_.holds->ClearHold(Call(request_id).get(), clear, &cleared)));
+  RETURN_IF_ERROR(ReleaseHold(order_id, request_id, hold.hold_id(), hold.hold_code(),
+                              "placed, but the order could not record it: released"));
   if (metrics_) {
     metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "hold"}});
   }

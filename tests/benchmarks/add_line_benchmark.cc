@@ -15,15 +15,6 @@ namespace {
 
 namespace fd = orchestration::v1;
 
-Suite* suite = nullptr;
-
-common::v1::Money Usd(int64_t m) {
-  common::v1::Money x;
-  x.set_currency("USD");
-  x.set_minor_units(m);
-  return x;
-}
-
 void SetUpWorld() {
   grpc::ClientContext a, b, c;
   order::v1::UpsertCallCenterRequest cc;

@@ -26,24 +26,6 @@ namespace fd = orchestration::v1;
 using common::v1::Money;
 using common::v1::Order;
 
-Suite* suite = nullptr;
-
-class SuiteEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { owned_ = Suite::Start(); suite = owned_.get(); }
-  void TearDown() override { owned_.reset(); suite = nullptr; }
-
- private:
-  std::unique_ptr<Suite> owned_;
-};
-
-Money Usd(int64_t m) {
-  Money x;
-  x.set_currency("USD");
-  x.set_minor_units(m);
-  return x;
-}
-
 struct Features {
   bool completion = true, directed = true, price_control = true;
   int64_t min_fraud_score = 50;
@@ -1775,9 +1757,3 @@ TEST_F(FrontDoorTest, CatalogRequest) {
 
 }  // namespace
 }  // namespace callcenter::testing
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new callcenter::testing::SuiteEnvironment);
-  return RUN_ALL_TESTS();
-}

@@ -22,30 +22,6 @@ namespace fd = orchestration::v1;
 using common::v1::Money;
 using common::v1::Order;
 
-Suite* suite = nullptr;
-
-class SuiteEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = Suite::Start();
-    suite = owned_.get();
-  }
-  void TearDown() override {
-    owned_.reset();
-    suite = nullptr;
-  }
-
- private:
-  std::unique_ptr<Suite> owned_;
-};
-
-Money Usd(int64_t m) {
-  Money x;
-  x.set_currency("USD");
-  x.set_minor_units(m);
-  return x;
-}
-
 // What any client decodes from grpc-status-details-bin.
 struct Details {
   std::string reason, domain;
@@ -907,9 +883,3 @@ TEST_F(HostileInputTest, ErrorsNameNoInternalAddress) {
 
 }  // namespace
 }  // namespace callcenter::testing
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new callcenter::testing::SuiteEnvironment);
-  return RUN_ALL_TESTS();
-}

@@ -17,6 +17,8 @@
 #include "services/pricing/pricing_service.h"
 
 namespace callcenter::testing {
+
+Suite* suite = nullptr;
 namespace {
 
 std::shared_ptr<grpc::Channel> Channel(int port) {

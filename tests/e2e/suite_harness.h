@@ -13,6 +13,7 @@
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "libs/db/pool.h"
 #include "libs/db/testing.h"
 #include "libs/metrics/metrics.h"
@@ -70,6 +71,34 @@ class Suite {
   std::vector<std::shared_ptr<void>> keep_;
   int order_port_ = 0, pricing_port_ = 0, selling_port_ = 0, payment_port_ = 0, hold_port_ = 0;
 };
+
+// The suite a test binary shares: started once by SuiteEnvironment (a
+// gtest global environment, added by suite_test_main.cc); nullptr without
+// PostgreSQL.
+extern Suite* suite;
+
+class SuiteEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    owned_ = Suite::Start();
+    suite = owned_.get();
+  }
+  void TearDown() override {
+    owned_.reset();
+    suite = nullptr;
+  }
+
+ private:
+  std::unique_ptr<Suite> owned_;
+};
+
+// `minor` US cents.
+inline common::v1::Money Usd(int64_t minor) {
+  common::v1::Money m;
+  m.set_currency("USD");
+  m.set_minor_units(minor);
+  return m;
+}
 
 }  // namespace callcenter::testing
 

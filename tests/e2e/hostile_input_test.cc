@@ -4,6 +4,7 @@
 // code, the field the error names (google.rpc.BadRequest), its reason
 // (google.rpc.ErrorInfo) and that nothing was written. All six services run
 // as real gRPC servers on 127.0.0.1:0 against a real PostgreSQL.
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -879,6 +880,55 @@ TEST_F(HostileInputTest, ErrorsNameNoInternalAddress) {
   EXPECT_EQ(s.error_message(), "the order service is unavailable; retry with backoff");
   EXPECT_EQ(s.error_message().find("/tmp"), std::string::npos);
   EXPECT_EQ(DetailsOf(s).reason, "SERVICE_UNAVAILABLE");
+}
+
+// A pricing service that never answers in time (it counts its calls).
+class StalledPricing final : public pricing::v1::PricingService::Service {
+ public:
+  grpc::Status PriceOrder(grpc::ServerContext* ctx, const pricing::v1::PriceOrderRequest*,
+                          pricing::v1::PriceOrderResponse*) override {
+    ++calls;
+    while (!ctx->IsCancelled()) absl::SleepFor(absl::Milliseconds(5));
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "stalled");
+  }
+  std::atomic<int> calls{0};
+};
+
+TEST_F(HostileInputTest, AStalledServiceCostsTheCallerOneDownstreamDeadline) {
+  StalledPricing stalled;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&stalled);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  orchestration::OrderEntryOptions options;
+  options.downstream_timeout = absl::Milliseconds(200);
+  auto front = suite->ExtraFrontDoor(options, [port](orchestration::Downstream& d) {
+    d.pricing = pricing::v1::PricingService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  });
+  // StartOrder prices nothing (no lines) and keeps the draft's context, so
+  // the AddLine starts from it: the kept-context path, which used to start
+  // again with a fresh deadline after the first one ran out.
+  fd::StartOrderRequest start;
+  start.set_request_id(Id("stall-start"));
+  start.set_call_center_id(Id("cc"));
+  start.set_customer_id(Id("cust"));
+  fd::StartOrderResponse started;
+  ASSERT_TRUE(front->StartOrder(As("agent").get(), start, &started).ok());
+  fd::AddLineRequest add;
+  add.set_request_id(Id("stall-line"));
+  add.set_order_id(started.order().order_id());
+  add.set_product_id(Id("A"));
+  add.set_quantity(1);
+  fd::AddLineResponse out;
+  grpc::Status s = front->AddLine(As("agent").get(), add, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(s.error_message(), "the pricing service did not answer in time; retry with backoff");
+  EXPECT_EQ(stalled.calls.load(), 1);  // asked once, not again
+  EXPECT_EQ(Get(started.order().order_id()).lines_size(), 0);
+  server->Shutdown(std::chrono::system_clock::now());
 }
 
 }  // namespace

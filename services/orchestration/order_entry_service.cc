@@ -20,54 +20,13 @@
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
 
 namespace callcenter::orchestration {
 
 using server::Serve;
 
 namespace {
-
-constexpr char kOrderCompletion[] = "order completion";
-constexpr char kDirectedSelling[] = "directed selling";
-constexpr char kPriceControl[] = "order price control";
-
-OrderEvent Event(const std::string& user, const std::string& kind, const std::string& detail) {
-  OrderEvent e;
-  e.set_user_id(user);
-  e.set_kind(kind);
-  e.set_detail(detail);
-  return e;
-}
-
-absl::Status RequireDraft(const Order& order) {
-  if (order.status() != common::v1::ORDER_STATUS_DRAFT) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "order is ", common::v1::OrderStatus_Name(order.status()), "; only a DRAFT order changes"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireFeature(bool on, const order::v1::CallCenter& cc, const char* feature,
-                            const std::string& refused) {
-  if (on) return absl::OkStatus();
-  return WithReason(absl::FailedPreconditionError(
-                        absl::StrCat(feature, " is switched off for call center ",
-                                     cc.call_center_id(), ": ", refused, " refused")),
-                    kReasonFeatureDisabled, {{"feature", feature}});
-}
-
-common::v1::OrderLine* FindLine(Order& order, const std::string& line_id) {
-  for (auto& line : *order.mutable_lines()) {
-    if (line.line_id() == line_id) return &line;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> ProductsOf(const Order& order) {
-  std::vector<std::string> out;
-  for (const auto& l : order.lines()) out.push_back(l.product_id());
-  return out;
-}
 
 // The caller's deadline (gRPC reports "none" as the largest time point).
 absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
@@ -76,24 +35,6 @@ absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
     return absl::InfiniteFuture();
   }
   return absl::FromChrono(d);
-}
-
-// DOMAIN 5: a payment above the balance due is refused, naming both.
-absl::Status PaymentAboveBalance(const char* field, int64_t amount, const Order& order) {
-  const int64_t due = order.balance_due().minor_units();
-  return WithReason(InvalidField(field, absl::StrCat("the payment of ", money::Format(amount),
-                                                     " is above the balance due of ",
-                                                     money::Format(due),
-                                                     "; an order is never overpaid")),
-                    "PAYMENT_EXCEEDS_BALANCE",
-                    {{"amount", absl::StrCat(amount)}, {"balance_due", absl::StrCat(due)}});
-}
-
-bool HasOpenHold(const Order& order) {
-  for (const auto& h : order.holds()) {
-    if (h.open()) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -411,20 +352,10 @@ absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::strin
   events.push_back(Event(c.user_id, "source_code_set",
                          absl::StrCat(source.source_code(), " (catalog ", source.catalog_id(), ")")));
   // The catalog's free products come with it, once.
-  std::set<std::string> on_order;
-  for (const auto& l : order.lines()) on_order.insert(l.product_id());
-  for (const std::string& product : source.free_product_ids()) {
-    if (on_order.count(product)) continue;
-    common::v1::OrderLine* line = order.add_lines();
-    line->set_line_id(NewUuid());
-    line->set_product_id(product);
-    line->set_quantity(1);
-    line->mutable_unit_price()->set_currency(order.currency());
-    line->set_price_overridden(true);
-    line->set_override_reason_code("FREE_WITH_SOURCE_CODE");
-    line->set_origin(common::v1::LINE_ORIGIN_NONE);
-    events.push_back(Event(c.user_id, "line_added",
-                           absl::StrCat("1 x ", product, " free with source code ", code)));
+  for (OrderEvent& e : AddFreeSourceLines(
+           order, code, {source.free_product_ids().begin(), source.free_product_ids().end()},
+           NewUuid, c.user_id)) {
+    events.push_back(std::move(e));
   }
   return LoadGuidance(c, common::v1::SCRIPT_TIMING_BEGINNING, {}, std::nullopt, order);
 }
@@ -537,19 +468,8 @@ grpc::Status OrderEntryServiceImpl::AddLine(grpc::ServerContext* ctx, const v1::
         ctx, "AddLine", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
           RETURN_IF_ERROR(RequireDraft(order));
-          common::v1::OrderLine* line = order.add_lines();
-          line->set_line_id(NewUuid());
-          line->set_product_id(req->product_id());
-          line->set_quantity(req->quantity());
-          line->set_origin(req->origin() == common::v1::LINE_ORIGIN_UNSPECIFIED
-                               ? common::v1::LINE_ORIGIN_NONE
-                               : req->origin());
-          std::string origin;
-          if (line->origin() != common::v1::LINE_ORIGIN_NONE) {
-            origin = absl::StrCat(" from a prompt (", common::v1::LineOrigin_Name(line->origin()), ")");
-          }
-          events.push_back(Event(c.user_id, "line_added",
-                                 absl::StrCat(req->quantity(), " x ", req->product_id(), origin)));
+          events.push_back(orchestration::AddLine(order, NewUuid(), req->product_id(),
+                                                  req->quantity(), req->origin(), c.user_id));
           return absl::OkStatus();
         },
         resp->mutable_order(),
@@ -571,14 +491,9 @@ grpc::Status OrderEntryServiceImpl::UpdateLineQuantity(grpc::ServerContext* ctx,
     return Mutate(ctx, "UpdateLineQuantity", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
-                    common::v1::OrderLine* line = FindLine(order, req->line_id());
-                    if (line == nullptr) {
-                      return absl::NotFoundError(absl::StrCat("line ", req->line_id(), " not found"));
-                    }
-                    events.push_back(Event(c.user_id, "quantity_changed",
-                                           absl::StrCat(line->product_id(), ": ", line->quantity(),
-                                                        " -> ", req->quantity())));
-                    line->set_quantity(req->quantity());
+                    ASSIGN_OR_RETURN(OrderEvent e, ChangeQuantity(order, req->line_id(),
+                                                                  req->quantity(), c.user_id));
+                    events.push_back(std::move(e));
                     return absl::OkStatus();
                   },
                   resp->mutable_order());
@@ -594,15 +509,10 @@ grpc::Status OrderEntryServiceImpl::RemoveLine(grpc::ServerContext* ctx,
     return Mutate(ctx, "RemoveLine", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
-                    auto* lines = order.mutable_lines();
-                    for (int i = 0; i < lines->size(); ++i) {
-                      if (lines->Get(i).line_id() == req->line_id()) {
-                        events.push_back(Event(c.user_id, "line_removed", lines->Get(i).product_id()));
-                        lines->DeleteSubrange(i, 1);
-                        return absl::OkStatus();
-                      }
-                    }
-                    return absl::NotFoundError(absl::StrCat("line ", req->line_id(), " not found"));
+                    ASSIGN_OR_RETURN(OrderEvent e,
+                                     orchestration::RemoveLine(order, req->line_id(), c.user_id));
+                    events.push_back(std::move(e));
+                    return absl::OkStatus();
                   },
                   resp->mutable_order());
   });
@@ -635,11 +545,9 @@ grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
           RETURN_IF_ERROR(RequireDraft(order));
           RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
                                          c.data.call_center(), kOrderCompletion, "coupons are"));
-          for (const auto& code : order.coupon_codes()) {
-            if (code == req->coupon_code()) {
-              c.unchanged = true;  // already applied
-              return absl::OkStatus();
-            }
+          if (HasCoupon(order, req->coupon_code())) {
+            c.unchanged = true;  // already applied
+            return absl::OkStatus();
           }
           // Unknown, inactive, expired or used up: pricing refuses it with
           // the reason when the order is repriced, and nothing is saved.
@@ -709,19 +617,8 @@ grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
     return Mutate(ctx, "SetDelivery", caller, *req, req->order_id(),
                   [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
                     RETURN_IF_ERROR(RequireDraft(order));
-                    bool allowed = false;
-                    for (const auto& m : c.data.call_center().delivery_modes()) {
-                      allowed = allowed || m == req->delivery_mode();
-                    }
-                    if (!allowed) {
-                      return InvalidField("delivery_mode",
-                                          absl::StrCat("\"", req->delivery_mode(),
-                                                       "\" is not a delivery mode of this call center"));
-                    }
-                    if (req->has_address() && !req->address().country().empty() &&
-                        req->address().country().size() != 2) {
-                      return InvalidField("address.country", "must be an ISO 3166 alpha-2 code");
-                    }
+                    RETURN_IF_ERROR(CheckDelivery(c.data.call_center(), req->delivery_mode(),
+                                                  req->has_address() ? &req->address() : nullptr));
                     order.set_delivery_mode(req->delivery_mode());
                     if (req->has_address()) *order.mutable_delivery_address() = req->address();
                     events.push_back(Event(c.user_id, "delivery_set", req->delivery_mode()));
@@ -758,42 +655,11 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           auth.set_order_id(order.order_id());
           auth.set_customer_id(order.customer_id());
           auth.set_method(req->method());
-          if (req->percent_of_total_bp() != 0) {
-            if (req->has_amount()) {
-              return InvalidField("percent_of_total_bp",
-                                  "give either amount or percent_of_total_bp, not both");
-            }
-            if (req->percent_of_total_bp() < 1 || req->percent_of_total_bp() > 10000) {
-              return InvalidField("percent_of_total_bp", "must be 1 to 10000 (0.01% to 100%)");
-            }
-            const int64_t share =
-                money::PercentOf(order.total().minor_units(), req->percent_of_total_bp());
-            if (share <= 0) {
-              return absl::FailedPreconditionError(absl::StrCat(
-                  "percent_of_total_bp: ", req->percent_of_total_bp(), " bp of the order total ",
-                  money::Format(order.total().minor_units()), " is nothing to pay"));
-            }
-            if (share > order.balance_due().minor_units()) {
-              return PaymentAboveBalance("percent_of_total_bp", share, order);
-            }
-            *auth.mutable_amount() = MoneyOf(order.currency(), share);
-          } else if (req->has_amount()) {
-            if (req->amount().currency() != order.currency()) {
-              return InvalidField("amount.currency",
-                                  absl::StrCat("must be the order's currency ", order.currency()));
-            }
-            if (req->amount().minor_units() <= 0) return InvalidField("amount", "must be > 0");
-            // An order is never overpaid (DOMAIN 5).
-            if (req->amount().minor_units() > order.balance_due().minor_units()) {
-              return PaymentAboveBalance("amount", req->amount().minor_units(), order);
-            }
-            *auth.mutable_amount() = req->amount();
-          } else {
-            if (order.balance_due().minor_units() <= 0) {
-              return absl::FailedPreconditionError("nothing is due on this order");
-            }
-            *auth.mutable_amount() = order.balance_due();
-          }
+          // An amount, a share of the total or the balance due; never above it.
+          ASSIGN_OR_RETURN(const int64_t amount,
+                           PaymentAmount(order, req->has_amount() ? &req->amount() : nullptr,
+                                         req->percent_of_total_bp()));
+          *auth.mutable_amount() = MoneyOf(order.currency(), amount);
           auth.set_card_token(req->card_token());
           auth.set_check_number(req->check_number());
           auth.set_gift_card_number(req->gift_card_number());
@@ -908,32 +774,6 @@ absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order
   return absl::OkStatus();
 }
 
-void OrderEntryServiceImpl::PlanContinuity(Context& c, const Order& order) {
-  std::string token, last4;
-  for (const auto& p : order.payments()) {
-    if (p.method() == common::v1::PAYMENT_METHOD_CARD &&
-        p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
-      last4 = p.last4();
-      token = p.payment_id();  // the payment whose stored token pays the children
-    }
-  }
-  for (const auto& line : c.priced.lines()) {
-    if (!line.has_continuity()) continue;
-    order::v1::ContinuitySchedule s;
-    s.set_product_id(line.continuity().product_id().empty() ? line.product_id()
-                                                           : line.continuity().product_id());
-    s.set_quantity(line.quantity());
-    *s.mutable_price() = line.continuity().price();
-    if (!line.continuity().has_price()) *s.mutable_price() = line.net_amount();
-    s.set_interval_days(line.continuity().interval_days());
-    s.set_repeats(line.continuity().repeats());
-    s.set_start_date(Today());
-    s.set_payment_token(token);
-    s.set_payment_last4(last4);
-    c.new_schedules.push_back(std::move(s));
-  }
-}
-
 grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
                                                 const v1::SubmitOrderRequest* req,
                                                 v1::SubmitOrderResponse* resp) {
@@ -974,11 +814,10 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
             RETURN_IF_ERROR(EvaluateFraud(c, order, outcome));
             RETURN_IF_ERROR(step(kStepFraudEvaluated));
           }
-          PlanContinuity(c, order);
+          c.new_schedules = PlanContinuity(c.priced, order, Today());
           *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-          const bool held = HasOpenHold(order);
-          order.set_status(held ? common::v1::ORDER_STATUS_ON_HOLD
-                                : common::v1::ORDER_STATUS_CONFIRMED);
+          order.set_status(SubmitOutcome(order));
+          const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
           events.push_back(Event(c.user_id, "submitted",
                                  absl::StrCat("total ", money::Format(order.total().minor_units()),
                                               held ? "; on hold" : "; confirmed")));
@@ -1025,12 +864,7 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
     absl::Status s = Mutate(
         ctx, "PlaceHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-          if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
-              order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
-                             " and cannot be put on hold"));
-          }
+          RETURN_IF_ERROR(CheckMayHold(order));
           hold::v1::PlaceHoldRequest place;
           place.set_request_id(c.request_id);
           place.set_order_id(order.order_id());
@@ -1128,16 +962,7 @@ grpc::Status OrderEntryServiceImpl::CancelOrder(grpc::ServerContext* ctx,
     absl::Status s = Mutate(
         ctx, "CancelOrder", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-          if (!c.data.user().may_cancel()) {
-            return absl::PermissionDeniedError(
-                absl::StrCat("user ", c.user_id, " may not cancel orders (may_cancel)"));
-          }
-          if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
-              order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("order is ", common::v1::OrderStatus_Name(order.status()),
-                             " and cannot be cancelled"));
-          }
+          RETURN_IF_ERROR(CheckMayCancel(order, c.data.user()));
           // Logged before the save, so that recovery finishes the voids
           // should this process stop between the save and the voids.
           if (sagas_ != nullptr) {

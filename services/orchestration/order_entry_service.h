@@ -206,7 +206,6 @@ class OrderEntryServiceImpl final
   // Submit steps.
   absl::Status RedeemCoupons(const Context& c, const Order& order);
   absl::Status EvaluateFraud(const Context& c, Order& order, std::vector<OrderEvent>& events);
-  void PlanContinuity(Context& c, const Order& order);
   // Voids at the payment service each payment that `order` shows VOIDED
   // and that is still live there (idempotent).
   absl::Status VoidMarkedPayments(const std::string& order_id, const std::string& request_id,

@@ -815,7 +815,8 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
             RETURN_IF_ERROR(step(kStepFraudEvaluated));
           }
           c.new_schedules = PlanContinuity(c.priced, order, Today());
-          *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+          *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+              absl::ToUnixNanos(options_.clock()));
           order.set_status(SubmitOutcome(order));
           const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
           events.push_back(Event(c.user_id, "submitted",
@@ -885,7 +886,8 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
             // Put on hold as it stands (no payment needed); prices are kept.
             RETURN_IF_ERROR(Reprice(c, &order));
             if (c.data.call_center().order_completion_enabled()) RETURN_IF_ERROR(RedeemCoupons(c, order));
-            *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+            *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+              absl::ToUnixNanos(options_.clock()));
             order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
           }
           events.push_back(Event(c.user_id, "held", absl::StrCat(req->hold_code(), ": ", req->note())));

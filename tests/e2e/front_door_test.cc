@@ -1522,6 +1522,21 @@ TEST_F(FrontDoorTest, AnAuthorisationTheOrderCouldNotRecordIsVoided) {
   EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
 }
 
+// The submit time comes from the front door's clock (injected), like every
+// date it decides on.
+TEST_F(FrontDoorTest, SubmittedAtIsTheFrontDoorsClock) {
+  World();
+  const absl::Time frozen = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) + 60);
+  orchestration::OrderEntryOptions options;
+  options.clock = [frozen] { return frozen; };
+  auto front = suite->ExtraFrontDoor(options);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 1).ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order, "submit", front.get()).ok());
+  EXPECT_EQ(order.submitted_at().seconds(), absl::ToUnixSeconds(frozen));
+}
+
 // PlaceHold writes two services: the hold service first, then the order.
 // When the order cannot record the hold, the hold is released: a hold
 // exists only where its order shows it. When the save did commit (its

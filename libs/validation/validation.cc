@@ -180,6 +180,7 @@ Limits Limits::FromConfig(Config& config) {
   l.max_id = static_cast<int>(config.Int("MAX_ID_CHARS", l.max_id, 16, 1024));
   l.max_amount = config.Int("MAX_AMOUNT_MINOR_UNITS", l.max_amount, 1, money::kMaxAmount * 1000);
   l.max_page_size = static_cast<int>(config.Int("MAX_PAGE_SIZE", l.max_page_size, 1, 10000));
+  l.max_events = static_cast<int>(config.Int("MAX_EVENTS_PER_ORDER", l.max_events, 100, 1000000));
   return l;
 }
 

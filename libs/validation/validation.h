@@ -22,6 +22,7 @@ struct Limits {
   int max_page_size = 200;        // MAX_PAGE_SIZE
   int max_page_token = 512;       // page tokens are ours, opaque, longer than ids
   int max_repeated = 500;         // any repeated field (ids, lines) of one request
+  int max_events = 5000;          // MAX_EVENTS_PER_ORDER: a draft's log of changes
 
   // The limits from the environment (a bad value is recorded in `config`).
   static Limits FromConfig(Config& config);

@@ -263,6 +263,13 @@ bool MayStartFromKeptContext(absl::string_view method) {
   return kMethods->contains(method);
 }
 
+// Changes bounded by the order's event log: a draft's edits and payments.
+// Submitting, holds and cancelling always go through, so that an order at
+// the limit can still be finished or cancelled.
+bool CountsTowardTheEventLimit(absl::string_view method) {
+  return MayStartFromKeptContext(method) || method == "AddPayment";
+}
+
 }  // namespace
 
 absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char* method,
@@ -311,6 +318,14 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
   if (c.unchanged) {
     *out = std::move(order);
     return absl::OkStatus();
+  }
+  if (CountsTowardTheEventLimit(method) &&
+      order.events_size() + static_cast<int>(events.size()) > options_.limits.max_events) {
+    return InvalidField("order_id",
+                        absl::StrCat("the order has recorded ", order.events_size(),
+                                     " changes, the most one order may (", options_.limits.max_events,
+                                     "); submit or cancel it, or start another"),
+                        kReasonLimitExceeded);
   }
   if (order.lines_size() > options_.limits.max_lines) {
     return InvalidField("lines",

@@ -865,6 +865,40 @@ TEST_F(HostileInputTest, LinesPerOrderAreLimited) {
   EXPECT_EQ(Get(order.order_id()).lines_size(), 2);
 }
 
+TEST_F(HostileInputTest, AnOrdersLogOfChangesIsBounded) {
+  // Every change records an event and every reply carries the log: without
+  // a bound, one agent could grow one draft until no call on it fits.
+  orchestration::OrderEntryOptions small;
+  small.limits.max_events = 4;
+  auto front = suite->ExtraFrontDoor(small);
+  Order order = Draft("events");  // "created", "line_added"
+  const std::string line = order.lines(0).line_id();
+  fd::UpdateLineQuantityRequest change;
+  change.set_order_id(order.order_id());
+  change.set_line_id(line);
+  fd::UpdateLineQuantityResponse out;
+  for (int quantity : {2, 3}) {  // the 3rd and 4th events
+    change.set_request_id(Id(absl::StrCat("q", quantity)));
+    change.set_quantity(quantity);
+    ASSERT_TRUE(front->UpdateLineQuantity(As("agent").get(), change, &out).ok());
+  }
+  change.set_request_id(Id("q4"));
+  change.set_quantity(4);
+  grpc::Status s = front->UpdateLineQuantity(As("agent").get(), change, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailsOf(s).reason, "LIMIT_EXCEEDED");
+  EXPECT_EQ(DetailsOf(s).fields, std::vector<std::string>{"order_id"});
+  EXPECT_EQ(Get(order.order_id()).lines(0).quantity(), 3);
+  // An order at the limit can still be cancelled.
+  fd::CancelOrderRequest cancel;
+  cancel.set_request_id(Id("events-cancel"));
+  cancel.set_order_id(order.order_id());
+  cancel.set_reason("too many changes");
+  fd::CancelOrderResponse cancelled;
+  ASSERT_TRUE(front->CancelOrder(As("agent").get(), cancel, &cancelled).ok());
+  EXPECT_EQ(cancelled.order().status(), common::v1::ORDER_STATUS_CANCELED);
+}
+
 TEST_F(HostileInputTest, ErrorsNameNoInternalAddress) {
   // A front door whose order service is gone: the caller learns which
   // service failed, not where it lives.

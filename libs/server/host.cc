@@ -77,7 +77,8 @@ absl::Status ServiceHost::Start() {
   }
   // A service that replaced gRPC's handlers with its own (ParsingHandlers)
   // leaves methods marked generic; gRPC then wants a generic service. This
-  // one answers unknown methods UNIMPLEMENTED, as a server without it does.
+  // one answers unknown methods UNIMPLEMENTED, as a server without it does
+  // (on gRPC's callback threads, which the health service runs anyway).
   if (generic_methods) {
     unknown_methods_ = std::make_unique<grpc::CallbackGenericService>();
     builder.RegisterCallbackGenericService(unknown_methods_.get());

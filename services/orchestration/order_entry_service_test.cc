@@ -4,7 +4,9 @@
 // show what a request costs and in which order the money moves.
 #include "services/orchestration/order_entry_service.h"
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +16,7 @@
 #include "callcenter/payment/v1/payment_mock.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing_mock.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "libs/auth/jwt.h"
 #include "libs/server/host.h"
@@ -380,6 +383,37 @@ TEST_F(OrderEntryServiceTest, ACancellationSavesFirstThenVoidsThenReleasesCoupon
   grpc::Status s = front_->CancelOrder(As("ann").get(), cancel, &cancelled);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(cancelled.order().status(), common::v1::ORDER_STATUS_CANCELED);
+}
+
+// The front door parses its own requests (its methods are marked generic
+// for gRPC); methods it does not serve still answer UNIMPLEMENTED at once.
+TEST_F(OrderEntryServiceTest, UnknownAndUnservedMethodsAnswerUnimplemented) {
+  v1::ListHoldsRequest list;  // declared by the contract, not served yet
+  v1::ListHoldsResponse holds;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  EXPECT_EQ(front_->ListHolds(&ctx, list, &holds).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
+                                                grpc::InsecureChannelCredentials()));
+  grpc::ClientContext unknown;
+  unknown.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  grpc::Status status;
+  std::mutex mu;
+  std::condition_variable done;
+  bool finished = false;
+  generic.UnaryCall(&unknown, "/callcenter.orchestration.v1.OrderEntryService/NoSuchMethod",
+                    grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      status = s;
+                      finished = true;
+                      done.notify_one();
+                    });
+  std::unique_lock<std::mutex> lock(mu);
+  done.wait(lock, [&] { return finished; });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 }  // namespace

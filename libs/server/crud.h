@@ -36,7 +36,7 @@ class Crud {
   grpc::Status Upsert(const char* method, const char* field, const Entity& entity,
                       Entity* out) const {
     return Serve(metrics_, method, "", [&]() -> absl::Status {
-      RETURN_IF_ERROR(validation::CheckMessage(entity, validation::Limits{}, field));
+      RETURN_IF_ERROR(validation::CheckMessage(entity, validation::Limits::ForMasterData(), field));
       RETURN_IF_ERROR(validate_(entity));
       RETURN_IF_ERROR(pool_->Transact(
           [&](pqxx::work& txn) { return table_->Upsert(txn, id_of_(entity), entity); }));

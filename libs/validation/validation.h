@@ -26,6 +26,13 @@ struct Limits {
 
   // The limits from the environment (a bad value is recorded in `config`).
   static Limits FromConfig(Config& config);
+  // For master data (products, discounts, call centers...): a discount or a
+  // source code may name many more products than an order has lines.
+  static Limits ForMasterData() {
+    Limits l;
+    l.max_repeated = 100000;
+    return l;
+  }
 };
 
 // Whether `text` holds a payment card number: a run of 13 to 19 digits

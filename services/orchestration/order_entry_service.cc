@@ -60,9 +60,12 @@ absl::Status FromDownstream(const char* service, const grpc::Status& status) {
     default:
       return s;  // our services' own words: codes a caller acts on
   }
-  log::Warning("downstream call failed", {{"service", service},
-                                          {"code", absl::StatusCodeToString(s.code())},
-                                          {"error", std::string(s.message())}});
+  // A database outage behind a service is logged there, once per change.
+  if (ReasonOf(s) != kReasonDatabaseUnavailable) {
+    log::Warning("downstream call failed", {{"service", service},
+                                            {"code", absl::StatusCodeToString(s.code())},
+                                            {"error", std::string(s.message())}});
+  }
   const std::string reason = HasReason(s) ? ReasonOf(s)
                              : s.code() == absl::StatusCode::kInternal ||
                                      s.code() == absl::StatusCode::kUnknown

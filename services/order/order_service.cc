@@ -18,7 +18,7 @@ grpc::Status CallCenterServiceImpl::UpsertCallCenter(grpc::ServerContext*,
                                                      const v1::UpsertCallCenterRequest* req,
                                                      v1::UpsertCallCenterResponse* resp) {
   return Serve(metrics_, "UpsertCallCenter", "", [&]() -> absl::Status {
-    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits{}));
+    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits::ForMasterData()));
     v1::CallCenter cc = req->call_center();
     if (cc.concurrency_model() == common::v1::CONCURRENCY_MODEL_UNSPECIFIED) {
       cc.set_concurrency_model(common::v1::CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS);
@@ -53,7 +53,7 @@ grpc::Status CallCenterServiceImpl::UpsertUser(grpc::ServerContext*,
                                                const v1::UpsertUserRequest* req,
                                                v1::UpsertUserResponse* resp) {
   return Serve(metrics_, "UpsertUser", "", [&]() -> absl::Status {
-    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits{}));
+    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits::ForMasterData()));
     RETURN_IF_ERROR(ValidateUser(req->user()));
     RETURN_IF_ERROR(store_->UpsertUser(req->user()));
     *resp->mutable_user() = req->user();
@@ -83,7 +83,7 @@ grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
                                                  const v1::UpsertCustomerRequest* req,
                                                  v1::UpsertCustomerResponse* resp) {
   return Serve(metrics_, "UpsertCustomer", "", [&]() -> absl::Status {
-    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits{}));
+    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits::ForMasterData()));
     RETURN_IF_ERROR(ValidateCustomer(req->customer()));
     RETURN_IF_ERROR(store_->UpsertCustomer(req->customer()));
     *resp->mutable_customer() = req->customer();

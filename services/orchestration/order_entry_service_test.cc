@@ -143,6 +143,28 @@ class OrderEntryServiceTest : public ::testing::Test {
         }));
   }
 
+  // Pricing answers Priced(), once.
+  void PricingAnswersPriced() {
+    EXPECT_CALL(*pricing_, PriceOrder(_, _, _))
+        .WillOnce(Invoke([](grpc::ClientContext*, const auto&, auto* out) {
+          *out = Priced();
+          return grpc::Status::OK;
+        }));
+  }
+
+  // The payment service authorises the card as payment p1.
+  static grpc::Status AuthorizeAsP1(grpc::ClientContext*,
+                                    const payment::v1::AuthorizePaymentRequest& req,
+                                    payment::v1::AuthorizePaymentResponse* out) {
+    payment::v1::Payment* p = out->mutable_payment();
+    p->set_payment_id("p1");
+    p->set_method(common::v1::PAYMENT_METHOD_CARD);
+    *p->mutable_amount() = req.amount();
+    p->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+    p->set_last4("4242");
+    return grpc::Status::OK;
+  }
+
   // The order service stores what it is given: the saved order, a new version.
   static grpc::Status SaveAsSent(grpc::ClientContext*, const order::v1::SaveOrderRequest& req,
                                  order::v1::SaveOrderResponse* out) {
@@ -236,23 +258,13 @@ TEST_F(OrderEntryServiceTest, PermissionChecksStopAtTheContext) {
 TEST_F(OrderEntryServiceTest, APercentPaymentAuthorisesItsShareOfTheTotal) {
   InSequence in_order;
   ContextIs(Draft());
-  EXPECT_CALL(*pricing_, PriceOrder(_, _, _))
-      .WillOnce(Invoke([](grpc::ClientContext*, const auto&, auto* out) {
-        *out = Priced();
-        return grpc::Status::OK;
-      }));
+  PricingAnswersPriced();
   EXPECT_CALL(*payments_, AuthorizePayment(_, _, _))
       .WillOnce(Invoke([](grpc::ClientContext*, const payment::v1::AuthorizePaymentRequest& req,
                           payment::v1::AuthorizePaymentResponse* out) {
         EXPECT_EQ(req.amount().minor_units(), 213);  // 25% of 8.50 = 2.125 -> 2.13
         EXPECT_EQ(req.request_id(), ScopedRequestId("ann", "AddPayment", "r1"));
-        payment::v1::Payment* p = out->mutable_payment();
-        p->set_payment_id("p1");
-        p->set_method(common::v1::PAYMENT_METHOD_CARD);
-        *p->mutable_amount() = req.amount();
-        p->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
-        p->set_last4("4242");
-        return grpc::Status::OK;
+        return AuthorizeAsP1(nullptr, req, out);
       }));
   EXPECT_CALL(*orders_, SaveOrder(_, _, _)).WillOnce(Invoke(&SaveAsSent));
   v1::AddPaymentRequest pay;
@@ -302,19 +314,8 @@ TEST_F(OrderEntryServiceTest, AnOverrideIsCheckedAgainstTheUsersAllowance) {
 TEST_F(OrderEntryServiceTest, AnUnsavedAuthorisationIsRecordedVoidedThenVoided) {
   InSequence in_order;
   ContextIs(Draft());
-  EXPECT_CALL(*pricing_, PriceOrder(_, _, _))
-      .WillOnce(Invoke([](grpc::ClientContext*, const auto&, auto* out) {
-        *out = Priced();
-        return grpc::Status::OK;
-      }));
-  EXPECT_CALL(*payments_, AuthorizePayment(_, _, _))
-      .WillOnce(Invoke([](grpc::ClientContext*, const auto& req, auto* out) {
-        out->mutable_payment()->set_payment_id("p1");
-        out->mutable_payment()->set_method(common::v1::PAYMENT_METHOD_CARD);
-        *out->mutable_payment()->mutable_amount() = req.amount();
-        out->mutable_payment()->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
-        return grpc::Status::OK;
-      }));
+  PricingAnswersPriced();
+  EXPECT_CALL(*payments_, AuthorizePayment(_, _, _)).WillOnce(Invoke(&AuthorizeAsP1));
   EXPECT_CALL(*orders_, SaveOrder(_, _, _))
       .WillOnce(Return(grpc::Status(grpc::StatusCode::UNAVAILABLE, "save refused")));
   EXPECT_CALL(*orders_, GetOrder(_, _, _))

@@ -70,22 +70,28 @@ struct Order {
   std::string customer_group;
 };
 
-v1::PriceOrderResponse Price(Tables t, const Order& o) {
-  auto snap = Snapshot::Build(std::move(t));
+// A request in USD for today with `lines` (product, quantity), ids L1, L2...
+v1::PriceOrderRequest Request(const std::vector<std::pair<std::string, int>>& lines) {
   v1::PriceOrderRequest r;
   r.set_currency("USD");
   r.set_pricing_date(kToday);
-  r.set_customer_id(o.customer);
-  r.set_concurrency_model(o.model);
-  for (const auto& g : o.price_groups) r.add_call_center_price_groups(g);
-  r.set_customer_price_group(o.customer_group);
   int i = 0;
-  for (const auto& [product, qty] : o.lines) {
+  for (const auto& [product, qty] : lines) {
     auto* l = r.add_lines();
     l->set_line_id("L" + std::to_string(++i));
     l->set_product_id(product);
     l->set_quantity(qty);
   }
+  return r;
+}
+
+v1::PriceOrderResponse Price(Tables t, const Order& o) {
+  auto snap = Snapshot::Build(std::move(t));
+  v1::PriceOrderRequest r = Request(o.lines);
+  r.set_customer_id(o.customer);
+  r.set_concurrency_model(o.model);
+  for (const auto& g : o.price_groups) r.add_call_center_price_groups(g);
+  r.set_customer_price_group(o.customer_group);
   for (const auto& c : o.coupons) r.add_coupon_codes(c);
   auto out = PriceOrder(*snap, r);
   EXPECT_TRUE(out.ok()) << out.status();
@@ -121,17 +127,7 @@ TEST(EngineTest, OverflowIsAnErrorNotAWrappedTotal) {
     Tables t;
     t.products = {Product("A", c.price)};
     auto snap = Snapshot::Build(std::move(t));
-    v1::PriceOrderRequest r;
-    r.set_currency("USD");
-    r.set_pricing_date(kToday);
-    int i = 0;
-    for (const auto& [product, qty] : c.lines) {
-      auto* l = r.add_lines();
-      l->set_line_id("L" + std::to_string(++i));
-      l->set_product_id(product);
-      l->set_quantity(qty);
-    }
-    auto out = PriceOrder(*snap, r);
+    auto out = PriceOrder(*snap, Request(c.lines));
     ASSERT_FALSE(out.ok()) << c.name << ": total " << out->total().minor_units();
     EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_EQ(ReasonOf(out.status()), kReasonAmountOverflow) << c.name;
@@ -141,16 +137,8 @@ TEST(EngineTest, OverflowIsAnErrorNotAWrappedTotal) {
   Tables t;
   t.products = {Product("A", money::kMaxAmount)};
   auto snap = Snapshot::Build(std::move(t));
-  v1::PriceOrderRequest r;
-  r.set_currency("USD");
-  r.set_pricing_date(kToday);
-  for (int k = 0; k < 500; ++k) {
-    auto* l = r.add_lines();
-    l->set_line_id("L" + std::to_string(k));
-    l->set_product_id("A");
-    l->set_quantity(9999);
-  }
-  auto out = PriceOrder(*snap, r);
+  const std::vector<std::pair<std::string, int>> at_the_limit(500, {"A", 9999});
+  auto out = PriceOrder(*snap, Request(at_the_limit));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->total().minor_units(), money::kMaxAmount * 9999 * 500);
 }

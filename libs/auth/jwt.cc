@@ -88,8 +88,8 @@ absl::StatusOr<Claims> VerifyHs256(absl::string_view token, absl::string_view se
   if (iat && *iat > now + kClockSkew) return Unauthenticated("issued in the future (iat)");
   if ((iat && claims.expires - *iat > max_lifetime) ||
       claims.expires - now > max_lifetime + kClockSkew) {
-    return Unauthenticated(absl::StrCat("lives longer than the allowed ",
-                                        absl::FormatDuration(max_lifetime)));
+    return Unauthenticated(
+        absl::StrCat("lives longer than the allowed ", absl::FormatDuration(max_lifetime)));
   }
   return claims;
 }

@@ -27,8 +27,7 @@ inline constexpr absl::Duration kClockSkew = absl::Seconds(60);
 // (exp - iat, and exp - now). Any failure is UNAUTHENTICATED with a reason
 // that never echoes the token.
 absl::StatusOr<Claims> VerifyHs256(absl::string_view token, absl::string_view secret,
-                                   absl::Time now,
-                                   absl::Duration max_lifetime = absl::Hours(24));
+                                   absl::Time now, absl::Duration max_lifetime = absl::Hours(24));
 
 // Takes the token out of an `authorization: Bearer <token>` header value.
 absl::StatusOr<std::string> BearerToken(absl::string_view header_value);

@@ -74,23 +74,29 @@ TEST(JwtTest, TimeClaimsAndLifetime) {
   };
   const Case cases[] = {
       {"exp only, 1 h", R"({"sub":"u","exp":)" + At(absl::Hours(1)) + "}", true},
-      {"iat now, exp in 24 h", R"({"sub":"u","iat":)" + At(absl::ZeroDuration()) +
-                                   R"(,"exp":)" + At(absl::Hours(24)) + "}", true},
-      {"lifetime 24 h + 1 s", R"({"sub":"u","iat":)" + At(absl::ZeroDuration()) +
-                                  R"(,"exp":)" + At(absl::Hours(24) + absl::Seconds(1)) + "}",
+      {"iat now, exp in 24 h",
+       R"({"sub":"u","iat":)" + At(absl::ZeroDuration()) + R"(,"exp":)" + At(absl::Hours(24)) + "}",
+       true},
+      {"lifetime 24 h + 1 s",
+       R"({"sub":"u","iat":)" + At(absl::ZeroDuration()) + R"(,"exp":)" +
+           At(absl::Hours(24) + absl::Seconds(1)) + "}",
        false},
       {"exp 30 days away, no iat", R"({"sub":"u","exp":)" + At(absl::Hours(24 * 30)) + "}", false},
       {"long-lived since iat, even if near exp",
        R"({"sub":"u","iat":)" + At(-absl::Hours(48)) + R"(,"exp":)" + At(absl::Hours(1)) + "}",
        false},
-      {"nbf in the past", R"({"sub":"u","nbf":)" + At(-absl::Minutes(5)) + R"(,"exp":)" +
-                              At(absl::Hours(1)) + "}", true},
-      {"nbf within the skew", R"({"sub":"u","nbf":)" + At(absl::Seconds(30)) + R"(,"exp":)" +
-                                  At(absl::Hours(1)) + "}", true},
-      {"nbf in the future", R"({"sub":"u","nbf":)" + At(absl::Minutes(5)) + R"(,"exp":)" +
-                                At(absl::Hours(1)) + "}", false},
-      {"iat in the future", R"({"sub":"u","iat":)" + At(absl::Minutes(5)) + R"(,"exp":)" +
-                                At(absl::Hours(1)) + "}", false},
+      {"nbf in the past",
+       R"({"sub":"u","nbf":)" + At(-absl::Minutes(5)) + R"(,"exp":)" + At(absl::Hours(1)) + "}",
+       true},
+      {"nbf within the skew",
+       R"({"sub":"u","nbf":)" + At(absl::Seconds(30)) + R"(,"exp":)" + At(absl::Hours(1)) + "}",
+       true},
+      {"nbf in the future",
+       R"({"sub":"u","nbf":)" + At(absl::Minutes(5)) + R"(,"exp":)" + At(absl::Hours(1)) + "}",
+       false},
+      {"iat in the future",
+       R"({"sub":"u","iat":)" + At(absl::Minutes(5)) + R"(,"exp":)" + At(absl::Hours(1)) + "}",
+       false},
       {"nbf not a number", R"({"sub":"u","nbf":"soon","exp":)" + At(absl::Hours(1)) + "}", false},
       {"exp not a number", R"({"sub":"u","exp":"later"})", false},
       {"exp absurdly far", R"({"sub":"u","exp":1e300})", false},
@@ -113,8 +119,7 @@ TEST(JwtTest, OnlyCanonicalBase64url) {
   // The signature is 32 bytes: 43 characters, the last one carrying 4 bits
   // and 2 unused ones. Flipping an unused bit decodes to the same bytes
   // with a lenient decoder; a token has one spelling.
-  const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string altered = token;
   const size_t idx = alphabet.find(altered.back());
   altered.back() = alphabet[idx ^ 1];
@@ -124,7 +129,7 @@ TEST(JwtTest, OnlyCanonicalBase64url) {
   ASSERT_EQ(a, b);  // the same signature bytes
   EXPECT_EQ(VerifyHs256(altered, "s3cret", kNow).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_FALSE(VerifyHs256(token + "=", "s3cret", kNow).ok());        // padding
+  EXPECT_FALSE(VerifyHs256(token + "=", "s3cret", kNow).ok());  // padding
   std::string plus = token;
   plus[plus.find('.') - 1] = '+';  // standard base64, not base64url
   EXPECT_FALSE(VerifyHs256(plus, "s3cret", kNow).ok());

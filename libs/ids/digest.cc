@@ -21,8 +21,8 @@ std::string Digest(std::initializer_list<absl::string_view> parts, int hex_chars
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, out, &len);
   EVP_MD_CTX_free(ctx);
-  std::string hex = absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(out), len));
+  std::string hex =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(out), len));
   if (hex_chars < static_cast<int>(hex.size())) hex.resize(hex_chars);
   return hex;
 }

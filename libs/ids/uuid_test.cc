@@ -1,9 +1,9 @@
 #include "libs/ids/uuid.h"
-#include "libs/ids/digest.h"
 
 #include <set>
 
 #include "gtest/gtest.h"
+#include "libs/ids/digest.h"
 
 namespace callcenter {
 namespace {

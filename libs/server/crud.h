@@ -88,21 +88,19 @@ class Crud {
                             v1::List##Plural##Response*) override;
 
 // Defines them for `Class`, forwarding to its Crud member `member`.
-#define CC_CRUD_IMPL(Class, Entity, Plural, field, plural_field, id_field, member)           \
-  grpc::Status Class::Upsert##Entity(grpc::ServerContext*,                                   \
-                                     const v1::Upsert##Entity##Request* req,                 \
-                                     v1::Upsert##Entity##Response* resp) {                   \
-    return member.Upsert("Upsert" #Entity, #field, req->field(), resp->mutable_##field());           \
-  }                                                                                          \
-  grpc::Status Class::Get##Entity(grpc::ServerContext*, const v1::Get##Entity##Request* req, \
-                                  v1::Get##Entity##Response* resp) {                         \
-    return member.Get("Get" #Entity, #id_field, req->id_field(), resp->mutable_##field());   \
-  }                                                                                          \
-  grpc::Status Class::List##Plural(grpc::ServerContext*,                                     \
-                                   const v1::List##Plural##Request* req,                     \
-                                   v1::List##Plural##Response* resp) {                       \
-    return member.List("List" #Plural, req->page_size(), req->page_token(),                  \
-                       resp->mutable_##plural_field(), resp->mutable_next_page_token());     \
+#define CC_CRUD_IMPL(Class, Entity, Plural, field, plural_field, id_field, member)                 \
+  grpc::Status Class::Upsert##Entity(grpc::ServerContext*, const v1::Upsert##Entity##Request* req, \
+                                     v1::Upsert##Entity##Response* resp) {                         \
+    return member.Upsert("Upsert" #Entity, #field, req->field(), resp->mutable_##field());         \
+  }                                                                                                \
+  grpc::Status Class::Get##Entity(grpc::ServerContext*, const v1::Get##Entity##Request* req,       \
+                                  v1::Get##Entity##Response* resp) {                               \
+    return member.Get("Get" #Entity, #id_field, req->id_field(), resp->mutable_##field());         \
+  }                                                                                                \
+  grpc::Status Class::List##Plural(grpc::ServerContext*, const v1::List##Plural##Request* req,     \
+                                   v1::List##Plural##Response* resp) {                             \
+    return member.List("List" #Plural, req->page_size(), req->page_token(),                        \
+                       resp->mutable_##plural_field(), resp->mutable_next_page_token());           \
   }
 
 #endif  // CALLCENTER_LIBS_SERVER_CRUD_H_

@@ -43,8 +43,7 @@ std::string TakeBytes(grpc_byte_buffer* buffer) {
   grpc_byte_buffer_reader reader;
   if (grpc_byte_buffer_reader_init(&reader, buffer)) {
     grpc_slice all = grpc_byte_buffer_reader_readall(&reader);
-    bytes.assign(reinterpret_cast<const char*>(GRPC_SLICE_START_PTR(all)),
-                 GRPC_SLICE_LENGTH(all));
+    bytes.assign(reinterpret_cast<const char*>(GRPC_SLICE_START_PTR(all)), GRPC_SLICE_LENGTH(all));
     grpc_slice_unref(all);
     grpc_byte_buffer_reader_destroy(&reader);
   }

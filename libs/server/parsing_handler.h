@@ -17,7 +17,8 @@ namespace callcenter::server {
 // The path of the first string field in `bytes` (a `descriptor` message on
 // the wire) that is not valid UTF-8, e.g. "address.line1" or "lines[2]";
 // "" when there is none.
-std::string FindInvalidUtf8(absl::string_view bytes, const google::protobuf::Descriptor* descriptor);
+std::string FindInvalidUtf8(absl::string_view bytes,
+                            const google::protobuf::Descriptor* descriptor);
 
 // The request's bytes (decompressed), taking ownership of `buffer`.
 std::string TakeBytes(grpc_byte_buffer* buffer);
@@ -33,11 +34,9 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
   using Method = grpc::Status (Service::*)(grpc::ServerContext*, const Request*, Response*);
 
   ParsingUnaryHandler(Method method, Service* service)
-      : inner_(
-            [method](Service* s, grpc::ServerContext* ctx, const Request* req, Response* resp) {
-              return (s->*method)(ctx, req, resp);
-            },
-            service) {}
+      : inner_([method](Service* s, grpc::ServerContext* ctx, const Request* req,
+                        Response* resp) { return (s->*method)(ctx, req, resp); },
+               service) {}
 
   void RunHandler(const HandlerParameter& param) override { inner_.RunHandler(param); }
 
@@ -48,8 +47,8 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
       return nullptr;
     }
     const std::string bytes = TakeBytes(req);
-    auto* request = new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(
-        call, sizeof(Request))) Request;
+    auto* request =
+        new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(call, sizeof(Request))) Request;
     if (request->ParseFromString(bytes)) {
       *status = grpc::Status::OK;
       return request;
@@ -77,12 +76,11 @@ class ParsingHandlers : public GeneratedService {
   void UseParsingHandler(int index, const std::string& name,
                          grpc::Status (Service::*method)(grpc::ServerContext*, const Request*,
                                                          Response*)) {
-    names_.push_back(name);  // RpcServiceMethod keeps the pointer
+    names_.push_back(name);          // RpcServiceMethod keeps the pointer
     this->MarkMethodGeneric(index);  // removes gRPC's handler
     this->AddMethod(new grpc::internal::RpcServiceMethod(
         names_.back().c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
-        new ParsingUnaryHandler<Service, Request, Response>(method,
-                                                            static_cast<Service*>(this))));
+        new ParsingUnaryHandler<Service, Request, Response>(method, static_cast<Service*>(this))));
   }
 
  private:

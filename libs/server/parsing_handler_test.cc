@@ -41,9 +41,9 @@ TEST(ParsingHandlerTest, NamesTheFieldHoldingInvalidUtf8) {
       {"valid UTF-8", WireOf(fine), ""},
   };
   for (const Case& c : cases) {
-    const google::protobuf::Descriptor* d =
-        c.field.rfind("customer", 0) == 0 ? order::v1::UpsertCustomerRequest::descriptor()
-                                           : order::v1::UpsertCallCenterRequest::descriptor();
+    const google::protobuf::Descriptor* d = c.field.rfind("customer", 0) == 0
+                                                ? order::v1::UpsertCustomerRequest::descriptor()
+                                                : order::v1::UpsertCallCenterRequest::descriptor();
     EXPECT_EQ(FindInvalidUtf8(c.bytes, d), c.field) << c.name;
   }
   // protobuf itself refuses those messages: the reason for the handler.

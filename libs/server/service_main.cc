@@ -92,12 +92,12 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   // protobuf's own complaints (e.g. a request with invalid UTF-8, which the
   // front door answers INVALID_ARGUMENT) as JSON lines like every other log
   // line; they name fields, never values.
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line,
-                                     const std::string& message) {
-    log::Write(level >= google::protobuf::LOGLEVEL_ERROR ? log::Severity::kWarning
-                                                         : log::Severity::kInfo,
-               "protobuf", "", {{"detail", message}, {"at", absl::StrCat(file, ":", line)}});
-  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+        log::Write(level >= google::protobuf::LOGLEVEL_ERROR ? log::Severity::kWarning
+                                                             : log::Severity::kInfo,
+                   "protobuf", "", {{"detail", message}, {"at", absl::StrCat(file, ":", line)}});
+      });
   bool migrate_only = false;
   bool list_config = false;
   for (int i = 1; i < argc; ++i) {

@@ -58,8 +58,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     details.add_details()->PackFrom(bad);
   }
   // absl::StatusCode and grpc::StatusCode share their numbering.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()), details.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      details.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -109,9 +109,7 @@ std::string ReasonOf(const absl::Status& status) {
   return absl::StatusCodeToString(status.code());
 }
 
-bool HasReason(const absl::Status& status) {
-  return status.GetPayload(kErrorInfoUrl).has_value();
-}
+bool HasReason(const absl::Status& status) { return status.GetPayload(kErrorInfoUrl).has_value(); }
 
 std::map<std::string, std::string> MetadataOf(const absl::Status& status) {
   google::rpc::ErrorInfo info;

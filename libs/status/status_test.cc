@@ -83,9 +83,9 @@ TEST(StatusTest, ReasonAndFieldsSurviveAHop) {
 }
 
 TEST(StatusTest, WithMessageKeepsTheDetails) {
-  absl::Status s = WithMessage(WithReason(absl::UnavailableError("socket /x refused"),
-                                          kReasonServiceUnavailable),
-                               "the order service is unavailable");
+  absl::Status s = WithMessage(
+      WithReason(absl::UnavailableError("socket /x refused"), kReasonServiceUnavailable),
+      "the order service is unavailable");
   EXPECT_EQ(s.message(), "the order service is unavailable");
   EXPECT_EQ(ReasonOf(s), kReasonServiceUnavailable);
   EXPECT_FALSE(HasReason(absl::UnavailableError("x")));

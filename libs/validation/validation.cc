@@ -38,8 +38,8 @@ enum class Kind { kId, kPageToken, kText };
 Kind KindOf(const FieldDescriptor* f) {
   const std::string& n = f->name();
   if (n == "page_token") return Kind::kPageToken;
-  for (absl::string_view suffix : {"_id", "_ids", "_code", "_codes", "_token", "_number",
-                                   "_mode", "_modes", "_group", "_groups", "_date", "_on"}) {
+  for (absl::string_view suffix : {"_id", "_ids", "_code", "_codes", "_token", "_number", "_mode",
+                                   "_modes", "_group", "_groups", "_date", "_on"}) {
     if (absl::EndsWith(n, suffix)) return Kind::kId;
   }
   for (absl::string_view exact : {"currency", "country", "postal_code", "as_of", "since",
@@ -63,8 +63,7 @@ std::string PathOf(absl::string_view prefix, const FieldDescriptor* f, int index
 }
 
 absl::Status TooLong(absl::string_view field, int max, absl::string_view what) {
-  return InvalidField(field, absl::StrCat("at most ", max, " ", what),
-                      kReasonLimitExceeded);
+  return InvalidField(field, absl::StrCat("at most ", max, " ", what), kReasonLimitExceeded);
 }
 
 bool IsMoney(const Descriptor* d) { return d->full_name() == "callcenter.common.v1.Money"; }
@@ -142,8 +141,8 @@ absl::Status CheckField(const Message& m, const FieldDescriptor* f, int index,
     case FieldDescriptor::CPPTYPE_ENUM: {
       const int v = index >= 0 ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
       if (f->enum_type()->FindValueByNumber(v) == nullptr) {
-        return InvalidField(path, absl::StrCat(v, " is not a value of ",
-                                               f->enum_type()->full_name()));
+        return InvalidField(path,
+                            absl::StrCat(v, " is not a value of ", f->enum_type()->full_name()));
       }
       return absl::OkStatus();
     }
@@ -154,8 +153,7 @@ absl::Status CheckField(const Message& m, const FieldDescriptor* f, int index,
       return CheckInt(path, f, index >= 0 ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f),
                       limits);
     case FieldDescriptor::CPPTYPE_MESSAGE: {
-      const Message& sub =
-          index >= 0 ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f);
+      const Message& sub = index >= 0 ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f);
       if (f->is_map()) {  // key and value of one entry, named by the map
         return Walk(sub, limits, PathOf(prefix, f, -1));
       }

@@ -14,15 +14,15 @@ namespace callcenter::validation {
 
 // API.md's limits (defaults; each configurable by environment).
 struct Limits {
-  int max_lines = 500;            // MAX_LINES_PER_ORDER
-  int max_quantity = 9999;        // MAX_QUANTITY (the least is 1)
-  int max_text = 2000;            // MAX_TEXT_CHARS: notes, reasons, other free text
-  int max_id = 64;                // MAX_ID_CHARS: ids, codes, tokens
+  int max_lines = 500;                     // MAX_LINES_PER_ORDER
+  int max_quantity = 9999;                 // MAX_QUANTITY (the least is 1)
+  int max_text = 2000;                     // MAX_TEXT_CHARS: notes, reasons, other free text
+  int max_id = 64;                         // MAX_ID_CHARS: ids, codes, tokens
   int64_t max_amount = money::kMaxAmount;  // MAX_AMOUNT_MINOR_UNITS
-  int max_page_size = 200;        // MAX_PAGE_SIZE
-  int max_page_token = 512;       // page tokens are ours, opaque, longer than ids
-  int max_repeated = 500;         // any repeated field (ids, lines) of one request
-  int max_events = 5000;          // MAX_EVENTS_PER_ORDER: a draft's log of changes
+  int max_page_size = 200;                 // MAX_PAGE_SIZE
+  int max_page_token = 512;                // page tokens are ours, opaque, longer than ids
+  int max_repeated = 500;                  // any repeated field (ids, lines) of one request
+  int max_events = 5000;                   // MAX_EVENTS_PER_ORDER: a draft's log of changes
 
   // The limits from the environment (a bad value is recorded in `config`).
   static Limits FromConfig(Config& config);

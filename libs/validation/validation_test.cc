@@ -18,17 +18,17 @@ TEST(ValidationTest, CardNumbersAnywhereInText) {
     bool card;
   };
   const Case cases[] = {
-      {"4111111111111111", true},            // Visa test number (16 digits, Luhn)
-      {"tok_4111111111111111", true},        // embedded in a token
+      {"4111111111111111", true},      // Visa test number (16 digits, Luhn)
+      {"tok_4111111111111111", true},  // embedded in a token
       {"call me, card 4111 1111 1111 1111 thanks", true},
       {"4111-1111-1111-1111", true},
-      {"378282246310005", true},             // Amex, 15 digits
-      {"4222222222222", true},               // 13 digits
-      {"4111111111111112", false},           // fails Luhn
+      {"378282246310005", true},    // Amex, 15 digits
+      {"4222222222222", true},      // 13 digits
+      {"4111111111111112", false},  // fails Luhn
       {"tok_visa_0002", false},
-      {"order 123456789012", false},         // 12 digits
-      {"41111111111111111111111", false},    // 23 digits: not a card number
-      {"4111  1111 1111 1111", false},       // two spaces break the run: 4 + 12 digits
+      {"order 123456789012", false},       // 12 digits
+      {"41111111111111111111111", false},  // 23 digits: not a card number
+      {"4111  1111 1111 1111", false},     // two spaces break the run: 4 + 12 digits
       {"", false},
   };
   for (const Case& c : cases) EXPECT_EQ(ContainsCardNumber(c.text), c.card) << c.text;
@@ -37,10 +37,10 @@ TEST(ValidationTest, CardNumbersAnywhereInText) {
 TEST(ValidationTest, Utf8) {
   EXPECT_TRUE(IsValidUtf8("Crème brûlée 日本 🎉"));
   EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("a\xc3"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));           // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));       // a UTF-16 surrogate (CESU)
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));   // beyond U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("a\xc3"));             // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a UTF-16 surrogate (CESU)
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
 }
 
 struct Row {
@@ -61,7 +61,9 @@ TEST(ValidationTest, RequestFieldsAtTheirLimits) {
       {"note beyond", [&](fd::PlaceHoldRequest& r) { r.set_note(over_text); }, "note",
        kReasonLimitExceeded},
       {"note counted in characters",
-       [&](fd::PlaceHoldRequest& r) { r.set_note(std::string(1000, 'x') + std::string(1000, 'x') + "é"); },
+       [&](fd::PlaceHoldRequest& r) {
+         r.set_note(std::string(1000, 'x') + std::string(1000, 'x') + "é");
+       },
        "note", kReasonLimitExceeded},
       {"2000 two-byte characters fit",
        [&](fd::PlaceHoldRequest& r) {

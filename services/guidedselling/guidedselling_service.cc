@@ -241,8 +241,8 @@ grpc::Status GuidedSellingServiceImpl::RecordCatalogRequest(
           CatalogFromRow(db::Exec(txn, kCatalogByRequest, req->request_id())[0]);
       // A repeat returns the first request; one with another body is refused.
       const v1::CatalogRequest& first = resp->catalog_request();
-      if (first.customer_id() != req->customer_id() ||
-          first.source_code() != req->source_code() || first.quantity() != req->quantity()) {
+      if (first.customer_id() != req->customer_id() || first.source_code() != req->source_code() ||
+          first.quantity() != req->quantity()) {
         resp->clear_catalog_request();
         return InvalidField("request_id", "was already used for a different request",
                             kReasonRequestIdReused);

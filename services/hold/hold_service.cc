@@ -85,7 +85,8 @@ std::shared_ptr<const FraudIndex> HoldServiceImpl::index() const {
 grpc::Status HoldServiceImpl::UpsertHoldCode(grpc::ServerContext*,
                                              const v1::UpsertHoldCodeRequest* req,
                                              v1::UpsertHoldCodeResponse* resp) {
-  return hold_codes_.Upsert("UpsertHoldCode", "hold_code", req->hold_code(), resp->mutable_hold_code());
+  return hold_codes_.Upsert("UpsertHoldCode", "hold_code", req->hold_code(),
+                            resp->mutable_hold_code());
 }
 grpc::Status HoldServiceImpl::GetHoldCode(grpc::ServerContext*, const v1::GetHoldCodeRequest* req,
                                           v1::GetHoldCodeResponse* resp) {
@@ -100,7 +101,8 @@ grpc::Status HoldServiceImpl::ListHoldCodes(grpc::ServerContext*,
 grpc::Status HoldServiceImpl::UpsertFraudRule(grpc::ServerContext*,
                                               const v1::UpsertFraudRuleRequest* req,
                                               v1::UpsertFraudRuleResponse* resp) {
-  return fraud_rules_.Upsert("UpsertFraudRule", "fraud_rule", req->fraud_rule(), resp->mutable_fraud_rule());
+  return fraud_rules_.Upsert("UpsertFraudRule", "fraud_rule", req->fraud_rule(),
+                             resp->mutable_fraud_rule());
 }
 grpc::Status HoldServiceImpl::GetFraudRule(grpc::ServerContext*,
                                            const v1::GetFraudRuleRequest* req,
@@ -116,7 +118,8 @@ grpc::Status HoldServiceImpl::ListFraudRules(grpc::ServerContext*,
 grpc::Status HoldServiceImpl::UpsertFraudData(grpc::ServerContext*,
                                               const v1::UpsertFraudDataRequest* req,
                                               v1::UpsertFraudDataResponse* resp) {
-  return fraud_data_.Upsert("UpsertFraudData", "fraud_data", req->fraud_data(), resp->mutable_fraud_data());
+  return fraud_data_.Upsert("UpsertFraudData", "fraud_data", req->fraud_data(),
+                            resp->mutable_fraud_data());
 }
 
 grpc::Status HoldServiceImpl::EvaluateFraud(grpc::ServerContext*,

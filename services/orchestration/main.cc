@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
                                     -> absl::StatusOr<server::Built> {
     orchestration::OrderEntryOptions options;
     options.jwt_secret = w.config->Required("CALLCENTER_JWT_SECRET");
-    options.max_token_lifetime = absl::Seconds(
-        w.config->Int("JWT_MAX_LIFETIME_SECONDS", 24 * 3600, 60, 366 * 24 * 3600));
+    options.max_token_lifetime =
+        absl::Seconds(w.config->Int("JWT_MAX_LIFETIME_SECONDS", 24 * 3600, 60, 366 * 24 * 3600));
     options.limits = validation::Limits::FromConfig(*w.config);
     options.downstream_timeout =
         absl::Milliseconds(w.config->Int("DOWNSTREAM_TIMEOUT_MS", 3000, 10, 600000));

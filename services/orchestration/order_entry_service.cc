@@ -66,11 +66,11 @@ absl::Status FromDownstream(const char* service, const grpc::Status& status) {
                                             {"code", absl::StatusCodeToString(s.code())},
                                             {"error", std::string(s.message())}});
   }
-  const std::string reason = HasReason(s) ? ReasonOf(s)
-                             : s.code() == absl::StatusCode::kInternal ||
-                                     s.code() == absl::StatusCode::kUnknown
-                                 ? kReasonInternal
-                                 : kReasonServiceUnavailable;
+  const std::string reason =
+      HasReason(s) ? ReasonOf(s)
+      : s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kUnknown
+          ? kReasonInternal
+          : kReasonServiceUnavailable;
   return WithReason(WithMessage(s, absl::StrCat("the ", service, " service ", what)), reason,
                     {{"service", service}});
 }
@@ -137,9 +137,9 @@ absl::StatusOr<std::string> OrderEntryServiceImpl::Authenticate(grpc::ServerCont
   }
   ASSIGN_OR_RETURN(std::string token,
                    auth::BearerToken(absl::string_view(it->second.data(), it->second.size())));
-  ASSIGN_OR_RETURN(auth::Claims claims,
-                   auth::VerifyHs256(token, options_.jwt_secret, options_.clock(),
-                                     options_.max_token_lifetime));
+  ASSIGN_OR_RETURN(
+      auth::Claims claims,
+      auth::VerifyHs256(token, options_.jwt_secret, options_.clock(), options_.max_token_lifetime));
   return claims.subject;
 }
 
@@ -196,8 +196,8 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
   req.set_method(method);
   req.set_request_id(method.empty() ? "" : caller.request_id);
   req.set_request_fingerprint(fingerprint);
-  RETURN_IF_ERROR(FromDownstream("order",
-      downstream_.orders->GetOrderContext(Call(c).get(), req, &c.data)));
+  RETURN_IF_ERROR(
+      FromDownstream("order", downstream_.orders->GetOrderContext(Call(c).get(), req, &c.data)));
   if (!c.data.has_user()) {
     return absl::PermissionDeniedError(absl::StrCat("user ", c.user_id, " is not a call-center user"));
   }
@@ -221,7 +221,7 @@ absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   req.set_pricing_date(Today());
   req.set_check_coupon_code(c.check_coupon);
   RETURN_IF_ERROR(
-      FromDownstream("pricing",downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
+      FromDownstream("pricing", downstream_.pricing->PriceOrder(Call(c).get(), req, &c.priced)));
   return ApplyPricing(c.priced, order);
 }
 
@@ -241,7 +241,7 @@ absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
   for (auto& s : c.new_schedules) *save.add_new_schedules() = std::move(s);
   order::v1::SaveOrderResponse saved;
   RETURN_IF_ERROR(
-      FromDownstream("order",downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
+      FromDownstream("order", downstream_.orders->SaveOrder(Call(c).get(), save, &saved)));
   *out = std::move(*saved.mutable_order());
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).
@@ -324,11 +324,12 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
   }
   if (CountsTowardTheEventLimit(method) &&
       order.events_size() + static_cast<int>(events.size()) > options_.limits.max_events) {
-    return InvalidField("order_id",
-                        absl::StrCat("the order has recorded ", order.events_size(),
-                                     " changes, the most one order may (", options_.limits.max_events,
-                                     "); submit or cancel it, or start another"),
-                        kReasonLimitExceeded);
+    return InvalidField(
+        "order_id",
+        absl::StrCat("the order has recorded ", order.events_size(),
+                     " changes, the most one order may (", options_.limits.max_events,
+                     "); submit or cancel it, or start another"),
+        kReasonLimitExceeded);
   }
   if (order.lines_size() > options_.limits.max_lines) {
     return InvalidField("lines",
@@ -339,12 +340,11 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
   if (order.status() == common::v1::ORDER_STATUS_DRAFT && !c.priced_now) {
     RETURN_IF_ERROR(Reprice(c, &order));
     if (order.total().minor_units() > options_.limits.max_amount) {
-      return InvalidField("total",
-                          absl::StrCat("the order total would be ",
-                                       money::Format(order.total().minor_units()),
-                                       ", above the limit of ",
-                                       money::Format(options_.limits.max_amount)),
-                          kReasonLimitExceeded);
+      return InvalidField(
+          "total",
+          absl::StrCat("the order total would be ", money::Format(order.total().minor_units()),
+                       ", above the limit of ", money::Format(options_.limits.max_amount)),
+          kReasonLimitExceeded);
     }
   }
   if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, events));
@@ -361,8 +361,8 @@ absl::Status OrderEntryServiceImpl::ApplySourceCode(Context& c, const std::strin
   req.set_source_code(code);
   req.set_on_date(Today());
   guidedselling::v1::ValidateSourceCodeResponse resp;
-  RETURN_IF_ERROR(FromDownstream("guided selling",
-      downstream_.selling->ValidateSourceCode(Call(c).get(), req, &resp)));
+  RETURN_IF_ERROR(FromDownstream(
+      "guided selling", downstream_.selling->ValidateSourceCode(Call(c).get(), req, &resp)));
   const guidedselling::v1::SourceCode& source = resp.source_code();
   order.set_source_code(source.source_code());
   order.set_source_price_group(source.price_group_id());
@@ -401,8 +401,8 @@ absl::Status OrderEntryServiceImpl::LoadGuidance(
     prompts->set_on_date(Today());
   }
   guidedselling::v1::GetGuidanceResponse resp;
-  RETURN_IF_ERROR(
-      FromDownstream("guided selling",downstream_.selling->GetGuidance(Call(c).get(), req, &resp)));
+  RETURN_IF_ERROR(FromDownstream("guided selling",
+                                 downstream_.selling->GetGuidance(Call(c).get(), req, &resp)));
   *order.mutable_scripts() = std::move(*resp.mutable_scripts());
   if (prompt_triggers) *order.mutable_prompts() = std::move(*resp.mutable_prompts());
   return absl::OkStatus();
@@ -432,13 +432,13 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     creq.set_method("CreateOrder");
     creq.set_request_id(caller.request_id);
     creq.set_request_fingerprint(Fingerprint(*req));
-    RETURN_IF_ERROR(FromDownstream("order",
-        downstream_.orders->GetOrderContext(Call(c).get(), creq, &c.data)));
+    RETURN_IF_ERROR(
+        FromDownstream("order", downstream_.orders->GetOrderContext(Call(c).get(), creq, &c.data)));
     if (!c.data.has_user() || c.data.user().call_center_id() != req->call_center_id()) {
-      return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                            "user ", user_id, " is not a user of call center ",
-                            req->call_center_id())),
-                        "OTHER_CALL_CENTER");
+      return WithReason(
+          absl::PermissionDeniedError(absl::StrCat(
+              "user ", user_id, " is not a user of call center ", req->call_center_id())),
+          "OTHER_CALL_CENTER");
     }
     if (c.data.has_replayed_order()) {
       *resp->mutable_order() = c.data.replayed_order();
@@ -465,8 +465,8 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     *create.mutable_order() = std::move(o);
     for (auto& e : events) *create.mutable_order()->add_events() = std::move(e);
     order::v1::CreateOrderResponse created;
-    RETURN_IF_ERROR(FromDownstream("order",
-        downstream_.orders->CreateOrder(Call(c).get(), create, &created)));
+    RETURN_IF_ERROR(
+        FromDownstream("order", downstream_.orders->CreateOrder(Call(c).get(), create, &created)));
     *resp->mutable_order() = created.order();
     // The agent's next change starts from here (a replayed start may be
     // older than the stored order: the next save finds that out).
@@ -503,18 +503,20 @@ grpc::Status OrderEntryServiceImpl::UpdateLineQuantity(grpc::ServerContext* ctx,
                                                        const v1::UpdateLineQuantityRequest* req,
                                                        v1::UpdateLineQuantityResponse* resp) {
   return Serve(metrics_, "UpdateLineQuantity", req->request_id(), [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "UpdateLineQuantity", *req, req->request_id(), true));
+    ASSIGN_OR_RETURN(Caller caller,
+                     Identify(ctx, "UpdateLineQuantity", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
-    return Mutate(ctx, "UpdateLineQuantity", caller, *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    RETURN_IF_ERROR(RequireDraft(order));
-                    ASSIGN_OR_RETURN(OrderEvent e, ChangeQuantity(order, req->line_id(),
-                                                                  req->quantity(), c.user_id));
-                    events.push_back(std::move(e));
-                    return absl::OkStatus();
-                  },
-                  resp->mutable_order());
+    return Mutate(
+        ctx, "UpdateLineQuantity", caller, *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          ASSIGN_OR_RETURN(OrderEvent e,
+                           ChangeQuantity(order, req->line_id(), req->quantity(), c.user_id));
+          events.push_back(std::move(e));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
   });
 }
 
@@ -524,15 +526,16 @@ grpc::Status OrderEntryServiceImpl::RemoveLine(grpc::ServerContext* ctx,
   return Serve(metrics_, "RemoveLine", req->request_id(), [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "RemoveLine", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
-    return Mutate(ctx, "RemoveLine", caller, *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    RETURN_IF_ERROR(RequireDraft(order));
-                    ASSIGN_OR_RETURN(OrderEvent e,
-                                     orchestration::RemoveLine(order, req->line_id(), c.user_id));
-                    events.push_back(std::move(e));
-                    return absl::OkStatus();
-                  },
-                  resp->mutable_order());
+    return Mutate(
+        ctx, "RemoveLine", caller, *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          ASSIGN_OR_RETURN(OrderEvent e,
+                           orchestration::RemoveLine(order, req->line_id(), c.user_id));
+          events.push_back(std::move(e));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
   });
 }
 
@@ -542,12 +545,13 @@ grpc::Status OrderEntryServiceImpl::SetSourceCode(grpc::ServerContext* ctx,
   return Serve(metrics_, "SetSourceCode", req->request_id(), [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "SetSourceCode", *req, req->request_id(), true));
     if (req->source_code().empty()) return InvalidField("source_code", "required");
-    return Mutate(ctx, "SetSourceCode", caller, *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    RETURN_IF_ERROR(RequireDraft(order));
-                    return ApplySourceCode(c, req->source_code(), order, events);
-                  },
-                  resp->mutable_order());
+    return Mutate(
+        ctx, "SetSourceCode", caller, *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          return ApplySourceCode(c, req->source_code(), order, events);
+        },
+        resp->mutable_order());
   });
 }
 
@@ -582,7 +586,8 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
                                                       const v1::OverrideLinePriceRequest* req,
                                                       v1::OverrideLinePriceResponse* resp) {
   return Serve(metrics_, "OverrideLinePrice", req->request_id(), [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "OverrideLinePrice", *req, req->request_id(), true));
+    ASSIGN_OR_RETURN(Caller caller,
+                     Identify(ctx, "OverrideLinePrice", *req, req->request_id(), true));
     if (req->line_id().empty()) return InvalidField("line_id", "required");
     if (req->reason_code().empty()) return InvalidField("reason_code", "required");
     if (!req->has_unit_price()) return InvalidField("unit_price", "required");
@@ -611,8 +616,8 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
           *check.mutable_unit_price() = req->unit_price();
           check.set_price_override_max_bp(c.data.user().price_override_max_bp());
           pricing::v1::ValidatePriceOverrideResponse checked;
-          RETURN_IF_ERROR(FromDownstream("pricing",
-              downstream_.pricing->ValidatePriceOverride(Call(c).get(), check, &checked)));
+          RETURN_IF_ERROR(FromDownstream("pricing", downstream_.pricing->ValidatePriceOverride(
+                                                        Call(c).get(), check, &checked)));
           *line->mutable_unit_price() = req->unit_price();
           line->set_price_overridden(true);
           line->set_override_reason_code(req->reason_code());
@@ -632,17 +637,18 @@ grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
   return Serve(metrics_, "SetDelivery", req->request_id(), [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "SetDelivery", *req, req->request_id(), true));
     if (req->delivery_mode().empty()) return InvalidField("delivery_mode", "required");
-    return Mutate(ctx, "SetDelivery", caller, *req, req->order_id(),
-                  [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
-                    RETURN_IF_ERROR(RequireDraft(order));
-                    RETURN_IF_ERROR(CheckDelivery(c.data.call_center(), req->delivery_mode(),
-                                                  req->has_address() ? &req->address() : nullptr));
-                    order.set_delivery_mode(req->delivery_mode());
-                    if (req->has_address()) *order.mutable_delivery_address() = req->address();
-                    events.push_back(Event(c.user_id, "delivery_set", req->delivery_mode()));
-                    return absl::OkStatus();
-                  },
-                  resp->mutable_order());
+    return Mutate(
+        ctx, "SetDelivery", caller, *req, req->order_id(),
+        [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
+          RETURN_IF_ERROR(RequireDraft(order));
+          RETURN_IF_ERROR(CheckDelivery(c.data.call_center(), req->delivery_mode(),
+                                        req->has_address() ? &req->address() : nullptr));
+          order.set_delivery_mode(req->delivery_mode());
+          if (req->has_address()) *order.mutable_delivery_address() = req->address();
+          events.push_back(Event(c.user_id, "delivery_set", req->delivery_mode()));
+          return absl::OkStatus();
+        },
+        resp->mutable_order());
   });
 }
 
@@ -685,8 +691,8 @@ grpc::Status OrderEntryServiceImpl::AddPayment(grpc::ServerContext* ctx,
           auth.set_allow_on_account(c.data.customer().allow_on_account());
           *auth.mutable_credit_limit() = c.data.customer().credit_limit();
           payment::v1::AuthorizePaymentResponse authorized;
-          RETURN_IF_ERROR(FromDownstream("payment",downstream_.payments->AuthorizePayment(
-              Call(c).get(), auth, &authorized)));
+          RETURN_IF_ERROR(FromDownstream(
+              "payment", downstream_.payments->AuthorizePayment(Call(c).get(), auth, &authorized)));
           const payment::v1::Payment& p = authorized.payment();
           common::v1::OrderPayment* op = order.add_payments();
           op->set_payment_id(p.payment_id());
@@ -758,7 +764,7 @@ absl::Status OrderEntryServiceImpl::RedeemCoupons(const Context& c, const Order&
   req.set_customer_id(order.customer_id());
   *req.mutable_coupon_codes() = order.coupon_codes();
   pricing::v1::RedeemCouponsResponse resp;
-  return FromDownstream("pricing",downstream_.pricing->RedeemCoupons(Call(c).get(), req, &resp));
+  return FromDownstream("pricing", downstream_.pricing->RedeemCoupons(Call(c).get(), req, &resp));
 }
 
 absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order,
@@ -781,7 +787,7 @@ absl::Status OrderEntryServiceImpl::EvaluateFraud(const Context& c, Order& order
   req.set_min_fraud_score(c.data.call_center().min_fraud_score());
   hold::v1::EvaluateFraudResponse resp;
   RETURN_IF_ERROR(
-      FromDownstream("hold",downstream_.holds->EvaluateFraud(Call(c).get(), req, &resp)));
+      FromDownstream("hold", downstream_.holds->EvaluateFraud(Call(c).get(), req, &resp)));
   order.set_fraud_score(resp.score());
   if (resp.has_hold()) {
     bool known = false;
@@ -855,9 +861,9 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
     if (!saga_id.empty() && !crashed) {
       // A failure after the submit began changing things: undo it now,
       // unless its save did happen (e.g. the reply was lost in a timeout).
-      absl::StatusOr<bool> undone = UndoUnsavedSubmit(
-          req->order_id(), caller.request_id,
-          absl::StrCat("the submit failed (", s.message(), ") and was undone"));
+      absl::StatusOr<bool> undone =
+          UndoUnsavedSubmit(req->order_id(), caller.request_id,
+                            absl::StrCat("the submit failed (", s.message(), ") and was undone"));
       if (undone.ok()) {
         sagas_->Record(saga_id, *undone ? kStepCompensated : kStepDone).IgnoreError();
       } else {
@@ -891,8 +897,8 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           place.set_note(req->note());
           place.set_user_id(c.user_id);
           hold::v1::PlaceHoldResponse placed;
-          RETURN_IF_ERROR(FromDownstream("hold",
-              downstream_.holds->PlaceHold(Call(c).get(), place, &placed)));
+          RETURN_IF_ERROR(
+              FromDownstream("hold", downstream_.holds->PlaceHold(Call(c).get(), place, &placed)));
           if (!placed.hold().open()) {  // this request's hold was released after a failure
             return absl::FailedPreconditionError(
                 "the hold this request placed was released when its order could not record it; "
@@ -903,9 +909,11 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
             // Put on hold as it stands (no payment needed); prices are kept.
             RETURN_IF_ERROR(Reprice(c, &order));
-            if (c.data.call_center().order_completion_enabled()) RETURN_IF_ERROR(RedeemCoupons(c, order));
-            *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-              absl::ToUnixNanos(options_.clock()));
+            if (c.data.call_center().order_completion_enabled())
+              RETURN_IF_ERROR(RedeemCoupons(c, order));
+            *order.mutable_submitted_at() =
+                google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                    absl::ToUnixNanos(options_.clock()));
             order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
           }
           events.push_back(Event(c.user_id, "held", absl::StrCat(req->hold_code(), ": ", req->note())));
@@ -933,7 +941,8 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
   return Serve(metrics_, "ClearHold", req->request_id(), [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ClearHold", *req, req->request_id(), true));
     if (req->hold_id().empty()) return InvalidField("hold_id", "required");
-    if (req->reason().empty()) return InvalidField("reason", "required: say why the hold is cleared");
+    if (req->reason().empty())
+      return InvalidField("reason", "required: say why the hold is cleared");
     return Mutate(
         ctx, "ClearHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
@@ -951,8 +960,8 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
           clear.set_user_id(c.user_id);
           *clear.mutable_clearable_hold_codes() = c.data.user().clearable_hold_codes();
           hold::v1::ClearHoldResponse cleared;
-          RETURN_IF_ERROR(FromDownstream("hold",
-              downstream_.holds->ClearHold(Call(c).get(), clear, &cleared)));
+          RETURN_IF_ERROR(
+              FromDownstream("hold", downstream_.holds->ClearHold(Call(c).get(), clear, &cleared)));
           bool found = false;
           for (auto& h : *order.mutable_holds()) {
             if (h.hold_id() == req->hold_id()) {
@@ -1013,7 +1022,8 @@ grpc::Status OrderEntryServiceImpl::CancelContinuity(grpc::ServerContext* ctx,
                                                      const v1::CancelContinuityRequest* req,
                                                      v1::CancelContinuityResponse* resp) {
   return Serve(metrics_, "CancelContinuity", req->request_id(), [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "CancelContinuity", *req, req->request_id(), true));
+    ASSIGN_OR_RETURN(Caller caller,
+                     Identify(ctx, "CancelContinuity", *req, req->request_id(), true));
     if (req->reason().empty()) return InvalidField("reason", "required");
     // Any user of the order's call center: the customer asks, the agent does.
     ASSIGN_OR_RETURN(Context c, Load(ctx, caller, req->order_id()));
@@ -1024,12 +1034,13 @@ grpc::Status OrderEntryServiceImpl::CancelContinuity(grpc::ServerContext* ctx,
     cancel.set_reason(req->reason());
     order::v1::CancelScheduleResponse cancelled;
     // Idempotent by effect: a retry finds nothing left to cancel.
-    RETURN_IF_ERROR(FromDownstream("order",
-        downstream_.continuity->CancelSchedule(Call(c).get(), cancel, &cancelled)));
+    RETURN_IF_ERROR(FromDownstream(
+        "order", downstream_.continuity->CancelSchedule(Call(c).get(), cancel, &cancelled)));
     order::v1::GetOrderRequest get;
     get.set_order_id(req->order_id());
     order::v1::GetOrderResponse got;
-    RETURN_IF_ERROR(FromDownstream("order",downstream_.orders->GetOrder(Call(c).get(), get, &got)));
+    RETURN_IF_ERROR(
+        FromDownstream("order", downstream_.orders->GetOrder(Call(c).get(), get, &got)));
     *resp->mutable_order() = std::move(*got.mutable_order());
     return absl::OkStatus();
   });
@@ -1056,7 +1067,7 @@ absl::StatusOr<order::v1::GetOrderContextResponse> OrderEntryServiceImpl::Caller
   req.set_customer_id(customer_id);
   order::v1::GetOrderContextResponse data;
   RETURN_IF_ERROR(
-      FromDownstream("order",downstream_.orders->GetOrderContext(Call(c).get(), req, &data)));
+      FromDownstream("order", downstream_.orders->GetOrderContext(Call(c).get(), req, &data)));
   if (!data.has_user()) {
     return absl::PermissionDeniedError(
         absl::StrCat("user ", user_id, " is not a call-center user"));
@@ -1071,8 +1082,7 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ListCustomerOrders", *req, "", false));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
     const Context c = Context::For(ctx, caller.user_id, "");
-    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
-                     CallerContext(c, req->customer_id()));
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, req->customer_id()));
     order::v1::ListCustomerOrdersRequest down;
     down.set_customer_id(req->customer_id());
     // Only the orders of the caller's own call center (DOMAIN 1).
@@ -1081,7 +1091,7 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
     down.set_page_token(req->page_token());
     order::v1::ListCustomerOrdersResponse got;
     RETURN_IF_ERROR(
-        FromDownstream("order",downstream_.orders->ListCustomerOrders(Call(c).get(), down, &got)));
+        FromDownstream("order", downstream_.orders->ListCustomerOrders(Call(c).get(), down, &got)));
     *resp->mutable_orders() = std::move(*got.mutable_orders());
     resp->set_next_page_token(got.next_page_token());
     return absl::OkStatus();
@@ -1097,8 +1107,7 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
     if (req->source_code().empty()) return InvalidField("source_code", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
     const Context c = Context::For(ctx, caller.user_id, caller.request_id);
-    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
-                     CallerContext(c, req->customer_id()));
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, req->customer_id()));
     RETURN_IF_ERROR(RequireFeature(data.call_center().directed_selling_enabled(), data.call_center(),
                                    kDirectedSelling, "catalog requests are"));
     guidedselling::v1::RecordCatalogRequestRequest record;
@@ -1107,8 +1116,8 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
     record.set_source_code(req->source_code());
     record.set_quantity(req->quantity());
     guidedselling::v1::RecordCatalogRequestResponse recorded;
-    RETURN_IF_ERROR(FromDownstream("guided selling",downstream_.selling->RecordCatalogRequest(
-        Call(c).get(), record, &recorded)));
+    RETURN_IF_ERROR(FromDownstream("guided selling", downstream_.selling->RecordCatalogRequest(
+                                                         Call(c).get(), record, &recorded)));
     const auto& r = recorded.catalog_request();
     v1::CatalogRequest* out = resp->mutable_catalog_request();
     out->set_catalog_request_id(r.catalog_request_id());
@@ -1132,7 +1141,7 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
     preq.set_product_id(req->product_id());
     pricing::v1::GetProductResponse product;
     RETURN_IF_ERROR(
-        FromDownstream("pricing",downstream_.pricing->GetProduct(Call(c).get(), preq, &product)));
+        FromDownstream("pricing", downstream_.pricing->GetProduct(Call(c).get(), preq, &product)));
     const pricing::v1::Product& p = product.product();
     v1::ProductDetails* out = resp->mutable_product();
     out->set_product_id(p.product_id());

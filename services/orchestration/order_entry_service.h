@@ -71,8 +71,7 @@ std::string ScopedRequestId(const std::string& user_id, const char* method,
 // A digest of a request's every field: a retry must repeat it exactly.
 std::string Fingerprint(const google::protobuf::Message& request);
 
-class OrderEntryServiceImpl final
-    : public server::ParsingHandlers<v1::OrderEntryService::Service> {
+class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntryService::Service> {
  public:
   OrderEntryServiceImpl(Downstream downstream, OrderEntryOptions options, SagaLog* sagas,
                         metrics::Metrics* metrics);

@@ -291,7 +291,8 @@ TEST_F(OrderEntryServiceTest, AnOverrideIsCheckedAgainstTheUsersAllowance) {
         return grpc::Status::OK;
       }));
   EXPECT_CALL(*pricing_, ValidatePriceOverride(_, _, _))
-      .WillOnce(Invoke([](grpc::ClientContext*, const pricing::v1::ValidatePriceOverrideRequest& req,
+      .WillOnce(Invoke([](grpc::ClientContext*,
+                          const pricing::v1::ValidatePriceOverrideRequest& req,
                           pricing::v1::ValidatePriceOverrideResponse*) {
         EXPECT_EQ(req.system_unit_price().minor_units(), 850);
         EXPECT_EQ(req.unit_price().minor_units(), 700);

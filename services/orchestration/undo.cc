@@ -27,7 +27,8 @@ absl::Status OrderEntryServiceImpl::VoidMarkedPayments(const std::string& order_
   }
   if (v.payment_ids().empty()) return absl::OkStatus();  // empty would mean all of them
   payment::v1::VoidAllForOrderResponse voided;
-  return FromDownstream("payment",downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided));
+  return FromDownstream("payment",
+                        downstream_.payments->VoidAllForOrder(Call(request_id).get(), v, &voided));
 }
 
 absl::Status OrderEntryServiceImpl::VoidPayment(const std::string& payment_id,
@@ -36,7 +37,8 @@ absl::Status OrderEntryServiceImpl::VoidPayment(const std::string& payment_id,
   v.set_request_id(request_id);
   v.set_payment_id(payment_id);
   payment::v1::VoidPaymentResponse voided;
-  return FromDownstream("payment",downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided));
+  return FromDownstream("payment",
+                        downstream_.payments->VoidPayment(Call(request_id).get(), v, &voided));
 }
 
 absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
@@ -47,7 +49,7 @@ absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
     get.set_order_id(order_id);
     order::v1::GetOrderResponse got;
     RETURN_IF_ERROR(
-        FromDownstream("order",downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
+        FromDownstream("order", downstream_.orders->GetOrder(Call(request_id).get(), get, &got)));
     order::v1::SaveOrderRequest save;
     save.set_request_id(request_id);
     save.set_method(method);
@@ -56,8 +58,8 @@ absl::StatusOr<std::optional<Order>> OrderEntryServiceImpl::RewriteOrder(
     e->set_user_id("system");
     if (!change(*save.mutable_order(), *e)) return std::nullopt;
     order::v1::SaveOrderResponse saved;
-    absl::Status s =
-        FromDownstream("order",downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
+    absl::Status s = FromDownstream(
+        "order", downstream_.orders->SaveOrder(Call(request_id).get(), save, &saved));
     if (s.ok()) return std::move(*saved.mutable_order());
     if (!absl::IsAborted(s) || attempt == 2) return s;  // a concurrent change: read again
   }
@@ -102,7 +104,8 @@ absl::Status OrderEntryServiceImpl::ReleaseCouponUses(const std::string& order_i
   pricing::v1::ReleaseCouponsRequest r;
   r.set_order_id(order_id);
   pricing::v1::ReleaseCouponsResponse released;
-  return FromDownstream("pricing",downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released));
+  return FromDownstream("pricing",
+                        downstream_.pricing->ReleaseCoupons(Call(request_id).get(), r, &released));
 }
 
 absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string& order_id,
@@ -130,12 +133,13 @@ absl::StatusOr<bool> OrderEntryServiceImpl::UndoUnsavedSubmit(const std::string&
   hold::v1::ListOrderHoldsRequest list;
   list.set_order_id(order_id);
   hold::v1::ListOrderHoldsResponse listed;
-  RETURN_IF_ERROR(
-      FromDownstream("hold",downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
+  RETURN_IF_ERROR(FromDownstream(
+      "hold", downstream_.holds->ListOrderHolds(Call(request_id).get(), list, &listed)));
   for (const auto& h : listed.holds()) {
     if (!h.open() || h.hold_code() != "FRAUD") continue;
-    RETURN_IF_ERROR(ReleaseHold(order_id, request_id, h.hold_id(), h.hold_code(),
-                                "the submit that placed it was undone; the order is a draft again"));
+    RETURN_IF_ERROR(
+        ReleaseHold(order_id, request_id, h.hold_id(), h.hold_code(),
+                    "the submit that placed it was undone; the order is a draft again"));
   }
   if (metrics_) {
     metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", "submit"}});
@@ -167,15 +171,15 @@ absl::Status OrderEntryServiceImpl::ReleaseUnrecordedHold(const std::string& ord
   // First the order, with a new version (a late save of the PlaceHold can
   // no longer land); nothing to undo when the order does show the hold.
   ASSIGN_OR_RETURN(std::optional<Order> released,
-                   RewriteOrder(order_id, absl::StrCat(request_id, ":release-hold"),
-                                "ReleaseHold", [&](Order& order, OrderEvent& e) {
+                   RewriteOrder(order_id, absl::StrCat(request_id, ":release-hold"), "ReleaseHold",
+                                [&](Order& order, OrderEvent& e) {
                                   for (const auto& h : order.holds()) {
                                     if (h.hold_id() == hold.hold_id()) return false;
                                   }
                                   e.set_kind("hold_released");
-                                  e.set_detail(absl::StrCat(
-                                      hold.hold_code(), " hold not recorded on the order (",
-                                      why.message(), "): released"));
+                                  e.set_detail(absl::StrCat(hold.hold_code(),
+                                                            " hold not recorded on the order (",
+                                                            why.message(), "): released"));
                                   return true;
                                 }));
   if (!released) return absl::OkStatus();
@@ -202,8 +206,8 @@ absl::StatusOr<int> OrderEntryServiceImpl::RecoverSagas(absl::Duration idle) {
       order::v1::GetOrderRequest get;
       get.set_order_id(saga.order_id);
       order::v1::GetOrderResponse got;
-      RETURN_IF_ERROR(
-          FromDownstream("order",downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
+      RETURN_IF_ERROR(FromDownstream(
+          "order", downstream_.orders->GetOrder(Call(saga.request_id).get(), get, &got)));
       if (got.order().status() == common::v1::ORDER_STATUS_CANCELED) {
         RETURN_IF_ERROR(FinishCancel(saga.order_id, saga.request_id, got.order()));
       }
@@ -236,8 +240,8 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
     for (int page = 0; page < kMaxPages; ++page) {
       list.set_page_token(token);
       payment::v1::ListLivePaymentsResponse listed;
-      RETURN_IF_ERROR(
-          FromDownstream("payment",downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
+      RETURN_IF_ERROR(FromDownstream(
+          "payment", downstream_.payments->ListLivePayments(Call("").get(), list, &listed)));
       if (listed.payments().empty()) break;
       order::v1::ListRecordedPaymentsRequest ask;
       std::set<std::string> asked;
@@ -245,8 +249,8 @@ absl::StatusOr<int> OrderEntryServiceImpl::SweepUnrecordedPayments(absl::Duratio
         if (asked.insert(p.order_id()).second) ask.add_order_ids(p.order_id());
       }
       order::v1::ListRecordedPaymentsResponse answer;
-      RETURN_IF_ERROR(
-          FromDownstream("order",downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
+      RETURN_IF_ERROR(FromDownstream(
+          "order", downstream_.orders->ListRecordedPayments(Call("").get(), ask, &answer)));
       // Live at the payment service but on no order, or shown VOIDED by
       // its order (a crash between marking and voiding): void it.
       std::set<std::string> recorded, marked_voided;

@@ -257,7 +257,7 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
   if (r.empty()) return false;
   if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
     return InvalidField("request_id", "was already used for a different request",
-                            kReasonRequestIdReused);
+                        kReasonRequestIdReused);
   }
   RETURN_IF_ERROR(ParseOrder(r[0][1], r[0][2], out));
   return true;

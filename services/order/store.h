@@ -114,9 +114,8 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
                                      const std::string& user_id,
                                      const std::string& reason) override;
-  absl::Status ListCustomerOrders(const std::string& customer_id,
-                                  const std::string& call_center_id, int page_size,
-                                  const std::string& token,
+  absl::Status ListCustomerOrders(const std::string& customer_id, const std::string& call_center_id,
+                                  int page_size, const std::string& token,
                                   v1::ListCustomerOrdersResponse* out) override;
   absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
       const v1::GetOrderContextRequest& request) override;

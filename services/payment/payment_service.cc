@@ -7,8 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/ids/uuid.h"
-#include "libs/server/serve.h"
 #include "libs/money/money.h"
+#include "libs/server/serve.h"
 #include "libs/status/status.h"
 
 namespace callcenter::payment {
@@ -136,7 +136,8 @@ PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics
 grpc::Status PaymentServiceImpl::UpsertGiftCard(grpc::ServerContext*,
                                                 const v1::UpsertGiftCardRequest* req,
                                                 v1::UpsertGiftCardResponse* resp) {
-  return gift_cards_.Upsert("UpsertGiftCard", "gift_card", req->gift_card(), resp->mutable_gift_card());
+  return gift_cards_.Upsert("UpsertGiftCard", "gift_card", req->gift_card(),
+                            resp->mutable_gift_card());
 }
 
 grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,

@@ -44,7 +44,8 @@ TEST_F(FrontDoorTest, ContinuityCancelledAfterTheFirstChild) {
             grpc::StatusCode::PERMISSION_DENIED);
   fd::CancelContinuityRequest no_reason = cancel;
   no_reason.clear_reason();
-  grpc::Status s = suite->front->CancelContinuity(suite->As(Id("agent")).get(), no_reason, &stopped);
+  grpc::Status s =
+      suite->front->CancelContinuity(suite->As(Id("agent")).get(), no_reason, &stopped);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("reason"), std::string::npos);
 
@@ -53,7 +54,8 @@ TEST_F(FrontDoorTest, ContinuityCancelledAfterTheFirstChild) {
   ASSERT_GT(events.size(), 0);
   EXPECT_EQ(events[events.size() - 1].kind(), "continuity_cancelled");
   EXPECT_EQ(events[events.size() - 1].user_id(), Id("agent"));
-  EXPECT_EQ(events[events.size() - 1].detail(), "1 remaining shipments cancelled: customer request");
+  EXPECT_EQ(events[events.size() - 1].detail(),
+            "1 remaining shipments cancelled: customer request");
   // A retry changes nothing more; no further child ever comes.
   fd::CancelContinuityResponse again;
   ASSERT_TRUE(suite->front->CancelContinuity(suite->As(Id("agent")).get(), cancel, &again).ok());
@@ -65,9 +67,9 @@ TEST_F(FrontDoorTest, ContinuityCancelledAfterTheFirstChild) {
   Order plain = Start("", Id("plain"));
   cancel.set_request_id(Id("stop-plain"));
   cancel.set_order_id(plain.order_id());
-  EXPECT_EQ(suite->front->CancelContinuity(suite->As(Id("agent")).get(), cancel, &stopped)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      suite->front->CancelContinuity(suite->As(Id("agent")).get(), cancel, &stopped).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // ------------------------------------------------------------- history

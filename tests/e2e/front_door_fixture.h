@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 #include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -50,7 +51,7 @@ class FrontDoorTest : public ::testing::Test {
   // exactly what the first call did and leave the stored order as it was.
   template <typename Req, typename Resp>
   Order Twice(grpc::Status (fd::OrderEntryService::Stub::*rpc)(grpc::ClientContext*, const Req&,
-                                                                Resp*),
+                                                               Resp*),
               const Req& req, const std::string& user = "agent") {
     Resp first, retried;
     grpc::Status s = (suite->front.get()->*rpc)(suite->As(Id(user)).get(), req, &first);
@@ -115,7 +116,8 @@ class FrontDoorTest : public ::testing::Test {
     Product("B", 1500, 500, false);
   }
 
-  void User(const std::string& id, int32_t max_bp, std::vector<std::string> codes, bool may_cancel) {
+  void User(const std::string& id, int32_t max_bp, std::vector<std::string> codes,
+            bool may_cancel) {
     grpc::ClientContext ctx;
     order::v1::UpsertUserRequest req;
     req.mutable_user()->set_user_id(Id(id));
@@ -163,7 +165,8 @@ class FrontDoorTest : public ::testing::Test {
                        common::v1::LineOrigin origin = common::v1::LINE_ORIGIN_NONE,
                        fd::OrderEntryService::Stub* stub = nullptr) {
     fd::AddLineRequest req;
-    req.set_request_id(request_id.empty() ? Id("line-" + product + std::to_string(qty)) : request_id);
+    req.set_request_id(request_id.empty() ? Id("line-" + product + std::to_string(qty))
+                                          : request_id);
     req.set_order_id(order->order_id());
     req.set_product_id(Id(product));
     req.set_quantity(qty);
@@ -195,8 +198,8 @@ class FrontDoorTest : public ::testing::Test {
     req.set_request_id(Id(request_id));
     req.set_order_id(order->order_id());
     fd::SubmitOrderResponse resp;
-    grpc::Status s = (stub ? stub : suite->front.get())
-                         ->SubmitOrder(suite->As(Id("agent")).get(), req, &resp);
+    grpc::Status s =
+        (stub ? stub : suite->front.get())->SubmitOrder(suite->As(Id("agent")).get(), req, &resp);
     if (s.ok()) *order = resp.order();
     return s;
   }
@@ -332,8 +335,8 @@ inline std::function<void(orchestration::Downstream&)> FailingSaves(const std::s
         .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
           return real->GetOrderContext(ctx, req, resp);
         });
-    ON_CALL(*stub, GetOrder).WillByDefault(
-        [real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+    ON_CALL(*stub, GetOrder)
+        .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
           return real->GetOrder(ctx, req, resp);
         });
     ON_CALL(*stub, SaveOrder)

@@ -112,9 +112,9 @@ TEST_F(FrontDoorTest, ACancellationInterruptedBeforeItsVoidsIsFinished) {
   Order kept = Start("", Id("start-kept"));
   cancel.set_request_id(Id("cancel-refused"));
   cancel.set_order_id(kept.order_id());
-  EXPECT_EQ(suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);  // agent may not cancel
+  EXPECT_EQ(
+      suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);  // agent may not cancel
   settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(*settled, 0);
@@ -134,8 +134,9 @@ TEST_F(FrontDoorTest, CancelVoidsPaymentsAndReleasesCoupons) {
   cancel.set_order_id(order.order_id());
   cancel.set_reason("customer changed mind");
   fd::CancelOrderResponse cancelled;
-  EXPECT_EQ(suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);  // may_cancel is false
+  EXPECT_EQ(
+      suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);  // may_cancel is false
   cancel.set_request_id(Id("cancel2"));
   ASSERT_TRUE(suite->front->CancelOrder(suite->As(Id("super")).get(), cancel, &cancelled).ok());
   EXPECT_EQ(cancelled.order().status(), common::v1::ORDER_STATUS_CANCELED);

@@ -903,8 +903,8 @@ TEST_F(HostileInputTest, ErrorsNameNoInternalAddress) {
   // A front door whose order service is gone: the caller learns which
   // service failed, not where it lives.
   auto broken = suite->ExtraFrontDoor({}, [](orchestration::Downstream& d) {
-    d.orders = order::v1::SalesOrderService::NewStub(
-        grpc::CreateChannel("unix:/tmp/callcenter-no-such-socket", grpc::InsecureChannelCredentials()));
+    d.orders = order::v1::SalesOrderService::NewStub(grpc::CreateChannel(
+        "unix:/tmp/callcenter-no-such-socket", grpc::InsecureChannelCredentials()));
   });
   fd::GetOrderRequest req;
   req.set_order_id("00000000-0000-0000-0000-000000000000");
@@ -939,8 +939,8 @@ TEST_F(HostileInputTest, AStalledServiceCostsTheCallerOneDownstreamDeadline) {
   orchestration::OrderEntryOptions options;
   options.downstream_timeout = absl::Milliseconds(200);
   auto front = suite->ExtraFrontDoor(options, [port](orchestration::Downstream& d) {
-    d.pricing = pricing::v1::PricingService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    d.pricing = pricing::v1::PricingService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   });
   // StartOrder prices nothing (no lines) and keeps the draft's context, so
   // the AddLine starts from it: the kept-context path, which used to start

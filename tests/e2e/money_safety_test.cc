@@ -124,8 +124,7 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
     grpc::ClientContext ctx;
     payment::v1::AuthorizePaymentRequest auth;
     // As the front door would have sent it: scoped to the agent and the RPC.
-    auth.set_request_id(
-        orchestration::ScopedRequestId(Id("agent"), "AddPayment", Id(request_id)));
+    auth.set_request_id(orchestration::ScopedRequestId(Id("agent"), "AddPayment", Id(request_id)));
     auth.set_order_id(order_id);
     auth.set_customer_id(order.customer_id());
     auth.set_method(common::v1::PAYMENT_METHOD_CARD);

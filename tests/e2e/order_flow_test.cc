@@ -91,9 +91,9 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
   EXPECT_EQ(order.fraud_score(), 0);
   std::vector<std::string> kinds;
   for (const auto& e : order.events()) kinds.push_back(e.kind());
-  EXPECT_EQ(kinds, (std::vector<std::string>{"created", "source_code_set", "line_added", "line_added",
-                                             "line_added", "coupon_applied", "payment_authorized",
-                                             "submitted"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"created", "source_code_set", "line_added",
+                                             "line_added", "line_added", "coupon_applied",
+                                             "payment_authorized", "submitted"}));
   // The coupon use was counted once.
   grpc::ClientContext ctx;
   pricing::v1::CheckCouponRequest check;
@@ -102,7 +102,8 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
   ASSERT_TRUE(suite->pricing->CheckCoupon(&ctx, check, &checked).ok());
   EXPECT_EQ(checked.coupon().uses(), 1);
   // A confirmed order is read-only.
-  EXPECT_EQ(AddLine(&order, "B", 1, Id("late")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(AddLine(&order, "B", 1, Id("late")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // ------------------------------------------------------------ security
@@ -114,7 +115,8 @@ TEST_F(FrontDoorTest, Authentication) {
   req.set_order_id(order.order_id());
   fd::GetOrderResponse resp;
   grpc::ClientContext none;
-  EXPECT_EQ(suite->front->GetOrder(&none, req, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(suite->front->GetOrder(&none, req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext garbage;
   garbage.AddMetadata("authorization", "Bearer not.a.jwt");
   EXPECT_EQ(suite->front->GetOrder(&garbage, req, &resp).error_code(),
@@ -227,8 +229,7 @@ TEST_F(FrontDoorTest, BadInputNamesTheFieldAndWritesNothing) {
 // ------------------------------------------------------------ the saga
 
 TEST_F(FrontDoorTest, ProductDetailsShowImagesOnlyWithDirectedSelling) {
-  auto details = [&](const std::string& product, const std::string& user,
-                     fd::ProductDetails* out) {
+  auto details = [&](const std::string& product, const std::string& user, fd::ProductDetails* out) {
     fd::GetProductDetailsRequest req;
     req.set_product_id(Id(product));
     fd::GetProductDetailsResponse resp;

@@ -87,8 +87,8 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
     }
     EXPECT_EQ(o.subtotal().minor_units(), subtotal);
     EXPECT_EQ(o.discount_total().minor_units(), discounts);
-    EXPECT_EQ(o.total().minor_units(), subtotal - discounts + o.charges_total().minor_units() +
-                                           o.tax_total().minor_units());
+    EXPECT_EQ(o.total().minor_units(),
+              subtotal - discounts + o.charges_total().minor_units() + o.tax_total().minor_units());
     EXPECT_EQ(o.balance_due().minor_units(),
               o.total().minor_units() - o.paid_total().minor_units());
   };
@@ -123,8 +123,7 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
       req.set_line_id(order.lines(op % order.lines_size()).line_id());
       req.set_quantity(qty);
       fd::UpdateLineQuantityResponse resp;
-      ASSERT_TRUE(
-          suite->front->UpdateLineQuantity(suite->As(Id("agent")).get(), req, &resp).ok());
+      ASSERT_TRUE(suite->front->UpdateLineQuantity(suite->As(Id("agent")).get(), req, &resp).ok());
       order = resp.order();
     } else {
       fd::RemoveLineRequest req;
@@ -169,8 +168,10 @@ TEST_F(FrontDoorTest, PriceOverrideWithinTheUsersAllowance) {
     return OverridePrice(&order, line_id, price, rid).error_code();
   };
   // The agent may go 10% below 20.00.
-  EXPECT_EQ(override_price(order.lines(0).line_id(), 1799, "o1"), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(override_price(order.lines(1).line_id(), 1400, "o2"), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(override_price(order.lines(0).line_id(), 1799, "o1"),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(override_price(order.lines(1).line_id(), 1400, "o2"),
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(override_price(order.lines(0).line_id(), 1800, "o3"), grpc::StatusCode::OK);
   EXPECT_TRUE(order.lines(0).price_overridden());
   EXPECT_EQ(order.lines(0).net_amount().minor_units(), 3600);

@@ -133,12 +133,12 @@ namespace {
 
 // DOMAIN 5: a payment above the balance due is refused, naming both.
 absl::Status AboveBalance(const char* field, int64_t amount, int64_t due) {
-  return WithReason(InvalidField(field, absl::StrCat("the payment of ", money::Format(amount),
-                                                     " is above the balance due of ",
-                                                     money::Format(due),
-                                                     "; an order is never overpaid")),
-                    "PAYMENT_EXCEEDS_BALANCE",
-                    {{"amount", absl::StrCat(amount)}, {"balance_due", absl::StrCat(due)}});
+  return WithReason(
+      InvalidField(field, absl::StrCat("the payment of ", money::Format(amount),
+                                       " is above the balance due of ", money::Format(due),
+                                       "; an order is never overpaid")),
+      "PAYMENT_EXCEEDS_BALANCE",
+      {{"amount", absl::StrCat(amount)}, {"balance_due", absl::StrCat(due)}});
 }
 
 }  // namespace
@@ -224,10 +224,10 @@ std::vector<order::v1::ContinuitySchedule> PlanContinuity(
     if (!line.has_continuity()) continue;
     order::v1::ContinuitySchedule s;
     s.set_product_id(line.continuity().product_id().empty() ? line.product_id()
-                                                           : line.continuity().product_id());
+                                                            : line.continuity().product_id());
     s.set_quantity(line.quantity());
-    *s.mutable_price() = line.continuity().has_price() ? line.continuity().price()
-                                                       : line.net_amount();
+    *s.mutable_price() =
+        line.continuity().has_price() ? line.continuity().price() : line.net_amount();
     s.set_interval_days(line.continuity().interval_days());
     s.set_repeats(line.continuity().repeats());
     s.set_start_date(today);

@@ -33,9 +33,9 @@ TEST(OrderRulesTest, PaymentAmount) {
     bool has_amount;
     Money amount;
     int32_t percent_bp;
-    int64_t want;                // when OK
-    absl::StatusCode code;       // else
-    std::string field, reason;   // of an INVALID_ARGUMENT
+    int64_t want;               // when OK
+    absl::StatusCode code;      // else
+    std::string field, reason;  // of an INVALID_ARGUMENT
   };
   const auto ok = absl::StatusCode::kOk;
   const auto bad = absl::StatusCode::kInvalidArgument;
@@ -47,15 +47,36 @@ TEST(OrderRulesTest, PaymentAmount) {
       {"exactly the balance due", 10000, 2500, true, Usd(7500), 0, 7500, ok, "", ""},
       {"a cent above it", 10000, 2500, true, Usd(7501), 0, 0, bad, "amount",
        "PAYMENT_EXCEEDS_BALANCE"},
-      {"another currency", 10000, 0, true, [] { Money m = Usd(100); m.set_currency("EUR"); return m; }(),
+      {"another currency", 10000, 0, true,
+       [] {
+         Money m = Usd(100);
+         m.set_currency("EUR");
+         return m;
+       }(),
        0, 0, bad, "amount.currency", "INVALID_FIELD"},
       {"zero", 10000, 0, true, Usd(0), 0, 0, bad, "amount", "INVALID_FIELD"},
       {"negative", 10000, 0, true, Usd(-5), 0, 0, bad, "amount", "INVALID_FIELD"},
       {"25% of 8.50 rounds half away from zero", 850, 0, false, {}, 2500, 213, ok, "", ""},
       {"100%", 850, 0, false, {}, 10000, 850, ok, "", ""},
-      {"a share above the balance", 10000, 5000, false, {}, 6000, 0, bad, "percent_of_total_bp",
+      {"a share above the balance",
+       10000,
+       5000,
+       false,
+       {},
+       6000,
+       0,
+       bad,
+       "percent_of_total_bp",
        "PAYMENT_EXCEEDS_BALANCE"},
-      {"percent beyond 100%", 10000, 0, false, {}, 10001, 0, bad, "percent_of_total_bp",
+      {"percent beyond 100%",
+       10000,
+       0,
+       false,
+       {},
+       10001,
+       0,
+       bad,
+       "percent_of_total_bp",
        "INVALID_FIELD"},
       {"negative percent", 10000, 0, false, {}, -1, 0, bad, "percent_of_total_bp", "INVALID_FIELD"},
       {"both amount and percent", 10000, 0, true, Usd(100), 100, 0, bad, "percent_of_total_bp",
@@ -133,7 +154,9 @@ TEST(OrderRulesTest, Delivery) {
     std::string field;  // "" = accepted
   };
   const Case cases[] = {
-      {"STANDARD", nullptr, ""}, {"EXPRESS", &us, ""}, {"DRONE", nullptr, "delivery_mode"},
+      {"STANDARD", nullptr, ""},
+      {"EXPRESS", &us, ""},
+      {"DRONE", nullptr, "delivery_mode"},
       {"STANDARD", &usa, "address.country"},
   };
   for (const Case& c : cases) {

@@ -13,7 +13,7 @@ TEST(PaymentRulesTest, CardNumbersInTokens) {
   EXPECT_FALSE(validation::ContainsCardNumber("4111111111111112"));  // fails Luhn
   EXPECT_FALSE(validation::ContainsCardNumber("tok_visa_0002"));
   EXPECT_TRUE(validation::ContainsCardNumber("tok_4111111111111111"));  // a token hiding one
-  EXPECT_FALSE(validation::ContainsCardNumber("123456789012"));  // too short
+  EXPECT_FALSE(validation::ContainsCardNumber("123456789012"));         // too short
 }
 
 TEST(PaymentRulesTest, TestConnector) {

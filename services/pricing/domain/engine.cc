@@ -279,9 +279,8 @@ absl::Status Engine::PriceLines() {
     }
     if (product->prevent_discounts()) line.discountable = false;
     *out->mutable_unit_price() = MoneyOf(currency, line.unit_price);
-    ASSIGN_OR_RETURN(line.gross,
-                     (money::Amount(line.unit_price) * in.quantity())
-                         .Get(absl::StrCat("lines[", lines_.size(), "].quantity")));
+    ASSIGN_OR_RETURN(line.gross, (money::Amount(line.unit_price) * in.quantity())
+                                     .Get(absl::StrCat("lines[", lines_.size(), "].quantity")));
     lines_.push_back(std::move(line));
   }
   return absl::OkStatus();
@@ -618,7 +617,8 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
     }
     for (const Applied& a : l.order_level) threshold_total += a.amount;
     ASSIGN_OR_RETURN(const int64_t discount, line_discount.Get("discount"));
-    ASSIGN_OR_RETURN(const int64_t net_amount, (money::Amount(l.gross) - discount).Get("net_amount"));
+    ASSIGN_OR_RETURN(const int64_t net_amount,
+                     (money::Amount(l.gross) - discount).Get("net_amount"));
     *out->mutable_discount() = MoneyOf(currency, discount);
     *out->mutable_net_amount() = MoneyOf(currency, net_amount);
     subtotal += l.gross;

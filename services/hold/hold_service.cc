@@ -14,6 +14,9 @@ const db::EntityTable& Table(int i) {
   return (*tables)[i];
 }
 
+// The largest score one rule or one piece of fraud data may add.
+constexpr int64_t kMaxFraudScore = 1'000'000'000;
+
 absl::Status ValidateHoldCode(const v1::HoldCode& c) {
   if (c.hold_code().empty()) return InvalidField("hold_code.hold_code", "required");
   return absl::OkStatus();
@@ -21,7 +24,10 @@ absl::Status ValidateHoldCode(const v1::HoldCode& c) {
 
 absl::Status ValidateFraudRule(const v1::FraudRule& r) {
   if (r.rule_id().empty()) return InvalidField("fraud_rule.rule_id", "required");
-  if (r.score() <= 0) return InvalidField("fraud_rule.score", "must be > 0");
+  // Scores are summed per evaluation: bounded, so no sum of them can wrap.
+  if (r.score() <= 0 || r.score() > kMaxFraudScore) {
+    return InvalidField("fraud_rule.score", absl::StrCat("must be 1 to ", kMaxFraudScore));
+  }
   if (r.min_quantity() < 0) return InvalidField("fraud_rule.min_quantity", "must be >= 0");
   if (r.min_quantity() > 0 && r.product_id().empty()) {
     return InvalidField("fraud_rule.product_id", "required with min_quantity");
@@ -37,7 +43,9 @@ absl::Status ValidateFraudData(const v1::FraudData& d) {
     return InvalidField("fraud_data.kind", "required (EMAIL, PHONE or POSTAL_CODE)");
   }
   if (d.value().empty()) return InvalidField("fraud_data.value", "required");
-  if (d.score() <= 0) return InvalidField("fraud_data.score", "must be > 0");
+  if (d.score() <= 0 || d.score() > kMaxFraudScore) {
+    return InvalidField("fraud_data.score", absl::StrCat("must be 1 to ", kMaxFraudScore));
+  }
   return absl::OkStatus();
 }
 

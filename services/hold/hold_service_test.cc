@@ -199,5 +199,34 @@ TEST_F(HoldServiceTest, FraudHoldOnlyAboveTheMinimumAndOncePerRequest) {
   EXPECT_TRUE(listed.has_open_holds());
 }
 
+// Scores are summed per evaluation: each is bounded so that no sum wraps.
+TEST_F(HoldServiceTest, FraudScoresAreBounded) {
+  struct Case {
+    int64_t score;
+    grpc::StatusCode code;
+  };
+  const Case cases[] = {{1, grpc::StatusCode::OK},
+                        {1'000'000'000, grpc::StatusCode::OK},
+                        {1'000'000'001, grpc::StatusCode::INVALID_ARGUMENT},
+                        {INT64_MAX, grpc::StatusCode::INVALID_ARGUMENT},
+                        {0, grpc::StatusCode::INVALID_ARGUMENT}};
+  int n = 0;
+  for (const Case& c : cases) {
+    grpc::ClientContext rule_ctx, data_ctx;
+    v1::UpsertFraudRuleRequest rule;
+    rule.mutable_fraud_rule()->set_rule_id("bounded-" + std::to_string(++n));
+    rule.mutable_fraud_rule()->set_score(c.score);
+    rule.mutable_fraud_rule()->set_active(true);
+    v1::UpsertFraudRuleResponse rule_resp;
+    EXPECT_EQ(stub_->UpsertFraudRule(&rule_ctx, rule, &rule_resp).error_code(), c.code) << c.score;
+    v1::UpsertFraudDataRequest data;
+    data.mutable_fraud_data()->set_kind(v1::FRAUD_DATA_KIND_EMAIL);
+    data.mutable_fraud_data()->set_value("bounded" + std::to_string(n) + "@example.com");
+    data.mutable_fraud_data()->set_score(c.score);
+    v1::UpsertFraudDataResponse data_resp;
+    EXPECT_EQ(stub_->UpsertFraudData(&data_ctx, data, &data_resp).error_code(), c.code) << c.score;
+  }
+}
+
 }  // namespace
 }  // namespace callcenter::hold

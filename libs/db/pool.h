@@ -67,11 +67,9 @@ class Pool {
   Stats stats() const;
   const PoolOptions& options() const { return options_; }
 
-  // Whether the database answered the last statement or connection try:
-  // false from the first broken connection or refused connect, true again
-  // from the first success. Each change is logged once (WARNING) and told
-  // to `observer` (readiness follows it at once).
-  bool reachable() const { return reachable_; }
+  // Told whether the database answers, at each change: false from the
+  // first broken connection or refused connect, true again from the first
+  // success (each change is logged once, WARNING). Readiness follows it.
   void SetReachabilityObserver(std::function<void(bool)> observer);
 
  private:

@@ -60,17 +60,17 @@ absl::Status FromDownstream(const char* service, const grpc::Status& status) {
     default:
       return s;  // our services' own words: codes a caller acts on
   }
-  // A database outage behind a service is logged there, once per change.
-  if (ReasonOf(s) != kReasonDatabaseUnavailable) {
-    log::Warning("downstream call failed", {{"service", service},
-                                            {"code", absl::StatusCodeToString(s.code())},
-                                            {"error", std::string(s.message())}});
-  }
   const std::string reason =
       HasReason(s) ? ReasonOf(s)
       : s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kUnknown
           ? kReasonInternal
           : kReasonServiceUnavailable;
+  // A database outage behind a service is logged there, once per change.
+  if (reason != kReasonDatabaseUnavailable) {
+    log::Warning("downstream call failed", {{"service", service},
+                                            {"code", absl::StatusCodeToString(s.code())},
+                                            {"error", std::string(s.message())}});
+  }
   return WithReason(WithMessage(s, absl::StrCat("the ", service, " service ", what)), reason,
                     {{"service", service}});
 }
@@ -170,16 +170,20 @@ std::unique_ptr<grpc::ClientContext> OrderEntryServiceImpl::Call(const Context& 
   return ctx;
 }
 
+google::protobuf::Timestamp OrderEntryServiceImpl::Now() const {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(options_.clock()));
+}
+
 std::string OrderEntryServiceImpl::Today() const {
   return absl::FormatTime("%Y-%m-%d", options_.clock(), absl::UTCTimeZone());
 }
 
 OrderEntryServiceImpl::Context OrderEntryServiceImpl::Context::For(grpc::ServerContext* ctx,
-                                                                   std::string user_id,
-                                                                   std::string request_id) {
+                                                                   const Caller& caller) {
   Context c;
-  c.user_id = std::move(user_id);
-  c.request_id = std::move(request_id);
+  c.user_id = caller.user_id;
+  c.request_id = caller.request_id;
   c.deadline = DeadlineOf(ctx);
   return c;
 }
@@ -188,7 +192,8 @@ absl::StatusOr<OrderEntryServiceImpl::Context> OrderEntryServiceImpl::Load(
     grpc::ServerContext* ctx, const Caller& caller, const std::string& order_id,
     const std::string& method, const std::string& fingerprint) {
   if (order_id.empty()) return InvalidField("order_id", "required");
-  Context c = Context::For(ctx, caller.user_id, caller.request_id);
+  Context c = Context::For(ctx, caller);
+  c.fingerprint = fingerprint;
   if (c.deadline <= absl::Now()) return absl::DeadlineExceededError("no time left for the call");
   order::v1::GetOrderContextRequest req;
   req.set_order_id(order_id);
@@ -225,13 +230,12 @@ absl::Status OrderEntryServiceImpl::Reprice(Context& c, Order* order) {
   return ApplyPricing(c.priced, order);
 }
 
-absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method,
-                                         const google::protobuf::Message& request, Order order,
+absl::Status OrderEntryServiceImpl::Save(Context& c, const char* method, Order order,
                                          std::vector<OrderEvent> events, Order* out) {
   order::v1::SaveOrderRequest save;
   save.set_request_id(c.request_id);
   save.set_method(method);
-  save.set_request_fingerprint(Fingerprint(request));
+  save.set_request_fingerprint(c.fingerprint);
   if (c.kept) {  // decided on a kept context: it must still be the stored one
     save.set_user_id(c.user_id);
     save.set_master_data_token(c.data.master_data_token());
@@ -282,12 +286,14 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
                                            Order* out, const Change& after_pricing) {
   if (order_id.empty()) return InvalidField("order_id", "required");
   const std::string& user_id = caller.user_id;
+  const std::string fingerprint = Fingerprint(request);  // once: the read and the save
   if (MayStartFromKeptContext(method)) {
     if (auto kept = contexts_.Find(order_id, user_id)) {
-      Context c = Context::For(ctx, user_id, caller.request_id);
+      Context c = Context::For(ctx, caller);
+      c.fingerprint = fingerprint;
       c.data = *std::move(kept);
       c.kept = true;
-      absl::Status s = Apply(c, method, request, change, out, after_pricing);
+      absl::Status s = Apply(c, method, change, out, after_pricing);
       if (s.ok() && !c.unchanged) return s;
       contexts_.Erase(order_id, user_id);
       // A dependency that stalled or is down is not asked again: one
@@ -303,18 +309,16 @@ absl::Status OrderEntryServiceImpl::Mutate(grpc::ServerContext* ctx, const char*
       }
     }
   }
-  ASSIGN_OR_RETURN(Context c, Load(ctx, caller, order_id, method, Fingerprint(request)));
+  ASSIGN_OR_RETURN(Context c, Load(ctx, caller, order_id, method, fingerprint));
   if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
     *out = c.data.replayed_order();
     return absl::OkStatus();
   }
-  return Apply(c, method, request, change, out, after_pricing);
+  return Apply(c, method, change, out, after_pricing);
 }
 
-absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
-                                          const google::protobuf::Message& request,
-                                          const Change& change, Order* out,
-                                          const Change& after_pricing) {
+absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method, const Change& change,
+                                          Order* out, const Change& after_pricing) {
   Order order = std::move(*c.data.mutable_order());  // c.data keeps the rest of the context
   std::vector<OrderEvent> events;
   RETURN_IF_ERROR(change(c, order, events));
@@ -348,7 +352,7 @@ absl::Status OrderEntryServiceImpl::Apply(Context& c, const char* method,
     }
   }
   if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, events));
-  return Save(c, method, request, std::move(order), std::move(events), out);
+  return Save(c, method, std::move(order), std::move(events), out);
 }
 
 // ------------------------------------------------------ directed selling
@@ -422,7 +426,8 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
       return InvalidField("exchange_for_return_id", "returns and exchanges are not available yet",
                           "NOT_AVAILABLE_YET");
     }
-    Context c = Context::For(ctx, user_id, caller.request_id);
+    Context c = Context::For(ctx, caller);
+    c.fingerprint = Fingerprint(*req);
     order::v1::GetOrderContextRequest creq;
     creq.set_user_id(user_id);
     creq.set_call_center_id(req->call_center_id());
@@ -431,7 +436,7 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     // checked by its fingerprint).
     creq.set_method("CreateOrder");
     creq.set_request_id(caller.request_id);
-    creq.set_request_fingerprint(Fingerprint(*req));
+    creq.set_request_fingerprint(c.fingerprint);
     RETURN_IF_ERROR(
         FromDownstream("order", downstream_.orders->GetOrderContext(Call(c).get(), creq, &c.data)));
     if (!c.data.has_user() || c.data.user().call_center_id() != req->call_center_id()) {
@@ -461,7 +466,7 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(Reprice(c, &o));
     order::v1::CreateOrderRequest create;
     create.set_request_id(caller.request_id);
-    create.set_request_fingerprint(Fingerprint(*req));
+    create.set_request_fingerprint(c.fingerprint);
     *create.mutable_order() = std::move(o);
     for (auto& e : events) *create.mutable_order()->add_events() = std::move(e);
     order::v1::CreateOrderResponse created;
@@ -839,8 +844,7 @@ grpc::Status OrderEntryServiceImpl::SubmitOrder(grpc::ServerContext* ctx,
             RETURN_IF_ERROR(step(kStepFraudEvaluated));
           }
           c.new_schedules = PlanContinuity(c.priced, order, Today());
-          *order.mutable_submitted_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-              absl::ToUnixNanos(options_.clock()));
+          *order.mutable_submitted_at() = Now();
           order.set_status(SubmitOutcome(order));
           const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
           events.push_back(Event(c.user_id, "submitted",
@@ -909,11 +913,10 @@ grpc::Status OrderEntryServiceImpl::PlaceHold(grpc::ServerContext* ctx,
           if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
             // Put on hold as it stands (no payment needed); prices are kept.
             RETURN_IF_ERROR(Reprice(c, &order));
-            if (c.data.call_center().order_completion_enabled())
+            if (c.data.call_center().order_completion_enabled()) {
               RETURN_IF_ERROR(RedeemCoupons(c, order));
-            *order.mutable_submitted_at() =
-                google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-                    absl::ToUnixNanos(options_.clock()));
+            }
+            *order.mutable_submitted_at() = Now();
             order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
           }
           events.push_back(Event(c.user_id, "held", absl::StrCat(req->hold_code(), ": ", req->note())));
@@ -941,8 +944,9 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
   return Serve(metrics_, "ClearHold", req->request_id(), [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ClearHold", *req, req->request_id(), true));
     if (req->hold_id().empty()) return InvalidField("hold_id", "required");
-    if (req->reason().empty())
+    if (req->reason().empty()) {
       return InvalidField("reason", "required: say why the hold is cleared");
+    }
     return Mutate(
         ctx, "ClearHold", caller, *req, req->order_id(),
         [&](Context& c, Order& order, std::vector<OrderEvent>& events) -> absl::Status {
@@ -1081,7 +1085,7 @@ grpc::Status OrderEntryServiceImpl::ListCustomerOrders(grpc::ServerContext* ctx,
   return Serve(metrics_, "ListCustomerOrders", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "ListCustomerOrders", *req, "", false));
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    const Context c = Context::For(ctx, caller.user_id, "");
+    const Context c = Context::For(ctx, caller);
     ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, req->customer_id()));
     order::v1::ListCustomerOrdersRequest down;
     down.set_customer_id(req->customer_id());
@@ -1106,7 +1110,7 @@ grpc::Status OrderEntryServiceImpl::RequestCatalog(grpc::ServerContext* ctx,
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
     if (req->source_code().empty()) return InvalidField("source_code", "required");
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
-    const Context c = Context::For(ctx, caller.user_id, caller.request_id);
+    const Context c = Context::For(ctx, caller);
     ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, req->customer_id()));
     RETURN_IF_ERROR(RequireFeature(data.call_center().directed_selling_enabled(), data.call_center(),
                                    kDirectedSelling, "catalog requests are"));
@@ -1135,7 +1139,7 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
   return Serve(metrics_, "GetProductDetails", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Identify(ctx, "GetProductDetails", *req, "", false));
     if (req->product_id().empty()) return InvalidField("product_id", "required");
-    const Context c = Context::For(ctx, caller.user_id, "");
+    const Context c = Context::For(ctx, caller);
     ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, CallerContext(c, ""));
     pricing::v1::GetProductRequest preq;
     preq.set_product_id(req->product_id());

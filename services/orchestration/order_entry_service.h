@@ -15,6 +15,7 @@
 #include "callcenter/order/v1/order.grpc.pb.h"
 #include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/parsing_handler.h"
 #include "libs/validation/validation.h"
@@ -141,11 +142,13 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
 
   // What a change sees: the caller, the order's context and its pricing.
   struct Context {
-    // The caller `user_id`'s request, due by the front-door call's deadline.
-    static Context For(grpc::ServerContext* ctx, std::string user_id, std::string request_id);
+    // The caller's request, due by the front-door call's deadline.
+    static Context For(grpc::ServerContext* ctx, const Caller& caller);
 
     std::string user_id;
     std::string request_id;
+    // The request's Fingerprint, which the save stores for replays.
+    std::string fingerprint;
     // The caller's deadline: downstream calls get min(this, per-call timeout).
     absl::Time deadline = absl::InfiniteFuture();
     order::v1::GetOrderContextResponse data;
@@ -171,6 +174,8 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
                                   const std::string& request_id, bool mutating) const;
   std::unique_ptr<grpc::ClientContext> Call(const std::string& request_id) const;
   std::unique_ptr<grpc::ClientContext> Call(const Context& c) const;
+  // The front door's clock: now, and today's date (YYYY-MM-DD, UTC).
+  google::protobuf::Timestamp Now() const;
   std::string Today() const;
   // The order's context for `caller`, who must be a user of its call center.
   absl::StatusOr<Context> Load(grpc::ServerContext* ctx, const Caller& caller,
@@ -185,12 +190,12 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
                       const google::protobuf::Message& request, const std::string& order_id,
                       const Change& change, Order* out, const Change& after_pricing = nullptr);
   // A change on the context in `c`: change, reprice, save.
-  absl::Status Apply(Context& c, const char* method, const google::protobuf::Message& request,
-                     const Change& change, Order* out, const Change& after_pricing);
+  absl::Status Apply(Context& c, const char* method, const Change& change, Order* out,
+                     const Change& after_pricing);
   // Saves the changed order and keeps its context (c.data is moved out:
   // the save is a change's last step).
-  absl::Status Save(Context& c, const char* method, const google::protobuf::Message& request,
-                    Order order, std::vector<OrderEvent> events, Order* out);
+  absl::Status Save(Context& c, const char* method, Order order, std::vector<OrderEvent> events,
+                    Order* out);
 
   // Directed selling: source code, scripts, prompts.
   absl::Status ApplySourceCode(Context& c, const std::string& code, Order& order,

@@ -4,8 +4,8 @@
 #include "libs/logging/log.h"
 #include "libs/server/service_main.h"
 #include "libs/tls/tls.h"
+#include "services/orchestration/front_door.h"
 #include "services/orchestration/migrations.h"
-#include "services/orchestration/order_entry_service.h"
 #include "services/orchestration/saga.h"
 
 int main(int argc, char** argv) {
@@ -55,19 +55,23 @@ int main(int argc, char** argv) {
     downstream.holds = hold::v1::HoldService::NewStub(channel(
         "HOLD_ADDR", "dns:///127.0.0.1:50056", hold::v1::HoldService::service_full_name()));
     auto sagas = std::make_shared<orchestration::SagaLog>(w.pool);
-    auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
-        std::move(downstream), options, sagas.get(), w.metrics);
-    // Unfinished submits (a crashed replica's) are finished or undone.
+    auto front_door = std::make_shared<orchestration::FrontDoor>(std::move(downstream), options,
+                                                                 sagas.get(), w.metrics);
     server::Built built;
-    built.services.push_back(service);
+    built.services.push_back(orchestration::FrontDoor::Service(front_door));
+    // Unfinished submits (a crashed replica's) are finished or undone.
     // Last, the DONE records still queued (the saga log lives as long).
     built.on_stop = [sagas] { sagas->FlushDone().IgnoreError(); };
-    server::RunEvery(absl::Milliseconds(recovery_ms), [service, idle_ms] {
-      auto settled = service->RecoverSagas(absl::Milliseconds(idle_ms));
-      if (!settled.ok()) {
-        log::Warning("saga recovery failed", {{"error", std::string(settled.status().message())}});
-      }
-    }, &built);
+    server::RunEvery(
+        absl::Milliseconds(recovery_ms),
+        [front_door, idle_ms] {
+          auto settled = front_door->recovery().Run(absl::Milliseconds(idle_ms));
+          if (!settled.ok()) {
+            log::Warning("saga recovery failed",
+                         {{"error", std::string(settled.status().message())}});
+          }
+        },
+        &built);
     // Authorisations no order recorded (a crash or a timeout between
     // authorising and saving) are voided once they are older than any
     // AddPayment still on its way could be.
@@ -81,8 +85,8 @@ int main(int argc, char** argv) {
     }
     server::RunEvery(
         absl::Milliseconds(sweep_ms),
-        [service, sweep_age_ms] {
-          auto voided = service->SweepUnrecordedPayments(absl::Milliseconds(sweep_age_ms));
+        [front_door, sweep_age_ms] {
+          auto voided = front_door->sweeper().Sweep(absl::Milliseconds(sweep_age_ms));
           if (!voided.ok()) {
             log::Warning("payment sweep failed",
                          {{"error", std::string(voided.status().message())}});

@@ -2,8 +2,6 @@
 // strict gMock stubs for the five services behind it. Each test names every
 // downstream call it expects (an unexpected one fails the test), so these
 // show what a request costs and in which order the money moves.
-#include "services/orchestration/order_entry_service.h"
-
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -21,6 +19,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/server/host.h"
 #include "libs/status/status.h"
+#include "services/orchestration/front_door.h"
 
 namespace callcenter::orchestration {
 namespace {
@@ -114,7 +113,8 @@ class OrderEntryServiceTest : public ::testing::Test {
     d.holds = std::move(holds);
     OrderEntryOptions options;
     options.jwt_secret = kSecret;
-    service_ = std::make_unique<OrderEntryServiceImpl>(std::move(d), options, nullptr, nullptr);
+    service_ =
+        FrontDoor::Service(std::make_shared<FrontDoor>(std::move(d), options, nullptr, nullptr));
     server::HostOptions host;
     host.listen_address = "127.0.0.1:0";
     host.drain_delay = absl::ZeroDuration();
@@ -176,7 +176,7 @@ class OrderEntryServiceTest : public ::testing::Test {
   StrictMock<order::v1::MockSalesOrderServiceStub>* orders_;
   StrictMock<pricing::v1::MockPricingServiceStub>* pricing_;
   StrictMock<payment::v1::MockPaymentServiceStub>* payments_;
-  std::unique_ptr<OrderEntryServiceImpl> service_;
+  std::shared_ptr<OrderEntryServiceImpl> service_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<v1::OrderEntryService::Stub> front_;
 };
@@ -385,6 +385,45 @@ TEST_F(OrderEntryServiceTest, ACancellationSavesFirstThenVoidsThenReleasesCoupon
   grpc::Status s = front_->CancelOrder(As("ann").get(), cancel, &cancelled);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(cancelled.order().status(), common::v1::ORDER_STATUS_CANCELED);
+}
+
+// One deadline rule for every downstream call: the earlier of the
+// caller's deadline and the call's own (3 s by default).
+TEST_F(OrderEntryServiceTest, DownstreamCallsAreDueByTheEarlierDeadline) {
+  struct Case {
+    const char* name;
+    absl::Duration caller;  // InfiniteDuration: the caller sets none
+    absl::Duration want_at_most, want_at_least;
+  };
+  const Case cases[] = {
+      // (gRPC sends the caller's deadline as a timeout, rounded up.)
+      {"the caller's is earlier", absl::Milliseconds(800), absl::Milliseconds(810),
+       absl::Milliseconds(1)},
+      {"the call's own is earlier", absl::Seconds(30), absl::Seconds(3), absl::Seconds(1)},
+      {"the caller sets none", absl::InfiniteDuration(), absl::Seconds(3), absl::Seconds(1)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const absl::Time sent = absl::Now();
+    EXPECT_CALL(*orders_, GetOrderContext(_, _, _))
+        .WillOnce(Invoke([&](grpc::ClientContext* ctx, const auto&, auto* out) {
+          const absl::Duration left = absl::FromChrono(ctx->deadline()) - absl::Now();
+          EXPECT_LE(left, c.want_at_most);
+          EXPECT_GE(left, c.want_at_least);
+          *out = Draft();
+          return grpc::Status::OK;
+        }));
+    auto ctx = As("ann");
+    if (c.caller != absl::InfiniteDuration()) {
+      ctx->set_deadline(absl::ToChronoTime(sent + c.caller));
+    }
+    v1::GetOrderRequest get;
+    get.set_order_id(kOrderId);
+    v1::GetOrderResponse got;
+    grpc::Status s = front_->GetOrder(ctx.get(), get, &got);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(got.order().order_id(), kOrderId);
+  }
 }
 
 // The front door parses its own requests (its methods are marked generic

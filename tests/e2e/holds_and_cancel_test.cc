@@ -104,7 +104,7 @@ TEST_F(FrontDoorTest, ACancellationInterruptedBeforeItsVoidsIsFinished) {
   EXPECT_EQ(after.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
   const std::string payment_id = after.payments(0).payment_id();
   EXPECT_EQ(PaymentStatus(order.order_id(), payment_id), common::v1::PAYMENT_STATUS_AUTHORIZED);
-  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  auto settled = suite->front_door().recovery().Run(absl::ZeroDuration());
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_GE(*settled, 1);
   EXPECT_EQ(PaymentStatus(order.order_id(), payment_id), common::v1::PAYMENT_STATUS_VOIDED);
@@ -115,7 +115,7 @@ TEST_F(FrontDoorTest, ACancellationInterruptedBeforeItsVoidsIsFinished) {
   EXPECT_EQ(
       suite->front->CancelOrder(suite->As(Id("agent")).get(), cancel, &cancelled).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);  // agent may not cancel
-  settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  settled = suite->front_door().recovery().Run(absl::ZeroDuration());
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(*settled, 0);
 }

@@ -90,7 +90,7 @@ TEST_F(FrontDoorTest, SubmitInterruptedAfterAuthorisationIsRecovered) {
   EXPECT_EQ(Submit(&order, "submit", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
   // The process "died" with the coupon counted and the card authorised.
   const double compensated_before = Metric("sagas_recovered_total{outcome=\"compensated\"}");
-  ASSERT_TRUE(suite->front_door_service().RecoverSagas(absl::ZeroDuration()).ok());
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
   EXPECT_EQ(Metric("sagas_recovered_total{outcome=\"compensated\"}"), compensated_before + 1);
   Order recovered = Get(order.order_id());
   EXPECT_EQ(recovered.status(), common::v1::ORDER_STATUS_DRAFT);
@@ -140,12 +140,12 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   const std::string orphan = authorise("orphan", "00000000-0000-4000-8000-00000000abcd");
 
   // Younger than the minimum age: they may still be on their way.
-  auto swept = suite->front_door_service().SweepUnrecordedPayments(absl::Hours(1));
+  auto swept = suite->front_door().sweeper().Sweep(absl::Hours(1));
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(PaymentStatus(order.order_id(), lost), common::v1::PAYMENT_STATUS_AUTHORIZED);
 
   const double before = Metric("unrecorded_authorizations_voided_total");
-  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  swept = suite->front_door().sweeper().Sweep(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_GE(*swept, 2);
   EXPECT_EQ(Metric("unrecorded_authorizations_voided_total"), before + *swept);
@@ -161,7 +161,7 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_CONFIRMED);
 
   // The next sweep goes on from where this one ended: nothing to do.
-  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  swept = suite->front_door().sweeper().Sweep(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(*swept, 0);
   // A crash between an undo's two steps: the order already shows the
@@ -183,7 +183,7 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   }
   EXPECT_EQ(PaymentStatus(marked.order_id(), marked.payments(0).payment_id()),
             common::v1::PAYMENT_STATUS_AUTHORIZED);
-  swept = suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration());
+  swept = suite->front_door().sweeper().Sweep(absl::ZeroDuration());
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(*swept, 1);
   EXPECT_EQ(PaymentStatus(marked.order_id(), marked.payments(0).payment_id()),
@@ -193,7 +193,7 @@ TEST_F(FrontDoorTest, AnAuthorisationNoOrderRecordedIsVoidedBySweep) {
   Order late = Start("", Id("start-late"));
   ASSERT_TRUE(AddLine(&late, "A", 1, "late-line").ok());
   const std::string late_payment = authorise("late", late.order_id());
-  ASSERT_TRUE(suite->front_door_service().SweepUnrecordedPayments(absl::ZeroDuration()).ok());
+  ASSERT_TRUE(suite->front_door().sweeper().Sweep(absl::ZeroDuration()).ok());
   fd::AddPaymentRequest retry;
   retry.set_request_id(Id("late"));
   retry.set_order_id(late.order_id());
@@ -236,7 +236,7 @@ TEST_F(FrontDoorTest, ASubmitThatFailsAfterAuthorisationLeavesAConsistentDraft) 
   // The failed submit's undo could not reach the hold service either (to
   // clear a fraud hold), so its saga stayed open; recovery settles it, and
   // as the order has been submitted since, it undoes nothing.
-  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  auto settled = suite->front_door().recovery().Run(absl::ZeroDuration());
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(*settled, 1);
   Order final = Get(order.order_id());
@@ -320,7 +320,7 @@ TEST_F(FrontDoorTest, AFinishedSubmitIsNeverTakenForAnInterruptedOne) {
   ASSERT_TRUE(Submit(&order).ok());
   // Its DONE record may still be queued; recovery writes the queue first and
   // finds nothing to settle, whatever the idle time.
-  auto settled = suite->front_door_service().RecoverSagas(absl::ZeroDuration());
+  auto settled = suite->front_door().recovery().Run(absl::ZeroDuration());
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(*settled, 0);
   EXPECT_EQ(Get(order.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
@@ -348,7 +348,7 @@ TEST_F(FrontDoorTest, InterruptedSubmitLeavesNoFraudHoldOpen) {
     return listed;
   };
   ASSERT_TRUE(holds().has_open_holds());  // placed before the "crash"
-  ASSERT_TRUE(suite->front_door_service().RecoverSagas(absl::ZeroDuration()).ok());
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
   hold::v1::ListOrderHoldsResponse after = holds();
   EXPECT_FALSE(after.has_open_holds());
   ASSERT_EQ(after.holds_size(), 1);

@@ -92,9 +92,9 @@ std::unique_ptr<Suite> Suite::Start() {
   s->sagas_ = std::make_unique<orchestration::SagaLog>(saga_pool);
   orchestration::OrderEntryOptions options;
   options.jwt_secret = kSecret;
-  s->front_door_ = std::make_shared<orchestration::OrderEntryServiceImpl>(
+  s->front_door_ = std::make_shared<orchestration::FrontDoor>(
       s->MakeDownstream(), options, s->sagas_.get(), &s->front_door_metrics_);
-  const int front_port = s->Serve({s->front_door_});
+  const int front_port = s->Serve({orchestration::FrontDoor::Service(s->front_door_)});
   if (!s->order_port_ || !s->pricing_port_ || !s->selling_port_ || !s->payment_port_ ||
       !s->hold_port_ || !front_port) {
     return nullptr;
@@ -128,9 +128,10 @@ std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoo
   options.jwt_secret = kSecret;
   orchestration::Downstream downstream = MakeDownstream();
   if (rewire) rewire(downstream);
-  auto service = std::make_shared<orchestration::OrderEntryServiceImpl>(
-      std::move(downstream), options, sagas_.get(), nullptr);
-  return orchestration::v1::OrderEntryService::NewStub(Channel(Serve({service})));
+  auto door = std::make_shared<orchestration::FrontDoor>(std::move(downstream), options,
+                                                         sagas_.get(), nullptr);
+  return orchestration::v1::OrderEntryService::NewStub(
+      Channel(Serve({orchestration::FrontDoor::Service(door)})));
 }
 
 std::unique_ptr<grpc::ClientContext> Suite::As(const std::string& user_id,

@@ -18,7 +18,7 @@
 #include "libs/db/testing.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/host.h"
-#include "services/orchestration/order_entry_service.h"
+#include "services/orchestration/front_door.h"
 
 namespace callcenter::testing {
 
@@ -36,7 +36,7 @@ class Suite {
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> ExtraFrontDoor(
       orchestration::OrderEntryOptions options,
       const std::function<void(orchestration::Downstream&)>& rewire = nullptr);
-  orchestration::OrderEntryServiceImpl& front_door_service() { return *front_door_; }
+  orchestration::FrontDoor& front_door() { return *front_door_; }
   // The main front door's metrics (ExtraFrontDoor ones have none).
   metrics::Metrics& front_door_metrics() { return front_door_metrics_; }
 
@@ -66,7 +66,7 @@ class Suite {
   std::vector<std::shared_ptr<grpc::Service>> services_;
   std::vector<std::unique_ptr<server::ServiceHost>> hosts_;
   metrics::Metrics front_door_metrics_{"orchestration"};
-  std::shared_ptr<orchestration::OrderEntryServiceImpl> front_door_;
+  std::shared_ptr<orchestration::FrontDoor> front_door_;
   std::unique_ptr<orchestration::SagaLog> sagas_;
   std::vector<std::shared_ptr<void>> keep_;
   int order_port_ = 0, pricing_port_ = 0, selling_port_ = 0, payment_port_ = 0, hold_port_ = 0;

@@ -47,6 +47,30 @@ std::vector<std::string> ProductsOf(const Order& order) {
   return out;
 }
 
+Order NewDraft(const order::v1::CallCenter& call_center, const order::v1::Customer& customer,
+               const std::string& user) {
+  Order o;
+  o.set_call_center_id(call_center.call_center_id());
+  o.set_customer_id(customer.customer_id());
+  o.set_status(common::v1::ORDER_STATUS_DRAFT);
+  o.set_currency(call_center.currency());
+  o.set_created_by(user);
+  *o.mutable_financial_dimensions() = call_center.financial_dimensions();
+  *o.mutable_delivery_address() = customer.delivery_address();
+  return o;
+}
+
+OrderEvent OverridePrice(common::v1::OrderLine& line, const common::v1::Money& unit_price,
+                         int64_t system_price, const std::string& reason_code,
+                         const std::string& user) {
+  *line.mutable_unit_price() = unit_price;
+  line.set_price_overridden(true);
+  line.set_override_reason_code(reason_code);
+  return Event(user, "price_overridden",
+               absl::StrCat(line.product_id(), ": ", money::Format(system_price), " -> ",
+                            money::Format(unit_price.minor_units()), " (", reason_code, ")"));
+}
+
 OrderEvent AddLine(Order& order, const std::string& line_id, const std::string& product_id,
                    int32_t quantity, common::v1::LineOrigin origin, const std::string& user) {
   common::v1::OrderLine* line = order.add_lines();

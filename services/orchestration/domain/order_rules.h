@@ -44,6 +44,12 @@ common::v1::OrderLine* FindLine(Order& order, const std::string& line_id);
 // The products of the order's lines, in line order.
 std::vector<std::string> ProductsOf(const Order& order);
 
+// A new draft of `customer`'s in `call_center`, started by `user`: the
+// call center's currency and financial dimensions, the customer's
+// delivery address (DOMAIN 1, 2).
+Order NewDraft(const order::v1::CallCenter& call_center, const order::v1::Customer& customer,
+               const std::string& user);
+
 // ------------------------------------------------------------ line edits
 
 // Appends a line (origin UNSPECIFIED is NONE).
@@ -62,6 +68,13 @@ std::vector<OrderEvent> AddFreeSourceLines(Order& order, const std::string& sour
                                            const std::vector<std::string>& free_product_ids,
                                            const std::function<std::string()>& new_line_id,
                                            const std::string& user);
+
+// Sets the line's price to `unit_price` (allowed by the pricing service
+// against `system_price`), marked overridden with `reason_code`: overridden
+// lines take no discount (DOMAIN 4).
+OrderEvent OverridePrice(common::v1::OrderLine& line, const common::v1::Money& unit_price,
+                         int64_t system_price, const std::string& reason_code,
+                         const std::string& user);
 
 // ------------------------------------------------------- delivery, coupons
 

@@ -123,6 +123,51 @@ TEST(OrderRulesTest, LineEdits) {
   EXPECT_EQ(RemoveLine(o, "L1", "ann").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(OrderRulesTest, NewDraftTakesCallCenterAndCustomerTerms) {
+  order::v1::CallCenter cc;
+  cc.set_call_center_id("cc");
+  cc.set_currency("EUR");
+  (*cc.mutable_financial_dimensions())["cost_center"] = "phone";
+  order::v1::Customer customer;
+  customer.set_customer_id("cust");
+  customer.mutable_delivery_address()->set_country("DE");
+  const Order o = NewDraft(cc, customer, "ann");
+  EXPECT_EQ(o.status(), common::v1::ORDER_STATUS_DRAFT);
+  EXPECT_EQ(o.call_center_id(), "cc");
+  EXPECT_EQ(o.customer_id(), "cust");
+  EXPECT_EQ(o.currency(), "EUR");
+  EXPECT_EQ(o.created_by(), "ann");
+  EXPECT_EQ(o.financial_dimensions().at("cost_center"), "phone");
+  EXPECT_EQ(o.delivery_address().country(), "DE");
+  EXPECT_EQ(o.lines_size(), 0);
+}
+
+TEST(OrderRulesTest, OverridePrice) {
+  struct Case {
+    const char* name;
+    int64_t system_price, new_price;
+    const char* want_detail;
+  };
+  const Case cases[] = {
+      {"down", 850, 800, "TEA: 8.50 -> 8.00 (MATCH)"},
+      {"up", 850, 1000, "TEA: 8.50 -> 10.00 (MATCH)"},
+      {"to zero", 850, 0, "TEA: 8.50 -> 0.00 (MATCH)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    common::v1::OrderLine line;
+    line.set_product_id("TEA");
+    *line.mutable_unit_price() = Usd(c.system_price);
+    const OrderEvent e = OverridePrice(line, Usd(c.new_price), c.system_price, "MATCH", "ann");
+    EXPECT_EQ(line.unit_price().minor_units(), c.new_price);
+    EXPECT_TRUE(line.price_overridden());
+    EXPECT_EQ(line.override_reason_code(), "MATCH");
+    EXPECT_EQ(e.kind(), "price_overridden");
+    EXPECT_EQ(e.user_id(), "ann");
+    EXPECT_EQ(e.detail(), c.want_detail);
+  }
+}
+
 TEST(OrderRulesTest, FreeSourceLinesComeOnceEach) {
   Order o;
   o.set_currency("USD");

@@ -1,0 +1,131 @@
+#include "services/orchestration/clients/order_client.h"
+
+#include "libs/status/status.h"
+
+namespace callcenter::orchestration {
+
+namespace {
+constexpr char kService[] = "order";
+}  // namespace
+
+absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::OrderContext(
+    const CallScope& scope, const std::string& order_id, const std::string& user_id,
+    const std::string& method, const std::string& fingerprint) {
+  order::v1::GetOrderContextRequest req;
+  req.set_order_id(order_id);
+  req.set_user_id(user_id);
+  req.set_method(method);
+  req.set_request_id(method.empty() ? "" : scope.request_id);
+  req.set_request_fingerprint(fingerprint);
+  order::v1::GetOrderContextResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->GetOrderContext(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::StartContext(
+    const CallScope& scope, const std::string& user_id, const std::string& call_center_id,
+    const std::string& customer_id, const std::string& fingerprint) {
+  order::v1::GetOrderContextRequest req;
+  req.set_user_id(user_id);
+  req.set_call_center_id(call_center_id);
+  req.set_customer_id(customer_id);
+  // A replay is answered before anything else is looked at (the body
+  // checked by its fingerprint).
+  req.set_method("CreateOrder");
+  req.set_request_id(scope.request_id);
+  req.set_request_fingerprint(fingerprint);
+  order::v1::GetOrderContextResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->GetOrderContext(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::CallerContext(
+    const CallScope& scope, const std::string& user_id, const std::string& customer_id) {
+  order::v1::GetOrderContextRequest req;
+  req.set_user_id(user_id);
+  req.set_customer_id(customer_id);
+  order::v1::GetOrderContextResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->GetOrderContext(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<Order> OrderClient::Create(const CallScope& scope, Order order,
+                                          std::vector<OrderEvent> events,
+                                          const std::string& fingerprint) {
+  order::v1::CreateOrderRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_request_fingerprint(fingerprint);
+  *req.mutable_order() = std::move(order);
+  for (auto& e : events) *req.mutable_order()->add_events() = std::move(e);
+  order::v1::CreateOrderResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->CreateOrder(calls_.New(scope).get(), req, &resp)));
+  return std::move(*resp.mutable_order());
+}
+
+absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave save) {
+  order::v1::SaveOrderRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_method(save.method);
+  req.set_request_fingerprint(save.fingerprint);
+  if (save.kept_by_user) {
+    req.set_user_id(*save.kept_by_user);
+    req.set_master_data_token(save.master_data_token);
+  }
+  *req.mutable_order() = std::move(save.order);
+  for (auto& e : save.events) *req.add_new_events() = std::move(e);
+  for (auto& s : save.schedules) *req.add_new_schedules() = std::move(s);
+  order::v1::SaveOrderResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->SaveOrder(calls_.New(scope).get(), req, &resp)));
+  return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
+}
+
+absl::StatusOr<Order> OrderClient::Get(const CallScope& scope, const std::string& order_id) {
+  order::v1::GetOrderRequest req;
+  req.set_order_id(order_id);
+  order::v1::GetOrderResponse resp;
+  RETURN_IF_ERROR(FromDownstream(kService, orders_->GetOrder(calls_.New(scope).get(), req, &resp)));
+  return std::move(*resp.mutable_order());
+}
+
+absl::StatusOr<order::v1::ListCustomerOrdersResponse> OrderClient::ListCustomerOrders(
+    const CallScope& scope, const std::string& customer_id, const std::string& call_center_id,
+    int32_t page_size, const std::string& page_token) {
+  order::v1::ListCustomerOrdersRequest req;
+  req.set_customer_id(customer_id);
+  req.set_call_center_id(call_center_id);
+  req.set_page_size(page_size);
+  req.set_page_token(page_token);
+  order::v1::ListCustomerOrdersResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->ListCustomerOrders(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<order::v1::ListRecordedPaymentsResponse> OrderClient::RecordedPayments(
+    const CallScope& scope, const std::vector<std::string>& order_ids) {
+  order::v1::ListRecordedPaymentsRequest req;
+  for (const auto& id : order_ids) req.add_order_ids(id);
+  order::v1::ListRecordedPaymentsResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->ListRecordedPayments(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::Status OrderClient::CancelSchedules(const CallScope& scope,
+                                          const std::string& parent_order_id,
+                                          const std::string& user_id, const std::string& reason) {
+  order::v1::CancelScheduleRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_parent_order_id(parent_order_id);
+  req.set_user_id(user_id);
+  req.set_reason(reason);
+  order::v1::CancelScheduleResponse resp;
+  return FromDownstream(kService, continuity_->CancelSchedule(calls_.New(scope).get(), req, &resp));
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,84 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_ORDER_CLIENT_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_ORDER_CLIENT_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "callcenter/order/v1/order.grpc.pb.h"
+#include "services/orchestration/clients/call.h"
+
+namespace callcenter::orchestration {
+
+using common::v1::Order;
+using common::v1::OrderEvent;
+
+// What a change saves (SaveOrder): the order, what its log gains, the
+// continuity schedules a submit starts, and the request it answers (a
+// replay with the same request id returns the first result).
+struct OrderSave {
+  std::string method;
+  std::string fingerprint;
+  Order order;
+  std::vector<OrderEvent> events;
+  std::vector<order::v1::ContinuitySchedule> schedules;
+  // Set when the change was decided on a kept context: the order service
+  // refuses the save unless the user and master data are still the same.
+  std::optional<std::string> kept_by_user;
+  std::string master_data_token;
+};
+
+struct SavedOrder {
+  Order order;
+  bool replayed = false;  // an earlier save's answer to the same request
+};
+
+// The order service (SalesOrderService and ContinuityService, one binary).
+class OrderClient {
+ public:
+  OrderClient(order::v1::SalesOrderService::StubInterface* orders,
+              order::v1::ContinuityService::StubInterface* continuity, CallFactory calls)
+      : orders_(orders), continuity_(continuity), calls_(calls) {}
+
+  // The order with its call center, `user_id`'s record and its customer's;
+  // with a `method`, a replay of scope.request_id answers replayed_order.
+  absl::StatusOr<order::v1::GetOrderContextResponse> OrderContext(const CallScope& scope,
+                                                                  const std::string& order_id,
+                                                                  const std::string& user_id,
+                                                                  const std::string& method,
+                                                                  const std::string& fingerprint);
+  // What StartOrder needs before the order exists (CreateOrder's replay first).
+  absl::StatusOr<order::v1::GetOrderContextResponse> StartContext(const CallScope& scope,
+                                                                  const std::string& user_id,
+                                                                  const std::string& call_center_id,
+                                                                  const std::string& customer_id,
+                                                                  const std::string& fingerprint);
+  // The user, their call center and (when given) a customer: calls on no order.
+  absl::StatusOr<order::v1::GetOrderContextResponse> CallerContext(const CallScope& scope,
+                                                                   const std::string& user_id,
+                                                                   const std::string& customer_id);
+  absl::StatusOr<Order> Create(const CallScope& scope, Order order, std::vector<OrderEvent> events,
+                               const std::string& fingerprint);
+  // Saved with its version checked (ABORTED on a concurrent change).
+  absl::StatusOr<SavedOrder> Save(const CallScope& scope, OrderSave save);
+  absl::StatusOr<Order> Get(const CallScope& scope, const std::string& order_id);
+  absl::StatusOr<order::v1::ListCustomerOrdersResponse> ListCustomerOrders(
+      const CallScope& scope, const std::string& customer_id, const std::string& call_center_id,
+      int32_t page_size, const std::string& page_token);
+  // The payments each order counts and those it shows VOIDED.
+  absl::StatusOr<order::v1::ListRecordedPaymentsResponse> RecordedPayments(
+      const CallScope& scope, const std::vector<std::string>& order_ids);
+  // Cancels what remains of a parent order's continuity schedules.
+  absl::Status CancelSchedules(const CallScope& scope, const std::string& parent_order_id,
+                               const std::string& user_id, const std::string& reason);
+
+ private:
+  order::v1::SalesOrderService::StubInterface* orders_;
+  order::v1::ContinuityService::StubInterface* continuity_;
+  CallFactory calls_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_ORDER_CLIENT_H_

@@ -1,0 +1,68 @@
+#include "services/orchestration/clients/payment_client.h"
+
+#include "google/protobuf/util/time_util.h"
+#include "libs/status/status.h"
+
+namespace callcenter::orchestration {
+
+namespace {
+constexpr char kService[] = "payment";
+}  // namespace
+
+absl::StatusOr<payment::v1::Payment> PaymentClient::Authorize(
+    const CallScope& scope, const Order& order, const common::v1::Money& amount,
+    const Tender& tender, const order::v1::CallCenter& call_center,
+    const order::v1::Customer& customer) {
+  payment::v1::AuthorizePaymentRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_order_id(order.order_id());
+  req.set_customer_id(order.customer_id());
+  req.set_method(tender.method);
+  *req.mutable_amount() = amount;
+  req.set_card_token(tender.card_token);
+  req.set_check_number(tender.check_number);
+  req.set_gift_card_number(tender.gift_card_number);
+  *req.mutable_allowed_methods() = call_center.payment_methods();
+  req.set_allow_on_account(customer.allow_on_account());
+  *req.mutable_credit_limit() = customer.credit_limit();
+  payment::v1::AuthorizePaymentResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->AuthorizePayment(calls_.New(scope).get(), req, &resp)));
+  return std::move(*resp.mutable_payment());
+}
+
+absl::Status PaymentClient::Void(const CallScope& scope, const std::string& payment_id) {
+  payment::v1::VoidPaymentRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_payment_id(payment_id);
+  payment::v1::VoidPaymentResponse resp;
+  return FromDownstream(kService, payments_->VoidPayment(calls_.New(scope).get(), req, &resp));
+}
+
+absl::Status PaymentClient::VoidMarked(const CallScope& scope, const Order& order) {
+  payment::v1::VoidAllForOrderRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_order_id(order.order_id());
+  for (const auto& p : order.payments()) {
+    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) req.add_payment_ids(p.payment_id());
+  }
+  if (req.payment_ids().empty()) return absl::OkStatus();  // empty would mean all of them
+  payment::v1::VoidAllForOrderResponse resp;
+  return FromDownstream(kService, payments_->VoidAllForOrder(calls_.New(scope).get(), req, &resp));
+}
+
+absl::StatusOr<payment::v1::ListLivePaymentsResponse> PaymentClient::ListLive(
+    const CallScope& scope, absl::Duration min_age, int32_t page_size,
+    const std::string& page_token) {
+  payment::v1::ListLivePaymentsRequest req;
+  *req.mutable_min_age() =
+      google::protobuf::util::TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(min_age));
+  req.set_page_size(page_size);
+  req.set_page_token(page_token);
+  payment::v1::ListLivePaymentsResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->ListLivePayments(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,56 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "callcenter/order/v1/order.pb.h"
+#include "callcenter/payment/v1/payment.grpc.pb.h"
+#include "services/orchestration/clients/call.h"
+
+namespace callcenter::orchestration {
+
+using common::v1::Order;
+
+// What the customer pays with.
+struct Tender {
+  common::v1::PaymentMethod method = common::v1::PAYMENT_METHOD_UNSPECIFIED;
+  std::string card_token;
+  std::string check_number;
+  std::string gift_card_number;
+};
+
+// The payment service: authorisations and voids.
+class PaymentClient {
+ public:
+  PaymentClient(payment::v1::PaymentService::StubInterface* payments, CallFactory calls)
+      : payments_(payments), calls_(calls) {}
+
+  // Authorises `amount` of `order` with `tender` under the call center's
+  // methods and the customer's on-account terms (idempotent by
+  // scope.request_id). A decline is a DECLINED payment, not an error.
+  absl::StatusOr<payment::v1::Payment> Authorize(const CallScope& scope, const Order& order,
+                                                 const common::v1::Money& amount,
+                                                 const Tender& tender,
+                                                 const order::v1::CallCenter& call_center,
+                                                 const order::v1::Customer& customer);
+  // Voids one payment (idempotent).
+  absl::Status Void(const CallScope& scope, const std::string& payment_id);
+  // Voids each payment `order` shows VOIDED that is still live there
+  // (idempotent; nothing to do when it shows none).
+  absl::Status VoidMarked(const CallScope& scope, const Order& order);
+  // Live (authorised or pending) payments at least `min_age` old, oldest first.
+  absl::StatusOr<payment::v1::ListLivePaymentsResponse> ListLive(const CallScope& scope,
+                                                                 absl::Duration min_age,
+                                                                 int32_t page_size,
+                                                                 const std::string& page_token);
+
+ private:
+  payment::v1::PaymentService::StubInterface* payments_;
+  CallFactory calls_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_

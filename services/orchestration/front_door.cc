@@ -1,0 +1,23 @@
+#include "services/orchestration/front_door.h"
+
+namespace callcenter::orchestration {
+
+FrontDoor::FrontDoor(Downstream downstream, const OrderEntryOptions& options, SagaLog* sagas,
+                     metrics::Metrics* metrics)
+    : clock_(options.clock),
+      clients_(std::move(downstream), options.downstream_timeout),
+      identity_(options.jwt_secret, options.max_token_lifetime, options.limits, clock_),
+      money_(&clients_, metrics),
+      changes_(&clients_, options.limits, clock_, metrics),
+      selling_(&clients_.selling, clock_),
+      payments_(&changes_, &clients_, &money_),
+      holds_(&changes_, &clients_, &money_, clock_),
+      submit_(&changes_, &clients_, &money_, sagas, clock_, metrics, options.crash_after_step),
+      cancel_(&changes_, &money_, sagas, options.crash_after_step),
+      recovery_(&clients_, &money_, sagas, metrics),
+      sweeper_(&clients_, sagas, metrics),
+      service_(OrderEntryParts{&identity_, &clients_, &changes_, &selling_, &payments_, &holds_,
+                               &submit_, &cancel_, metrics},
+               clock_) {}
+
+}  // namespace callcenter::orchestration

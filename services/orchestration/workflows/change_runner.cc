@@ -1,0 +1,148 @@
+#include "services/orchestration/workflows/change_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/money/money.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/order_math.h"
+
+namespace callcenter::orchestration {
+
+absl::StatusOr<Context> ChangeRunner::Load(const Caller& caller, const std::string& order_id,
+                                           const ChangeSpec* spec, const std::string& fingerprint) {
+  if (order_id.empty()) return InvalidField("order_id", "required");
+  if (caller.deadline <= absl::Now())
+    return absl::DeadlineExceededError("no time left for the call");
+  Context c(caller);
+  c.fingerprint = fingerprint;
+  ASSIGN_OR_RETURN(c.data, clients_->orders.OrderContext(c.scope(), order_id, caller.user_id,
+                                                         spec ? spec->method : "", fingerprint));
+  if (!c.data.has_user()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("user ", caller.user_id, " is not a call-center user"));
+  }
+  if (c.data.user().call_center_id() != c.data.order().call_center_id()) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "user ", caller.user_id, " is not a user of call center ",
+                          c.data.order().call_center_id(), ", which the order belongs to")),
+                      "OTHER_CALL_CENTER");
+  }
+  return c;
+}
+
+absl::Status ChangeRunner::Reprice(Context& c, Order* order, const std::string& check_coupon) {
+  c.priced.Clear();
+  if (HasNothingToPrice(*order) && check_coupon.empty()) return ApplyZeroPricing(order);
+  ASSIGN_OR_RETURN(c.priced,
+                   clients_->pricing.PriceOrder(c.scope(), *order, c.data.call_center(),
+                                                c.data.customer(), clock_.Today(), check_coupon));
+  return ApplyPricing(c.priced, order);
+}
+
+void ChangeRunner::Keep(const std::string& user_id, order::v1::GetOrderContextResponse data) {
+  contexts_.Put(user_id, std::move(data));
+}
+
+absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
+                               const google::protobuf::Message& request,
+                               const std::string& order_id, const Change& change, Order* out,
+                               const Change& after_pricing) {
+  if (order_id.empty()) return InvalidField("order_id", "required");
+  const std::string fingerprint = Fingerprint(request);  // once: the read and the save
+  if (spec.may_start_from_kept_context) {
+    if (auto kept = contexts_.Find(order_id, caller.user_id)) {
+      Context c(caller);
+      c.fingerprint = fingerprint;
+      c.data = *std::move(kept);
+      c.kept = true;
+      bool saved = false;
+      absl::Status s = Apply(spec, c, change, out, after_pricing, &saved);
+      if (s.ok() && saved) return s;
+      contexts_.Erase(order_id, caller.user_id);
+      // A dependency that stalled or is down is not asked again: one
+      // stalled service costs the caller one downstream deadline, not two.
+      if (absl::IsDeadlineExceeded(s) || absl::IsUnavailable(s)) return s;
+      // Stale, refused or nothing saved: the answer comes from a fresh read.
+      if (metrics_) {
+        metrics_->Increment("order_context_refreshes_total",
+                            "Changes done again on a freshly read order context.", {});
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(Context c, Load(caller, order_id, &spec, fingerprint));
+  if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
+    *out = c.data.replayed_order();
+    return absl::OkStatus();
+  }
+  bool saved = false;
+  return Apply(spec, c, change, out, after_pricing, &saved);
+}
+
+absl::Status ChangeRunner::CheckLimits(const ChangeSpec& spec, const Order& order,
+                                       const Edit& edit) const {
+  if (spec.bounded_by_event_log &&
+      order.events_size() + static_cast<int>(edit.events.size()) > limits_.max_events) {
+    return InvalidField("order_id",
+                        absl::StrCat("the order has recorded ", order.events_size(),
+                                     " changes, the most one order may (", limits_.max_events,
+                                     "); submit or cancel it, or start another"),
+                        kReasonLimitExceeded);
+  }
+  if (order.lines_size() > limits_.max_lines) {
+    return InvalidField("lines", absl::StrCat("an order has at most ", limits_.max_lines, " lines"),
+                        kReasonLimitExceeded);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ChangeRunner::Apply(const ChangeSpec& spec, Context& c, const Change& change,
+                                 Order* out, const Change& after_pricing, bool* saved) {
+  Order order = std::move(*c.data.mutable_order());  // c.data keeps the rest of the context
+  Edit edit;
+  RETURN_IF_ERROR(change(c, order, edit));
+  if (edit.unchanged) {
+    *out = std::move(order);
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(CheckLimits(spec, order, edit));
+  // Every change reprices the whole order; a submitted order keeps its prices.
+  if (order.status() == common::v1::ORDER_STATUS_DRAFT && !edit.already_priced) {
+    RETURN_IF_ERROR(Reprice(c, &order, edit.coupon_to_check));
+    if (order.total().minor_units() > limits_.max_amount) {
+      return InvalidField(
+          "total",
+          absl::StrCat("the order total would be ", money::Format(order.total().minor_units()),
+                       ", above the limit of ", money::Format(limits_.max_amount)),
+          kReasonLimitExceeded);
+    }
+  }
+  if (after_pricing) RETURN_IF_ERROR(after_pricing(c, order, edit));
+  *saved = true;
+  return Save(spec, c, std::move(order), std::move(edit), out);
+}
+
+absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order, Edit edit,
+                                Order* out) {
+  OrderSave save;
+  save.method = spec.method;
+  save.fingerprint = c.fingerprint;
+  if (c.kept) {  // decided on a kept context: it must still be the stored one
+    save.kept_by_user = c.user_id();
+    save.master_data_token = c.data.master_data_token();
+  }
+  save.order = std::move(order);
+  save.events = std::move(edit.events);
+  save.schedules = std::move(edit.new_schedules);
+  ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
+  *out = std::move(saved.order);
+  // Keep the saved draft's context for the next change (a replayed save
+  // returns an earlier order: not kept).
+  if (!saved.replayed && out->status() == common::v1::ORDER_STATUS_DRAFT) {
+    *c.data.mutable_order() = *out;
+    contexts_.Put(c.user_id(), std::move(c.data));  // the save is a change's last step
+  } else {
+    contexts_.Erase(out->order_id(), c.user_id());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,92 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_CHANGE_RUNNER_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_CHANGE_RUNNER_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "libs/metrics/metrics.h"
+#include "libs/validation/validation.h"
+#include "services/orchestration/clients/clients.h"
+#include "services/orchestration/context_cache.h"
+#include "services/orchestration/workflows/context.h"
+
+namespace callcenter::orchestration {
+
+// How a change runs.
+struct ChangeSpec {
+  // The RPC: the order service keeps the answer under it for replays.
+  const char* method;
+  // The change calls nothing but reads before its save, so it may start
+  // from the context kept from the draft's last save (if the save refuses
+  // it, the change is done again on a fresh read).
+  bool may_start_from_kept_context;
+  // A draft's edits and payments are bounded by the order's event log;
+  // submitting, holds and cancelling always go through, so that an order
+  // at the limit can still be finished or cancelled.
+  bool bounded_by_event_log;
+};
+
+inline constexpr ChangeSpec kAddLineChange{"AddLine", true, true};
+inline constexpr ChangeSpec kUpdateLineQuantityChange{"UpdateLineQuantity", true, true};
+inline constexpr ChangeSpec kRemoveLineChange{"RemoveLine", true, true};
+inline constexpr ChangeSpec kSetSourceCodeChange{"SetSourceCode", true, true};
+inline constexpr ChangeSpec kApplyCouponChange{"ApplyCoupon", true, true};
+inline constexpr ChangeSpec kOverrideLinePriceChange{"OverrideLinePrice", true, true};
+inline constexpr ChangeSpec kSetDeliveryChange{"SetDelivery", true, true};
+inline constexpr ChangeSpec kAddPaymentChange{"AddPayment", false, true};
+inline constexpr ChangeSpec kSubmitOrderChange{"SubmitOrder", false, false};
+inline constexpr ChangeSpec kPlaceHoldChange{"PlaceHold", false, false};
+inline constexpr ChangeSpec kClearHoldChange{"ClearHold", false, false};
+inline constexpr ChangeSpec kCancelOrderChange{"CancelOrder", false, false};
+
+// The change pipeline every order edit goes through: read the order's
+// context (or start from the kept one), let the change edit it, check the
+// limits, reprice the whole draft, run what comes after pricing, save with
+// the version checked; a retried request (same request id and body)
+// returns the first result and changes nothing.
+class ChangeRunner {
+ public:
+  ChangeRunner(Clients* clients, validation::Limits limits, Clock clock, metrics::Metrics* metrics)
+      : clients_(clients), limits_(limits), clock_(std::move(clock)), metrics_(metrics) {}
+
+  // Runs `change` on `order_id` for `caller` (its result in `out`), then
+  // `after_pricing`, if given, on the repriced order before the save.
+  absl::Status Run(const ChangeSpec& spec, const Caller& caller,
+                   const google::protobuf::Message& request, const std::string& order_id,
+                   const Change& change, Order* out, const Change& after_pricing = nullptr);
+
+  // The order's context for `caller`, who must be a user of its call
+  // center; with `spec`, a replay of the caller's request id is answered
+  // in data.replayed_order.
+  absl::StatusOr<Context> Load(const Caller& caller, const std::string& order_id,
+                               const ChangeSpec* spec = nullptr,
+                               const std::string& fingerprint = "");
+
+  // Prices `order` as it stands (nothing to price: no call); with
+  // `check_coupon`, pricing refuses unless that coupon may be used.
+  absl::Status Reprice(Context& c, Order* order, const std::string& check_coupon = "");
+
+  // Keeps a draft's context for `user_id`'s next change.
+  void Keep(const std::string& user_id, order::v1::GetOrderContextResponse data);
+
+ private:
+  // `saved`: whether the change got as far as its save.
+  absl::Status Apply(const ChangeSpec& spec, Context& c, const Change& change, Order* out,
+                     const Change& after_pricing, bool* saved);
+  // Saves the changed order and keeps its context (c.data is moved out:
+  // the save is a change's last step).
+  absl::Status Save(const ChangeSpec& spec, Context& c, Order order, Edit edit, Order* out);
+  absl::Status CheckLimits(const ChangeSpec& spec, const Order& order, const Edit& edit) const;
+
+  Clients* clients_;
+  validation::Limits limits_;
+  Clock clock_;
+  metrics::Metrics* metrics_;
+  ContextCache contexts_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_CHANGE_RUNNER_H_

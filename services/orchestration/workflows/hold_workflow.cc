@@ -1,0 +1,88 @@
+#include "services/orchestration/workflows/hold_workflow.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/order_rules.h"
+
+namespace callcenter::orchestration {
+
+absl::Status HoldWorkflow::Place(const Caller& caller, const v1::PlaceHoldRequest& req,
+                                 Order* out) {
+  common::v1::OrderHold placed;  // placed at the hold service, until the order shows it
+  absl::Status s = changes_->Run(
+      kPlaceHoldChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        RETURN_IF_ERROR(CheckMayHold(order));
+        ASSIGN_OR_RETURN(common::v1::OrderHold hold,
+                         clients_->holds.Place(c.scope(), order.order_id(), req.hold_code(),
+                                               req.note(), c.user_id()));
+        if (!hold.open()) {  // this request's hold was released after a failure
+          return absl::FailedPreconditionError(
+              "the hold this request placed was released when its order could not record it; "
+              "place it again with a new request_id");
+        }
+        placed = hold;
+        *order.add_holds() = std::move(hold);
+        if (order.status() == common::v1::ORDER_STATUS_DRAFT) {
+          // Put on hold as it stands (no payment needed); prices are kept.
+          RETURN_IF_ERROR(changes_->Reprice(c, &order));
+          if (c.data.call_center().order_completion_enabled()) {
+            RETURN_IF_ERROR(clients_->pricing.RedeemCoupons(c.scope(), order));
+          }
+          *order.mutable_submitted_at() = clock_.Timestamp();
+          order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
+        }
+        edit.events.push_back(
+            Event(c.user_id(), "held", absl::StrCat(req.hold_code(), ": ", req.note())));
+        return absl::OkStatus();
+      },
+      out);
+  if (!s.ok() && !placed.hold_id().empty()) {
+    // Two services, no half: the hold goes unless the order shows it.
+    absl::Status released =
+        money_->ReleaseUnrecordedHold(req.order_id(), caller.request_id, placed, s);
+    if (!released.ok()) {
+      log::Error("a hold the order did not record is still open",
+                 {{"order_id", req.order_id()},
+                  {"hold_id", placed.hold_id()},
+                  {"error", std::string(released.message())}});
+    }
+  }
+  return s;
+}
+
+absl::Status HoldWorkflow::Clear(const Caller& caller, const v1::ClearHoldRequest& req,
+                                 Order* out) {
+  return changes_->Run(
+      kClearHoldChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        for (const auto& h : order.holds()) {
+          if (h.hold_id() == req.hold_id() && !h.open()) {
+            edit.unchanged = true;  // clearing twice is harmless
+            return absl::OkStatus();
+          }
+        }
+        ASSIGN_OR_RETURN(hold::v1::ClearHoldResponse cleared,
+                         clients_->holds.Clear(c.scope(), order.order_id(), req.hold_id(),
+                                               req.reason(), c.user_id(), c.data.user()));
+        bool found = false;
+        for (auto& h : *order.mutable_holds()) {
+          if (h.hold_id() == req.hold_id()) {
+            h = cleared.hold();
+            found = true;
+          }
+        }
+        if (!found) *order.add_holds() = cleared.hold();
+        edit.events.push_back(Event(c.user_id(), "hold_cleared",
+                                    absl::StrCat(cleared.hold().hold_code(), ": ", req.reason())));
+        if (order.status() == common::v1::ORDER_STATUS_ON_HOLD && !cleared.order_has_open_holds()) {
+          order.set_status(common::v1::ORDER_STATUS_CONFIRMED);  // the last hold cleared
+          edit.events.push_back(Event(c.user_id(), "confirmed", "all holds cleared"));
+        }
+        return absl::OkStatus();
+      },
+      out);
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,35 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_HOLD_WORKFLOW_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_HOLD_WORKFLOW_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "callcenter/orchestration/v1/orchestration.pb.h"
+#include "services/orchestration/clients/clients.h"
+#include "services/orchestration/workflows/change_runner.h"
+#include "services/orchestration/workflows/money_protocol.h"
+
+namespace callcenter::orchestration {
+
+// Placing and clearing holds (DOMAIN 7). A hold is placed at the hold
+// service first and released again if its order cannot show it
+// (MoneyProtocol::ReleaseUnrecordedHold); placing one on a draft puts the
+// draft ON_HOLD as it stands; clearing the last confirms the order.
+class HoldWorkflow {
+ public:
+  HoldWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money, Clock clock)
+      : changes_(changes), clients_(clients), money_(money), clock_(std::move(clock)) {}
+
+  absl::Status Place(const Caller& caller, const v1::PlaceHoldRequest& req, Order* out);
+  absl::Status Clear(const Caller& caller, const v1::ClearHoldRequest& req, Order* out);
+
+ private:
+  ChangeRunner* changes_;
+  Clients* clients_;
+  MoneyProtocol* money_;
+  Clock clock_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_HOLD_WORKFLOW_H_

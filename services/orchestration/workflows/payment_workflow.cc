@@ -1,0 +1,98 @@
+#include "services/orchestration/workflows/payment_workflow.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
+#include "libs/money/money.h"
+#include "libs/money/money_proto.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
+
+namespace callcenter::orchestration {
+
+namespace {
+
+// The payment as the order records it.
+common::v1::OrderPayment Recorded(const payment::v1::Payment& p) {
+  common::v1::OrderPayment op;
+  op.set_payment_id(p.payment_id());
+  op.set_method(p.method());
+  *op.mutable_amount() = p.amount();
+  op.set_status(p.status());
+  op.set_last4(p.last4());
+  op.set_decline_reason(p.decline_reason());
+  return op;
+}
+
+// The log's line for a payment the payment service answered.
+OrderEvent PaymentEvent(const std::string& user, const payment::v1::Payment& p) {
+  const bool ok = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED;
+  // VOIDED: a retry arriving after the sweep voided its unrecorded
+  // authorisation.
+  const bool voided = p.status() == common::v1::PAYMENT_STATUS_VOIDED;
+  return Event(user,
+               ok       ? "payment_authorized"
+               : voided ? "payment_voided"
+                        : "payment_declined",
+               absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
+                            money::Format(p.amount().minor_units()),
+                            p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
+                            ok       ? ""
+                            : voided ? ": voided, as no order had recorded it"
+                                     : absl::StrCat(": ", p.decline_reason())));
+}
+
+}  // namespace
+
+absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequest& req,
+                                  Order* out) {
+  common::v1::OrderPayment unsaved;  // the authorised payment, until the order records it
+  absl::Status s = changes_->Run(
+      kAddPaymentChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        RETURN_IF_ERROR(RequireDraft(order));
+        RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
+                                       c.data.call_center(), kOrderCompletion, "payments are"));
+        if (req.method() == common::v1::PAYMENT_METHOD_UNSPECIFIED ||
+            req.method() == common::v1::PAYMENT_METHOD_RETURN_CREDIT) {
+          return InvalidField("method", "must be CARD, CHECK, ON_ACCOUNT or GIFT_CARD");
+        }
+        if (!req.schedule_id().empty()) {
+          return InvalidField("schedule_id", "installment billing is not available yet",
+                              "NOT_AVAILABLE_YET");
+        }
+        // Price first so that "empty amount" means the current balance due.
+        RETURN_IF_ERROR(changes_->Reprice(c, &order));
+        ASSIGN_OR_RETURN(const int64_t amount,
+                         PaymentAmount(order, req.has_amount() ? &req.amount() : nullptr,
+                                       req.percent_of_total_bp()));
+        const Tender tender{req.method(), req.card_token(), req.check_number(),
+                            req.gift_card_number()};
+        ASSIGN_OR_RETURN(
+            payment::v1::Payment p,
+            clients_->payments.Authorize(c.scope(), order, MoneyOf(order.currency(), amount),
+                                         tender, c.data.call_center(), c.data.customer()));
+        common::v1::OrderPayment* op = order.add_payments();
+        *op = Recorded(p);
+        if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED) unsaved = *op;
+        // Prices did not change: no second pricing call.
+        RETURN_IF_ERROR(RecomputePaid(&order));
+        edit.already_priced = true;
+        edit.events.push_back(PaymentEvent(c.user_id(), p));
+        return absl::OkStatus();
+      },
+      out);
+  if (!s.ok() && !unsaved.payment_id().empty()) {
+    absl::Status settled =
+        money_->VoidUnsavedPayment(req.order_id(), caller.request_id, unsaved, s);
+    if (!settled.ok()) {  // the sweep voids it later
+      log::Warning("an authorisation the order did not record is not voided yet",
+                   {{"order_id", req.order_id()},
+                    {"payment_id", unsaved.payment_id()},
+                    {"error", std::string(settled.message())}});
+    }
+  }
+  return s;
+}
+
+}  // namespace callcenter::orchestration

@@ -1,0 +1,33 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_PAYMENT_WORKFLOW_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_PAYMENT_WORKFLOW_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "callcenter/orchestration/v1/orchestration.pb.h"
+#include "services/orchestration/clients/clients.h"
+#include "services/orchestration/workflows/change_runner.h"
+#include "services/orchestration/workflows/money_protocol.h"
+
+namespace callcenter::orchestration {
+
+// Taking a payment on a draft (DOMAIN 5): the order repriced, the amount
+// worked out (an amount, a share of the total or the balance due; never
+// above it), authorised, recorded on the order. An authorisation the
+// order could not record is voided (MoneyProtocol::VoidUnsavedPayment).
+class PaymentWorkflow {
+ public:
+  PaymentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money)
+      : changes_(changes), clients_(clients), money_(money) {}
+
+  absl::Status Add(const Caller& caller, const v1::AddPaymentRequest& req, Order* out);
+
+ private:
+  ChangeRunner* changes_;
+  Clients* clients_;
+  MoneyProtocol* money_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_PAYMENT_WORKFLOW_H_

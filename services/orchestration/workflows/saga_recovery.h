@@ -1,0 +1,36 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_SAGA_RECOVERY_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_SAGA_RECOVERY_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/metrics/metrics.h"
+#include "services/orchestration/clients/clients.h"
+#include "services/orchestration/saga.h"
+#include "services/orchestration/workflows/money_protocol.h"
+
+namespace callcenter::orchestration {
+
+// Settles sagas a crash left unfinished: a submit that saved is marked
+// done, one that did not is undone (MoneyProtocol::UndoUnsavedSubmit); a
+// cancellation that saved has its voids finished. Run by every replica in
+// a loop; two never take the same saga (SagaLog::RecoverIdle).
+class SagaRecovery {
+ public:
+  SagaRecovery(Clients* clients, MoneyProtocol* money, SagaLog* sagas, metrics::Metrics* metrics)
+      : clients_(clients), money_(money), sagas_(sagas), metrics_(metrics) {}
+
+  // Settles sagas idle for at least `idle`; returns how many.
+  absl::StatusOr<int> Run(absl::Duration idle);
+
+ private:
+  void Count(const char* outcome);
+
+  Clients* clients_;
+  MoneyProtocol* money_;
+  SagaLog* sagas_;  // nullptr: nothing to recover
+  metrics::Metrics* metrics_;
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_SAGA_RECOVERY_H_

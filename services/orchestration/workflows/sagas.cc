@@ -1,0 +1,133 @@
+#include "services/orchestration/workflows/sagas.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
+#include "libs/money/money.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
+
+namespace callcenter::orchestration {
+
+absl::Status SubmitSaga::EvaluateFraud(const Context& c, Order& order,
+                                       std::vector<OrderEvent>& events) {
+  ASSIGN_OR_RETURN(hold::v1::EvaluateFraudResponse fraud,
+                   clients_->holds.EvaluateFraud(c.scope(), order, c.data.customer(),
+                                                 c.data.call_center().min_fraud_score()));
+  order.set_fraud_score(fraud.score());
+  if (fraud.has_hold()) {
+    bool known = false;
+    for (const auto& h : order.holds()) known = known || h.hold_id() == fraud.hold().hold_id();
+    if (!known) *order.add_holds() = fraud.hold();
+    events.push_back(Event("", "held", absl::StrCat("FRAUD hold: ", fraud.hold().note())));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Message& request,
+                             const std::string& order_id, Order* out) {
+  std::string saga_id;
+  bool crashed = false;
+  auto step = [&](const char* name) -> absl::Status {
+    if (sagas_ != nullptr && !saga_id.empty()) RETURN_IF_ERROR(sagas_->Record(saga_id, name));
+    if (crash_after_step_ == name) {
+      crashed = true;
+      return absl::UnavailableError(absl::StrCat("injected crash after ", name));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status s = changes_->Run(
+      kSubmitOrderChange, caller, request, order_id,
+      [&](Context&, Order& order, Edit&) -> absl::Status {
+        RETURN_IF_ERROR(RequireDraft(order));
+        if (order.lines_size() == 0) {
+          return absl::FailedPreconditionError("the order has no lines to submit");
+        }
+        return absl::OkStatus();
+      },
+      out,
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        const bool completion = c.data.call_center().order_completion_enabled();
+        if (completion) RETURN_IF_ERROR(CheckPaymentsCoverTotal(order));
+        if (sagas_ != nullptr) {
+          ASSIGN_OR_RETURN(Saga saga,
+                           sagas_->Begin(order.order_id(), c.caller.request_id, kSagaSubmit));
+          saga_id = saga.saga_id;
+        }
+        // The log reads "submitted" before what the submit led to (a hold).
+        std::vector<OrderEvent> outcome;
+        if (completion) {
+          RETURN_IF_ERROR(clients_->pricing.RedeemCoupons(c.scope(), order));
+          RETURN_IF_ERROR(step(kStepCouponsRedeemed));
+          RETURN_IF_ERROR(EvaluateFraud(c, order, outcome));
+          RETURN_IF_ERROR(step(kStepFraudEvaluated));
+        }
+        edit.new_schedules = PlanContinuity(c.priced, order, clock_.Today());
+        *order.mutable_submitted_at() = clock_.Timestamp();
+        order.set_status(SubmitOutcome(order));
+        const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
+        edit.events.push_back(
+            Event(c.user_id(), "submitted",
+                  absl::StrCat("total ", money::Format(order.total().minor_units()),
+                               held ? "; on hold" : "; confirmed")));
+        for (OrderEvent& e : outcome) edit.events.push_back(std::move(e));
+        return absl::OkStatus();
+      });
+  if (s.ok()) {
+    if (sagas_ != nullptr && !saga_id.empty()) sagas_->MarkDone(saga_id);
+    if (metrics_ != nullptr && !saga_id.empty()) {  // a submit done now, not a replayed one
+      const bool held = out->status() == common::v1::ORDER_STATUS_ON_HOLD;
+      metrics_->Increment("submits_total", "Orders submitted, by outcome (confirmed, on_hold).",
+                          {{"outcome", held ? "on_hold" : "confirmed"}});
+    }
+    return absl::OkStatus();
+  }
+  if (!saga_id.empty() && !crashed) {
+    // A failure after the submit began changing things: undo it now,
+    // unless its save did happen (e.g. the reply was lost in a timeout).
+    absl::StatusOr<bool> undone = money_->UndoUnsavedSubmit(
+        order_id, caller.request_id,
+        absl::StrCat("the submit failed (", s.message(), ") and was undone"));
+    if (undone.ok()) {
+      sagas_->Record(saga_id, *undone ? kStepCompensated : kStepDone).IgnoreError();
+    } else {
+      log::Error("submit compensation failed; recovery will retry",
+                 {{"order_id", order_id}, {"error", std::string(undone.status().message())}});
+    }
+  }
+  return s;
+}
+
+absl::Status CancelSaga::Run(const Caller& caller, const google::protobuf::Message& request,
+                             const std::string& order_id, const std::string& reason, Order* out) {
+  std::string saga_id;
+  RETURN_IF_ERROR(changes_->Run(
+      kCancelOrderChange, caller, request, order_id,
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        RETURN_IF_ERROR(CheckMayCancel(order, c.data.user()));
+        // Logged before the save, so that recovery finishes the voids
+        // should this process stop between the save and the voids.
+        if (sagas_ != nullptr) {
+          ASSIGN_OR_RETURN(Saga saga,
+                           sagas_->Begin(order.order_id(), c.caller.request_id, kSagaCancel));
+          saga_id = saga.saga_id;
+        }
+        // The order first: its payments show VOIDED from now on.
+        MarkLivePaymentsVoided(&order);
+        order.set_status(common::v1::ORDER_STATUS_CANCELED);
+        edit.events.push_back(Event(c.user_id(), "cancelled", reason));
+        return absl::OkStatus();
+      },
+      out));
+  // (Not saved, or its reply lost: recovery looks at the order later.)
+  if (crash_after_step_ == kStepCancelSaved) {
+    return absl::UnavailableError("injected crash after the cancellation was saved");
+  }
+  // Then the money, also on a retry (which finishes a cancel that stopped
+  // here): the authorisations voided, coupon uses released.
+  RETURN_IF_ERROR(money_->FinishCancel(order_id, caller.request_id, *out));
+  if (!saga_id.empty()) sagas_->MarkDone(saga_id);
+  return absl::OkStatus();
+}
+
+}  // namespace callcenter::orchestration

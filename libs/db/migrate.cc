@@ -11,6 +11,44 @@
 
 namespace callcenter::db {
 
+namespace {
+
+// Installed in every schema before its migrations run, so that a migration
+// makes a snapshot's tables tracked with one call:
+//   SELECT track_snapshot_changes('pricing_changed', ARRAY['products', ...]);
+// Every statement changing one of them bumps the schema's snapshot_version
+// (the replicas' periodic check reads it) and NOTIFYs `channel` (replicas
+// refresh at once). The one trigger every snapshot service uses.
+constexpr char kTrackSnapshotChanges[] = R"SQL(
+CREATE OR REPLACE FUNCTION track_snapshot_changes(channel text, tables text[])
+RETURNS void LANGUAGE plpgsql AS $helper$
+DECLARE
+  t text;
+BEGIN
+  EXECUTE format('CREATE TABLE IF NOT EXISTS %I.snapshot_version ('
+                 'id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)',
+                 current_schema());
+  EXECUTE format('INSERT INTO %I.snapshot_version (id, version) VALUES (1, 1) '
+                 'ON CONFLICT (id) DO NOTHING', current_schema());
+  EXECUTE format($fn$
+    CREATE OR REPLACE FUNCTION %I.snapshot_changed() RETURNS trigger LANGUAGE plpgsql AS $body$
+    BEGIN
+      UPDATE %I.snapshot_version SET version = version + 1 WHERE id = 1;
+      PERFORM pg_notify(%L, '');
+      RETURN NULL;
+    END $body$ $fn$, current_schema(), current_schema(), channel);
+  FOREACH t IN ARRAY tables LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I.%I', t || '_snapshot_changed',
+                   current_schema(), t);
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION %I.snapshot_changed()',
+                   t || '_snapshot_changed', current_schema(), t, current_schema());
+  END LOOP;
+END $helper$;
+)SQL";
+
+}  // namespace
+
 absl::Status Migrate(const std::string& conninfo, const std::string& schema,
                      const std::vector<Migration>& migrations, int* applied) {
   int count = 0;
@@ -46,10 +84,16 @@ absl::Status Migrate(const std::string& conninfo, const std::string& schema,
       }
       std::sort(todo.begin(), todo.end(),
                 [](const Migration* a, const Migration* b) { return a->version < b->version; });
+      if (!todo.empty()) {
+        pqxx::work txn(conn);
+        txn.exec0(absl::StrCat("SET LOCAL search_path TO ", q_schema, ", public"));
+        txn.exec0(kTrackSnapshotChanges);
+        txn.commit();
+      }
       for (const Migration* m : todo) {
         pqxx::work txn(conn);
         txn.exec0(absl::StrCat("SET LOCAL search_path TO ", q_schema, ", public"));
-        txn.exec0(m->sql);
+        txn.exec(m->sql);  // a helper call (SELECT track_...) returns a row
         txn.exec_params0(absl::StrCat("INSERT INTO ", q_schema,
                                       ".schema_migrations (version, name) VALUES ($1, $2)"),
                          m->version, m->name);

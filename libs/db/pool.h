@@ -110,6 +110,12 @@ pqxx::result Exec(pqxx::transaction_base& txn, const Query& query, Args&&... arg
 absl::StatusOr<int> DeleteOlderThan(Pool* pool, const Query& query, absl::Duration age,
                                     int batch);
 
+// The schema's snapshot version (the row track_snapshot_changes keeps; see
+// migrate.cc): a service with a snapshot lists this query among its own.
+inline constexpr Query kSnapshotVersion{"snapshot_version",
+                                        "SELECT version FROM snapshot_version WHERE id = 1"};
+absl::StatusOr<int64_t> ReadSnapshotVersion(Pool* pool);
+
 }  // namespace callcenter::db
 
 #endif  // CALLCENTER_LIBS_DB_POOL_H_

@@ -53,16 +53,19 @@ void KeepSnapshotFresh(const Wiring& wiring, const std::string& channel, absl::D
                        std::function<absl::Status()> load, std::function<void()> refresh,
                        Built* built);
 
+// How often a snapshot service checks its snapshot's version when no
+// NOTIFY came (a missed one, a reconnect): one row read, so often.
+inline constexpr int64_t kDefaultSnapshotCheckMs = 1000;
+
 // The wiring of a service whose state is an in-memory snapshot: serves
 // `service`, loads the snapshot once the database is ready (`load`, by
 // default service->Refresh()), then refreshes it on NOTIFY `channel` and
-// every SNAPSHOT_REFRESH_MS (default `default_refresh_ms`).
+// checks its version every SNAPSHOT_REFRESH_MS (kDefaultSnapshotCheckMs).
 template <typename Service>
 Built SnapshotService(const Wiring& wiring, std::shared_ptr<Service> service,
-                      const std::string& channel, int64_t default_refresh_ms,
-                      std::function<absl::Status()> load = nullptr) {
+                      const std::string& channel, std::function<absl::Status()> load = nullptr) {
   const int64_t refresh_ms =
-      wiring.config->Int("SNAPSHOT_REFRESH_MS", default_refresh_ms, 100, 3600000);
+      wiring.config->Int("SNAPSHOT_REFRESH_MS", kDefaultSnapshotCheckMs, 100, 3600000);
   if (!load) load = [service] { return service->Refresh(); };
   Built built;
   built.services.push_back(service);

@@ -96,7 +96,8 @@ v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
 }
 
 std::vector<db::Query> GuidedSellingQueries() {
-  std::vector<db::Query> q = {kCatalogInsert, kCatalogByRequest, kCatalogList};
+  std::vector<db::Query> q = {kCatalogInsert, kCatalogByRequest, kCatalogList,
+                              db::kSnapshotVersion};
   for (int i = 0; i < 4; ++i) {
     for (const db::Query& x : Table(i).Queries()) q.push_back(x);
   }
@@ -106,17 +107,23 @@ std::vector<db::Query> GuidedSellingQueries() {
 GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                                    std::function<absl::Time()> clock)
     : clock_(std::move(clock)),
-      index_(SellingIndex::Build({}, {})),
       pool_(pool),
+      selling_index_(
+          "selling", [pool] { return db::ReadSnapshotVersion(pool); }, [this] { return Load(); },
+          SellingIndex::Build({}, {})),
       metrics_(metrics),
-      source_codes_(&Table(0), pool, metrics,
-                    [](const v1::SourceCode& s) { return s.source_code(); }, ValidateSource),
-      scripts_(&Table(1), pool, metrics, [](const v1::Script& s) { return s.script_id(); },
-               ValidateScript, [this] { Refresh().IgnoreError(); }),
-      upsell_rules_(&Table(2), pool, metrics, [](const v1::UpsellRule& r) { return r.rule_id(); },
-                    ValidateRule, [this] { Refresh().IgnoreError(); }),
-      product_media_(&Table(3), pool, metrics,
-                     [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}
+      source_codes_(
+          &Table(0), pool, metrics, [](const v1::SourceCode& s) { return s.source_code(); },
+          ValidateSource),
+      scripts_(
+          &Table(1), pool, metrics, [](const v1::Script& s) { return s.script_id(); },
+          ValidateScript, [this] { Refresh().IgnoreError(); }),
+      upsell_rules_(
+          &Table(2), pool, metrics, [](const v1::UpsellRule& r) { return r.rule_id(); },
+          ValidateRule, [this] { Refresh().IgnoreError(); }),
+      product_media_(
+          &Table(3), pool, metrics, [](const v1::ProductMedia& m) { return m.product_id(); },
+          ValidateMedia) {}
 
 CC_CRUD_IMPL(GuidedSellingServiceImpl, SourceCode, SourceCodes,
              source_code, source_codes, source_code, source_codes_)
@@ -126,7 +133,7 @@ CC_CRUD_IMPL(GuidedSellingServiceImpl, UpsellRule, UpsellRules,
 CC_CRUD_IMPL(GuidedSellingServiceImpl, ProductMedia, ProductMedia,
              product_media, product_media, product_id, product_media_)
 
-absl::Status GuidedSellingServiceImpl::Refresh() {
+absl::StatusOr<std::shared_ptr<const SellingIndex>> GuidedSellingServiceImpl::Load() {
   std::vector<v1::Script> scripts;
   std::vector<v1::UpsellRule> rules;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
@@ -135,15 +142,7 @@ absl::Status GuidedSellingServiceImpl::Refresh() {
     }));
     return Table(2).All(txn, [&]() -> google::protobuf::Message* { return &rules.emplace_back(); });
   }));
-  auto next = SellingIndex::Build(std::move(scripts), std::move(rules));
-  std::lock_guard<std::mutex> lock(mu_);
-  index_ = std::move(next);
-  return absl::OkStatus();
-}
-
-std::shared_ptr<const SellingIndex> GuidedSellingServiceImpl::index() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return index_;
+  return SellingIndex::Build(std::move(scripts), std::move(rules));
 }
 
 std::string GuidedSellingServiceImpl::Today() const {

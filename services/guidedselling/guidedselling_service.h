@@ -2,13 +2,13 @@
 #define CALLCENTER_SERVICES_GUIDEDSELLING_GUIDEDSELLING_SERVICE_H_
 
 #include <functional>
-#include <mutex>
 
 #include "absl/time/clock.h"
 #include "callcenter/guidedselling/v1/guidedselling.grpc.pb.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
+#include "libs/snapshot/snapshot.h"
 #include "services/guidedselling/domain/selling.h"
 
 namespace callcenter::guidedselling {
@@ -40,11 +40,14 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
   grpc::Status ListCatalogRequests(grpc::ServerContext*, const v1::ListCatalogRequestsRequest*,
                                    v1::ListCatalogRequestsResponse*) override;
 
-  // Rebuilds the script and rule index from PostgreSQL.
-  absl::Status Refresh();
+  // Rebuilds the script and rule index from PostgreSQL, when the scripts
+  // or rules changed since the last build (or always, with `force`).
+  absl::Status Refresh(bool force = false) { return selling_index_.Refresh(force); }
 
  private:
-  std::shared_ptr<const SellingIndex> index() const;
+  std::shared_ptr<const SellingIndex> index() const { return selling_index_.Get(); }
+  // The scripts and rules as they are now, built into an index.
+  absl::StatusOr<std::shared_ptr<const SellingIndex>> Load();
   std::string Today() const;
   // `field` names the request field in errors ("" at the top level).
   absl::Status FindScripts(const v1::GetScriptsRequest& req, const std::string& field,
@@ -54,9 +57,8 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
   absl::StatusOr<v1::SourceCode> ValidSource(const std::string& code, const std::string& date);
 
   std::function<absl::Time()> clock_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const SellingIndex> index_;
   db::Pool* pool_;
+  snapshot::Snapshot<SellingIndex> selling_index_;
   metrics::Metrics* metrics_;
   server::Crud<v1::SourceCode> source_codes_;
   server::Crud<v1::Script> scripts_;

@@ -9,10 +9,10 @@ int main(int argc, char** argv) {
   server::ServiceSpec spec{"guidedselling", "guidedselling_svc", 50054,
                            &migrations::GuidedSellingMigrations(),
                            guidedselling::GuidedSellingQueries()};
-  return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
-                                    -> absl::StatusOr<server::Built> {
-    return server::SnapshotService(
-        w, std::make_shared<guidedselling::GuidedSellingServiceImpl>(w.pool, w.metrics),
-        "selling_changed", /*default_refresh_ms=*/30000);
-  });
+  return server::RunServiceMain(
+      argc, argv, spec, [](const server::Wiring& w) -> absl::StatusOr<server::Built> {
+        return server::SnapshotService(
+            w, std::make_shared<guidedselling::GuidedSellingServiceImpl>(w.pool, w.metrics),
+            "selling_changed");
+      });
 }

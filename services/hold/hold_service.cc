@@ -53,6 +53,7 @@ absl::Status ValidateFraudData(const v1::FraudData& d) {
 
 std::vector<db::Query> HoldQueries() {
   std::vector<db::Query> q = HoldStore::Queries();
+  q.push_back(db::kSnapshotVersion);
   for (int i = 0; i < 3; ++i) {
     for (const db::Query& x : Table(i).Queries()) q.push_back(x);
   }
@@ -62,32 +63,29 @@ std::vector<db::Query> HoldQueries() {
 HoldServiceImpl::HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
     : store_(pool),
       metrics_(metrics),
-      index_(FraudIndex::Build({}, {})),
-      hold_codes_(&Table(0), pool, metrics, [](const v1::HoldCode& c) { return c.hold_code(); },
-                  ValidateHoldCode),
-      fraud_rules_(&Table(1), pool, metrics, [](const v1::FraudRule& r) { return r.rule_id(); },
-                   ValidateFraudRule, [this] { Refresh().IgnoreError(); }),
+      fraud_index_(
+          "fraud", [pool] { return db::ReadSnapshotVersion(pool); }, [this] { return Load(); },
+          FraudIndex::Build({}, {})),
+      hold_codes_(
+          &Table(0), pool, metrics, [](const v1::HoldCode& c) { return c.hold_code(); },
+          ValidateHoldCode),
+      fraud_rules_(
+          &Table(1), pool, metrics, [](const v1::FraudRule& r) { return r.rule_id(); },
+          ValidateFraudRule, [this] { Refresh().IgnoreError(); }),
       // Keyed by kind and normalized value.
-      fraud_data_(&Table(2), pool, metrics,
-                  [](const v1::FraudData& d) {
-                    return absl::StrCat(v1::FraudDataKind_Name(d.kind()), "|",
-                                        NormalizeFraudValue(d.kind(), d.value()));
-                  },
-                  ValidateFraudData, [this] { Refresh().IgnoreError(); }) {}
+      fraud_data_(
+          &Table(2), pool, metrics,
+          [](const v1::FraudData& d) {
+            return absl::StrCat(v1::FraudDataKind_Name(d.kind()), "|",
+                                NormalizeFraudValue(d.kind(), d.value()));
+          },
+          ValidateFraudData, [this] { Refresh().IgnoreError(); }) {}
 
-absl::Status HoldServiceImpl::Refresh() {
+absl::StatusOr<std::shared_ptr<const FraudIndex>> HoldServiceImpl::Load() {
   std::vector<v1::FraudRule> rules;
   std::vector<v1::FraudData> data;
   RETURN_IF_ERROR(store_.LoadFraudTables(&rules, &data));
-  auto next = FraudIndex::Build(rules, data);
-  std::lock_guard<std::mutex> lock(mu_);
-  index_ = std::move(next);
-  return absl::OkStatus();
-}
-
-std::shared_ptr<const FraudIndex> HoldServiceImpl::index() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return index_;
+  return FraudIndex::Build(rules, data);
 }
 
 grpc::Status HoldServiceImpl::UpsertHoldCode(grpc::ServerContext*,

@@ -1,12 +1,11 @@
 #ifndef CALLCENTER_SERVICES_HOLD_HOLD_SERVICE_H_
 #define CALLCENTER_SERVICES_HOLD_HOLD_SERVICE_H_
 
-#include <mutex>
-
 #include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
+#include "libs/snapshot/snapshot.h"
 #include "services/hold/domain/fraud.h"
 #include "services/hold/store.h"
 
@@ -41,8 +40,9 @@ class HoldServiceImpl final : public v1::HoldService::Service {
   grpc::Status ListOrderHolds(grpc::ServerContext*, const v1::ListOrderHoldsRequest*,
                               v1::ListOrderHoldsResponse*) override;
 
-  // Rebuilds the fraud index from PostgreSQL and swaps it in.
-  absl::Status Refresh();
+  // Rebuilds the fraud index from PostgreSQL and swaps it in, when the
+  // fraud tables changed since the last build (or always, with `force`).
+  absl::Status Refresh(bool force = false) { return fraud_index_.Refresh(force); }
 
   // See HoldStore::PurgeEvaluations.
   absl::StatusOr<int> PurgeEvaluations(absl::Duration age, int batch = 1000) {
@@ -50,12 +50,13 @@ class HoldServiceImpl final : public v1::HoldService::Service {
   }
 
  private:
-  std::shared_ptr<const FraudIndex> index() const;
+  std::shared_ptr<const FraudIndex> index() const { return fraud_index_.Get(); }
+  // The fraud tables as they are now, built into an index.
+  absl::StatusOr<std::shared_ptr<const FraudIndex>> Load();
 
   HoldStore store_;
   metrics::Metrics* metrics_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const FraudIndex> index_;
+  snapshot::Snapshot<FraudIndex> fraud_index_;
   server::Crud<v1::HoldCode> hold_codes_;
   server::Crud<v1::FraudRule> fraud_rules_;
   server::Crud<v1::FraudData> fraud_data_;

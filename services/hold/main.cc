@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
     const int64_t purge_ms =
         w.config->Int("FRAUD_EVALUATION_PURGE_INTERVAL_MS", 600000, 1000, 86400000);
     auto service = std::make_shared<hold::HoldServiceImpl>(w.pool, w.metrics);
-    server::Built built =
-        server::SnapshotService(w, service, "fraud_changed", /*default_refresh_ms=*/30000);
+    server::Built built = server::SnapshotService(w, service, "fraud_changed");
     // Stored evaluations leave after the retention period (0: kept for ever).
     server::PurgeEvery(absl::Milliseconds(purge_ms), absl::Hours(retention_h), "fraud evaluations",
                        [service](absl::Duration age) { return service->PurgeEvaluations(age); },

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     auto service = std::make_shared<pricing::PricingServiceImpl>(w.pool, w.metrics);
-    return server::SnapshotService(w, service, "pricing_changed", /*default_refresh_ms=*/5000,
+    return server::SnapshotService(w, service, "pricing_changed",
                                    [service] { return service->Refresh(/*force=*/true); });
   });
 }

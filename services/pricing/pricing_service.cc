@@ -17,7 +17,6 @@ const db::EntityTable& Table(const char* name) {
   return *slot;
 }
 
-const db::Query kVersion{"snapshot_version", "SELECT version FROM snapshot_version WHERE id = 1"};
 // Uses matter only for coupons with a limit; unlimited coupons are never
 // counted, so their (ever-growing) uses cost nothing.
 const db::Query kCouponUseCounts{
@@ -49,8 +48,9 @@ constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agree
 }  // namespace
 
 std::vector<db::Query> PricingQueries() {
-  std::vector<db::Query> q = {kVersion,    kCouponUseCounts, kCouponRead,      kCouponLock,
-                              kCouponUses, kCouponUsesBy,    kCouponUseInsert, kCouponRelease};
+  std::vector<db::Query> q = {db::kSnapshotVersion, kCouponUseCounts, kCouponRead,
+                              kCouponLock,          kCouponUses,      kCouponUsesBy,
+                              kCouponUseInsert,     kCouponRelease};
   for (const char* t : kTables) {
     for (const db::Query& x : Table(t).Queries()) q.push_back(x);
   }
@@ -62,28 +62,33 @@ PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics
     : pool_(pool),
       metrics_(metrics),
       clock_(std::move(clock)),
-      snapshot_(Snapshot::Build({})),
-      products_(&Table("products"), pool, metrics,
-                [](const v1::Product& p) { return p.product_id(); }, ValidateProduct,
-                [this] { Refresh().IgnoreError(); }),
-      price_groups_(&Table("price_groups"), pool, metrics,
-                    [](const v1::PriceGroup& g) { return g.price_group_id(); }, ValidatePriceGroup,
-                    [this] { Refresh().IgnoreError(); }),
-      trade_agreements_(&Table("trade_agreements"), pool, metrics,
-                        [](const v1::TradeAgreement& a) { return a.trade_agreement_id(); },
-                        ValidateTradeAgreement, [this] { Refresh().IgnoreError(); }),
-      discounts_(&Table("discounts"), pool, metrics,
-                 [](const v1::Discount& d) { return d.discount_id(); }, ValidateDiscount,
-                 [this] { Refresh().IgnoreError(); }),
-      coupons_(&Table("coupons"), pool, metrics,
-               [](const v1::Coupon& c) { return c.coupon_code(); }, ValidateCoupon,
-               [this] { Refresh().IgnoreError(); }),
-      delivery_charges_(&Table("delivery_charges"), pool, metrics,
-                        [](const v1::DeliveryCharge& c) { return c.delivery_mode(); },
-                        ValidateDeliveryCharge, [this] { Refresh().IgnoreError(); }),
-      tax_rates_(&Table("tax_rates"), pool, metrics,
-                 [](const v1::TaxRate& t) { return t.tax_rate_id(); }, ValidateTaxRate,
-                 [this] { Refresh().IgnoreError(); }) {}
+      catalog_(
+          "pricing", [pool] { return db::ReadSnapshotVersion(pool); }, [this] { return Load(); },
+          Snapshot::Build({})),
+      products_(
+          &Table("products"), pool, metrics, [](const v1::Product& p) { return p.product_id(); },
+          ValidateProduct, [this] { Refresh().IgnoreError(); }),
+      price_groups_(
+          &Table("price_groups"), pool, metrics,
+          [](const v1::PriceGroup& g) { return g.price_group_id(); }, ValidatePriceGroup,
+          [this] { Refresh().IgnoreError(); }),
+      trade_agreements_(
+          &Table("trade_agreements"), pool, metrics,
+          [](const v1::TradeAgreement& a) { return a.trade_agreement_id(); },
+          ValidateTradeAgreement, [this] { Refresh().IgnoreError(); }),
+      discounts_(
+          &Table("discounts"), pool, metrics, [](const v1::Discount& d) { return d.discount_id(); },
+          ValidateDiscount, [this] { Refresh().IgnoreError(); }),
+      coupons_(
+          &Table("coupons"), pool, metrics, [](const v1::Coupon& c) { return c.coupon_code(); },
+          ValidateCoupon, [this] { Refresh().IgnoreError(); }),
+      delivery_charges_(
+          &Table("delivery_charges"), pool, metrics,
+          [](const v1::DeliveryCharge& c) { return c.delivery_mode(); }, ValidateDeliveryCharge,
+          [this] { Refresh().IgnoreError(); }),
+      tax_rates_(
+          &Table("tax_rates"), pool, metrics, [](const v1::TaxRate& t) { return t.tax_rate_id(); },
+          ValidateTaxRate, [this] { Refresh().IgnoreError(); }) {}
 
 namespace {
 
@@ -97,18 +102,11 @@ absl::Status LoadAll(pqxx::work& txn, const char* table, std::vector<T>* out) {
 
 }  // namespace
 
-absl::Status PricingServiceImpl::Refresh(bool force) {
-  std::lock_guard<std::mutex> refresh_lock(refresh_mu_);
+absl::Status PricingServiceImpl::Refresh(bool force) { return catalog_.Refresh(force); }
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> PricingServiceImpl::Load() {
   Snapshot::Tables tables;
-  int64_t version = 0;
-  bool changed = true;
-  absl::Status s = pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    version = db::Exec(txn, kVersion)[0][0].as<int64_t>();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      changed = force || version != version_;
-    }
-    if (!changed) return absl::OkStatus();
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
     RETURN_IF_ERROR(LoadAll(txn, "products", &tables.products));
     RETURN_IF_ERROR(LoadAll(txn, "price_groups", &tables.price_groups));
     RETURN_IF_ERROR(LoadAll(txn, "trade_agreements", &tables.trade_agreements));
@@ -123,22 +121,8 @@ absl::Status PricingServiceImpl::Refresh(bool force) {
       tables.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, row[1].as<std::string>())] += n;
     }
     return absl::OkStatus();
-  });
-  if (!s.ok()) {
-    log::Warning("pricing snapshot refresh failed", {{"error", std::string(s.message())}});
-    return s;
-  }
-  if (!changed) return absl::OkStatus();
-  auto next = Snapshot::Build(std::move(tables));
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot_ = std::move(next);
-  version_ = version;
-  return absl::OkStatus();
-}
-
-std::shared_ptr<const Snapshot> PricingServiceImpl::snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return snapshot_;
+  }));
+  return std::shared_ptr<const Snapshot>(Snapshot::Build(std::move(tables)));
 }
 
 std::string PricingServiceImpl::Today() const {

@@ -3,7 +3,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 
 #include "absl/time/time.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
@@ -11,6 +10,7 @@
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
+#include "libs/snapshot/snapshot.h"
 #include "services/pricing/domain/engine.h"
 
 namespace callcenter::pricing {
@@ -47,7 +47,9 @@ class PricingServiceImpl final : public v1::PricingService::Service {
                               v1::ReleaseCouponsResponse*) override;
 
  private:
-  std::shared_ptr<const Snapshot> snapshot() const;
+  std::shared_ptr<const Snapshot> snapshot() const { return catalog_.Get(); }
+  // The tables as they are now, built into a snapshot.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Load();
   std::string Today() const;
   // The coupon as CheckCoupon answers it: refused unless it may be used by
   // the customer on `date`; its uses counted where a limit needs them.
@@ -57,10 +59,8 @@ class PricingServiceImpl final : public v1::PricingService::Service {
   db::Pool* pool_;
   metrics::Metrics* metrics_;
   std::function<absl::Time()> clock_;
-  std::mutex refresh_mu_;  // one rebuild at a time
-  mutable std::mutex mu_;
-  std::shared_ptr<const Snapshot> snapshot_;
-  int64_t version_ = -1;
+  // Products, prices, discounts, coupons, charges and tax as one snapshot.
+  ::callcenter::snapshot::Snapshot<Snapshot> catalog_;
   server::Crud<v1::Product> products_;
   server::Crud<v1::PriceGroup> price_groups_;
   server::Crud<v1::TradeAgreement> trade_agreements_;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { DOCKERFILE, checkDockerfile } from './dockerfile.mjs';
 import { checkPolicies, checkRunbooks, validateSchemas } from './policy.mjs';
 import { OVERLAYS, render, serviceConfigs } from './render.mjs';
+import { checkReadme, readReadme } from './readme.mjs';
 
 const configs = serviceConfigs();
 if (!configs) console.log('note: SERVICE_CONFIG_JSON not set, environment checks skipped');
@@ -31,6 +32,17 @@ for (const overlay of OVERLAYS) {
       failed++;
       console.log(`FAIL ${overlay}: ${p}`);
     }
+  }
+}
+if (configs) {
+  const readmeProblems = checkReadme(readReadme(), configs);
+  if (readmeProblems.length === 0) {
+    passed++;
+    console.log('ok README configuration section');
+  }
+  for (const p of readmeProblems) {
+    failed++;
+    console.log(`FAIL ${p}`);
   }
 }
 const imageProblems = checkDockerfile(fs.readFileSync(DOCKERFILE, 'utf8'));

@@ -34,6 +34,7 @@ void Config::Record(const std::string& name, const std::string& value) {
 std::string Config::String(const std::string& name, const std::string& default_value) {
   const char* value = Get(name);
   std::string result = value ? value : default_value;
+  defaults_[name] = IsSecretName(name) && !default_value.empty() ? "[redacted]" : default_value;
   Record(name, result);
   return result;
 }
@@ -53,6 +54,7 @@ std::string Config::Required(const std::string& name) {
 int64_t Config::Int(const std::string& name, int64_t default_value, int64_t min, int64_t max) {
   const char* value = Get(name);
   int64_t result = default_value;
+  defaults_[name] = absl::StrCat(default_value);
   if (value != nullptr) {
     if (!absl::SimpleAtoi(value, &result)) {
       errors_.push_back(absl::StrCat(name, "=\"", value, "\" is not an integer"));
@@ -69,6 +71,7 @@ int64_t Config::Int(const std::string& name, int64_t default_value, int64_t min,
 bool Config::Bool(const std::string& name, bool default_value) {
   const char* value = Get(name);
   bool result = default_value;
+  defaults_[name] = default_value ? "true" : "false";
   if (value != nullptr) {
     const std::string v = absl::AsciiStrToLower(value);
     if (v == "1" || v == "true" || v == "yes" || v == "on") {

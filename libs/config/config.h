@@ -39,6 +39,10 @@ class Config {
   // Every variable read and its effective value, secrets redacted.
   const std::map<std::string, std::string>& effective() const { return effective_; }
 
+  // Every variable read with a default and that default (required ones
+  // have none): what `--list-config` prints.
+  const std::map<std::string, std::string>& defaults() const { return defaults_; }
+
   // Names of the variables marked required.
   const std::vector<std::string>& required() const { return required_; }
 
@@ -53,6 +57,7 @@ class Config {
   std::vector<std::string> errors_;
   std::vector<std::string> required_;
   std::map<std::string, std::string> effective_;
+  std::map<std::string, std::string> defaults_;
 };
 
 }  // namespace callcenter

@@ -34,6 +34,21 @@ TEST(ConfigTest, ReadsValues) {
   EXPECT_TRUE(config.status().ok());
 }
 
+// --list-config prints these: the default, whatever the environment says.
+TEST(ConfigTest, RecordsEachDefaultApartFromTheValue) {
+  Config config(FakeEnv({{"PORT", "7000"}, {"API_SECRET", "s3"}}));
+  config.Port("PORT", 50052);
+  config.Int("RETRIES", 3, 0, 10);
+  config.Bool("FLAG", false);
+  config.String("API_SECRET", "");
+  config.Required("CALLCENTER_JWT_SECRET");
+  EXPECT_EQ(config.defaults(),
+            (std::map<std::string, std::string>{
+                {"API_SECRET", ""}, {"FLAG", "false"}, {"PORT", "50052"}, {"RETRIES", "3"}}));
+  EXPECT_EQ(config.effective().at("PORT"), "7000");
+  EXPECT_EQ(config.required(), std::vector<std::string>{"CALLCENTER_JWT_SECRET"});
+}
+
 TEST(ConfigTest, CollectsEveryBadValue) {
   Config config(FakeEnv({{"PORT", "abc"}, {"POOL", "0"}, {"FLAG", "maybe"}}));
   config.Port("PORT", 1);

@@ -43,7 +43,10 @@ void ChangeListener::Run() {
     try {
       pqxx::connection conn(conninfo_);
       bool fired = false;
-      Receiver receiver(conn, channel_, &fired);
+      Receiver receiver(conn, channel_, &fired);  // LISTEN from here on
+      // Catch up on what changed before this LISTEN (at start, or while
+      // the connection was down): nothing between the load and now is missed.
+      on_change_();
       while (!stop_) {
         conn.await_notification(0, 200000);  // wakes at least every 200 ms to check stop_
         if (fired || absl::Now() >= next_poll) {
@@ -55,7 +58,6 @@ void ChangeListener::Run() {
     } catch (const std::exception& e) {
       log::Warning("change listener lost its connection", {{"channel", channel_}, {"error", e.what()}});
       for (int i = 0; i < 10 && !stop_; ++i) absl::SleepFor(absl::Milliseconds(100));
-      if (!stop_) on_change_();  // catch up on what may have been missed
     }
   }
 }

@@ -12,7 +12,8 @@ namespace callcenter::db {
 
 // Calls `on_change` whenever PostgreSQL sends a NOTIFY on `channel` (another
 // replica changed the data), and at least every `period` as a safety net
-// for a missed notification. Reconnects by itself. In-memory snapshots use
+// for a missed notification. Reconnects by itself, and calls `on_change`
+// each time it starts listening (what changed before is not missed). In-memory snapshots use
 // it to stay current across replicas.
 class ChangeListener {
  public:

@@ -161,17 +161,32 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
 
   absl::StatusOr<Built> built = build(Wiring{&config, &pool, &metrics, &tls_files});
   if (list_config) {
-    // The variables this service reads, for the deployment checks.
-    std::cout << "{\"service\": \"" << spec.service << "\", \"reads\": [";
+    // The variables this service reads with their defaults, for operators
+    // and for the deployment and README checks (one JSON object).
+    auto quoted = [](const std::string& s) {
+      std::string out = "\"";
+      for (char ch : s) {
+        if (ch == '"' || ch == '\\') out += '\\';
+        out += ch;
+      }
+      return out + "\"";
+    };
+    std::cout << "{\"service\": " << quoted(spec.service) << ", \"reads\": [";
     bool first = true;
     for (const auto& [name, value] : config.effective()) {
-      std::cout << (first ? "" : ", ") << "\"" << name << "\"";
+      std::cout << (first ? "" : ", ") << quoted(name);
       first = false;
     }
-    std::cout << "], \"required\": [";
+    std::cout << "], \"defaults\": {";
+    first = true;
+    for (const auto& [name, value] : config.defaults()) {
+      std::cout << (first ? "" : ", ") << quoted(name) << ": " << quoted(value);
+      first = false;
+    }
+    std::cout << "}, \"required\": [";
     first = true;
     for (const auto& name : config.required()) {
-      std::cout << (first ? "" : ", ") << "\"" << name << "\"";
+      std::cout << (first ? "" : ", ") << quoted(name);
       first = false;
     }
     std::cout << "]}" << std::endl;

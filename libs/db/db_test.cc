@@ -26,7 +26,6 @@ class DbTest : public ::testing::Test {
     options.schema = "widgets_svc";
     options.max_size = 2;
     options.acquire_timeout = absl::Milliseconds(300);
-    options.statements = {kInsert, kGet, kLock};
     pool_ = std::make_unique<Pool>(options);
   }
 

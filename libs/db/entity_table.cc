@@ -69,21 +69,16 @@ EntityTable::EntityTable(std::string table) : table_(std::move(table)) {
   all_sql_ = absl::StrCat("SELECT body::text FROM ", table_, " ORDER BY id");
 }
 
-std::vector<Query> EntityTable::Queries() const {
-  return {{upsert_name_.c_str(), upsert_sql_.c_str()},
-          {get_name_.c_str(), get_sql_.c_str()},
-          {list_name_.c_str(), list_sql_.c_str()},
-          {all_name_.c_str(), all_sql_.c_str()}};
-}
-
 absl::Status EntityTable::Upsert(pqxx::work& txn, const std::string& id,
                                  const google::protobuf::Message& message) const {
+  Prepare(txn, upsert_name_.c_str(), upsert_sql_);
   txn.exec_prepared0(upsert_name_, id, ToJson(message));
   return absl::OkStatus();
 }
 
 absl::Status EntityTable::Get(pqxx::work& txn, const std::string& id,
                               google::protobuf::Message* out) const {
+  Prepare(txn, get_name_.c_str(), get_sql_);
   pqxx::result r = txn.exec_prepared(get_name_, id);
   if (r.empty()) {
     return absl::NotFoundError(absl::StrCat(out->GetDescriptor()->name(), " \"", id, "\" not found"));
@@ -94,6 +89,7 @@ absl::Status EntityTable::Get(pqxx::work& txn, const std::string& id,
 absl::Status EntityTable::List(pqxx::work& txn, int page_size, const std::string& page_token,
                                const std::function<google::protobuf::Message*()>& add,
                                std::string* next_page_token) const {
+  Prepare(txn, list_name_.c_str(), list_sql_);
   pqxx::result r = txn.exec_prepared(list_name_, page_token, page_size + 1);
   next_page_token->clear();
   for (int i = 0; i < static_cast<int>(r.size()); ++i) {
@@ -109,6 +105,7 @@ absl::Status EntityTable::List(pqxx::work& txn, int page_size, const std::string
 
 absl::Status EntityTable::All(pqxx::work& txn,
                               const std::function<google::protobuf::Message*()>& add) const {
+  Prepare(txn, all_name_.c_str(), all_sql_);
   for (const auto& row : txn.exec_prepared(all_name_)) {
     absl::Status s = FromJson(row[0].as<std::string>(), add());
     if (!s.ok()) return s;

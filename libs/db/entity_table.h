@@ -23,9 +23,6 @@ class EntityTable {
  public:
   explicit EntityTable(std::string table);
 
-  // The prepared statements this table needs (add them to the pool).
-  std::vector<Query> Queries() const;
-
   absl::Status Upsert(pqxx::work& txn, const std::string& id,
                       const google::protobuf::Message& message) const;
   // NOT_FOUND naming the table's entity when absent.

@@ -46,7 +46,6 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
       setup.exec0(absl::StrCat("SET statement_timeout = ",
                                absl::ToInt64Milliseconds(options_.statement_timeout)));
     }
-    for (const Query& q : options_.statements) conn->prepare(q.name, q.sql);
     return conn;
   } catch (const std::exception& e) {
     if (reachable_.load()) log::Warning("cannot connect to PostgreSQL", {{"error", e.what()}});

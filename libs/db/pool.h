@@ -33,8 +33,6 @@ struct PoolOptions {
   absl::Duration acquire_timeout = absl::Seconds(5);
   // Server-side statement_timeout.
   absl::Duration statement_timeout = absl::Seconds(10);
-  // Statements prepared on every connection.
-  std::vector<Query> statements;
 };
 
 // A bounded pool of libpqxx connections. Every pqxx exception is caught here
@@ -98,9 +96,17 @@ class Pool {
 // is logged where it matters.
 absl::Status StatusFromException(const std::exception& e);
 
-// Runs a prepared statement by its Query.
+// Declares `query` on the transaction's connection if it is not yet (the
+// server prepares it on its first use there), so no service keeps a list
+// of its statements: a statement is prepared where it is first run.
+inline void Prepare(pqxx::transaction_base& txn, const char* name, const std::string& sql) {
+  txn.conn().prepare(name, sql);  // the same definition again: nothing happens
+}
+
+// Runs a statement by its Query, prepared on first use.
 template <typename... Args>
 pqxx::result Exec(pqxx::transaction_base& txn, const Query& query, Args&&... args) {
+  Prepare(txn, query.name, query.sql);
   return txn.exec_prepared(query.name, std::forward<Args>(args)...);
 }
 

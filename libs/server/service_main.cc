@@ -146,7 +146,6 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Builder
   pool_options.conninfo = database_url;
   pool_options.schema = spec.schema;
   pool_options.max_size = pool_size;
-  pool_options.statements = spec.statements;
   db::Pool pool(pool_options);
   metrics::Metrics metrics(spec.service);
   metrics.AddGauge("grpc_server_calls_in_flight", "Calls being handled now.", {},

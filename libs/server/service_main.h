@@ -23,7 +23,6 @@ struct ServiceSpec {
   std::string schema;    // its PostgreSQL schema
   int default_port;      // from API.md
   const std::vector<db::Migration>* migrations;
-  std::vector<db::Query> statements;
 };
 
 // Everything a service's wiring gets: its config (to read its own

@@ -19,14 +19,12 @@ namespace callcenter::server {
 class ServiceUnderTest {
  public:
   // False when there is no PostgreSQL (use CC_REQUIRE_DATABASE(db())).
-  bool Start(const std::string& schema, const std::vector<db::Migration>& migrations,
-             std::vector<db::Query> statements) {
+  bool Start(const std::string& schema, const std::vector<db::Migration>& migrations) {
     db_ = db::TestDatabase::Create();
     if (!db_ || !db::Migrate(db_->conninfo(), schema, migrations).ok()) return false;
     db::PoolOptions po;
     po.conninfo = db_->conninfo();
     po.schema = schema;
-    po.statements = std::move(statements);
     pool_ = std::make_unique<db::Pool>(po);
     return true;
   }

@@ -95,15 +95,6 @@ v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
   return c;
 }
 
-std::vector<db::Query> GuidedSellingQueries() {
-  std::vector<db::Query> q = {kCatalogInsert, kCatalogByRequest, kCatalogList,
-                              db::kSnapshotVersion};
-  for (int i = 0; i < 4; ++i) {
-    for (const db::Query& x : Table(i).Queries()) q.push_back(x);
-  }
-  return q;
-}
-
 GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                                    std::function<absl::Time()> clock)
     : clock_(std::move(clock)),

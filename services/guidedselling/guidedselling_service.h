@@ -13,8 +13,6 @@
 
 namespace callcenter::guidedselling {
 
-std::vector<db::Query> GuidedSellingQueries();
-
 // Directed selling: source codes, scripts, upsell and cross-sell prompts,
 // product media, catalog requests.
 class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service {

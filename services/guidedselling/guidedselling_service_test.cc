@@ -11,8 +11,7 @@ namespace {
 class GuidedSellingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const bool started = sut_.Start("guidedselling_svc", migrations::GuidedSellingMigrations(),
-                                    GuidedSellingQueries());
+    const bool started = sut_.Start("guidedselling_svc", migrations::GuidedSellingMigrations());
     CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
     service_ = std::make_unique<GuidedSellingServiceImpl>(sut_.pool(), nullptr, [] {
       return absl::FromCivil(absl::CivilDay(2026, 6, 15), absl::UTCTimeZone());

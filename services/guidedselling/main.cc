@@ -7,8 +7,7 @@
 int main(int argc, char** argv) {
   using namespace callcenter;
   server::ServiceSpec spec{"guidedselling", "guidedselling_svc", 50054,
-                           &migrations::GuidedSellingMigrations(),
-                           guidedselling::GuidedSellingQueries()};
+                           &migrations::GuidedSellingMigrations()};
   return server::RunServiceMain(
       argc, argv, spec, [](const server::Wiring& w) -> absl::StatusOr<server::Built> {
         return server::SnapshotService(

@@ -51,15 +51,6 @@ absl::Status ValidateFraudData(const v1::FraudData& d) {
 
 }  // namespace
 
-std::vector<db::Query> HoldQueries() {
-  std::vector<db::Query> q = HoldStore::Queries();
-  q.push_back(db::kSnapshotVersion);
-  for (int i = 0; i < 3; ++i) {
-    for (const db::Query& x : Table(i).Queries()) q.push_back(x);
-  }
-  return q;
-}
-
 HoldServiceImpl::HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
     : store_(pool),
       metrics_(metrics),

@@ -11,8 +11,6 @@
 
 namespace callcenter::hold {
 
-std::vector<db::Query> HoldQueries();
-
 // Hold codes, manual and automatic (fraud) holds.
 class HoldServiceImpl final : public v1::HoldService::Service {
  public:

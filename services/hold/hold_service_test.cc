@@ -11,7 +11,7 @@ namespace {
 class HoldServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const bool started = sut_.Start("hold_svc", migrations::HoldMigrations(), HoldQueries());
+    const bool started = sut_.Start("hold_svc", migrations::HoldMigrations());
     CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
     service_ = std::make_unique<HoldServiceImpl>(sut_.pool(), nullptr);
     ASSERT_TRUE(service_->Refresh().ok());

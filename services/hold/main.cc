@@ -5,8 +5,7 @@
 
 int main(int argc, char** argv) {
   using namespace callcenter;
-  server::ServiceSpec spec{"hold", "hold_svc", 50056, &migrations::HoldMigrations(),
-                           hold::HoldQueries()};
+  server::ServiceSpec spec{"hold", "hold_svc", 50056, &migrations::HoldMigrations()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     const int64_t retention_h =

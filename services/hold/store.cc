@@ -106,12 +106,6 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
 
 }  // namespace
 
-std::vector<db::Query> HoldStore::Queries() {
-  return {kHoldInsert, kHoldByRequest, kHoldLock, kHoldsOfOrder, kHoldClear, kOpenCount,
-          kHoldEvent,  kEvalGet,       kEvalPut,  kCodeGet,      kRulesAll,  kDataAll,
-          kHistory,    kEvalPurge};
-}
-
 absl::StatusOr<int> HoldStore::PurgeEvaluations(absl::Duration age, int batch) {
   return db::DeleteOlderThan(pool_, kEvalPurge, age, batch);
 }

@@ -18,7 +18,6 @@ using common::v1::OrderHold;
 class HoldStore {
  public:
   explicit HoldStore(db::Pool* pool) : pool_(pool) {}
-  static std::vector<db::Query> Queries();
 
   // Inserts a hold unless `request_id` placed one already (then returns it).
   absl::StatusOr<OrderHold> PlaceHold(const std::string& request_id, const std::string& order_id,

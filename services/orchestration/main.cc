@@ -11,7 +11,7 @@
 int main(int argc, char** argv) {
   using namespace callcenter;
   server::ServiceSpec spec{"orchestration", "orchestration_svc", 50051,
-                           &migrations::OrchestrationMigrations(), orchestration::SagaLog::Queries()};
+                           &migrations::OrchestrationMigrations()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     orchestration::OrderEntryOptions options;

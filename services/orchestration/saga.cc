@@ -43,10 +43,6 @@ const db::Query kSweepStore{
 
 }  // namespace
 
-std::vector<db::Query> SagaLog::Queries() {
-  return {kBegin, kRecord, kDoneMany, kIdle, kPurgeFinished, kSweepClaim, kSweepStore};
-}
-
 absl::StatusOr<bool> SagaLog::AdvancePaymentSweep(
     const std::function<absl::StatusOr<std::string>(const std::string&)>& sweep) {
   bool ran = false;

@@ -38,7 +38,6 @@ struct Saga {
 class SagaLog {
  public:
   explicit SagaLog(db::Pool* pool) : pool_(pool) {}
-  static std::vector<db::Query> Queries();
 
   // Starts the saga of a submit or a cancellation (`kind`); a retried
   // request resumes its saga, RUNNING again (recovery's, should it stop).

@@ -11,8 +11,7 @@ namespace {
 class SagaLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const bool started = sut_.Start("orchestration_svc", migrations::OrchestrationMigrations(),
-                                    SagaLog::Queries());
+    const bool started = sut_.Start("orchestration_svc", migrations::OrchestrationMigrations());
     CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
     sagas_ = std::make_unique<SagaLog>(sut_.pool());
   }

@@ -25,7 +25,6 @@ class OrderServiceTest : public ::testing::Test {
     db::PoolOptions po;
     po.conninfo = db_->conninfo();
     po.schema = "order_svc";
-    po.statements = PgOrderStore::Queries();
     pool_ = std::make_unique<db::Pool>(po);
     store_ = std::make_unique<PgOrderStore>(pool_.get());
     cc_service_ = std::make_unique<CallCenterServiceImpl>(store_.get(), nullptr);

@@ -311,19 +311,6 @@ void UpdateOrderRow(pqxx::work& txn, const Order& order) {
 
 }  // namespace
 
-std::vector<db::Query> PgOrderStore::Queries() {
-  std::vector<db::Query> q = {
-      kIdemGet,          kOrderGet,       kOrderLock,    kOrderUpdate,    kEventInsert,
-      kOrdersByCustomer, kCustomerSearch, kUserDelete,   kScheduleInsert, kScheduleEventInsert,
-      kDueEvents,        kEventDone,      kCancelEvents, kContext,        kSaveRead,
-      kSaveLockRead,     kSaveWrite,      kCreate,       kPurgeResponses, kRecordedPayments,
-      kScheduleOf};
-  for (const auto* t : {&CallCenters(), &Users(), &Customers()}) {
-    for (const db::Query& x : t->Queries()) q.push_back(x);
-  }
-  return q;
-}
-
 absl::Status PgOrderStore::UpsertCallCenter(const v1::CallCenter& cc) {
   return pool_->Transact(
       [&](pqxx::work& txn) { return CallCenters().Upsert(txn, cc.call_center_id(), cc); });

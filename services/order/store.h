@@ -86,7 +86,6 @@ class PgOrderStore : public OrderStore {
  public:
   explicit PgOrderStore(db::Pool* pool) : pool_(pool) {}
   // Statements to prepare on each connection.
-  static std::vector<db::Query> Queries();
 
   absl::Status UpsertCallCenter(const v1::CallCenter& cc) override;
   absl::StatusOr<v1::CallCenter> GetCallCenter(const std::string& id) override;

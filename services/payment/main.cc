@@ -5,8 +5,7 @@
 
 int main(int argc, char** argv) {
   using namespace callcenter;
-  server::ServiceSpec spec{"payment", "payment_svc", 50055, &migrations::PaymentMigrations(),
-                           payment::PaymentQueries()};
+  server::ServiceSpec spec{"payment", "payment_svc", 50055, &migrations::PaymentMigrations()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     const std::string connector = w.config->String("PAYMENT_CONNECTOR", "test");

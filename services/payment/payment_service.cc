@@ -117,14 +117,6 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 
 }  // namespace
 
-std::vector<db::Query> PaymentQueries() {
-  std::vector<db::Query> q = {kByRequest,    kInsert,        kUpdate,       kLock,
-                              kByOrder,      kLiveByOrder,   kGiftCardLock, kGiftCardSave,
-                              kCustomerLock, kOpenOnAccount, kLivePage};
-  for (const db::Query& x : GiftCards().Queries()) q.push_back(x);
-  return q;
-}
-
 PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                        PaymentConnector* connector)
     : pool_(pool),

@@ -10,8 +10,6 @@
 
 namespace callcenter::payment {
 
-std::vector<db::Query> PaymentQueries();
-
 class PaymentServiceImpl final : public v1::PaymentService::Service {
  public:
   PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics, PaymentConnector* connector);

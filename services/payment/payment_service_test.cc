@@ -14,7 +14,7 @@ namespace {
 class PaymentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const bool started = sut_.Start("payment_svc", migrations::PaymentMigrations(), PaymentQueries());
+    const bool started = sut_.Start("payment_svc", migrations::PaymentMigrations());
     CC_REQUIRE_DATABASE(started ? sut_.db() : nullptr);
     service_ = std::make_unique<PaymentServiceImpl>(sut_.pool(), nullptr, &connector_);
     stub_ = v1::PaymentService::NewStub(sut_.Serve({service_.get()}));

@@ -5,8 +5,7 @@
 
 int main(int argc, char** argv) {
   using namespace callcenter;
-  server::ServiceSpec spec{"pricing", "pricing_svc", 50053, &migrations::PricingMigrations(),
-                           pricing::PricingQueries()};
+  server::ServiceSpec spec{"pricing", "pricing_svc", 50053, &migrations::PricingMigrations()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     auto service = std::make_shared<pricing::PricingServiceImpl>(w.pool, w.metrics);

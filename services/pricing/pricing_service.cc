@@ -47,16 +47,6 @@ constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agree
 
 }  // namespace
 
-std::vector<db::Query> PricingQueries() {
-  std::vector<db::Query> q = {db::kSnapshotVersion, kCouponUseCounts, kCouponRead,
-                              kCouponLock,          kCouponUses,      kCouponUsesBy,
-                              kCouponUseInsert,     kCouponRelease};
-  for (const char* t : kTables) {
-    for (const db::Query& x : Table(t).Queries()) q.push_back(x);
-  }
-  return q;
-}
-
 PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                        std::function<absl::Time()> clock)
     : pool_(pool),

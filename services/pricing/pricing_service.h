@@ -15,9 +15,6 @@
 
 namespace callcenter::pricing {
 
-// Statements of the pricing schema.
-std::vector<db::Query> PricingQueries();
-
 class PricingServiceImpl final : public v1::PricingService::Service {
  public:
   PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,

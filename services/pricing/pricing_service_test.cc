@@ -44,7 +44,6 @@ class PricingServiceTest : public ::testing::Test {
     db::PoolOptions po;
     po.conninfo = db_->conninfo();
     po.schema = "pricing_svc";
-    po.statements = PricingQueries();
     r.pool = std::make_unique<db::Pool>(po);
     r.service = std::make_unique<PricingServiceImpl>(
         r.pool.get(), nullptr, [] { return absl::FromCivil(absl::CivilDay(2026, 6, 15), absl::UTCTimeZone()); });

@@ -53,16 +53,14 @@ class ReplicaVisibilityTest : public ::testing::Test {
             .ok());
   }
 
-  // A replica refreshing only on NOTIFY (`period` far off) unless `period` says.
+  // A replica refreshing on NOTIFY when `listen` (its periodic check far off).
   template <typename Service, typename... Args>
-  std::unique_ptr<Replica<Service>> Start(const std::string& schema,
-                                          std::vector<db::Query> statements,
-                                          const std::string& channel, bool listen, Args... args) {
+  std::unique_ptr<Replica<Service>> Start(const std::string& schema, const std::string& channel,
+                                          bool listen, Args... args) {
     auto r = std::make_unique<Replica<Service>>();
     db::PoolOptions po;
     po.conninfo = db_->conninfo();
     po.schema = schema;
-    po.statements = std::move(statements);
     r->pool = std::make_unique<db::Pool>(po);
     r->service = std::make_unique<Service>(r->pool.get(), nullptr, args...);
     if (!r->service->Refresh(true).ok()) return nullptr;
@@ -123,10 +121,8 @@ grpc::Status UpsertProduct(pricing::v1::PricingService::Stub& stub, const std::s
 }
 
 TEST_F(ReplicaVisibilityTest, APriceChangedThroughOneReplicaIsSeenByTheOtherWithinASecond) {
-  auto a = Start<pricing::PricingServiceImpl>("pricing_svc", pricing::PricingQueries(),
-                                              "pricing_changed", true);
-  auto b = Start<pricing::PricingServiceImpl>("pricing_svc", pricing::PricingQueries(),
-                                              "pricing_changed", true);
+  auto a = Start<pricing::PricingServiceImpl>("pricing_svc", "pricing_changed", true);
+  auto b = Start<pricing::PricingServiceImpl>("pricing_svc", "pricing_changed", true);
   ASSERT_TRUE(a && b);
   auto via_a = pricing::v1::PricingService::NewStub(a->channel);
   auto via_b = pricing::v1::PricingService::NewStub(b->channel);
@@ -139,8 +135,8 @@ TEST_F(ReplicaVisibilityTest, APriceChangedThroughOneReplicaIsSeenByTheOtherWith
 }
 
 TEST_F(ReplicaVisibilityTest, AFraudRuleAddedThroughOneReplicaScoresOnTheOther) {
-  auto a = Start<hold::HoldServiceImpl>("hold_svc", hold::HoldQueries(), "fraud_changed", true);
-  auto b = Start<hold::HoldServiceImpl>("hold_svc", hold::HoldQueries(), "fraud_changed", true);
+  auto a = Start<hold::HoldServiceImpl>("hold_svc", "fraud_changed", true);
+  auto b = Start<hold::HoldServiceImpl>("hold_svc", "fraud_changed", true);
   ASSERT_TRUE(a && b);
   auto via_a = hold::v1::HoldService::NewStub(a->channel);
   auto via_b = hold::v1::HoldService::NewStub(b->channel);
@@ -172,10 +168,10 @@ TEST_F(ReplicaVisibilityTest, AFraudRuleAddedThroughOneReplicaScoresOnTheOther) 
 }
 
 TEST_F(ReplicaVisibilityTest, AScriptAddedThroughOneReplicaIsReadFromTheOther) {
-  auto a = Start<guidedselling::GuidedSellingServiceImpl>(
-      "guidedselling_svc", guidedselling::GuidedSellingQueries(), "selling_changed", true);
-  auto b = Start<guidedselling::GuidedSellingServiceImpl>(
-      "guidedselling_svc", guidedselling::GuidedSellingQueries(), "selling_changed", true);
+  auto a =
+      Start<guidedselling::GuidedSellingServiceImpl>("guidedselling_svc", "selling_changed", true);
+  auto b =
+      Start<guidedselling::GuidedSellingServiceImpl>("guidedselling_svc", "selling_changed", true);
   ASSERT_TRUE(a && b);
   auto via_a = guidedselling::v1::GuidedSellingService::NewStub(a->channel);
   auto via_b = guidedselling::v1::GuidedSellingService::NewStub(b->channel);
@@ -206,8 +202,7 @@ TEST_F(ReplicaVisibilityTest, AScriptAddedThroughOneReplicaIsReadFromTheOther) {
 // No NOTIFY reaches this replica (it does not listen): its periodic check
 // reads the version, which every write bumps, whoever makes it.
 TEST_F(ReplicaVisibilityTest, TheVersionCheckSeesAChangeWrittenStraightIntoTheTable) {
-  auto a = Start<pricing::PricingServiceImpl>("pricing_svc", pricing::PricingQueries(),
-                                              "pricing_changed", false);
+  auto a = Start<pricing::PricingServiceImpl>("pricing_svc", "pricing_changed", false);
   ASSERT_TRUE(a);
   auto via_a = pricing::v1::PricingService::NewStub(a->channel);
   ASSERT_TRUE(UpsertProduct(*via_a, "TEA", 1000).ok());

@@ -48,25 +48,22 @@ std::unique_ptr<Suite> Suite::Start() {
   std::unique_ptr<Suite> s(new Suite());
   s->db_ = db::TestDatabase::Create();
   if (!s->db_) return nullptr;
-  auto pool = [&](const std::string& schema, const std::vector<db::Migration>& migrations,
-                  std::vector<db::Query> statements) -> db::Pool* {
+  auto pool = [&](const std::string& schema,
+                  const std::vector<db::Migration>& migrations) -> db::Pool* {
     if (!db::Migrate(s->db_->conninfo(), schema, migrations).ok()) return nullptr;
     db::PoolOptions po;
     po.conninfo = s->db_->conninfo();
     po.schema = schema;
     po.max_size = 8;
-    po.statements = std::move(statements);
     s->pools_.push_back(std::make_unique<db::Pool>(po));
     return s->pools_.back().get();
   };
-  db::Pool* order_pool = pool("order_svc", migrations::OrderMigrations(), order::PgOrderStore::Queries());
-  db::Pool* pricing_pool = pool("pricing_svc", migrations::PricingMigrations(), pricing::PricingQueries());
-  db::Pool* selling_pool = pool("guidedselling_svc", migrations::GuidedSellingMigrations(),
-                                guidedselling::GuidedSellingQueries());
-  db::Pool* payment_pool = pool("payment_svc", migrations::PaymentMigrations(), payment::PaymentQueries());
-  db::Pool* hold_pool = pool("hold_svc", migrations::HoldMigrations(), hold::HoldQueries());
-  db::Pool* saga_pool = pool("orchestration_svc", migrations::OrchestrationMigrations(),
-                             orchestration::SagaLog::Queries());
+  db::Pool* order_pool = pool("order_svc", migrations::OrderMigrations());
+  db::Pool* pricing_pool = pool("pricing_svc", migrations::PricingMigrations());
+  db::Pool* selling_pool = pool("guidedselling_svc", migrations::GuidedSellingMigrations());
+  db::Pool* payment_pool = pool("payment_svc", migrations::PaymentMigrations());
+  db::Pool* hold_pool = pool("hold_svc", migrations::HoldMigrations());
+  db::Pool* saga_pool = pool("orchestration_svc", migrations::OrchestrationMigrations());
   if (!order_pool || !pricing_pool || !selling_pool || !payment_pool || !hold_pool || !saga_pool) {
     return nullptr;
   }

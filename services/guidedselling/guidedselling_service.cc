@@ -5,6 +5,7 @@
 #include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "services/guidedselling/queries.h"
 
 namespace callcenter::guidedselling {
 namespace {
@@ -67,22 +68,6 @@ absl::Status ValidateMedia(const v1::ProductMedia& m) {
 }
 
 }  // namespace
-
-const db::Query kCatalogInsert{
-    "catalog_request_insert",
-    "INSERT INTO catalog_requests (catalog_request_id, request_id, customer_id, source_code, "
-    "catalog_id, quantity, requested_on) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::date) "
-    "ON CONFLICT (request_id) DO NOTHING"};
-const db::Query kCatalogByRequest{
-    "catalog_request_by_request",
-    "SELECT catalog_request_id::text, customer_id, source_code, catalog_id, quantity, "
-    "requested_on::text FROM catalog_requests WHERE request_id = $1"};
-const db::Query kCatalogList{
-    "catalog_requests_list",
-    "SELECT catalog_request_id::text, customer_id, source_code, catalog_id, quantity, "
-    "requested_on::text FROM catalog_requests WHERE requested_on >= $1::date "
-    "AND (requested_on, catalog_request_id) > ($2::date, $3::uuid) "
-    "ORDER BY requested_on, catalog_request_id LIMIT $4"};
 
 v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
   v1::CatalogRequest c;
@@ -225,10 +210,10 @@ grpc::Status GuidedSellingServiceImpl::RecordCatalogRequest(
     const std::string today = Today();
     ASSIGN_OR_RETURN(v1::SourceCode source, ValidSource(req->source_code(), today));
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      db::Exec(txn, kCatalogInsert, NewUuid(), req->request_id(), req->customer_id(),
-               req->source_code(), source.catalog_id(), req->quantity(), today);
+      db::Exec(txn, queries::kCatalogRequestInsert, NewUuid(), req->request_id(),
+               req->customer_id(), req->source_code(), source.catalog_id(), req->quantity(), today);
       *resp->mutable_catalog_request() =
-          CatalogFromRow(db::Exec(txn, kCatalogByRequest, req->request_id())[0]);
+          CatalogFromRow(db::Exec(txn, queries::kCatalogRequestByRequest, req->request_id())[0]);
       // A repeat returns the first request; one with another body is refused.
       const v1::CatalogRequest& first = resp->catalog_request();
       if (first.customer_id() != req->customer_id() || first.source_code() != req->source_code() ||
@@ -261,7 +246,8 @@ grpc::Status GuidedSellingServiceImpl::ListCatalogRequests(
     }
     const int page_size = db::ClampPageSize(req->page_size(), 50, 500);
     return pool_->Read([&](pqxx::work& txn) {
-      pqxx::result r = db::Exec(txn, kCatalogList, since, after_date, after_id, page_size + 1);
+      pqxx::result r =
+          db::Exec(txn, queries::kCatalogRequestsList, since, after_date, after_id, page_size + 1);
       for (int i = 0; i < static_cast<int>(r.size()); ++i) {
         if (i == page_size) {
           const auto& last = resp->catalog_requests(page_size - 1);

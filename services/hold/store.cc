@@ -7,57 +7,12 @@
 #include "libs/db/entity_table.h"
 #include "libs/ids/uuid.h"
 #include "libs/status/status.h"
+#include "services/hold/queries.h"
 
 namespace callcenter::hold {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-const db::Query kHoldInsert{
-    "hold_insert",
-    "INSERT INTO order_holds (hold_id, order_id, request_id, hold_code, note, placed_by) "
-    "VALUES ($1::uuid, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING"};
-const db::Query kHoldByRequest{
-    "hold_by_request",
-    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
-    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
-    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds WHERE request_id = $1"};
-const db::Query kHoldLock{
-    "hold_lock",
-    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
-    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
-    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds "
-    "WHERE hold_id = $1::uuid FOR UPDATE"};
-const db::Query kHoldsOfOrder{
-    "holds_of_order",
-    "SELECT hold_id::text, order_id, hold_code, note, open, placed_by, "
-    "extract(epoch from placed_at)::float8, cleared_by, cleared_reason, "
-    "coalesce(extract(epoch from cleared_at), 0)::float8 FROM order_holds "
-    "WHERE order_id = $1 ORDER BY placed_at, hold_id"};
-const db::Query kHoldClear{"hold_clear",
-                           "UPDATE order_holds SET open = false, cleared_by = $2, "
-                           "cleared_reason = $3, cleared_at = now() WHERE hold_id = $1::uuid"};
-const db::Query kOpenCount{"holds_open_count",
-                           "SELECT count(*)::int FROM order_holds WHERE order_id = $1 AND open"};
-const db::Query kHoldEvent{"hold_event",
-                           "INSERT INTO hold_events (hold_id, user_id, action, detail) "
-                           "VALUES ($1::uuid, $2, $3, $4)"};
-const db::Query kHistory{"hold_history",
-                         "SELECT e.hold_id::text, extract(epoch from e.at)::float8, e.user_id, e.action, "
-                         "e.detail FROM hold_events e JOIN order_holds h USING (hold_id) "
-                         "WHERE h.order_id = $1 ORDER BY e.at, e.hold_id"};
-const db::Query kEvalGet{"evaluation_get",
-                         "SELECT response::text FROM fraud_evaluations WHERE request_id = $1"};
-const db::Query kEvalPut{"evaluation_put",
-                         "INSERT INTO fraud_evaluations (request_id, order_id, response) "
-                         "VALUES ($1, $2, $3::jsonb) ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
-const db::Query kEvalPurge{
-    "evaluation_purge",
-    "DELETE FROM fraud_evaluations WHERE ctid IN (SELECT ctid FROM fraud_evaluations "
-    "WHERE created_at < now() - $1::interval LIMIT $2)"};
-const db::Query kCodeGet{"hold_code_get_for_hold", "SELECT body::text FROM hold_codes WHERE id = $1"};
-const db::Query kRulesAll{"fraud_rules_all_for_index", "SELECT body::text FROM fraud_rules"};
-const db::Query kDataAll{"fraud_data_all_for_index", "SELECT body::text FROM fraud_data"};
 
 google::protobuf::Timestamp FromEpoch(double seconds) {
   return TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(seconds * 1e9));
@@ -80,7 +35,7 @@ OrderHold FromRow(const pqxx::row& r) {
 // The definition of hold code `code`, or nullopt when none is stored.
 absl::StatusOr<std::optional<v1::HoldCode>> CodeIn(pqxx::transaction_base& txn,
                                                   const std::string& code) {
-  pqxx::result r = db::Exec(txn, kCodeGet, code);
+  pqxx::result r = db::Exec(txn, queries::kHoldCodeGetForHold, code);
   if (r.empty()) return std::nullopt;
   v1::HoldCode out;
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &out));
@@ -91,11 +46,12 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
                                  const std::string& order_id, const std::string& code,
                                  const std::string& note, const std::string& user_id) {
   const std::string id = NewUuid();
-  pqxx::result ins = db::Exec(txn, kHoldInsert, id, order_id, request_id, code, note, user_id);
+  pqxx::result ins =
+      db::Exec(txn, queries::kHoldInsert, id, order_id, request_id, code, note, user_id);
   if (ins.affected_rows() == 1) {
-    db::Exec(txn, kHoldEvent, id, user_id, "placed", absl::StrCat(code, ": ", note));
+    db::Exec(txn, queries::kHoldEvent, id, user_id, "placed", absl::StrCat(code, ": ", note));
   }
-  pqxx::result r = db::Exec(txn, kHoldByRequest, request_id);
+  pqxx::result r = db::Exec(txn, queries::kHoldByRequest, request_id);
   OrderHold h = FromRow(r[0]);
   if (r[0][1].as<std::string>() != order_id) {
     return InvalidField("request_id", "was already used for a hold on another order",
@@ -107,7 +63,7 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
 }  // namespace
 
 absl::StatusOr<int> HoldStore::PurgeEvaluations(absl::Duration age, int batch) {
-  return db::DeleteOlderThan(pool_, kEvalPurge, age, batch);
+  return db::DeleteOlderThan(pool_, queries::kEvaluationPurge, age, batch);
 }
 
 absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {
@@ -138,7 +94,7 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
   if (!IsUuid(hold_id)) return InvalidField("hold_id", "must be a UUID");
   std::pair<OrderHold, bool> out;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result r = db::Exec(txn, kHoldLock, hold_id);
+    pqxx::result r = db::Exec(txn, queries::kHoldLock, hold_id);
     if (r.empty() || r[0][1].as<std::string>() != order_id) {
       return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
     }
@@ -146,15 +102,15 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
     ASSIGN_OR_RETURN(std::optional<v1::HoldCode> code, CodeIn(txn, h.hold_code()));
     RETURN_IF_ERROR(check(h, code ? &*code : nullptr));
     if (h.open()) {  // clearing twice is harmless
-      db::Exec(txn, kHoldClear, hold_id, user_id, reason);
-      db::Exec(txn, kHoldEvent, hold_id, user_id, "cleared", reason);
+      db::Exec(txn, queries::kHoldClear, hold_id, user_id, reason);
+      db::Exec(txn, queries::kHoldEvent, hold_id, user_id, "cleared", reason);
       h.set_open(false);
       h.set_cleared_by(user_id);
       h.set_cleared_reason(reason);
       *h.mutable_cleared_at() = TimeUtil::GetCurrentTime();
     }
     out.first = h;
-    out.second = db::Exec(txn, kOpenCount, order_id)[0][0].as<int>() > 0;
+    out.second = db::Exec(txn, queries::kHoldsOpenCount, order_id)[0][0].as<int>() > 0;
     return absl::OkStatus();
   }));
   return out;
@@ -164,9 +120,10 @@ absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& o
                                                             std::vector<v1::HoldEvent>* history) {
   std::vector<OrderHold> out;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
-    for (const auto& row : db::Exec(txn, kHoldsOfOrder, order_id)) out.push_back(FromRow(row));
+    for (const auto& row : db::Exec(txn, queries::kHoldsOfOrder, order_id))
+      out.push_back(FromRow(row));
     if (history != nullptr) {
-      for (const auto& row : db::Exec(txn, kHistory, order_id)) {
+      for (const auto& row : db::Exec(txn, queries::kHoldHistory, order_id)) {
         v1::HoldEvent& e = history->emplace_back();
         e.set_hold_id(row[0].as<std::string>());
         *e.mutable_at() = FromEpoch(row[1].as<double>());
@@ -185,18 +142,19 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
   if (!place_hold) {
     // One statement; a retry finds the first evaluation stored and returns it.
     RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
-      if (!db::Exec(txn, kEvalPut, request.request_id(), request.order_id(), db::ToJson(response))
+      if (!db::Exec(txn, queries::kEvaluationPut, request.request_id(), request.order_id(),
+                    db::ToJson(response))
                .empty()) {
         return absl::OkStatus();
       }
-      pqxx::result r = db::Exec(txn, kEvalGet, request.request_id());
+      pqxx::result r = db::Exec(txn, queries::kEvaluationGet, request.request_id());
       if (r.empty()) return absl::InternalError("fraud evaluation neither stored nor found");
       return db::FromJson(r[0][0].as<std::string>(), &response);
     }));
     return response;
   }
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result r = db::Exec(txn, kEvalGet, request.request_id());
+    pqxx::result r = db::Exec(txn, queries::kEvaluationGet, request.request_id());
     if (!r.empty()) return db::FromJson(r[0][0].as<std::string>(), &response);  // a retry
     std::string note = absl::StrCat("fraud score ", response.score(), " above ",
                                     request.min_fraud_score(), ":");
@@ -206,7 +164,8 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
     ASSIGN_OR_RETURN(*response.mutable_hold(),
                      Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
                             "FRAUD", note, ""));
-    db::Exec(txn, kEvalPut, request.request_id(), request.order_id(), db::ToJson(response));
+    db::Exec(txn, queries::kEvaluationPut, request.request_id(), request.order_id(),
+             db::ToJson(response));
     return absl::OkStatus();
   }));
   return response;
@@ -215,10 +174,10 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
 absl::Status HoldStore::LoadFraudTables(std::vector<v1::FraudRule>* rules,
                                         std::vector<v1::FraudData>* data) {
   return pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    for (const auto& row : db::Exec(txn, kRulesAll)) {
+    for (const auto& row : db::Exec(txn, queries::kFraudRulesAllForIndex)) {
       RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &rules->emplace_back()));
     }
-    for (const auto& row : db::Exec(txn, kDataAll)) {
+    for (const auto& row : db::Exec(txn, queries::kFraudDataAllForIndex)) {
       RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &data->emplace_back()));
     }
     return absl::OkStatus();

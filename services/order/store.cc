@@ -14,6 +14,7 @@
 #include "openssl/evp.h"
 #include "services/order/domain/continuity.h"
 #include "services/order/domain/order_rules.h"
+#include "services/order/queries.h"
 
 namespace callcenter::order {
 namespace {
@@ -32,151 +33,6 @@ const db::EntityTable& Customers() {
   static const auto* t = new db::EntityTable("customers");
   return *t;
 }
-
-const db::Query kIdemGet{"idem_get",
-                         "SELECT fingerprint, response_doc, response::text FROM idempotency "
-                         "WHERE method = $1 AND request_id = $2"};
-const db::Query kOrderGet{"order_get",
-                          "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid"};
-const db::Query kRecordedPayments{"orders_recorded_payments",
-                                  "SELECT order_id::text, doc, body::text FROM orders "
-                                  "WHERE order_id = ANY($1::uuid[])"};
-const db::Query kOrderLock{"order_lock",
-                           "SELECT doc, body::text FROM orders WHERE order_id = $1::uuid FOR UPDATE"};
-const db::Query kOrderUpdate{"order_update",
-                             "UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-                             "total_minor = $5, currency = $6, updated_at = now(), "
-                             "history_hash = $7 WHERE order_id = $1::uuid"};
-// Inserts order $1's events from the JSON array parameter `events` (rows of
-// seq, user_id, kind, detail; see StampEvents).
-#define CC_INSERT_EVENTS(events)                                         \
-  "INSERT INTO order_events (order_id, seq, at, user_id, kind, detail) " \
-  "SELECT $1::uuid, x.seq, now(), x.user_id, x.kind, x.detail "          \
-  "FROM jsonb_to_recordset(" events "::jsonb) "                          \
-  "AS x(seq int, user_id text, kind text, detail text)"
-const db::Query kEventInsert{"events_insert", CC_INSERT_EVENTS("$2")};
-const db::Query kOrdersByCustomer{
-    "orders_by_customer",
-    "SELECT doc, body::text, created_at::text, order_id::text FROM orders WHERE customer_id = $1 "
-    "AND ($2 = '' OR (created_at, order_id) < ($2::timestamptz, $3::uuid)) "
-    "AND ($5 = '' OR call_center_id = $5) "
-    "ORDER BY created_at DESC, order_id DESC LIMIT $4"};
-const db::Query kCustomerSearch{
-    "customer_search",
-    "SELECT id, body::text FROM customers WHERE id > $2 AND "
-    "(name_key LIKE $1 OR phone_key LIKE $1 OR email_key LIKE $1 OR postal_key LIKE $1 "
-    "OR id_key LIKE $1) ORDER BY id LIMIT $3"};
-const db::Query kScheduleInsert{
-    "schedule_insert",
-    "INSERT INTO continuity_schedules (schedule_id, parent_order_id, body) "
-    "VALUES ($1::uuid, $2::uuid, $3::jsonb)"};
-const db::Query kScheduleEventInsert{
-    "schedule_event_insert",
-    "INSERT INTO continuity_events (schedule_id, seq, due_on) VALUES ($1::uuid, $2, $3::date)"};
-const db::Query kDueEvents{
-    "continuity_due",
-    "SELECT e.schedule_id::text, e.seq, s.body::text, s.parent_order_id::text "
-    "FROM continuity_events e JOIN continuity_schedules s USING (schedule_id) "
-    "WHERE e.due_on <= $1::date AND e.child_order_id IS NULL AND NOT e.cancelled "
-    "ORDER BY e.due_on, e.schedule_id, e.seq FOR UPDATE OF e SKIP LOCKED"};
-const db::Query kEventDone{"continuity_event_done",
-                           "UPDATE continuity_events SET child_order_id = $3::uuid "
-                           "WHERE schedule_id = $1::uuid AND seq = $2"};
-const db::Query kScheduleOf{
-    "continuity_schedule_of",
-    "SELECT 1 FROM continuity_schedules WHERE parent_order_id = $1::uuid LIMIT 1"};
-const db::Query kCancelEvents{
-    "continuity_cancel",
-    "UPDATE continuity_events e SET cancelled = true FROM continuity_schedules s "
-    "WHERE e.schedule_id = s.schedule_id AND s.parent_order_id = $1::uuid "
-    "AND e.child_order_id IS NULL AND NOT e.cancelled"};
-// Everything one front-door call needs, in one statement and one round trip.
-// A token for the versions of a user, a call center and a customer (each
-// row's xmin; '-' for a missing row), written out in each statement that
-// needs it (a SQL function would be planned again on every call).
-// GetOrderContext returns it and SaveOrder compares it, so a caller that
-// keeps an order's context between calls cannot save a change decided on
-// master data that has since changed.
-#define CC_MASTER_DATA_TOKEN(user, call_center, customer)                                    \
-  "concat_ws('/', "                                                                          \
-  "COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = " user "), '-'), "              \
-  "COALESCE((SELECT xc.xmin::text FROM call_centers xc WHERE xc.id = " call_center "), '-'), " \
-  "COALESCE((SELECT xk.xmin::text FROM customers xk WHERE xk.id = " customer "), '-'))"
-const db::Query kContext{
-    "order_context",
-    "WITH o AS (SELECT doc, body::text AS body, call_center_id, customer_id FROM orders "
-    "           WHERE order_id = NULLIF($1, '')::uuid), "
-    "     u AS (SELECT body FROM users WHERE id = $2), "
-    "     i AS (SELECT fingerprint, response_doc, response::text AS response FROM idempotency "
-    "           WHERE method = $5 AND request_id = $6) "
-    "SELECT (SELECT count(*) FROM o)::int, (SELECT doc FROM o), (SELECT body FROM o), "
-    "  (SELECT body::text FROM u), "
-    "  (SELECT body::text FROM call_centers WHERE id = COALESCE((SELECT call_center_id FROM o), "
-    "       NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u))), "
-    "  (SELECT body::text FROM customers WHERE id = COALESCE((SELECT customer_id FROM o), NULLIF($4, ''))), "
-    "  (SELECT count(*) FROM i)::int, (SELECT fingerprint FROM i), (SELECT response_doc FROM i), "
-    "  (SELECT response FROM i), "
-    "  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''), "
-    "  COALESCE((SELECT customer_id FROM o), $4), "
-    "  " CC_MASTER_DATA_TOKEN("$2",
-                              "COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), "
-                              "(SELECT body->>'call_center_id' FROM u), '')",
-                              "COALESCE((SELECT customer_id FROM o), $4)")};
-// SaveOrder's write: order, events and the request's stored response in one
-// statement, applied only when the row still has the caller's version and
-// history fingerprint ($14; '' for rows written before there was one), so
-// the caller's copy of identity and history is the stored one; a status the
-// change may leave ($13); and no stored response for the request. Most
-// saves are this statement alone; when it writes nothing, SaveOrder reads
-// the row (kSaveRead) to tell a retry, a conflict or a refusal apart, and
-// writes from the stored facts. A caller's master-data token ($15, with
-// the user $16) must also still hold.
-const db::Query kSaveWrite{
-    "order_save_write",
-    "WITH u AS (UPDATE orders SET status = $2, version = $3, doc = $4, body = NULL, "
-    "           total_minor = $5, currency = $6, updated_at = now(), history_hash = $12 "
-    "           WHERE order_id = $1::uuid AND version = $11 "
-    "           AND COALESCE(history_hash, '') = $14 AND status = ANY($13::text[]) "
-    "           AND ($15 = '' OR " CC_MASTER_DATA_TOKEN("$16", "orders.call_center_id",
-                                                      "orders.customer_id") " = $15) "
-    "           AND NOT EXISTS (SELECT 1 FROM idempotency "
-    "                           WHERE method = $8 AND request_id = $9 AND $9 <> '') "
-    "           RETURNING 1), "
-    "     e AS (" CC_INSERT_EVENTS("$7") " WHERE EXISTS (SELECT 1 FROM u)), "
-    "     i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
-    "           SELECT $8, $9, $10, $4 WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)) "
-    "SELECT count(*)::int FROM u"};
-// The order with its history fingerprint and any stored response of the
-// request ("FOR UPDATE" appended where the save locks the order).
-#define CC_SAVE_READ                                                                    \
-  "SELECT o.doc, o.body::text, i.request_id IS NOT NULL, i.fingerprint, i.response_doc, " \
-  "  i.response::text, o.history_hash, "                                                 \
-  "  CASE WHEN $4 <> '' THEN "                                                             \
-  CC_MASTER_DATA_TOKEN("$5", "o.call_center_id", "o.customer_id") " END "                  \
-  "FROM orders o LEFT JOIN idempotency i ON i.method = $2 AND i.request_id = $3 "        \
-  "WHERE o.order_id = $1::uuid"
-const db::Query kSaveRead{"order_save_read", CC_SAVE_READ};
-const db::Query kSaveLockRead{"order_save_lock_read", CC_SAVE_READ " FOR UPDATE OF o"};
-#undef CC_SAVE_READ
-#undef CC_MASTER_DATA_TOKEN
-// A new order with its first events and the stored response of its
-// request, in one statement: nothing is written when the request_id was
-// already used (the caller then reads the stored response).
-const db::Query kCreate{
-    "order_create",
-    "WITH i AS (INSERT INTO idempotency (method, request_id, fingerprint, response_doc) "
-    "           SELECT 'CreateOrder', $9, $10, $6 WHERE $9 <> '' ON CONFLICT DO NOTHING RETURNING 1), "
-    "     o AS (INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, "
-    "           total_minor, currency, history_hash) SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $12 "
-    "           WHERE $9 = '' OR EXISTS (SELECT 1 FROM i) RETURNING 1), "
-    "     e AS (" CC_INSERT_EVENTS("$11") " WHERE EXISTS (SELECT 1 FROM o)) "
-    "SELECT count(*)::int FROM o"};
-#undef CC_INSERT_EVENTS
-const db::Query kPurgeResponses{
-    "idempotency_purge",
-    "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency "
-    "WHERE created_at < now() - $1::interval LIMIT $2)"};
-const db::Query kUserDelete{"user_delete", "DELETE FROM users WHERE id = $1"};
 
 // An order (or stored response) from its binary `doc`, or from the JSON
 // `body` of rows written before documents were binary.
@@ -253,7 +109,7 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
                             const std::string& request_id, const std::string& fingerprint,
                             Order* out) {
   if (request_id.empty()) return false;
-  pqxx::result r = db::Exec(txn, kIdemGet, method, request_id);
+  pqxx::result r = db::Exec(txn, queries::kIdemGet, method, request_id);
   if (r.empty()) return false;
   if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
     return InvalidField("request_id", "was already used for a different request",
@@ -280,7 +136,7 @@ std::string StampEvents(Order* order, const std::vector<OrderEvent>& events) {
 
 // Appends events to the stored log and the order's copy of it.
 void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
-  db::Exec(txn, kEventInsert, order->order_id(), StampEvents(order, events));
+  db::Exec(txn, queries::kEventsInsert, order->order_id(), StampEvents(order, events));
 }
 
 // Inserts a new order (version 1, created now) with its first events and,
@@ -294,19 +150,19 @@ bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<Or
   *order->mutable_updated_at() = now;
   order->clear_events();
   const std::string rows = StampEvents(order, events);
-  return db::Exec(txn, kCreate, order->order_id(), order->call_center_id(), order->customer_id(),
-                  common::v1::OrderStatus_Name(order->status()), order->version(), Doc(*order),
-                  order->total().minor_units(), order->currency(), request_id, fingerprint, rows,
-                  HistoryHash(*order))[0][0]
+  return db::Exec(txn, queries::kOrderCreate, order->order_id(), order->call_center_id(),
+                  order->customer_id(), common::v1::OrderStatus_Name(order->status()),
+                  order->version(), Doc(*order), order->total().minor_units(), order->currency(),
+                  request_id, fingerprint, rows, HistoryHash(*order))[0][0]
              .as<int>() == 1;
 }
 
 // Writes the order row's document, its queryable columns and its history
 // fingerprint (a system change: continuity children and cancellations).
 void UpdateOrderRow(pqxx::work& txn, const Order& order) {
-  db::Exec(txn, kOrderUpdate, order.order_id(), common::v1::OrderStatus_Name(order.status()),
-           order.version(), Doc(order), order.total().minor_units(), order.currency(),
-           HistoryHash(order));
+  db::Exec(txn, queries::kOrderUpdate, order.order_id(),
+           common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order),
+           order.total().minor_units(), order.currency(), HistoryHash(order));
 }
 
 }  // namespace
@@ -351,7 +207,7 @@ absl::StatusOr<v1::CallCenterUser> PgOrderStore::GetUser(const std::string& id) 
 
 absl::Status PgOrderStore::RemoveUser(const std::string& id) {
   return pool_->Transact([&](pqxx::work& txn) {
-    if (db::Exec(txn, kUserDelete, id).affected_rows() == 0) {
+    if (db::Exec(txn, queries::kUserDelete, id).affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("user \"", id, "\" not found"));
     }
     return absl::OkStatus();
@@ -380,7 +236,7 @@ absl::Status PgOrderStore::SearchCustomers(const std::string& query, int page_si
   }
   pattern.push_back('%');
   return pool_->Read([&](pqxx::work& txn) {
-    pqxx::result r = db::Exec(txn, kCustomerSearch, pattern, token, page_size + 1);
+    pqxx::result r = db::Exec(txn, queries::kCustomerSearch, pattern, token, page_size + 1);
     for (int i = 0; i < static_cast<int>(r.size()); ++i) {
       if (i == page_size) {
         out->set_next_page_token(r[i - 1][0].as<std::string>());
@@ -415,7 +271,7 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
   if (!IsUuid(order_id)) return InvalidField("order_id", "must be a UUID");
   Order order;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
-    pqxx::result r = db::Exec(txn, kOrderGet, order_id);
+    pqxx::result r = db::Exec(txn, queries::kOrderGet, order_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
     return ParseOrder(r[0][0], r[0][1], &order);
   }));
@@ -432,8 +288,8 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
   std::vector<v1::RecordedPayments> out;
   if (uuids.empty()) return out;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    for (const auto& row :
-         db::Exec(txn, kRecordedPayments, absl::StrCat("{", absl::StrJoin(uuids, ","), "}"))) {
+    for (const auto& row : db::Exec(txn, queries::kOrdersRecordedPayments,
+                                    absl::StrCat("{", absl::StrJoin(uuids, ","), "}"))) {
       Order order;
       RETURN_IF_ERROR(ParseOrder(row[1], row[2], &order));
       v1::RecordedPayments& recorded = out.emplace_back();
@@ -466,11 +322,11 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     next.set_version(loaded.version() + 1);
     *next.mutable_updated_at() = TimeUtil::GetCurrentTime();
     const std::string rows = StampEvents(&next, events);
-    pqxx::result written =
-        db::Exec(txn, kSaveWrite, next.order_id(), common::v1::OrderStatus_Name(next.status()),
-                 next.version(), Doc(next), next.total().minor_units(), next.currency(), rows,
-                 method, request_id, fingerprint, loaded.version(), HistoryHash(next),
-                 StatusesThatMayBecome(next.status()), loaded_history, seen.token, seen.user_id);
+    pqxx::result written = db::Exec(
+        txn, queries::kOrderSaveWrite, next.order_id(), common::v1::OrderStatus_Name(next.status()),
+        next.version(), Doc(next), next.total().minor_units(), next.currency(), rows, method,
+        request_id, fingerprint, loaded.version(), HistoryHash(next),
+        StatusesThatMayBecome(next.status()), loaded_history, seen.token, seen.user_id);
     if (written[0][0].as<int>() == 0) return false;
     result.order = std::move(next);
     return true;
@@ -491,9 +347,11 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   // A retry, a conflict, a refusal or a caller's copy that differs from the
   // stored facts: read the row and decide.
   auto save = [&](pqxx::transaction_base& txn) -> absl::Status {
-    pqxx::result r = db::Exec(txn, in_transaction ? kSaveLockRead : kSaveRead, order.order_id(),
-                              method, request_id, seen.token, seen.user_id);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
+    pqxx::result r =
+        db::Exec(txn, in_transaction ? queries::kOrderSaveLockRead : queries::kOrderSaveRead,
+                 order.order_id(), method, request_id, seen.token, seen.user_id);
+    if (r.empty())
+      return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
     if (!request_id.empty() && r[0][2].as<bool>()) {
       if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
         return InvalidField("request_id", "was already used for a different request",
@@ -517,15 +375,18 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     order.set_created_by(stored.created_by());
     *order.mutable_events() = stored.events();
     if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
-      db::Exec(txn, kCancelEvents, order.order_id());  // no children of a cancelled order
+      db::Exec(txn, queries::kContinuityCancel,
+               order.order_id());  // no children of a cancelled order
     }
     for (v1::ContinuitySchedule schedule : schedules) {
       schedule.set_schedule_id(NewUuid());
       schedule.set_parent_order_id(order.order_id());
       ASSIGN_OR_RETURN(std::vector<std::string> due, ContinuityDueDates(schedule));
-      db::Exec(txn, kScheduleInsert, schedule.schedule_id(), order.order_id(), db::ToJson(schedule));
+      db::Exec(txn, queries::kScheduleInsert, schedule.schedule_id(), order.order_id(),
+               db::ToJson(schedule));
       for (size_t k = 0; k < due.size(); ++k) {
-        db::Exec(txn, kScheduleEventInsert, schedule.schedule_id(), static_cast<int>(k + 1), due[k]);
+        db::Exec(txn, queries::kScheduleEventInsert, schedule.schedule_id(),
+                 static_cast<int>(k + 1), due[k]);
       }
     }
     if (write(txn, order, stored, r[0][6].is_null() ? "" : r[0][6].as<std::string>())) {
@@ -533,8 +394,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     }
     // Changed since the read: by this very request (a retry racing the first
     // attempt: the first result) or by another.
-    pqxx::result again =
-        db::Exec(txn, kSaveRead, order.order_id(), method, request_id, seen.token, seen.user_id);
+    pqxx::result again = db::Exec(txn, queries::kOrderSaveRead, order.order_id(), method,
+                                  request_id, seen.token, seen.user_id);
     if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
       result.replayed = true;
       return ParseOrder(again[0][4], again[0][5], &result.order);
@@ -552,7 +413,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
 }
 
 absl::StatusOr<int> PgOrderStore::PurgeStoredResponses(absl::Duration age, int batch) {
-  return db::DeleteOlderThan(pool_, kPurgeResponses, age, batch);
+  return db::DeleteOlderThan(pool_, queries::kIdempotencyPurge, age, batch);
 }
 
 absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string& as_of) {
@@ -560,14 +421,14 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     created.clear();
     // SKIP LOCKED: a concurrent run takes other events or none, never these.
-    pqxx::result due = db::Exec(txn, kDueEvents, as_of);
+    pqxx::result due = db::Exec(txn, queries::kContinuityDue, as_of);
     for (const auto& row : due) {
       const std::string schedule_id = row[0].as<std::string>();
       const int seq = row[1].as<int>();
       v1::ContinuitySchedule schedule;
       RETURN_IF_ERROR(db::FromJson(row[2].as<std::string>(), &schedule));
       const std::string parent_id = row[3].as<std::string>();
-      pqxx::result p = db::Exec(txn, kOrderLock, parent_id);
+      pqxx::result p = db::Exec(txn, queries::kOrderLock, parent_id);
       if (p.empty()) return absl::InternalError(absl::StrCat("parent order ", parent_id, " is gone"));
       Order parent;
       RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
@@ -582,7 +443,7 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       e.set_detail(absl::StrCat("child order ", child.order_id(), " (shipment ", seq, ")"));
       AppendEvents(txn, &parent, {e});
       UpdateOrderRow(txn, parent);
-      db::Exec(txn, kEventDone, schedule_id, seq, child.order_id());
+      db::Exec(txn, queries::kContinuityEventDone, schedule_id, seq, child.order_id());
       created.push_back(child.order_id());
     }
     return absl::OkStatus();
@@ -596,13 +457,15 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
   if (!IsUuid(parent_order_id)) return InvalidField("parent_order_id", "must be a UUID");
   int cancelled = 0;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result p = db::Exec(txn, kOrderLock, parent_order_id);
-    if (p.empty()) return absl::NotFoundError(absl::StrCat("order ", parent_order_id, " not found"));
-    if (db::Exec(txn, kScheduleOf, parent_order_id).empty()) {
+    pqxx::result p = db::Exec(txn, queries::kOrderLock, parent_order_id);
+    if (p.empty())
+      return absl::NotFoundError(absl::StrCat("order ", parent_order_id, " not found"));
+    if (db::Exec(txn, queries::kContinuityScheduleOf, parent_order_id).empty()) {
       return absl::FailedPreconditionError(
           absl::StrCat("order ", parent_order_id, " has no continuity schedule"));
     }
-    cancelled = static_cast<int>(db::Exec(txn, kCancelEvents, parent_order_id).affected_rows());
+    cancelled = static_cast<int>(
+        db::Exec(txn, queries::kContinuityCancel, parent_order_id).affected_rows());
     if (cancelled > 0) {
       Order parent;
       RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
@@ -635,7 +498,7 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id,
     after_id = token.substr(bar + 1);
   }
   return pool_->Read([&](pqxx::work& txn) {
-    pqxx::result r = db::Exec(txn, kOrdersByCustomer, customer_id, after_time, after_id,
+    pqxx::result r = db::Exec(txn, queries::kOrdersByCustomer, customer_id, after_time, after_id,
                               page_size + 1, call_center_id);
     size_t bytes = 0;
     for (int i = 0; i < static_cast<int>(r.size()); ++i) {
@@ -662,7 +525,7 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
   v1::GetOrderContextResponse out;
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
     const bool replay = !request.method().empty() && !request.request_id().empty();
-    pqxx::row r = db::Exec(txn, kContext, request.order_id(), request.user_id(),
+    pqxx::row r = db::Exec(txn, queries::kOrderContext, request.order_id(), request.user_id(),
                            request.call_center_id(), request.customer_id(),
                            replay ? request.method() : "", replay ? request.request_id() : "")[0];
     if (r[6].as<int>() > 0) {

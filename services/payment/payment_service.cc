@@ -10,6 +10,7 @@
 #include "libs/money/money.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "services/payment/queries.h"
 
 namespace callcenter::payment {
 namespace {
@@ -21,54 +22,10 @@ const db::EntityTable& GiftCards() {
   return *t;
 }
 
-const db::Query kByRequest{"payment_by_request",
-                           "SELECT body::text FROM payments WHERE request_id = $1"};
-// The insert is also the retry check: nothing is inserted (no row back)
-// when the request id has a payment already.
-const db::Query kInsert{"payment_insert",
-                        "INSERT INTO payments (payment_id, request_id, order_id, customer_id, "
-                        "method, currency, amount_minor, status, body) "
-                        "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) "
-                        "ON CONFLICT (request_id) DO NOTHING RETURNING 1"};
-const db::Query kUpdate{"payment_update",
-                        "UPDATE payments SET status = $2, body = $3::jsonb, updated_at = now() "
-                        "WHERE payment_id = $1::uuid"};
-const db::Query kLock{"payment_lock",
-                      "SELECT body::text FROM payments WHERE payment_id = $1::uuid FOR UPDATE"};
-const db::Query kByOrder{"payments_by_order",
-                         "SELECT body::text FROM payments WHERE order_id = $1 "
-                         "ORDER BY created_at, payment_id"};
-const db::Query kLiveByOrder{"payments_live_by_order",
-                             "SELECT payment_id::text FROM payments WHERE order_id = $1 "
-                             "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
-                             "ORDER BY created_at FOR UPDATE"};
-// Page tokens are "<microseconds since 1970>_<payment_id>" of the last row.
-const db::Query kLivePage{
-    "payments_live_page",
-    "SELECT body::text, (extract(epoch FROM created_at) * 1000000)::bigint, payment_id::text "
-    "FROM payments WHERE status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING') "
-    "AND created_at <= now() - $1 * interval '1 microsecond' "
-    "AND created_at >= timestamptz 'epoch' + $2 * interval '1 microsecond' "
-    "AND (created_at, payment_id) > "
-    "(timestamptz 'epoch' + $2 * interval '1 microsecond', $3::uuid) "
-    "ORDER BY created_at, payment_id LIMIT $4"};
-
-const db::Query kGiftCardLock{"gift_card_lock",
-                              "SELECT body::text FROM gift_cards WHERE id = $1 FOR UPDATE"};
-const db::Query kGiftCardSave{"gift_card_save",
-                              "UPDATE gift_cards SET body = $2::jsonb, updated_at = now() WHERE id = $1"};
-const db::Query kCustomerLock{"customer_credit_lock",
-                              "SELECT pg_advisory_xact_lock(hashtext('on_account:' || $1))"};
-const db::Query kOpenOnAccount{
-    "open_on_account_total",
-    "SELECT coalesce(sum(amount_minor), 0)::bigint FROM payments WHERE customer_id = $1 "
-    "AND method = 'PAYMENT_METHOD_ON_ACCOUNT' AND currency = $2 "
-    "AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_CAPTURED')"};
-
 // Moves `amount` on a locked gift card's balance (negative reserves).
 absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t delta,
                             const std::string& currency, bool check_balance) {
-  pqxx::result r = db::Exec(txn, kGiftCardLock, number);
+  pqxx::result r = db::Exec(txn, queries::kGiftCardLock, number);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("gift card ", number, " is unknown"));
   v1::GiftCard card;
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &card));
@@ -80,7 +37,7 @@ absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t 
   ASSIGN_OR_RETURN(const int64_t balance,
                    (money::Amount(card.balance().minor_units()) + delta).Get("gift_card.balance"));
   card.mutable_balance()->set_minor_units(balance);
-  db::Exec(txn, kGiftCardSave, number, db::ToJson(card));
+  db::Exec(txn, queries::kGiftCardSave, number, db::ToJson(card));
   return absl::OkStatus();
 }
 
@@ -144,7 +101,7 @@ namespace {
 // Records `p` for the request; false when the request id has a payment.
 bool InsertIfNew(pqxx::transaction_base& txn, const v1::AuthorizePaymentRequest& req,
                  const v1::Payment& p) {
-  return !db::Exec(txn, kInsert, p.payment_id(), req.request_id(), req.order_id(),
+  return !db::Exec(txn, queries::kPaymentInsert, p.payment_id(), req.request_id(), req.order_id(),
                    req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
                    req.amount().currency(), req.amount().minor_units(),
                    PaymentStatus_Name(p.status()), db::ToJson(p))
@@ -158,7 +115,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   // A retry with the same request id returns the first outcome.
   auto first_outcome = [&](bool* found) {
     return pool_->Single([&](pqxx::transaction_base& txn) {
-      pqxx::result r = db::Exec(txn, kByRequest, req.request_id());
+      pqxx::result r = db::Exec(txn, queries::kPaymentByRequest, req.request_id());
       *found = !r.empty();
       return *found ? db::FromJson(r[0][0].as<std::string>(), out) : absl::OkStatus();
     });
@@ -184,9 +141,10 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
         RETURN_IF_ERROR(AdjustGiftCard(txn, req.gift_card_number(), -req.amount().minor_units(),
                                        req.amount().currency(), /*check_balance=*/true));
       } else {
-        db::Exec(txn, kCustomerLock, req.customer_id());
-        const int64_t open =
-            db::Exec(txn, kOpenOnAccount, req.customer_id(), req.amount().currency())[0][0].as<int64_t>();
+        db::Exec(txn, queries::kCustomerCreditLock, req.customer_id());
+        const int64_t open = db::Exec(txn, queries::kOpenOnAccountTotal, req.customer_id(),
+                                      req.amount().currency())[0][0]
+                                 .as<int64_t>();
         if (req.credit_limit().minor_units() > 0 &&
             req.credit_limit().currency() != req.amount().currency()) {
           return InvalidField("credit_limit.currency", "differs from the payment's currency");
@@ -231,7 +189,8 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);  // a check is accepted as given
   }
   return pool_->Single([&](pqxx::transaction_base& txn) {
-    db::Exec(txn, kUpdate, out->payment_id(), PaymentStatus_Name(out->status()), db::ToJson(*out));
+    db::Exec(txn, queries::kPaymentUpdate, out->payment_id(), PaymentStatus_Name(out->status()),
+             db::ToJson(*out));
     return absl::OkStatus();
   });
 }
@@ -251,7 +210,7 @@ grpc::Status PaymentServiceImpl::ListPayments(grpc::ServerContext*,
   return server::Serve(metrics_, "ListPayments", "", [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     return pool_->Read([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row : db::Exec(txn, kByOrder, req->order_id())) {
+      for (const auto& row : db::Exec(txn, queries::kPaymentsByOrder, req->order_id())) {
         RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
       }
       return absl::OkStatus();
@@ -261,7 +220,7 @@ grpc::Status PaymentServiceImpl::ListPayments(grpc::ServerContext*,
 
 absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& payment_id,
                                       v1::Payment* out) {
-  pqxx::result r = db::Exec(txn, kLock, payment_id);
+  pqxx::result r = db::Exec(txn, queries::kPaymentLock, payment_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("payment ", payment_id, " not found"));
   RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
@@ -282,7 +241,8 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
                                    out->amount().currency(), /*check_balance=*/false));
   }
   out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
-  db::Exec(txn, kUpdate, payment_id, PaymentStatus_Name(out->status()), db::ToJson(*out));
+  db::Exec(txn, queries::kPaymentUpdate, payment_id, PaymentStatus_Name(out->status()),
+           db::ToJson(*out));
   return absl::OkStatus();
 }
 
@@ -303,7 +263,7 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       v1::Payment* p = resp->mutable_payment();
-      pqxx::result r = db::Exec(txn, kLock, req->payment_id());
+      pqxx::result r = db::Exec(txn, queries::kPaymentLock, req->payment_id());
       if (r.empty()) {
         return absl::NotFoundError(absl::StrCat("payment ", req->payment_id(), " not found"));
       }
@@ -311,7 +271,8 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
       RETURN_IF_ERROR(CheckPaymentTransition(p->status(), common::v1::PAYMENT_STATUS_CAPTURED));
       if (p->status() == common::v1::PAYMENT_STATUS_CAPTURED) return absl::OkStatus();
       p->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
-      db::Exec(txn, kUpdate, req->payment_id(), PaymentStatus_Name(p->status()), db::ToJson(*p));
+      db::Exec(txn, queries::kPaymentUpdate, req->payment_id(), PaymentStatus_Name(p->status()),
+               db::ToJson(*p));
       return absl::OkStatus();
     });
   });
@@ -324,7 +285,7 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     const std::set<std::string> named(req->payment_ids().begin(), req->payment_ids().end());
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row : db::Exec(txn, kLiveByOrder, req->order_id())) {
+      for (const auto& row : db::Exec(txn, queries::kPaymentsLiveByOrder, req->order_id())) {
         const std::string payment_id = row[0].as<std::string>();
         if (!named.empty() && named.count(payment_id) == 0) continue;
         RETURN_IF_ERROR(Void(txn, payment_id, resp->add_voided()));
@@ -355,8 +316,8 @@ grpc::Status PaymentServiceImpl::ListLivePayments(grpc::ServerContext*,
     }
     resp->set_next_page_token(req->page_token());
     return pool_->Read([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row :
-           db::Exec(txn, kLivePage, min_age_us, after_us, after_id, req->page_size())) {
+      for (const auto& row : db::Exec(txn, queries::kPaymentsLivePage, min_age_us, after_us,
+                                      after_id, req->page_size())) {
         RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
         resp->set_next_page_token(
             absl::StrCat(row[1].as<int64_t>(), "_", row[2].as<std::string>()));

@@ -1,9 +1,10 @@
 #include "services/pricing/pricing_service.h"
 
-#include "libs/logging/log.h"
 #include "absl/strings/str_cat.h"
+#include "libs/logging/log.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "services/pricing/queries.h"
 
 namespace callcenter::pricing {
 namespace {
@@ -16,31 +17,6 @@ const db::EntityTable& Table(const char* name) {
   if (!slot) slot = std::make_unique<db::EntityTable>(name);
   return *slot;
 }
-
-// Uses matter only for coupons with a limit; unlimited coupons are never
-// counted, so their (ever-growing) uses cost nothing.
-const db::Query kCouponUseCounts{
-    "coupon_use_counts",
-    "SELECT u.coupon_code, u.customer_id, count(*)::int FROM coupon_uses u JOIN coupons c "
-    "ON c.id = u.coupon_code WHERE COALESCE((c.body->>'max_uses')::int, 0) > 0 "
-    "OR COALESCE((c.body->>'max_uses_per_customer')::int, 0) > 0 GROUP BY 1, 2"};
-const db::Query kCouponRead{"coupon_read", "SELECT body::text FROM coupons WHERE id = $1"};
-const db::Query kCouponLock{"coupon_lock", "SELECT body::text FROM coupons WHERE id = $1 FOR UPDATE"};
-// Both counts through the (coupon_code, customer_id) index; a limited
-// coupon's rows are bounded by its limit. $3 leaves out the redeeming
-// order's own use (a repeated redeem).
-const db::Query kCouponUses{"coupon_uses",
-                            "SELECT count(*)::int, count(*) FILTER (WHERE customer_id = $2)::int "
-                            "FROM coupon_uses WHERE coupon_code = $1 AND order_id <> $3"};
-const db::Query kCouponUsesBy{"coupon_uses_by",
-                              "SELECT 0, count(*)::int FROM coupon_uses "
-                              "WHERE coupon_code = $1 AND customer_id = $2 AND order_id <> $3"};
-const db::Query kCouponUseInsert{
-    "coupon_use_insert",
-    "INSERT INTO coupon_uses (order_id, coupon_code, customer_id) VALUES ($1, $2, $3) "
-    "ON CONFLICT (order_id, coupon_code) DO NOTHING"};
-const db::Query kCouponRelease{"coupon_release",
-                               "DELETE FROM coupon_uses WHERE order_id = $1 RETURNING coupon_code"};
 
 constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agreements", "discounts",
                                    "coupons",   "delivery_charges", "tax_rates"};
@@ -104,7 +80,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> PricingServiceImpl::Load() {
     RETURN_IF_ERROR(LoadAll(txn, "coupons", &tables.coupons));
     RETURN_IF_ERROR(LoadAll(txn, "delivery_charges", &tables.delivery_charges));
     RETURN_IF_ERROR(LoadAll(txn, "tax_rates", &tables.tax_rates));
-    for (const auto& row : db::Exec(txn, kCouponUseCounts)) {
+    for (const auto& row : db::Exec(txn, queries::kCouponUseCounts)) {
       const std::string code = row[0].as<std::string>();
       const int n = row[2].as<int>();
       tables.coupon_uses[code] += n;
@@ -195,8 +171,9 @@ std::shared_ptr<const Snapshot> CouponWithUses(pqxx::work& txn, const v1::Coupon
   Snapshot::Tables t;
   const std::string& code = coupon.coupon_code();
   if (coupon.max_uses() > 0 || (coupon.max_uses_per_customer() > 0 && !customer_id.empty())) {
-    pqxx::result uses = db::Exec(txn, coupon.max_uses() > 0 ? kCouponUses : kCouponUsesBy, code,
-                                 customer_id, order_id);
+    pqxx::result uses =
+        db::Exec(txn, coupon.max_uses() > 0 ? queries::kCouponUses : queries::kCouponUsesBy, code,
+                 customer_id, order_id);
     t.coupon_uses[code] = uses[0][0].as<int>();
     t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, customer_id)] = uses[0][1].as<int>();
   }
@@ -254,7 +231,7 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
       const std::string& code = unlimited->coupon_code();
       RETURN_IF_ERROR(pricing::CheckCoupon(*OneCoupon(*unlimited), code, req->customer_id(), today));
       RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-        db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
+        db::Exec(txn, queries::kCouponUseInsert, req->order_id(), code, req->customer_id());
         return absl::OkStatus();
       }));
       resp->add_redeemed_codes(code);
@@ -262,20 +239,20 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
     }
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const std::string& code : req->coupon_codes()) {
-        pqxx::result r = db::Exec(txn, kCouponRead, code);
+        pqxx::result r = db::Exec(txn, queries::kCouponRead, code);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
         v1::Coupon coupon;
         RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
         if (HasLimit(coupon)) {
           // The coupon row lock serialises redemptions of a limited code, so
           // its limits hold under concurrency; unlimited codes need no lock.
-          r = db::Exec(txn, kCouponLock, code);
+          r = db::Exec(txn, queries::kCouponLock, code);
           if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
           RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
         }
         auto counted = CouponWithUses(txn, coupon, req->customer_id(), req->order_id());
         RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, req->customer_id(), today));
-        db::Exec(txn, kCouponUseInsert, req->order_id(), code, req->customer_id());
+        db::Exec(txn, queries::kCouponUseInsert, req->order_id(), code, req->customer_id());
         resp->add_redeemed_codes(code);
       }
       return absl::OkStatus();
@@ -290,7 +267,7 @@ grpc::Status PricingServiceImpl::ReleaseCoupons(grpc::ServerContext*,
   return server::Serve(metrics_, "ReleaseCoupons", req->order_id(), [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
-      for (const auto& row : db::Exec(txn, kCouponRelease, req->order_id())) {
+      for (const auto& row : db::Exec(txn, queries::kCouponRelease, req->order_id())) {
         resp->add_released_codes(row[0].as<std::string>());
       }
       return absl::OkStatus();

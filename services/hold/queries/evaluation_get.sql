@@ -1,0 +1,1 @@
+SELECT response::text FROM fraud_evaluations WHERE request_id = $1

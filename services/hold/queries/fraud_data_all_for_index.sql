@@ -1,0 +1,1 @@
+SELECT body::text FROM fraud_data

@@ -1,0 +1,1 @@
+SELECT body::text FROM hold_codes WHERE id = $1

@@ -1,0 +1,2 @@
+INSERT INTO order_holds (hold_id, order_id, request_id, hold_code, note, placed_by)
+VALUES ($1::uuid, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING

@@ -1,0 +1,1 @@
+SELECT body::text FROM payments WHERE request_id = $1

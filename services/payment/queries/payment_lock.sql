@@ -1,0 +1,1 @@
+SELECT body::text FROM payments WHERE payment_id = $1::uuid FOR UPDATE

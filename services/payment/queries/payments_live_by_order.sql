@@ -1,0 +1,3 @@
+SELECT payment_id::text FROM payments WHERE order_id = $1
+AND status IN ('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PENDING')
+ORDER BY created_at FOR UPDATE

@@ -1,0 +1,1 @@
+SELECT body::text FROM coupons WHERE id = $1

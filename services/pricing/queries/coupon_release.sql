@@ -1,0 +1,1 @@
+DELETE FROM coupon_uses WHERE order_id = $1 RETURNING coupon_code

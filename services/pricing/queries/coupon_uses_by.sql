@@ -1,0 +1,2 @@
+SELECT 0, count(*)::int FROM coupon_uses
+WHERE coupon_code = $1 AND customer_id = $2 AND order_id <> $3

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/db/entity_table.h"
+#include "libs/ids/system_names.h"
 #include "libs/ids/uuid.h"
 #include "libs/status/status.h"
 #include "services/hold/queries.h"
@@ -163,7 +164,7 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
     }
     ASSIGN_OR_RETURN(*response.mutable_hold(),
                      Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
-                            "FRAUD", note, ""));
+                            kFraudHoldCode, note, kSystemUser));
     db::Exec(txn, queries::kEvaluationPut, request.request_id(), request.order_id(),
              db::ToJson(response));
     return absl::OkStatus();

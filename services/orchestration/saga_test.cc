@@ -73,6 +73,18 @@ TEST_F(SagaLogTest, ARetriedRequestResumesItsSagaUnfinished) {
 
 // The sweep's place is kept between runs, one replica sweeps at a time,
 // and a failed run leaves the place where it was.
+// The table holds only what saga.h names: a misspelt step or kind is
+// refused by the database, not stored for recovery to trip over.
+TEST_F(SagaLogTest, TheTableRefusesUnknownStepsAndKinds) {
+  absl::StatusOr<Saga> saga = sagas_->Begin("o1", "submit-o1", kSagaSubmit);
+  ASSERT_TRUE(saga.ok());
+  EXPECT_TRUE(sagas_->Record(saga->saga_id, kStepCouponsRedeemed).ok());
+  EXPECT_FALSE(sagas_->Record(saga->saga_id, "COUPONS_REDEMED").ok());
+  EXPECT_FALSE(sagas_->Begin("o2", "submit-o2", "refund").ok());
+  EXPECT_EQ(Count("step = 'COUPONS_REDEEMED'"), 1);
+  EXPECT_EQ(Count("kind = 'refund'"), 0);
+}
+
 TEST_F(SagaLogTest, PaymentSweepKeepsItsPlaceOneReplicaAtATime) {
   std::vector<std::string> seen;
   auto step_to = [&](const std::string& next) {

@@ -7,14 +7,12 @@
 #include "absl/status/statusor.h"
 #include "callcenter/hold/v1/hold.grpc.pb.h"
 #include "callcenter/order/v1/order.pb.h"
+#include "libs/ids/system_names.h"
 #include "services/orchestration/clients/call.h"
 
 namespace callcenter::orchestration {
 
 using common::v1::Order;
-
-// The user id the front door acts as when it undoes or recovers.
-inline constexpr char kSystemUser[] = "system";
 
 // The hold service: holds and the fraud check.
 class HoldClient {

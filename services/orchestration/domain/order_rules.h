@@ -27,7 +27,7 @@ inline constexpr char kOrderCompletion[] = "order completion";
 inline constexpr char kDirectedSelling[] = "directed selling";
 inline constexpr char kPriceControl[] = "order price control";
 
-// An event of `user`'s (empty = the system).
+// An event of `user`'s (kSystemUser for what the system does).
 OrderEvent Event(const std::string& user, const std::string& kind, const std::string& detail);
 
 // Only a DRAFT order changes: FAILED_PRECONDITION otherwise.

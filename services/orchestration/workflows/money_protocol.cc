@@ -109,7 +109,7 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
   RETURN_IF_ERROR(FinishCancel(order_id, request_id, *undone));
   const CallScope scope{request_id};
   ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> fraud,
-                   clients_->holds.OpenHolds(scope, order_id, "FRAUD"));
+                   clients_->holds.OpenHolds(scope, order_id, kFraudHoldCode));
   for (const auto& h : fraud) {
     RETURN_IF_ERROR(clients_->holds.Release(
         scope, order_id, h.hold_id(), h.hold_code(),

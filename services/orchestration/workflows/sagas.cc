@@ -1,6 +1,7 @@
 #include "services/orchestration/workflows/sagas.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/ids/system_names.h"
 #include "libs/logging/log.h"
 #include "libs/money/money.h"
 #include "libs/status/status.h"
@@ -19,7 +20,8 @@ absl::Status SubmitSaga::EvaluateFraud(const Context& c, Order& order,
     bool known = false;
     for (const auto& h : order.holds()) known = known || h.hold_id() == fraud.hold().hold_id();
     if (!known) *order.add_holds() = fraud.hold();
-    events.push_back(Event("", "held", absl::StrCat("FRAUD hold: ", fraud.hold().note())));
+    events.push_back(
+        Event(kSystemUser, "held", absl::StrCat(kFraudHoldCode, " hold: ", fraud.hold().note())));
   }
   return absl::OkStatus();
 }

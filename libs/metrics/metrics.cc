@@ -55,19 +55,15 @@ void Metrics::RecordRpc(absl::string_view method, absl::string_view code, absl::
       .Observe(absl::ToDoubleSeconds(latency));
 }
 
-void Metrics::Increment(const std::string& name, const std::string& help,
-                        const std::map<std::string, std::string>& labels) {
-  // Each family is registered once, on first use.
-  prometheus::Family<prometheus::Counter>* family;
-  {
-    std::lock_guard<std::mutex> lock(counters_mu_);
-    auto& slot = counters_[name];
-    if (slot == nullptr) {
-      slot = &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
-    }
-    family = slot;
+Counter Metrics::MakeCounter(const std::string& name, const std::string& help,
+                             const std::map<std::string, std::string>& labels) {
+  // Each family is registered once, with its first series.
+  std::lock_guard<std::mutex> lock(counters_mu_);
+  auto& family = counters_[name];
+  if (family == nullptr) {
+    family = &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
   }
-  family->Add(labels).Increment();
+  return Counter(&family->Add(labels));
 }
 
 void Metrics::AddGauge(const std::string& name, const std::string& help,

@@ -23,14 +23,31 @@ namespace callcenter::metrics {
 // grpc_server_handled_total{grpc_service,grpc_method,grpc_code} and the
 // latency histogram grpc_server_handling_seconds{grpc_service,grpc_method},
 // plus any counters a service adds (saga steps, compensations, ...).
+// One counter series, registered once and bumped without a lookup; a
+// default-constructed one counts nothing (code run without metrics).
+class Counter {
+ public:
+  Counter() = default;
+  void Increment() const {
+    if (counter_ != nullptr) counter_->Increment();
+  }
+
+ private:
+  friend class Metrics;
+  explicit Counter(prometheus::Counter* counter) : counter_(counter) {}
+  prometheus::Counter* counter_ = nullptr;
+};
+
 class Metrics {
  public:
   explicit Metrics(std::string service);
 
   void RecordRpc(absl::string_view method, absl::string_view code, absl::Duration latency);
-  // A counter `name` with one label set; created on first use.
-  void Increment(const std::string& name, const std::string& help,
-                 const std::map<std::string, std::string>& labels);
+  // The counter series `name`{labels}, registered now (scraped as 0 until
+  // first bumped). A service declares its counters once, in a struct of
+  // its own, and bumps them through the handles.
+  Counter MakeCounter(const std::string& name, const std::string& help,
+                      const std::map<std::string, std::string>& labels);
 
   // A gauge `name` whose value `read` gives at each scrape (pool sizes,
   // calls in flight: state that is cheaper to read than to track).

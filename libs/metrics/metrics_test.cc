@@ -23,9 +23,16 @@ TEST(MetricsTest, CountsRpcsByCodeWithLatency) {
 
 TEST(MetricsTest, CustomCounters) {
   Metrics m("orchestration");
-  m.Increment("saga_compensations_total", "Compensations run.", {{"step", "authorize"}});
-  m.Increment("saga_compensations_total", "Compensations run.", {{"step", "authorize"}});
+  const Counter authorize =
+      m.MakeCounter("saga_compensations_total", "Compensations run.", {{"step", "authorize"}});
+  const Counter hold =
+      m.MakeCounter("saga_compensations_total", "Compensations run.", {{"step", "hold"}});
+  EXPECT_THAT(m.Scrape(), HasSubstr("saga_compensations_total{step=\"hold\"} 0"));  // at once
+  authorize.Increment();
+  authorize.Increment();
   EXPECT_THAT(m.Scrape(), HasSubstr("saga_compensations_total{step=\"authorize\"} 2"));
+  Counter none;  // no metrics: counts nothing, and is safe to bump
+  none.Increment();
 }
 
 TEST(MetricsTest, GaugesAreReadAtEachScrape) {

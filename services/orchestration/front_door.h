@@ -14,6 +14,7 @@
 #include "services/orchestration/saga.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/directed_selling.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/hold_workflow.h"
 #include "services/orchestration/workflows/money_protocol.h"
 #include "services/orchestration/workflows/payment_sweeper.h"
@@ -56,6 +57,7 @@ class FrontDoor {
 
  private:
   Clock clock_;
+  FrontDoorMetrics counters_;
   Clients clients_;
   CallerIdentity identity_;
   MoneyProtocol money_;

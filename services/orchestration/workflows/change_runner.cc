@@ -62,10 +62,7 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
       // stalled service costs the caller one downstream deadline, not two.
       if (absl::IsDeadlineExceeded(s) || absl::IsUnavailable(s)) return s;
       // Stale, refused or nothing saved: the answer comes from a fresh read.
-      if (metrics_) {
-        metrics_->Increment("order_context_refreshes_total",
-                            "Changes done again on a freshly read order context.", {});
-      }
+      metrics_->context_refreshes.Increment();
     }
   }
   ASSIGN_OR_RETURN(Context c, Load(caller, order_id, &spec, fingerprint));

@@ -6,11 +6,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
-#include "libs/metrics/metrics.h"
 #include "libs/validation/validation.h"
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/context_cache.h"
 #include "services/orchestration/workflows/context.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 
 namespace callcenter::orchestration {
 
@@ -48,7 +48,8 @@ inline constexpr ChangeSpec kCancelOrderChange{"CancelOrder", false, false};
 // returns the first result and changes nothing.
 class ChangeRunner {
  public:
-  ChangeRunner(Clients* clients, validation::Limits limits, Clock clock, metrics::Metrics* metrics)
+  ChangeRunner(Clients* clients, validation::Limits limits, Clock clock,
+               const FrontDoorMetrics* metrics)
       : clients_(clients), limits_(limits), clock_(std::move(clock)), metrics_(metrics) {}
 
   // Runs `change` on `order_id` for `caller` (its result in `out`), then
@@ -83,7 +84,7 @@ class ChangeRunner {
   Clients* clients_;
   validation::Limits limits_;
   Clock clock_;
-  metrics::Metrics* metrics_;
+  const FrontDoorMetrics* metrics_;
   ContextCache contexts_;
 };
 

@@ -25,11 +25,6 @@ absl::StatusOr<std::optional<Order>> MoneyProtocol::RewriteOrder(
   }
 }
 
-void MoneyProtocol::CountCompensation(const char* step) {
-  if (metrics_ == nullptr) return;
-  metrics_->Increment("saga_compensations_total", "Compensations run.", {{"step", step}});
-}
-
 absl::Status MoneyProtocol::VoidUnsavedPayment(const std::string& order_id,
                                                const std::string& request_id,
                                                const common::v1::OrderPayment& payment,
@@ -57,7 +52,7 @@ absl::Status MoneyProtocol::VoidUnsavedPayment(const std::string& order_id,
   if (stands) return absl::OkStatus();  // the payment stands
   RETURN_IF_ERROR(
       clients_->payments.Void(CallScope{absl::StrCat(request_id, ":void")}, payment.payment_id()));
-  CountCompensation("add_payment");
+  metrics_->payment_compensations.Increment();
   return absl::OkStatus();
 }
 
@@ -82,7 +77,7 @@ absl::Status MoneyProtocol::ReleaseUnrecordedHold(const std::string& order_id,
   RETURN_IF_ERROR(clients_->holds.Release(CallScope{request_id}, order_id, hold.hold_id(),
                                           hold.hold_code(),
                                           "placed, but the order could not record it: released"));
-  CountCompensation("hold");
+  metrics_->hold_compensations.Increment();
   return absl::OkStatus();
 }
 
@@ -115,7 +110,7 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
         scope, order_id, h.hold_id(), h.hold_code(),
         "the submit that placed it was undone; the order is a draft again"));
   }
-  CountCompensation("submit");
+  metrics_->submit_compensations.Increment();
   return true;
 }
 

@@ -7,8 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "libs/metrics/metrics.h"
 #include "services/orchestration/clients/clients.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 
 namespace callcenter::orchestration {
 
@@ -23,7 +23,7 @@ namespace callcenter::orchestration {
 // the system user with no caller deadline (each call has its own).
 class MoneyProtocol {
  public:
-  MoneyProtocol(Clients* clients, metrics::Metrics* metrics)
+  MoneyProtocol(Clients* clients, const FrontDoorMetrics* metrics)
       : clients_(clients), metrics_(metrics) {}
 
   // AddPayment authorised `payment` but its save failed (`why`): unless the
@@ -54,10 +54,9 @@ class MoneyProtocol {
   absl::StatusOr<std::optional<Order>> RewriteOrder(
       const std::string& order_id, const std::string& request_id, const char* method,
       const std::function<bool(Order&, OrderEvent&)>& change);
-  void CountCompensation(const char* step);
 
   Clients* clients_;
-  metrics::Metrics* metrics_;
+  const FrontDoorMetrics* metrics_;
 };
 
 }  // namespace callcenter::orchestration

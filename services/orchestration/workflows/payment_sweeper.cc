@@ -48,13 +48,7 @@ absl::StatusOr<int> PaymentSweeper::Sweep(absl::Duration min_age) {
                      {{"order_id", p.order_id()},
                       {"payment_id", p.payment_id()},
                       {"amount", money::Format(p.amount().minor_units())}});
-        if (metrics_ != nullptr) {
-          metrics_->Increment("unrecorded_authorizations_voided_total",
-                              "Payment authorisations that no order counts (on no order after "
-                              "a crash or timeout before saving, or shown voided by their order "
-                              "after a crash before voiding), voided by the sweep.",
-                              {});
-        }
+        metrics_->unrecorded_authorizations_voided.Increment();
       }
       token = listed.next_page_token();
       if (listed.payments_size() < kPageSize) break;

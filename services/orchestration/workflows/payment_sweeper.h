@@ -3,9 +3,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "libs/metrics/metrics.h"
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/saga.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 
 namespace callcenter::orchestration {
 
@@ -15,7 +15,7 @@ namespace callcenter::orchestration {
 // Its place is kept in the saga log, one replica at a time.
 class PaymentSweeper {
  public:
-  PaymentSweeper(Clients* clients, SagaLog* sagas, metrics::Metrics* metrics)
+  PaymentSweeper(Clients* clients, SagaLog* sagas, const FrontDoorMetrics* metrics)
       : clients_(clients), sagas_(sagas), metrics_(metrics) {}
 
   // Checks live (authorised or pending) payments at least `min_age` old,
@@ -26,7 +26,7 @@ class PaymentSweeper {
  private:
   Clients* clients_;
   SagaLog* sagas_;  // nullptr: no sweep
-  metrics::Metrics* metrics_;
+  const FrontDoorMetrics* metrics_;
 };
 
 }  // namespace callcenter::orchestration

@@ -5,14 +5,6 @@
 
 namespace callcenter::orchestration {
 
-void SagaRecovery::Count(const char* outcome) {
-  if (metrics_ == nullptr) return;
-  metrics_->Increment("sagas_recovered_total",
-                      "Interrupted submits and cancellations settled by recovery: finished "
-                      "(the order was saved) or compensated (undone).",
-                      {{"outcome", outcome}});
-}
-
 absl::StatusOr<int> SagaRecovery::Run(absl::Duration idle) {
   if (sagas_ == nullptr) return 0;
   return sagas_->RecoverIdle(idle, [&](const Saga& saga) -> absl::StatusOr<std::string> {
@@ -23,17 +15,17 @@ absl::StatusOr<int> SagaRecovery::Run(absl::Duration idle) {
       if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
         RETURN_IF_ERROR(money_->FinishCancel(saga.order_id, saga.request_id, order));
       }
-      Count("finished");
+      metrics_->sagas_finished.Increment();
       return std::string(kStepDone);
     }
     ASSIGN_OR_RETURN(bool undone, money_->UndoUnsavedSubmit(saga.order_id, saga.request_id,
                                                             "an interrupted submit was undone"));
     if (!undone) {  // its save happened: only the DONE record was missing
-      Count("finished");
+      metrics_->sagas_finished.Increment();
       return std::string(kStepDone);
     }
     log::Info("interrupted submit compensated", {{"order_id", saga.order_id}});
-    Count("compensated");
+    metrics_->sagas_compensated.Increment();
     return std::string(kStepCompensated);
   });
 }

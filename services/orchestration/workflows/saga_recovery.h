@@ -3,9 +3,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "libs/metrics/metrics.h"
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/saga.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/money_protocol.h"
 
 namespace callcenter::orchestration {
@@ -16,19 +16,18 @@ namespace callcenter::orchestration {
 // a loop; two never take the same saga (SagaLog::RecoverIdle).
 class SagaRecovery {
  public:
-  SagaRecovery(Clients* clients, MoneyProtocol* money, SagaLog* sagas, metrics::Metrics* metrics)
+  SagaRecovery(Clients* clients, MoneyProtocol* money, SagaLog* sagas,
+               const FrontDoorMetrics* metrics)
       : clients_(clients), money_(money), sagas_(sagas), metrics_(metrics) {}
 
   // Settles sagas idle for at least `idle`; returns how many.
   absl::StatusOr<int> Run(absl::Duration idle);
 
  private:
-  void Count(const char* outcome);
-
   Clients* clients_;
   MoneyProtocol* money_;
   SagaLog* sagas_;  // nullptr: nothing to recover
-  metrics::Metrics* metrics_;
+  const FrontDoorMetrics* metrics_;
 };
 
 }  // namespace callcenter::orchestration

@@ -77,10 +77,9 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
       });
   if (s.ok()) {
     if (sagas_ != nullptr && !saga_id.empty()) sagas_->MarkDone(saga_id);
-    if (metrics_ != nullptr && !saga_id.empty()) {  // a submit done now, not a replayed one
+    if (!saga_id.empty()) {  // a submit done now, not a replayed one
       const bool held = out->status() == common::v1::ORDER_STATUS_ON_HOLD;
-      metrics_->Increment("submits_total", "Orders submitted, by outcome (confirmed, on_hold).",
-                          {{"outcome", held ? "on_hold" : "confirmed"}});
+      (held ? metrics_->submits_on_hold : metrics_->submits_confirmed).Increment();
     }
     return absl::OkStatus();
   }

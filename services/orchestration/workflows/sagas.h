@@ -5,11 +5,11 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
-#include "libs/metrics/metrics.h"
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/saga.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/context.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/money_protocol.h"
 
 namespace callcenter::orchestration {
@@ -23,7 +23,7 @@ namespace callcenter::orchestration {
 class SubmitSaga {
  public:
   SubmitSaga(ChangeRunner* changes, Clients* clients, MoneyProtocol* money, SagaLog* sagas,
-             Clock clock, metrics::Metrics* metrics, std::string crash_after_step)
+             Clock clock, const FrontDoorMetrics* metrics, std::string crash_after_step)
       : changes_(changes),
         clients_(clients),
         money_(money),
@@ -45,7 +45,7 @@ class SubmitSaga {
   MoneyProtocol* money_;
   SagaLog* sagas_;  // nullptr: no saga log (unit tests)
   Clock clock_;
-  metrics::Metrics* metrics_;
+  const FrontDoorMetrics* metrics_;
   std::string crash_after_step_;  // tests: stop as a killed process would
 };
 

@@ -2,7 +2,7 @@ WITH o AS (
   SELECT doc, body::text AS body, call_center_id, customer_id FROM orders
   WHERE order_id = NULLIF($1, '')::uuid
 ), u AS (
-  SELECT body FROM users WHERE id = $2
+  SELECT body, call_center_id FROM users WHERE id = $2
 ), i AS (
   SELECT fingerprint, response_doc, response::text AS response FROM idempotency
   WHERE method = $5 AND request_id = $6
@@ -10,13 +10,13 @@ WITH o AS (
 SELECT (SELECT count(*) FROM o)::int, (SELECT doc FROM o), (SELECT body FROM o),
   (SELECT body::text FROM u),
   (SELECT body::text FROM call_centers WHERE id = COALESCE((SELECT call_center_id FROM o),
-       NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u))),
+       NULLIF($3, ''), (SELECT call_center_id FROM u))),
   (SELECT body::text FROM customers WHERE id = COALESCE((SELECT customer_id FROM o), NULLIF($4, ''))),
   (SELECT count(*) FROM i)::int, (SELECT fingerprint FROM i), (SELECT response_doc FROM i),
   (SELECT response FROM i),
-  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), ''),
+  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT call_center_id FROM u), ''),
   COALESCE((SELECT customer_id FROM o), $4),
   concat_ws('/',
     COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = $2), '-'),
-    COALESCE((SELECT xc.xmin::text FROM call_centers xc WHERE xc.id = COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT body->>'call_center_id' FROM u), '')), '-'),
+    COALESCE((SELECT xc.xmin::text FROM call_centers xc WHERE xc.id = COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT call_center_id FROM u), '')), '-'),
     COALESCE((SELECT xk.xmin::text FROM customers xk WHERE xk.id = COALESCE((SELECT customer_id FROM o), $4)), '-'))

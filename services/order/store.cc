@@ -111,11 +111,11 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
   if (request_id.empty()) return false;
   pqxx::result r = db::Exec(txn, queries::kIdemGet, method, request_id);
   if (r.empty()) return false;
-  if (!fingerprint.empty() && r[0][0].as<std::string>() != fingerprint) {
+  if (!fingerprint.empty() && r[0]["fingerprint"].as<std::string>() != fingerprint) {
     return InvalidField("request_id", "was already used for a different request",
                         kReasonRequestIdReused);
   }
-  RETURN_IF_ERROR(ParseOrder(r[0][1], r[0][2], out));
+  RETURN_IF_ERROR(ParseOrder(r[0]["response_doc"], r[0]["response"], out));
   return true;
 }
 
@@ -153,7 +153,7 @@ bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<Or
   return db::Exec(txn, queries::kOrderCreate, order->order_id(), order->call_center_id(),
                   order->customer_id(), common::v1::OrderStatus_Name(order->status()),
                   order->version(), Doc(*order), order->total().minor_units(), order->currency(),
-                  request_id, fingerprint, rows, HistoryHash(*order))[0][0]
+                  request_id, fingerprint, rows, HistoryHash(*order))[0]["created"]
              .as<int>() == 1;
 }
 
@@ -239,10 +239,10 @@ absl::Status PgOrderStore::SearchCustomers(const std::string& query, int page_si
     pqxx::result r = db::Exec(txn, queries::kCustomerSearch, pattern, token, page_size + 1);
     for (int i = 0; i < static_cast<int>(r.size()); ++i) {
       if (i == page_size) {
-        out->set_next_page_token(r[i - 1][0].as<std::string>());
+        out->set_next_page_token(r[i - 1]["id"].as<std::string>());
         break;
       }
-      RETURN_IF_ERROR(db::FromJson(r[i][1].as<std::string>(), out->add_customers()));
+      RETURN_IF_ERROR(db::FromJson(r[i]["body"].as<std::string>(), out->add_customers()));
     }
     return absl::OkStatus();
   });
@@ -273,7 +273,7 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
     pqxx::result r = db::Exec(txn, queries::kOrderGet, order_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
-    return ParseOrder(r[0][0], r[0][1], &order);
+    return ParseOrder(r[0]["doc"], r[0]["body"], &order);
   }));
   return order;
 }
@@ -291,9 +291,9 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
     for (const auto& row : db::Exec(txn, queries::kOrdersRecordedPayments,
                                     absl::StrCat("{", absl::StrJoin(uuids, ","), "}"))) {
       Order order;
-      RETURN_IF_ERROR(ParseOrder(row[1], row[2], &order));
+      RETURN_IF_ERROR(ParseOrder(row["doc"], row["body"], &order));
       v1::RecordedPayments& recorded = out.emplace_back();
-      recorded.set_order_id(row[0].as<std::string>());
+      recorded.set_order_id(row["order_id"].as<std::string>());
       for (const auto& p : order.payments()) {
         recorded.add_payment_ids(p.payment_id());
         if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) {
@@ -327,7 +327,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
         next.version(), Doc(next), next.total().minor_units(), next.currency(), rows, method,
         request_id, fingerprint, loaded.version(), HistoryHash(next),
         StatusesThatMayBecome(next.status()), loaded_history, seen.token, seen.user_id);
-    if (written[0][0].as<int>() == 0) return false;
+    if (written[0]["written"].as<int>() == 0) return false;
     result.order = std::move(next);
     return true;
   };
@@ -352,20 +352,20 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                  order.order_id(), method, request_id, seen.token, seen.user_id);
     if (r.empty())
       return absl::NotFoundError(absl::StrCat("order ", order.order_id(), " not found"));
-    if (!request_id.empty() && r[0][2].as<bool>()) {
-      if (!fingerprint.empty() && r[0][3].as<std::string>() != fingerprint) {
+    if (!request_id.empty() && r[0]["replayed"].as<bool>()) {
+      if (!fingerprint.empty() && r[0]["fingerprint"].as<std::string>() != fingerprint) {
         return InvalidField("request_id", "was already used for a different request",
                             kReasonRequestIdReused);
       }
       result.replayed = true;
-      return ParseOrder(r[0][4], r[0][5], &result.order);
+      return ParseOrder(r[0]["response_doc"], r[0]["response"], &result.order);
     }
-    if (!seen.token.empty() && r[0][7].as<std::string>() != seen.token) {
+    if (!seen.token.empty() && r[0]["master_data_token"].as<std::string>() != seen.token) {
       return absl::AbortedError(absl::StrCat("the user, call center or customer of order ",
                                              order.order_id(), " changed since it was read"));
     }
     Order stored;
-    RETURN_IF_ERROR(ParseOrder(r[0][0], r[0][1], &stored));
+    RETURN_IF_ERROR(ParseOrder(r[0]["doc"], r[0]["body"], &stored));
     if (stored.version() != order.version()) return ChangedConcurrently(order, stored.version());
     RETURN_IF_ERROR(CheckTransition(stored.status(), order.status()));
     // Identity, history and creation facts are the server's, not the caller's.
@@ -389,19 +389,19 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                  static_cast<int>(k + 1), due[k]);
       }
     }
-    if (write(txn, order, stored, r[0][6].is_null() ? "" : r[0][6].as<std::string>())) {
+    if (write(txn, order, stored, r[0]["history_hash"].is_null() ? "" : r[0]["history_hash"].as<std::string>())) {
       return absl::OkStatus();
     }
     // Changed since the read: by this very request (a retry racing the first
     // attempt: the first result) or by another.
     pqxx::result again = db::Exec(txn, queries::kOrderSaveRead, order.order_id(), method,
                                   request_id, seen.token, seen.user_id);
-    if (!again.empty() && !request_id.empty() && again[0][2].as<bool>()) {
+    if (!again.empty() && !request_id.empty() && again[0]["replayed"].as<bool>()) {
       result.replayed = true;
-      return ParseOrder(again[0][4], again[0][5], &result.order);
+      return ParseOrder(again[0]["response_doc"], again[0]["response"], &result.order);
     }
     Order now;
-    if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0][0], again[0][1], &now));
+    if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0]["doc"], again[0]["body"], &now));
     return ChangedConcurrently(order, now.version());
   };
   if (in_transaction) {
@@ -423,15 +423,15 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
     // SKIP LOCKED: a concurrent run takes other events or none, never these.
     pqxx::result due = db::Exec(txn, queries::kContinuityDue, as_of);
     for (const auto& row : due) {
-      const std::string schedule_id = row[0].as<std::string>();
-      const int seq = row[1].as<int>();
+      const std::string schedule_id = row["schedule_id"].as<std::string>();
+      const int seq = row["seq"].as<int>();
       v1::ContinuitySchedule schedule;
-      RETURN_IF_ERROR(db::FromJson(row[2].as<std::string>(), &schedule));
-      const std::string parent_id = row[3].as<std::string>();
+      RETURN_IF_ERROR(db::FromJson(row["schedule"].as<std::string>(), &schedule));
+      const std::string parent_id = row["parent_order_id"].as<std::string>();
       pqxx::result p = db::Exec(txn, queries::kOrderLock, parent_id);
       if (p.empty()) return absl::InternalError(absl::StrCat("parent order ", parent_id, " is gone"));
       Order parent;
-      RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], p[0]["body"], &parent));
       Order child = MakeChildOrder(parent, schedule, seq, NewUuid(), NewUuid());
       const std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
       InsertOrder(txn, &child, child_events);
@@ -468,7 +468,7 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
         db::Exec(txn, queries::kContinuityCancel, parent_order_id).affected_rows());
     if (cancelled > 0) {
       Order parent;
-      RETURN_IF_ERROR(ParseOrder(p[0][0], p[0][1], &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], p[0]["body"], &parent));
       parent.set_version(parent.version() + 1);
       OrderEvent e;
       e.set_user_id(user_id);
@@ -506,11 +506,12 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id,
       // kMaxPageBytes (a page is never too large for a gRPC message).
       if (i == page_size || (i > 0 && bytes >= kMaxPageBytes)) {
         out->set_next_page_token(
-            absl::StrCat(r[i - 1][2].as<std::string>(), "|", r[i - 1][3].as<std::string>()));
+            absl::StrCat(r[i - 1]["created_at"].as<std::string>(), "|",
+                         r[i - 1]["order_id"].as<std::string>()));
         break;
       }
       Order* order = out->add_orders();
-      RETURN_IF_ERROR(ParseOrder(r[i][0], r[i][1], order));
+      RETURN_IF_ERROR(ParseOrder(r[i]["doc"], r[i]["body"], order));
       bytes += order->ByteSizeLong();
     }
     return absl::OkStatus();
@@ -528,37 +529,37 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     pqxx::row r = db::Exec(txn, queries::kOrderContext, request.order_id(), request.user_id(),
                            request.call_center_id(), request.customer_id(),
                            replay ? request.method() : "", replay ? request.request_id() : "")[0];
-    if (r[6].as<int>() > 0) {
+    if (r["replays_found"].as<int>() > 0) {
       if (!request.request_fingerprint().empty() &&
-          r[7].as<std::string>() != request.request_fingerprint()) {
+          r["fingerprint"].as<std::string>() != request.request_fingerprint()) {
         return InvalidField("request_id", "was already used for a different request",
                             kReasonRequestIdReused);
       }
-      RETURN_IF_ERROR(ParseOrder(r[8], r[9], out.mutable_replayed_order()));
+      RETURN_IF_ERROR(ParseOrder(r["response_doc"], r["response"], out.mutable_replayed_order()));
     }
     if (!request.order_id().empty()) {
-      if (r[0].as<int>() == 0) {
+      if (r["orders_found"].as<int>() == 0) {
         return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " not found"));
       }
-      RETURN_IF_ERROR(ParseOrder(r[1], r[2], out.mutable_order()));
+      RETURN_IF_ERROR(ParseOrder(r["doc"], r["body"], out.mutable_order()));
     }
-    if (!r[3].is_null()) {
-      RETURN_IF_ERROR(master_data_.Parse(r[3].as<std::string>(), out.mutable_user()));
+    if (!r["user_body"].is_null()) {
+      RETURN_IF_ERROR(master_data_.Parse(r["user_body"].as<std::string>(), out.mutable_user()));
     }
-    out.set_master_data_token(r[12].as<std::string>());
-    const std::string call_center_id = r[10].as<std::string>();
+    out.set_master_data_token(r["master_data_token"].as<std::string>());
+    const std::string call_center_id = r["call_center_id"].as<std::string>();
     if (!call_center_id.empty()) {
-      if (r[4].is_null()) {
+      if (r["call_center_body"].is_null()) {
         return absl::NotFoundError(absl::StrCat("call center \"", call_center_id, "\" not found"));
       }
-      RETURN_IF_ERROR(master_data_.Parse(r[4].as<std::string>(), out.mutable_call_center()));
+      RETURN_IF_ERROR(master_data_.Parse(r["call_center_body"].as<std::string>(), out.mutable_call_center()));
     }
-    const std::string customer_id = r[11].is_null() ? "" : r[11].as<std::string>();
+    const std::string customer_id = r["customer_id"].is_null() ? "" : r["customer_id"].as<std::string>();
     if (!customer_id.empty()) {
-      if (r[5].is_null()) {
+      if (r["customer_body"].is_null()) {
         return absl::NotFoundError(absl::StrCat("customer \"", customer_id, "\" not found"));
       }
-      RETURN_IF_ERROR(master_data_.Parse(r[5].as<std::string>(), out.mutable_customer()));
+      RETURN_IF_ERROR(master_data_.Parse(r["customer_body"].as<std::string>(), out.mutable_customer()));
     }
     return absl::OkStatus();
   }));

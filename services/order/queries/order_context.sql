@@ -7,16 +7,20 @@ WITH o AS (
   SELECT fingerprint, response_doc, response::text AS response FROM idempotency
   WHERE method = $5 AND request_id = $6
 )
-SELECT (SELECT count(*) FROM o)::int, (SELECT doc FROM o), (SELECT body FROM o),
-  (SELECT body::text FROM u),
+SELECT (SELECT count(*) FROM o)::int AS orders_found, (SELECT doc FROM o) AS doc,
+  (SELECT body FROM o) AS body,
+  (SELECT body::text FROM u) AS user_body,
   (SELECT body::text FROM call_centers WHERE id = COALESCE((SELECT call_center_id FROM o),
-       NULLIF($3, ''), (SELECT call_center_id FROM u))),
-  (SELECT body::text FROM customers WHERE id = COALESCE((SELECT customer_id FROM o), NULLIF($4, ''))),
-  (SELECT count(*) FROM i)::int, (SELECT fingerprint FROM i), (SELECT response_doc FROM i),
-  (SELECT response FROM i),
-  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT call_center_id FROM u), ''),
-  COALESCE((SELECT customer_id FROM o), $4),
+       NULLIF($3, ''), (SELECT call_center_id FROM u))) AS call_center_body,
+  (SELECT body::text FROM customers WHERE id = COALESCE((SELECT customer_id FROM o), NULLIF($4, '')))
+    AS customer_body,
+  (SELECT count(*) FROM i)::int AS replays_found, (SELECT fingerprint FROM i) AS fingerprint,
+  (SELECT response_doc FROM i) AS response_doc, (SELECT response FROM i) AS response,
+  COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT call_center_id FROM u), '')
+    AS call_center_id,
+  COALESCE((SELECT customer_id FROM o), $4) AS customer_id,
   concat_ws('/',
     COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = $2), '-'),
     COALESCE((SELECT xc.xmin::text FROM call_centers xc WHERE xc.id = COALESCE((SELECT call_center_id FROM o), NULLIF($3, ''), (SELECT call_center_id FROM u), '')), '-'),
     COALESCE((SELECT xk.xmin::text FROM customers xk WHERE xk.id = COALESCE((SELECT customer_id FROM o), $4)), '-'))
+    AS master_data_token

@@ -18,4 +18,4 @@ WITH i AS (
   FROM jsonb_to_recordset($11::jsonb) AS x(seq int, user_id text, kind text, detail text)
   WHERE EXISTS (SELECT 1 FROM o)
 )
-SELECT count(*)::int FROM o
+SELECT count(*)::int AS created FROM o

@@ -28,4 +28,4 @@ WITH u AS (
   SELECT $8, $9, $10, $4
   WHERE $9 <> '' AND EXISTS (SELECT 1 FROM u)
 )
-SELECT count(*)::int FROM u
+SELECT count(*)::int AS written FROM u

@@ -83,7 +83,7 @@ absl::Status EntityTable::Get(pqxx::work& txn, const std::string& id,
   if (r.empty()) {
     return absl::NotFoundError(absl::StrCat(out->GetDescriptor()->name(), " \"", id, "\" not found"));
   }
-  return FromJson(r[0][0].as<std::string>(), out);
+  return FromJson(r[0]["body"].as<std::string>(), out);
 }
 
 absl::Status EntityTable::List(pqxx::work& txn, int page_size, const std::string& page_token,
@@ -94,10 +94,10 @@ absl::Status EntityTable::List(pqxx::work& txn, int page_size, const std::string
   next_page_token->clear();
   for (int i = 0; i < static_cast<int>(r.size()); ++i) {
     if (i == page_size) {
-      *next_page_token = r[i - 1][0].as<std::string>();
+      *next_page_token = r[i - 1]["id"].as<std::string>();
       break;
     }
-    absl::Status s = FromJson(r[i][1].as<std::string>(), add());
+    absl::Status s = FromJson(r[i]["body"].as<std::string>(), add());
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -107,7 +107,7 @@ absl::Status EntityTable::All(pqxx::work& txn,
                               const std::function<google::protobuf::Message*()>& add) const {
   Prepare(txn, all_name_.c_str(), all_sql_);
   for (const auto& row : txn.exec_prepared(all_name_)) {
-    absl::Status s = FromJson(row[0].as<std::string>(), add());
+    absl::Status s = FromJson(row["body"].as<std::string>(), add());
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

@@ -75,7 +75,7 @@ absl::Status Migrate(const std::string& conninfo, const std::string& schema,
         pqxx::work txn(conn);
         for (const auto& row :
              txn.exec(absl::StrCat("SELECT version FROM ", q_schema, ".schema_migrations"))) {
-          done.insert(row[0].as<int>());
+          done.insert(row["version"].as<int>());
         }
       }
       std::vector<const Migration*> todo;
@@ -122,12 +122,12 @@ absl::Status CheckMigrated(const std::string& conninfo, const std::string& schem
     pqxx::connection conn(conninfo);
     pqxx::nontransaction n(conn);
     std::set<int> done;
-    pqxx::result exists = n.exec_params("SELECT to_regclass($1) IS NOT NULL",
+    pqxx::result exists = n.exec_params("SELECT to_regclass($1) IS NOT NULL AS present",
                                         absl::StrCat(schema, ".schema_migrations"));
-    if (exists[0][0].as<bool>()) {
+    if (exists[0]["present"].as<bool>()) {
       for (const auto& row : n.exec(absl::StrCat("SELECT version FROM ", n.quote_name(schema),
                                                  ".schema_migrations"))) {
-        done.insert(row[0].as<int>());
+        done.insert(row["version"].as<int>());
       }
     }
     std::string pending;

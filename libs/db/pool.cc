@@ -172,7 +172,7 @@ absl::StatusOr<int> DeleteOlderThan(Pool* pool, const Query& query, absl::Durati
 absl::StatusOr<int64_t> ReadSnapshotVersion(Pool* pool) {
   int64_t version = 0;
   RETURN_IF_ERROR(pool->Read([&](pqxx::work& txn) -> absl::Status {
-    version = Exec(txn, kSnapshotVersion)[0][0].as<int64_t>();
+    version = Exec(txn, kSnapshotVersion)[0]["version"].as<int64_t>();
     return absl::OkStatus();
   }));
   return version;

@@ -71,12 +71,12 @@ absl::Status ValidateMedia(const v1::ProductMedia& m) {
 
 v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
   v1::CatalogRequest c;
-  c.set_catalog_request_id(r[0].as<std::string>());
-  c.set_customer_id(r[1].as<std::string>());
-  c.set_source_code(r[2].as<std::string>());
-  c.set_catalog_id(r[3].as<std::string>());
-  c.set_quantity(r[4].as<int>());
-  c.set_requested_on(r[5].as<std::string>());
+  c.set_catalog_request_id(r["catalog_request_id"].as<std::string>());
+  c.set_customer_id(r["customer_id"].as<std::string>());
+  c.set_source_code(r["source_code"].as<std::string>());
+  c.set_catalog_id(r["catalog_id"].as<std::string>());
+  c.set_quantity(r["quantity"].as<int>());
+  c.set_requested_on(r["requested_on"].as<std::string>());
   return c;
 }
 

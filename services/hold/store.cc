@@ -21,15 +21,16 @@ google::protobuf::Timestamp FromEpoch(double seconds) {
 
 OrderHold FromRow(const pqxx::row& r) {
   OrderHold h;
-  h.set_hold_id(r[0].as<std::string>());
-  h.set_hold_code(r[2].as<std::string>());
-  h.set_note(r[3].as<std::string>());
-  h.set_open(r[4].as<bool>());
-  h.set_placed_by(r[5].as<std::string>());
-  *h.mutable_placed_at() = FromEpoch(r[6].as<double>());
-  h.set_cleared_by(r[7].as<std::string>());
-  h.set_cleared_reason(r[8].as<std::string>());
-  if (r[9].as<double>() > 0) *h.mutable_cleared_at() = FromEpoch(r[9].as<double>());
+  h.set_hold_id(r["hold_id"].as<std::string>());
+  h.set_hold_code(r["hold_code"].as<std::string>());
+  h.set_note(r["note"].as<std::string>());
+  h.set_open(r["open"].as<bool>());
+  h.set_placed_by(r["placed_by"].as<std::string>());
+  *h.mutable_placed_at() = FromEpoch(r["placed_at_epoch"].as<double>());
+  h.set_cleared_by(r["cleared_by"].as<std::string>());
+  h.set_cleared_reason(r["cleared_reason"].as<std::string>());
+  const double cleared = r["cleared_at_epoch"].as<double>();
+  if (cleared > 0) *h.mutable_cleared_at() = FromEpoch(cleared);
   return h;
 }
 
@@ -39,7 +40,7 @@ absl::StatusOr<std::optional<v1::HoldCode>> CodeIn(pqxx::transaction_base& txn,
   pqxx::result r = db::Exec(txn, queries::kHoldCodeGetForHold, code);
   if (r.empty()) return std::nullopt;
   v1::HoldCode out;
-  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &out));
+  RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &out));
   return out;
 }
 
@@ -54,7 +55,7 @@ absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
   }
   pqxx::result r = db::Exec(txn, queries::kHoldByRequest, request_id);
   OrderHold h = FromRow(r[0]);
-  if (r[0][1].as<std::string>() != order_id) {
+  if (r[0]["order_id"].as<std::string>() != order_id) {
     return InvalidField("request_id", "was already used for a hold on another order",
                         kReasonRequestIdReused);
   }
@@ -96,7 +97,7 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
   std::pair<OrderHold, bool> out;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result r = db::Exec(txn, queries::kHoldLock, hold_id);
-    if (r.empty() || r[0][1].as<std::string>() != order_id) {
+    if (r.empty() || r[0]["order_id"].as<std::string>() != order_id) {
       return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
     }
     OrderHold h = FromRow(r[0]);
@@ -111,7 +112,7 @@ absl::StatusOr<std::pair<OrderHold, bool>> HoldStore::ClearHold(
       *h.mutable_cleared_at() = TimeUtil::GetCurrentTime();
     }
     out.first = h;
-    out.second = db::Exec(txn, queries::kHoldsOpenCount, order_id)[0][0].as<int>() > 0;
+    out.second = db::Exec(txn, queries::kHoldsOpenCount, order_id)[0]["open_holds"].as<int>() > 0;
     return absl::OkStatus();
   }));
   return out;
@@ -126,11 +127,11 @@ absl::StatusOr<std::vector<OrderHold>> HoldStore::ListHolds(const std::string& o
     if (history != nullptr) {
       for (const auto& row : db::Exec(txn, queries::kHoldHistory, order_id)) {
         v1::HoldEvent& e = history->emplace_back();
-        e.set_hold_id(row[0].as<std::string>());
-        *e.mutable_at() = FromEpoch(row[1].as<double>());
-        e.set_user_id(row[2].as<std::string>());
-        e.set_action(row[3].as<std::string>());
-        e.set_detail(row[4].as<std::string>());
+        e.set_hold_id(row["hold_id"].as<std::string>());
+        *e.mutable_at() = FromEpoch(row["at_epoch"].as<double>());
+        e.set_user_id(row["user_id"].as<std::string>());
+        e.set_action(row["action"].as<std::string>());
+        e.set_detail(row["detail"].as<std::string>());
       }
     }
     return absl::OkStatus();
@@ -150,13 +151,13 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
       }
       pqxx::result r = db::Exec(txn, queries::kEvaluationGet, request.request_id());
       if (r.empty()) return absl::InternalError("fraud evaluation neither stored nor found");
-      return db::FromJson(r[0][0].as<std::string>(), &response);
+      return db::FromJson(r[0]["response"].as<std::string>(), &response);
     }));
     return response;
   }
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result r = db::Exec(txn, queries::kEvaluationGet, request.request_id());
-    if (!r.empty()) return db::FromJson(r[0][0].as<std::string>(), &response);  // a retry
+    if (!r.empty()) return db::FromJson(r[0]["response"].as<std::string>(), &response);  // a retry
     std::string note = absl::StrCat("fraud score ", response.score(), " above ",
                                     request.min_fraud_score(), ":");
     for (const auto& m : response.matches()) {
@@ -176,10 +177,10 @@ absl::Status HoldStore::LoadFraudTables(std::vector<v1::FraudRule>* rules,
                                         std::vector<v1::FraudData>* data) {
   return pool_->Read([&](pqxx::work& txn) -> absl::Status {
     for (const auto& row : db::Exec(txn, queries::kFraudRulesAllForIndex)) {
-      RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &rules->emplace_back()));
+      RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), &rules->emplace_back()));
     }
     for (const auto& row : db::Exec(txn, queries::kFraudDataAllForIndex)) {
-      RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), &data->emplace_back()));
+      RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), &data->emplace_back()));
     }
     return absl::OkStatus();
   });

@@ -19,7 +19,7 @@ absl::StatusOr<bool> SagaLog::AdvancePaymentSweep(
     pqxx::result claimed = db::Exec(txn, queries::kPaymentSweepClaim);
     if (claimed.empty()) return absl::OkStatus();  // another replica is sweeping
     ran = true;
-    ASSIGN_OR_RETURN(std::string next, sweep(claimed[0][0].as<std::string>()));
+    ASSIGN_OR_RETURN(std::string next, sweep(claimed[0]["page_token"].as<std::string>()));
     db::Exec(txn, queries::kPaymentSweepStore, next);
     return absl::OkStatus();
   }));
@@ -35,9 +35,9 @@ absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::stri
   Saga saga{"", order_id, request_id, "", kind};
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
     pqxx::row r = db::Exec(txn, queries::kSagaBegin, NewUuid(), order_id, request_id, kind)[0];
-    saga.saga_id = r[0].as<std::string>();
-    saga.step = r[1].as<std::string>();
-    saga.kind = r[2].as<std::string>();
+    saga.saga_id = r["saga_id"].as<std::string>();
+    saga.step = r["step"].as<std::string>();
+    saga.kind = r["kind"].as<std::string>();
     return absl::OkStatus();
   }));
   return saga;
@@ -83,8 +83,9 @@ absl::StatusOr<int> SagaLog::RecoverIdle(
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
     const std::string interval = absl::StrCat(absl::ToInt64Milliseconds(idle), " milliseconds");
     for (const auto& row : db::Exec(txn, queries::kSagaIdle, interval)) {
-      Saga saga{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                row[3].as<std::string>(), row[4].as<std::string>()};
+      Saga saga{row["saga_id"].as<std::string>(), row["order_id"].as<std::string>(),
+                row["request_id"].as<std::string>(), row["step"].as<std::string>(),
+                row["kind"].as<std::string>()};
       absl::StatusOr<std::string> final_step = finish(saga);
       if (!final_step.ok()) {
         log::Warning("saga recovery postponed", {{"saga_id", saga.saga_id},

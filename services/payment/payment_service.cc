@@ -28,7 +28,7 @@ absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t 
   pqxx::result r = db::Exec(txn, queries::kGiftCardLock, number);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("gift card ", number, " is unknown"));
   v1::GiftCard card;
-  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &card));
+  RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &card));
   if (card.balance().currency() != currency) {
     return absl::FailedPreconditionError(absl::StrCat("gift card ", number, " is in ",
                                                       card.balance().currency()));
@@ -117,7 +117,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     return pool_->Single([&](pqxx::transaction_base& txn) {
       pqxx::result r = db::Exec(txn, queries::kPaymentByRequest, req.request_id());
       *found = !r.empty();
-      return *found ? db::FromJson(r[0][0].as<std::string>(), out) : absl::OkStatus();
+      return *found ? db::FromJson(r[0]["body"].as<std::string>(), out) : absl::OkStatus();
     });
   };
   const absl::Status valid = ValidateAuthorization(req);
@@ -143,7 +143,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
       } else {
         db::Exec(txn, queries::kCustomerCreditLock, req.customer_id());
         const int64_t open = db::Exec(txn, queries::kOpenOnAccountTotal, req.customer_id(),
-                                      req.amount().currency())[0][0]
+                                      req.amount().currency())[0]["open_total"]
                                  .as<int64_t>();
         if (req.credit_limit().minor_units() > 0 &&
             req.credit_limit().currency() != req.amount().currency()) {
@@ -211,7 +211,7 @@ grpc::Status PaymentServiceImpl::ListPayments(grpc::ServerContext*,
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     return pool_->Read([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row : db::Exec(txn, queries::kPaymentsByOrder, req->order_id())) {
-        RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
+        RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), resp->add_payments()));
       }
       return absl::OkStatus();
     });
@@ -222,7 +222,7 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
                                       v1::Payment* out) {
   pqxx::result r = db::Exec(txn, queries::kPaymentLock, payment_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("payment ", payment_id, " not found"));
-  RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), out));
+  RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), out));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
   RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
   if (out->method() == common::v1::PAYMENT_METHOD_CARD) {  // authorised or pending here
@@ -267,7 +267,7 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
       if (r.empty()) {
         return absl::NotFoundError(absl::StrCat("payment ", req->payment_id(), " not found"));
       }
-      RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), p));
+      RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), p));
       RETURN_IF_ERROR(CheckPaymentTransition(p->status(), common::v1::PAYMENT_STATUS_CAPTURED));
       if (p->status() == common::v1::PAYMENT_STATUS_CAPTURED) return absl::OkStatus();
       p->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
@@ -286,7 +286,7 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
     const std::set<std::string> named(req->payment_ids().begin(), req->payment_ids().end());
     return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row : db::Exec(txn, queries::kPaymentsLiveByOrder, req->order_id())) {
-        const std::string payment_id = row[0].as<std::string>();
+        const std::string payment_id = row["payment_id"].as<std::string>();
         if (!named.empty() && named.count(payment_id) == 0) continue;
         RETURN_IF_ERROR(Void(txn, payment_id, resp->add_voided()));
       }
@@ -318,9 +318,9 @@ grpc::Status PaymentServiceImpl::ListLivePayments(grpc::ServerContext*,
     return pool_->Read([&](pqxx::work& txn) -> absl::Status {
       for (const auto& row : db::Exec(txn, queries::kPaymentsLivePage, min_age_us, after_us,
                                       after_id, req->page_size())) {
-        RETURN_IF_ERROR(db::FromJson(row[0].as<std::string>(), resp->add_payments()));
-        resp->set_next_page_token(
-            absl::StrCat(row[1].as<int64_t>(), "_", row[2].as<std::string>()));
+        RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), resp->add_payments()));
+        resp->set_next_page_token(absl::StrCat(row["created_us"].as<int64_t>(), "_",
+                                               row["payment_id"].as<std::string>()));
       }
       return absl::OkStatus();
     });

@@ -81,10 +81,11 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> PricingServiceImpl::Load() {
     RETURN_IF_ERROR(LoadAll(txn, "delivery_charges", &tables.delivery_charges));
     RETURN_IF_ERROR(LoadAll(txn, "tax_rates", &tables.tax_rates));
     for (const auto& row : db::Exec(txn, queries::kCouponUseCounts)) {
-      const std::string code = row[0].as<std::string>();
-      const int n = row[2].as<int>();
+      const std::string code = row["coupon_code"].as<std::string>();
+      const int n = row["uses"].as<int>();
       tables.coupon_uses[code] += n;
-      tables.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, row[1].as<std::string>())] += n;
+      tables.coupon_uses_by_customer[Snapshot::Tables::UsesKey(
+          code, row["customer_id"].as<std::string>())] += n;
     }
     return absl::OkStatus();
   }));
@@ -174,8 +175,9 @@ std::shared_ptr<const Snapshot> CouponWithUses(pqxx::work& txn, const v1::Coupon
     pqxx::result uses =
         db::Exec(txn, coupon.max_uses() > 0 ? queries::kCouponUses : queries::kCouponUsesBy, code,
                  customer_id, order_id);
-    t.coupon_uses[code] = uses[0][0].as<int>();
-    t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, customer_id)] = uses[0][1].as<int>();
+    t.coupon_uses[code] = uses[0]["uses"].as<int>();
+    t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, customer_id)] =
+        uses[0]["customer_uses"].as<int>();
   }
   return OneCoupon(coupon, std::move(t));
 }
@@ -242,13 +244,13 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
         pqxx::result r = db::Exec(txn, queries::kCouponRead, code);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
         v1::Coupon coupon;
-        RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
+        RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &coupon));
         if (HasLimit(coupon)) {
           // The coupon row lock serialises redemptions of a limited code, so
           // its limits hold under concurrency; unlimited codes need no lock.
           r = db::Exec(txn, queries::kCouponLock, code);
           if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
-          RETURN_IF_ERROR(db::FromJson(r[0][0].as<std::string>(), &coupon));
+          RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &coupon));
         }
         auto counted = CouponWithUses(txn, coupon, req->customer_id(), req->order_id());
         RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, req->customer_id(), today));
@@ -268,7 +270,7 @@ grpc::Status PricingServiceImpl::ReleaseCoupons(grpc::ServerContext*,
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
       for (const auto& row : db::Exec(txn, queries::kCouponRelease, req->order_id())) {
-        resp->add_released_codes(row[0].as<std::string>());
+        resp->add_released_codes(row["coupon_code"].as<std::string>());
       }
       return absl::OkStatus();
     }));

@@ -1,1 +1,1 @@
-SELECT count(*)::int FROM order_holds WHERE order_id = $1 AND open
+SELECT count(*)::int AS open_holds FROM order_holds WHERE order_id = $1 AND open

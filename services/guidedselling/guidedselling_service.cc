@@ -2,20 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
-#include "services/guidedselling/queries.h"
 
 namespace callcenter::guidedselling {
 namespace {
-
-const db::EntityTable& Table(int i) {
-  static const auto* tables = new std::vector<db::EntityTable>{
-      db::EntityTable("source_codes"), db::EntityTable("scripts"),
-      db::EntityTable("upsell_rules"), db::EntityTable("product_media")};
-  return (*tables)[i];
-}
 
 bool ValidDate(const std::string& d) {
   absl::Time t;
@@ -69,37 +60,28 @@ absl::Status ValidateMedia(const v1::ProductMedia& m) {
 
 }  // namespace
 
-v1::CatalogRequest CatalogFromRow(const pqxx::row& r) {
-  v1::CatalogRequest c;
-  c.set_catalog_request_id(r["catalog_request_id"].as<std::string>());
-  c.set_customer_id(r["customer_id"].as<std::string>());
-  c.set_source_code(r["source_code"].as<std::string>());
-  c.set_catalog_id(r["catalog_id"].as<std::string>());
-  c.set_quantity(r["quantity"].as<int>());
-  c.set_requested_on(r["requested_on"].as<std::string>());
-  return c;
-}
-
 GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                                    std::function<absl::Time()> clock)
     : clock_(std::move(clock)),
-      pool_(pool),
+      store_(pool),
       selling_index_(
-          "selling", [pool] { return db::ReadSnapshotVersion(pool); }, [this] { return Load(); },
+          "selling", [this] { return store_.SnapshotVersion(); }, [this] { return Load(); },
           SellingIndex::Build({}, {})),
       metrics_(metrics),
       source_codes_(
-          &Table(0), pool, metrics, [](const v1::SourceCode& s) { return s.source_code(); },
-          ValidateSource),
+          &SellingStore::SourceCodes(), pool, metrics,
+          [](const v1::SourceCode& s) { return s.source_code(); }, ValidateSource),
       scripts_(
-          &Table(1), pool, metrics, [](const v1::Script& s) { return s.script_id(); },
-          ValidateScript, [this] { Refresh().IgnoreError(); }),
+          &SellingStore::Scripts(), pool, metrics,
+          [](const v1::Script& s) { return s.script_id(); }, ValidateScript,
+          [this] { Refresh().IgnoreError(); }),
       upsell_rules_(
-          &Table(2), pool, metrics, [](const v1::UpsellRule& r) { return r.rule_id(); },
-          ValidateRule, [this] { Refresh().IgnoreError(); }),
+          &SellingStore::UpsellRules(), pool, metrics,
+          [](const v1::UpsellRule& r) { return r.rule_id(); }, ValidateRule,
+          [this] { Refresh().IgnoreError(); }),
       product_media_(
-          &Table(3), pool, metrics, [](const v1::ProductMedia& m) { return m.product_id(); },
-          ValidateMedia) {}
+          &SellingStore::ProductMedia(), pool, metrics,
+          [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}
 
 CC_CRUD_IMPL(GuidedSellingServiceImpl, SourceCode, SourceCodes,
              source_code, source_codes, source_code, source_codes_)
@@ -112,12 +94,7 @@ CC_CRUD_IMPL(GuidedSellingServiceImpl, ProductMedia, ProductMedia,
 absl::StatusOr<std::shared_ptr<const SellingIndex>> GuidedSellingServiceImpl::Load() {
   std::vector<v1::Script> scripts;
   std::vector<v1::UpsellRule> rules;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    RETURN_IF_ERROR(Table(1).All(txn, [&]() -> google::protobuf::Message* {
-      return &scripts.emplace_back();
-    }));
-    return Table(2).All(txn, [&]() -> google::protobuf::Message* { return &rules.emplace_back(); });
-  }));
+  RETURN_IF_ERROR(store_.LoadIndexTables(&scripts, &rules));
   return SellingIndex::Build(std::move(scripts), std::move(rules));
 }
 
@@ -127,12 +104,12 @@ std::string GuidedSellingServiceImpl::Today() const {
 
 absl::StatusOr<v1::SourceCode> GuidedSellingServiceImpl::ValidSource(const std::string& code,
                                                                     const std::string& date) {
-  v1::SourceCode source;
-  absl::Status s = pool_->Read([&](pqxx::work& txn) { return Table(0).Get(txn, code, &source); });
-  if (absl::IsNotFound(s)) {
+  absl::StatusOr<v1::SourceCode> found = store_.GetSourceCode(code);
+  if (absl::IsNotFound(found.status())) {
     return absl::NotFoundError(absl::StrCat("source code \"", code, "\" is unknown"));
   }
-  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(found.status());
+  const v1::SourceCode& source = *found;
   RETURN_IF_ERROR(CheckSourceCodeValid(source, date));
   return source;
 }
@@ -209,21 +186,18 @@ grpc::Status GuidedSellingServiceImpl::RecordCatalogRequest(
     if (req->quantity() <= 0) return InvalidField("quantity", "must be > 0");
     const std::string today = Today();
     ASSIGN_OR_RETURN(v1::SourceCode source, ValidSource(req->source_code(), today));
-    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      db::Exec(txn, queries::kCatalogRequestInsert, NewUuid(), req->request_id(),
-               req->customer_id(), req->source_code(), source.catalog_id(), req->quantity(), today);
-      *resp->mutable_catalog_request() =
-          CatalogFromRow(db::Exec(txn, queries::kCatalogRequestByRequest, req->request_id())[0]);
-      // A repeat returns the first request; one with another body is refused.
-      const v1::CatalogRequest& first = resp->catalog_request();
-      if (first.customer_id() != req->customer_id() || first.source_code() != req->source_code() ||
-          first.quantity() != req->quantity()) {
-        resp->clear_catalog_request();
-        return InvalidField("request_id", "was already used for a different request",
-                            kReasonRequestIdReused);
-      }
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(
+        v1::CatalogRequest first,
+        store_.RecordCatalogRequest(req->request_id(), req->customer_id(), req->source_code(),
+                                    source.catalog_id(), req->quantity(), today));
+    // A repeat returns the first request; one with another body is refused.
+    if (first.customer_id() != req->customer_id() || first.source_code() != req->source_code() ||
+        first.quantity() != req->quantity()) {
+      return InvalidField("request_id", "was already used for a different request",
+                          kReasonRequestIdReused);
+    }
+    *resp->mutable_catalog_request() = std::move(first);
+    return absl::OkStatus();
   });
 }
 
@@ -245,20 +219,18 @@ grpc::Status GuidedSellingServiceImpl::ListCatalogRequests(
       after_id = req->page_token().substr(bar + 1);
     }
     const int page_size = db::ClampPageSize(req->page_size(), 50, 500);
-    return pool_->Read([&](pqxx::work& txn) {
-      pqxx::result r =
-          db::Exec(txn, queries::kCatalogRequestsList, since, after_date, after_id, page_size + 1);
-      for (int i = 0; i < static_cast<int>(r.size()); ++i) {
-        if (i == page_size) {
-          const auto& last = resp->catalog_requests(page_size - 1);
-          resp->set_next_page_token(
-              absl::StrCat(last.requested_on(), "|", last.catalog_request_id()));
-          break;
-        }
-        *resp->add_catalog_requests() = CatalogFromRow(r[i]);
+    ASSIGN_OR_RETURN(std::vector<v1::CatalogRequest> found,
+                     store_.CatalogRequests(since, after_date, after_id, page_size + 1));
+    for (int i = 0; i < static_cast<int>(found.size()); ++i) {
+      if (i == page_size) {
+        const auto& last = resp->catalog_requests(page_size - 1);
+        resp->set_next_page_token(
+            absl::StrCat(last.requested_on(), "|", last.catalog_request_id()));
+        break;
       }
-      return absl::OkStatus();
-    });
+      *resp->add_catalog_requests() = std::move(found[i]);
+    }
+    return absl::OkStatus();
   });
 }
 

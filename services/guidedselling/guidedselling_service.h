@@ -10,6 +10,7 @@
 #include "libs/server/crud.h"
 #include "libs/snapshot/snapshot.h"
 #include "services/guidedselling/domain/selling.h"
+#include "services/guidedselling/store.h"
 
 namespace callcenter::guidedselling {
 
@@ -55,7 +56,7 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
   absl::StatusOr<v1::SourceCode> ValidSource(const std::string& code, const std::string& date);
 
   std::function<absl::Time()> clock_;
-  db::Pool* pool_;
+  SellingStore store_;
   snapshot::Snapshot<SellingIndex> selling_index_;
   metrics::Metrics* metrics_;
   server::Crud<v1::SourceCode> source_codes_;

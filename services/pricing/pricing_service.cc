@@ -4,91 +4,50 @@
 #include "libs/logging/log.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
-#include "services/pricing/queries.h"
 
 namespace callcenter::pricing {
-namespace {
-
-const db::EntityTable& Table(const char* name) {
-  static std::mutex mu;
-  static auto* tables = new std::map<std::string, std::unique_ptr<db::EntityTable>>();
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = (*tables)[name];
-  if (!slot) slot = std::make_unique<db::EntityTable>(name);
-  return *slot;
-}
-
-constexpr const char* kTables[] = {"products",  "price_groups",     "trade_agreements", "discounts",
-                                   "coupons",   "delivery_charges", "tax_rates"};
-
-}  // namespace
 
 PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                        std::function<absl::Time()> clock)
-    : pool_(pool),
+    : store_(pool),
       metrics_(metrics),
       clock_(std::move(clock)),
       catalog_(
-          "pricing", [pool] { return db::ReadSnapshotVersion(pool); }, [this] { return Load(); },
+          "pricing", [this] { return store_.SnapshotVersion(); }, [this] { return Load(); },
           Snapshot::Build({})),
       products_(
-          &Table("products"), pool, metrics, [](const v1::Product& p) { return p.product_id(); },
-          ValidateProduct, [this] { Refresh().IgnoreError(); }),
+          &PricingStore::Table("products"), pool, metrics,
+          [](const v1::Product& p) { return p.product_id(); }, ValidateProduct,
+          [this] { Refresh().IgnoreError(); }),
       price_groups_(
-          &Table("price_groups"), pool, metrics,
+          &PricingStore::Table("price_groups"), pool, metrics,
           [](const v1::PriceGroup& g) { return g.price_group_id(); }, ValidatePriceGroup,
           [this] { Refresh().IgnoreError(); }),
       trade_agreements_(
-          &Table("trade_agreements"), pool, metrics,
+          &PricingStore::Table("trade_agreements"), pool, metrics,
           [](const v1::TradeAgreement& a) { return a.trade_agreement_id(); },
           ValidateTradeAgreement, [this] { Refresh().IgnoreError(); }),
       discounts_(
-          &Table("discounts"), pool, metrics, [](const v1::Discount& d) { return d.discount_id(); },
-          ValidateDiscount, [this] { Refresh().IgnoreError(); }),
+          &PricingStore::Table("discounts"), pool, metrics,
+          [](const v1::Discount& d) { return d.discount_id(); }, ValidateDiscount,
+          [this] { Refresh().IgnoreError(); }),
       coupons_(
-          &Table("coupons"), pool, metrics, [](const v1::Coupon& c) { return c.coupon_code(); },
-          ValidateCoupon, [this] { Refresh().IgnoreError(); }),
+          &PricingStore::Table("coupons"), pool, metrics,
+          [](const v1::Coupon& c) { return c.coupon_code(); }, ValidateCoupon,
+          [this] { Refresh().IgnoreError(); }),
       delivery_charges_(
-          &Table("delivery_charges"), pool, metrics,
+          &PricingStore::Table("delivery_charges"), pool, metrics,
           [](const v1::DeliveryCharge& c) { return c.delivery_mode(); }, ValidateDeliveryCharge,
           [this] { Refresh().IgnoreError(); }),
       tax_rates_(
-          &Table("tax_rates"), pool, metrics, [](const v1::TaxRate& t) { return t.tax_rate_id(); },
-          ValidateTaxRate, [this] { Refresh().IgnoreError(); }) {}
-
-namespace {
-
-template <typename T>
-absl::Status LoadAll(pqxx::work& txn, const char* table, std::vector<T>* out) {
-  return Table(table).All(txn, [out]() -> google::protobuf::Message* {
-    out->emplace_back();
-    return &out->back();
-  });
-}
-
-}  // namespace
+          &PricingStore::Table("tax_rates"), pool, metrics,
+          [](const v1::TaxRate& t) { return t.tax_rate_id(); }, ValidateTaxRate,
+          [this] { Refresh().IgnoreError(); }) {}
 
 absl::Status PricingServiceImpl::Refresh(bool force) { return catalog_.Refresh(force); }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> PricingServiceImpl::Load() {
-  Snapshot::Tables tables;
-  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    RETURN_IF_ERROR(LoadAll(txn, "products", &tables.products));
-    RETURN_IF_ERROR(LoadAll(txn, "price_groups", &tables.price_groups));
-    RETURN_IF_ERROR(LoadAll(txn, "trade_agreements", &tables.trade_agreements));
-    RETURN_IF_ERROR(LoadAll(txn, "discounts", &tables.discounts));
-    RETURN_IF_ERROR(LoadAll(txn, "coupons", &tables.coupons));
-    RETURN_IF_ERROR(LoadAll(txn, "delivery_charges", &tables.delivery_charges));
-    RETURN_IF_ERROR(LoadAll(txn, "tax_rates", &tables.tax_rates));
-    for (const auto& row : db::Exec(txn, queries::kCouponUseCounts)) {
-      const std::string code = row["coupon_code"].as<std::string>();
-      const int n = row["uses"].as<int>();
-      tables.coupon_uses[code] += n;
-      tables.coupon_uses_by_customer[Snapshot::Tables::UsesKey(
-          code, row["customer_id"].as<std::string>())] += n;
-    }
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Snapshot::Tables tables, store_.LoadTables());
   return std::shared_ptr<const Snapshot>(Snapshot::Build(std::move(tables)));
 }
 
@@ -155,8 +114,6 @@ grpc::Status PricingServiceImpl::ValidatePriceOverride(grpc::ServerContext*,
 
 namespace {
 
-bool HasLimit(const v1::Coupon& c) { return c.max_uses() > 0 || c.max_uses_per_customer() > 0; }
-
 // A snapshot holding one coupon and the uses counted for it (none where it
 // has no limit to check).
 std::shared_ptr<const Snapshot> OneCoupon(const v1::Coupon& coupon, Snapshot::Tables uses = {}) {
@@ -164,21 +121,14 @@ std::shared_ptr<const Snapshot> OneCoupon(const v1::Coupon& coupon, Snapshot::Ta
   return Snapshot::Build(std::move(uses));
 }
 
-// One coupon with the uses its limits need, counted in PostgreSQL (the
-// truth across replicas) leaving out `order_id`'s own use.
-std::shared_ptr<const Snapshot> CouponWithUses(pqxx::work& txn, const v1::Coupon& coupon,
+// One coupon with the uses `counted` for it by `customer_id`.
+std::shared_ptr<const Snapshot> CouponWithUses(const v1::Coupon& coupon,
                                                const std::string& customer_id,
-                                               const std::string& order_id) {
+                                               const PricingStore::CouponUses& counted) {
   Snapshot::Tables t;
-  const std::string& code = coupon.coupon_code();
-  if (coupon.max_uses() > 0 || (coupon.max_uses_per_customer() > 0 && !customer_id.empty())) {
-    pqxx::result uses =
-        db::Exec(txn, coupon.max_uses() > 0 ? queries::kCouponUses : queries::kCouponUsesBy, code,
-                 customer_id, order_id);
-    t.coupon_uses[code] = uses[0]["uses"].as<int>();
-    t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(code, customer_id)] =
-        uses[0]["customer_uses"].as<int>();
-  }
+  t.coupon_uses[coupon.coupon_code()] = counted.uses;
+  t.coupon_uses_by_customer[Snapshot::Tables::UsesKey(coupon.coupon_code(), customer_id)] =
+      counted.customer_uses;
   return OneCoupon(coupon, std::move(t));
 }
 
@@ -193,10 +143,8 @@ absl::StatusOr<v1::Coupon> PricingServiceImpl::CheckCouponNow(const std::string&
   if (coupon == nullptr) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
   std::shared_ptr<const Snapshot> counted;
   if (HasLimit(*coupon)) {
-    RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
-      counted = CouponWithUses(txn, *coupon, customer_id, "");
-      return absl::OkStatus();
-    }));
+    ASSIGN_OR_RETURN(PricingStore::CouponUses uses, store_.CountUses(*coupon, customer_id, ""));
+    counted = CouponWithUses(*coupon, customer_id, uses);
   } else {
     counted = OneCoupon(*coupon);
   }
@@ -232,33 +180,18 @@ grpc::Status PricingServiceImpl::RedeemCoupons(grpc::ServerContext*,
       // moment applies from the next redemption.
       const std::string& code = unlimited->coupon_code();
       RETURN_IF_ERROR(pricing::CheckCoupon(*OneCoupon(*unlimited), code, req->customer_id(), today));
-      RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-        db::Exec(txn, queries::kCouponUseInsert, req->order_id(), code, req->customer_id());
-        return absl::OkStatus();
-      }));
+      RETURN_IF_ERROR(store_.RecordUse(req->order_id(), code, req->customer_id()));
       resp->add_redeemed_codes(code);
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      for (const std::string& code : req->coupon_codes()) {
-        pqxx::result r = db::Exec(txn, queries::kCouponRead, code);
-        if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
-        v1::Coupon coupon;
-        RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &coupon));
-        if (HasLimit(coupon)) {
-          // The coupon row lock serialises redemptions of a limited code, so
-          // its limits hold under concurrency; unlimited codes need no lock.
-          r = db::Exec(txn, queries::kCouponLock, code);
-          if (r.empty()) return absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"));
-          RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &coupon));
-        }
-        auto counted = CouponWithUses(txn, coupon, req->customer_id(), req->order_id());
-        RETURN_IF_ERROR(pricing::CheckCoupon(*counted, code, req->customer_id(), today));
-        db::Exec(txn, queries::kCouponUseInsert, req->order_id(), code, req->customer_id());
-        resp->add_redeemed_codes(code);
-      }
-      return absl::OkStatus();
-    }));
+    const std::vector<std::string> codes(req->coupon_codes().begin(), req->coupon_codes().end());
+    RETURN_IF_ERROR(store_.RedeemAll(
+        req->order_id(), req->customer_id(), codes,
+        [&](const v1::Coupon& coupon, const PricingStore::CouponUses& counted) {
+          return pricing::CheckCoupon(*CouponWithUses(coupon, req->customer_id(), counted),
+                                      coupon.coupon_code(), req->customer_id(), today);
+        }));
+    for (const std::string& code : codes) resp->add_redeemed_codes(code);
     return absl::OkStatus();
   });
 }
@@ -268,12 +201,8 @@ grpc::Status PricingServiceImpl::ReleaseCoupons(grpc::ServerContext*,
                                                 v1::ReleaseCouponsResponse* resp) {
   return server::Serve(metrics_, "ReleaseCoupons", req->order_id(), [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
-    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) {
-      for (const auto& row : db::Exec(txn, queries::kCouponRelease, req->order_id())) {
-        resp->add_released_codes(row["coupon_code"].as<std::string>());
-      }
-      return absl::OkStatus();
-    }));
+    ASSIGN_OR_RETURN(std::vector<std::string> released, store_.ReleaseUses(req->order_id()));
+    for (const std::string& code : released) resp->add_released_codes(code);
     return absl::OkStatus();
   });
 }

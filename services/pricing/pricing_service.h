@@ -12,6 +12,7 @@
 #include "libs/server/crud.h"
 #include "libs/snapshot/snapshot.h"
 #include "services/pricing/domain/engine.h"
+#include "services/pricing/store.h"
 
 namespace callcenter::pricing {
 
@@ -53,7 +54,7 @@ class PricingServiceImpl final : public v1::PricingService::Service {
   absl::StatusOr<v1::Coupon> CheckCouponNow(const std::string& code, const std::string& customer_id,
                                             const std::string& date);
 
-  db::Pool* pool_;
+  PricingStore store_;
   metrics::Metrics* metrics_;
   std::function<absl::Time()> clock_;
   // Products, prices, discounts, coupons, charges and tax as one snapshot.

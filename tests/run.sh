@@ -20,7 +20,7 @@ failed=0
 
 # Unit, database and service tests.
 bazel test //... --test_env=CALLCENTER_REQUIRE_PG 2>&1 | tee "$work/bazel.log" | grep -E "^//|Executed|FAIL|ERROR" || true
-for xml in $(find -L bazel-testlogs/ -name test.xml -not -path "*/run_*" -not -path "*/shard_*" 2>/dev/null); do
+for xml in $(find -L bazel-testlogs/ -name test.xml -not -path "*/run_*_of_*" -not -path "*/shard_*" 2>/dev/null); do
   t=$(grep -o 'tests="[0-9]*"' "$xml" | head -1 | grep -o '[0-9]*')
   f=$(grep -o 'failures="[0-9]*"' "$xml" | head -1 | grep -o '[0-9]*')
   e=$(grep -o 'errors="[0-9]*"' "$xml" | head -1 | grep -o '[0-9]*')

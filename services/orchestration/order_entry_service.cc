@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/ids/uuid.h"
-#include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"

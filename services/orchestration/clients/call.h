@@ -24,8 +24,6 @@ struct CallScope {
   // The same caller under a derived idempotency key (`request_id` + suffix),
   // for a second write the same request makes (a void, a release).
   CallScope Keyed(absl::string_view suffix) const;
-  // The same request id as the system: no caller deadline.
-  CallScope AsSystem() const { return CallScope{request_id, absl::InfiniteFuture()}; }
 };
 
 // Makes the client context of every downstream call, with the one deadline

@@ -36,12 +36,10 @@ TEST(CallFactoryTest, ContextCarriesTheRequestIdAndTheDeadline) {
   EXPECT_GE(absl::FromChrono(ctx->deadline()), caller - absl::Milliseconds(1));
 }
 
-TEST(CallScopeTest, KeyedAndSystemScopes) {
+TEST(CallScopeTest, KeyedScopes) {
   const CallScope caller{"r1", absl::FromUnixSeconds(100)};
   EXPECT_EQ(caller.Keyed(":void").request_id, "r1:void");
   EXPECT_EQ(caller.Keyed(":void").deadline, caller.deadline);
-  EXPECT_EQ(caller.AsSystem().request_id, "r1");
-  EXPECT_EQ(caller.AsSystem().deadline, absl::InfiniteFuture());
 }
 
 TEST(FromDownstreamTest, OwnWordsPassFaultsAreSanitised) {

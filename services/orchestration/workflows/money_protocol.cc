@@ -51,7 +51,7 @@ absl::Status MoneyProtocol::VoidUnsavedPayment(const std::string& order_id,
                    }));
   if (stands) return absl::OkStatus();  // the payment stands
   RETURN_IF_ERROR(
-      clients_->payments.Void(CallScope{absl::StrCat(request_id, ":void")}, payment.payment_id()));
+      clients_->payments.Void(CallScope{request_id}.Keyed(":void"), payment.payment_id()));
   metrics_->payment_compensations.Increment();
   return absl::OkStatus();
 }
@@ -117,7 +117,7 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
 absl::Status MoneyProtocol::FinishCancel(const std::string& order_id, const std::string& request_id,
                                          const Order& order) {
   RETURN_IF_ERROR(
-      clients_->payments.VoidMarked(CallScope{absl::StrCat(request_id, ":void-marked")}, order));
+      clients_->payments.VoidMarked(CallScope{request_id}.Keyed(":void-marked"), order));
   return clients_->pricing.ReleaseCoupons(CallScope{request_id}, order_id);
 }
 

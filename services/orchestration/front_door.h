@@ -11,7 +11,7 @@
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/identity.h"
 #include "services/orchestration/order_entry_service.h"
-#include "services/orchestration/saga.h"
+#include "services/orchestration/store.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/directed_selling.h"
 #include "services/orchestration/workflows/front_door_metrics.h"

@@ -6,8 +6,8 @@
 #include "libs/tls/tls.h"
 #include "services/orchestration/front_door.h"
 #include "services/orchestration/migrations.h"
-#include "services/orchestration/saga.h"
 #include "services/orchestration/settings.h"
+#include "services/orchestration/store.h"
 
 int main(int argc, char** argv) {
   using namespace callcenter;

@@ -1,6 +1,8 @@
 #include "services/payment/payment_service.h"
 
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,25 +12,14 @@
 #include "libs/money/money.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
-#include "services/payment/queries.h"
 
 namespace callcenter::payment {
 namespace {
 
-using common::v1::PaymentStatus_Name;
-
-const db::EntityTable& GiftCards() {
-  static const auto* t = new db::EntityTable("gift_cards");
-  return *t;
-}
-
-// Moves `amount` on a locked gift card's balance (negative reserves).
-absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t delta,
+// Moves `delta` on a locked gift card's balance (negative reserves).
+absl::Status AdjustGiftCard(PaymentStore::Txn& txn, const std::string& number, int64_t delta,
                             const std::string& currency, bool check_balance) {
-  pqxx::result r = db::Exec(txn, queries::kGiftCardLock, number);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("gift card ", number, " is unknown"));
-  v1::GiftCard card;
-  RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), &card));
+  ASSIGN_OR_RETURN(v1::GiftCard card, txn.LockGiftCard(number));
   if (card.balance().currency() != currency) {
     return absl::FailedPreconditionError(absl::StrCat("gift card ", number, " is in ",
                                                       card.balance().currency()));
@@ -37,7 +28,7 @@ absl::Status AdjustGiftCard(pqxx::work& txn, const std::string& number, int64_t 
   ASSIGN_OR_RETURN(const int64_t balance,
                    (money::Amount(card.balance().minor_units()) + delta).Get("gift_card.balance"));
   card.mutable_balance()->set_minor_units(balance);
-  db::Exec(txn, queries::kGiftCardSave, number, db::ToJson(card));
+  txn.SaveGiftCard(card);
   return absl::OkStatus();
 }
 
@@ -76,11 +67,12 @@ absl::Status ValidateGiftCard(const v1::GiftCard& g) {
 
 PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                        PaymentConnector* connector)
-    : pool_(pool),
+    : store_(pool),
       metrics_(metrics),
       connector_(connector),
-      gift_cards_(&GiftCards(), pool, metrics,
-                  [](const v1::GiftCard& g) { return g.gift_card_number(); }, ValidateGiftCard) {}
+      gift_cards_(
+          &PaymentStore::GiftCards(), pool, metrics,
+          [](const v1::GiftCard& g) { return g.gift_card_number(); }, ValidateGiftCard) {}
 
 grpc::Status PaymentServiceImpl::UpsertGiftCard(grpc::ServerContext*,
                                                 const v1::UpsertGiftCardRequest* req,
@@ -96,29 +88,14 @@ grpc::Status PaymentServiceImpl::GetGiftCard(grpc::ServerContext*,
                          resp->mutable_gift_card());
 }
 
-namespace {
-
-// Records `p` for the request; false when the request id has a payment.
-bool InsertIfNew(pqxx::transaction_base& txn, const v1::AuthorizePaymentRequest& req,
-                 const v1::Payment& p) {
-  return !db::Exec(txn, queries::kPaymentInsert, p.payment_id(), req.request_id(), req.order_id(),
-                   req.customer_id(), common::v1::PaymentMethod_Name(req.method()),
-                   req.amount().currency(), req.amount().minor_units(),
-                   PaymentStatus_Name(p.status()), db::ToJson(p))
-              .empty();
-}
-
-}  // namespace
-
 absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& req,
                                            v1::Payment* out) {
   // A retry with the same request id returns the first outcome.
-  auto first_outcome = [&](bool* found) {
-    return pool_->Single([&](pqxx::transaction_base& txn) {
-      pqxx::result r = db::Exec(txn, queries::kPaymentByRequest, req.request_id());
-      *found = !r.empty();
-      return *found ? db::FromJson(r[0]["body"].as<std::string>(), out) : absl::OkStatus();
-    });
+  auto first_outcome = [&](bool* found) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<v1::Payment> first, store_.FindByRequest(req.request_id()));
+    *found = first.has_value();
+    if (*found) *out = *std::move(first);
+    return absl::OkStatus();
   };
   const absl::Status valid = ValidateAuthorization(req);
   const bool on_record = req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
@@ -136,15 +113,12 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
       return InvalidField("customer_id", "required for ON_ACCOUNT");
     }
     *out = NewPayment(req, common::v1::PAYMENT_STATUS_AUTHORIZED);
-    absl::Status stored = pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    absl::Status stored = store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
       if (req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
         RETURN_IF_ERROR(AdjustGiftCard(txn, req.gift_card_number(), -req.amount().minor_units(),
                                        req.amount().currency(), /*check_balance=*/true));
       } else {
-        db::Exec(txn, queries::kCustomerCreditLock, req.customer_id());
-        const int64_t open = db::Exec(txn, queries::kOpenOnAccountTotal, req.customer_id(),
-                                      req.amount().currency())[0]["open_total"]
-                                 .as<int64_t>();
+        const int64_t open = txn.LockOnAccountTotal(req.customer_id(), req.amount().currency());
         if (req.credit_limit().minor_units() > 0 &&
             req.credit_limit().currency() != req.amount().currency()) {
           return InvalidField("credit_limit.currency", "differs from the payment's currency");
@@ -152,7 +126,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
         RETURN_IF_ERROR(CheckOnAccount(req.allow_on_account(), req.credit_limit().minor_units(), open,
                                        req.amount().minor_units()));
       }
-      if (!InsertIfNew(txn, req, *out)) {  // rolls the balance or credit check back
+      if (!txn.InsertIfNew(req.request_id(), *out)) {  // rolls the balance or credit check back
         return absl::AlreadyExistsError("this request_id has a payment");
       }
       return absl::OkStatus();
@@ -166,11 +140,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   // Card or check: recorded as PENDING before the connector is asked, so a
   // crash in between leaves a trace that a retry completes.
   *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
-  bool inserted = false;
-  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-    inserted = InsertIfNew(txn, req, *out);
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(const bool inserted, store_.InsertIfNew(req.request_id(), *out));
   if (!inserted) {
     bool found = false;
     RETURN_IF_ERROR(first_outcome(&found));
@@ -188,11 +158,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   } else {
     out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);  // a check is accepted as given
   }
-  return pool_->Single([&](pqxx::transaction_base& txn) {
-    db::Exec(txn, queries::kPaymentUpdate, out->payment_id(), PaymentStatus_Name(out->status()),
-             db::ToJson(*out));
-    return absl::OkStatus();
-  });
+  return store_.Update(*out);
 }
 
 grpc::Status PaymentServiceImpl::AuthorizePayment(grpc::ServerContext*,
@@ -209,20 +175,15 @@ grpc::Status PaymentServiceImpl::ListPayments(grpc::ServerContext*,
                                               v1::ListPaymentsResponse* resp) {
   return server::Serve(metrics_, "ListPayments", "", [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
-    return pool_->Read([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row : db::Exec(txn, queries::kPaymentsByOrder, req->order_id())) {
-        RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), resp->add_payments()));
-      }
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(std::vector<v1::Payment> payments, store_.ListByOrder(req->order_id()));
+    for (v1::Payment& p : payments) *resp->add_payments() = std::move(p);
+    return absl::OkStatus();
   });
 }
 
-absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& payment_id,
+absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string& payment_id,
                                       v1::Payment* out) {
-  pqxx::result r = db::Exec(txn, queries::kPaymentLock, payment_id);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("payment ", payment_id, " not found"));
-  RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), out));
+  ASSIGN_OR_RETURN(*out, txn.LockPayment(payment_id));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
   RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
   if (out->method() == common::v1::PAYMENT_METHOD_CARD) {  // authorised or pending here
@@ -241,8 +202,7 @@ absl::Status PaymentServiceImpl::Void(pqxx::work& txn, const std::string& paymen
                                    out->amount().currency(), /*check_balance=*/false));
   }
   out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
-  db::Exec(txn, queries::kPaymentUpdate, payment_id, PaymentStatus_Name(out->status()),
-           db::ToJson(*out));
+  txn.Update(*out);
   return absl::OkStatus();
 }
 
@@ -251,8 +211,9 @@ grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
                                              v1::VoidPaymentResponse* resp) {
   return server::Serve(metrics_, "VoidPayment", req->request_id(), [&]() -> absl::Status {
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
-    return pool_->Transact(
-        [&](pqxx::work& txn) { return Void(txn, req->payment_id(), resp->mutable_payment()); });
+    return store_.Transact([&](PaymentStore::Txn& txn) {
+      return Void(txn, req->payment_id(), resp->mutable_payment());
+    });
   });
 }
 
@@ -261,18 +222,13 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
                                                 v1::CapturePaymentResponse* resp) {
   return server::Serve(metrics_, "CapturePayment", req->request_id(), [&]() -> absl::Status {
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
-    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    return store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
       v1::Payment* p = resp->mutable_payment();
-      pqxx::result r = db::Exec(txn, queries::kPaymentLock, req->payment_id());
-      if (r.empty()) {
-        return absl::NotFoundError(absl::StrCat("payment ", req->payment_id(), " not found"));
-      }
-      RETURN_IF_ERROR(db::FromJson(r[0]["body"].as<std::string>(), p));
+      ASSIGN_OR_RETURN(*p, txn.LockPayment(req->payment_id()));
       RETURN_IF_ERROR(CheckPaymentTransition(p->status(), common::v1::PAYMENT_STATUS_CAPTURED));
       if (p->status() == common::v1::PAYMENT_STATUS_CAPTURED) return absl::OkStatus();
       p->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
-      db::Exec(txn, queries::kPaymentUpdate, req->payment_id(), PaymentStatus_Name(p->status()),
-               db::ToJson(*p));
+      txn.Update(*p);
       return absl::OkStatus();
     });
   });
@@ -284,9 +240,8 @@ grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
   return server::Serve(metrics_, "VoidAllForOrder", req->request_id(), [&]() -> absl::Status {
     if (req->order_id().empty()) return InvalidField("order_id", "required");
     const std::set<std::string> named(req->payment_ids().begin(), req->payment_ids().end());
-    return pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row : db::Exec(txn, queries::kPaymentsLiveByOrder, req->order_id())) {
-        const std::string payment_id = row["payment_id"].as<std::string>();
+    return store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
+      for (const std::string& payment_id : txn.LockLivePayments(req->order_id())) {
         if (!named.empty() && named.count(payment_id) == 0) continue;
         RETURN_IF_ERROR(Void(txn, payment_id, resp->add_voided()));
       }
@@ -305,25 +260,23 @@ grpc::Status PaymentServiceImpl::ListLivePayments(grpc::ServerContext*,
     const int64_t min_age_us =
         google::protobuf::util::TimeUtil::DurationToMicroseconds(req->min_age());
     if (min_age_us < 0) return InvalidField("min_age", "must not be negative");
-    int64_t after_us = 0;
-    std::string after_id = "00000000-0000-0000-0000-000000000000";
+    // Page tokens are "<microseconds since 1970>_<payment_id>" of the last row.
+    PaymentStore::LiveCursor after;
     if (!req->page_token().empty()) {
       const std::vector<std::string> parts = absl::StrSplit(req->page_token(), '_');
-      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_us) || !IsUuid(parts[1])) {
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after.created_us) ||
+          !IsUuid(parts[1])) {
         return InvalidField("page_token", "not a token from ListLivePayments");
       }
-      after_id = parts[1];
+      after.payment_id = parts[1];
     }
-    resp->set_next_page_token(req->page_token());
-    return pool_->Read([&](pqxx::work& txn) -> absl::Status {
-      for (const auto& row : db::Exec(txn, queries::kPaymentsLivePage, min_age_us, after_us,
-                                      after_id, req->page_size())) {
-        RETURN_IF_ERROR(db::FromJson(row["body"].as<std::string>(), resp->add_payments()));
-        resp->set_next_page_token(absl::StrCat(row["created_us"].as<int64_t>(), "_",
-                                               row["payment_id"].as<std::string>()));
-      }
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(PaymentStore::LivePage page,
+                     store_.ListLive(min_age_us, after, req->page_size()));
+    for (v1::Payment& p : page.payments) *resp->add_payments() = std::move(p);
+    resp->set_next_page_token(page.payments.empty()
+                                  ? req->page_token()
+                                  : absl::StrCat(page.last.created_us, "_", page.last.payment_id));
+    return absl::OkStatus();
   });
 }
 

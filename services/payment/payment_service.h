@@ -2,11 +2,11 @@
 #define CALLCENTER_SERVICES_PAYMENT_PAYMENT_SERVICE_H_
 
 #include "callcenter/payment/v1/payment.grpc.pb.h"
-#include "libs/db/entity_table.h"
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
 #include "services/payment/domain/payment_rules.h"
+#include "services/payment/store.h"
 
 namespace callcenter::payment {
 
@@ -33,9 +33,9 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
 
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);
-  absl::Status Void(pqxx::work& txn, const std::string& payment_id, v1::Payment* out);
+  absl::Status Void(PaymentStore::Txn& txn, const std::string& payment_id, v1::Payment* out);
 
-  db::Pool* pool_;
+  PaymentStore store_;
   metrics::Metrics* metrics_;
   PaymentConnector* connector_;
   server::Crud<v1::GiftCard> gift_cards_;

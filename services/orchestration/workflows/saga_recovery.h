@@ -4,7 +4,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/orchestration/clients/clients.h"
-#include "services/orchestration/saga.h"
+#include "services/orchestration/store.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/money_protocol.h"
 

@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "services/orchestration/clients/clients.h"
-#include "services/orchestration/saga.h"
+#include "services/orchestration/store.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/context.h"
 #include "services/orchestration/workflows/front_door_metrics.h"

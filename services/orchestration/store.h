@@ -1,5 +1,5 @@
-#ifndef CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
-#define CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_STORE_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_STORE_H_
 
 #include <functional>
 #include <mutex>
@@ -54,8 +54,8 @@ class SagaLog {
   // Claims unfinished sagas idle for at least `idle` (FOR UPDATE SKIP LOCKED,
   // so two replicas never take the same one) and runs `finish` on each while
   // holding the claim; `finish` returns the final step to record.
-  absl::StatusOr<int> RecoverIdle(absl::Duration idle,
-                                  const std::function<absl::StatusOr<std::string>(const Saga&)>& finish);
+  absl::StatusOr<int> RecoverIdle(
+      absl::Duration idle, const std::function<absl::StatusOr<std::string>(const Saga&)>& finish);
 
   // Deletes finished (DONE or COMPENSATED) sagas begun more than `age` ago,
   // `batch` rows per statement; returns how many went. Unfinished ones stay
@@ -77,4 +77,4 @@ class SagaLog {
 
 }  // namespace callcenter::orchestration
 
-#endif  // CALLCENTER_SERVICES_ORCHESTRATION_SAGA_H_
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_STORE_H_

@@ -1,4 +1,4 @@
-#include "services/orchestration/saga.h"
+#include "services/orchestration/store.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -8,9 +8,7 @@
 #include "services/orchestration/queries.h"
 
 namespace callcenter::orchestration {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<bool> SagaLog::AdvancePaymentSweep(
     const std::function<absl::StatusOr<std::string>(const std::string&)>& sweep) {
@@ -31,7 +29,7 @@ absl::StatusOr<int> SagaLog::PurgeFinished(absl::Duration age, int batch) {
 }
 
 absl::StatusOr<Saga> SagaLog::Begin(const std::string& order_id, const std::string& request_id,
-                                     const std::string& kind) {
+                                    const std::string& kind) {
   Saga saga{"", order_id, request_id, "", kind};
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
     pqxx::row r = db::Exec(txn, queries::kSagaBegin, NewUuid(), order_id, request_id, kind)[0];
@@ -88,8 +86,9 @@ absl::StatusOr<int> SagaLog::RecoverIdle(
                 row["kind"].as<std::string>()};
       absl::StatusOr<std::string> final_step = finish(saga);
       if (!final_step.ok()) {
-        log::Warning("saga recovery postponed", {{"saga_id", saga.saga_id},
-                                                 {"error", std::string(final_step.status().message())}});
+        log::Warning(
+            "saga recovery postponed",
+            {{"saga_id", saga.saga_id}, {"error", std::string(final_step.status().message())}});
         continue;
       }
       db::Exec(txn, queries::kSagaRecord, saga.saga_id, *final_step);

@@ -1,5 +1,5 @@
 // The saga log against a real PostgreSQL.
-#include "services/orchestration/saga.h"
+#include "services/orchestration/store.h"
 
 #include "gtest/gtest.h"
 #include "libs/server/testing.h"
@@ -18,10 +18,12 @@ class SagaLogTest : public ::testing::Test {
 
   int Count(const std::string& where) {
     int n = -1;
-    EXPECT_TRUE(sut_.pool()->Read([&](pqxx::work& txn) {
-      n = txn.exec1("SELECT count(*)::int FROM sagas WHERE " + where)[0].as<int>();
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(sut_.pool()
+                    ->Read([&](pqxx::work& txn) {
+                      n = txn.exec1("SELECT count(*)::int FROM sagas WHERE " + where)[0].as<int>();
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return n;
   }
 
@@ -40,10 +42,12 @@ TEST_F(SagaLogTest, FinishedSagasArePurgedAfterRetentionUnfinishedOnesStay) {
   begin("o2", kStepCompensated);
   begin("o3", kStepFraudEvaluated);  // unfinished: recovery's, never purged
   begin("o4", "");
-  ASSERT_TRUE(sut_.pool()->Transact([](pqxx::work& txn) {
-    txn.exec0("UPDATE sagas SET created_at = now() - interval '40 days'");
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(sut_.pool()
+                  ->Transact([](pqxx::work& txn) {
+                    txn.exec0("UPDATE sagas SET created_at = now() - interval '40 days'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
   begin("o5", kStepDone);  // recent
   absl::StatusOr<int> purged = sagas_->PurgeFinished(absl::Hours(720), /*batch=*/1);
   ASSERT_TRUE(purged.ok()) << purged.status();

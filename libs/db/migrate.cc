@@ -1,7 +1,7 @@
 #include "libs/db/migrate.h"
 
 #include <algorithm>
-#include <set>
+#include <cstdlib>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +49,17 @@ END $helper$;
 
 }  // namespace
 
+std::vector<Migration> WithDataStep(std::vector<Migration> migrations, const std::string& name,
+                                    std::function<absl::Status(pqxx::work&)> step) {
+  for (Migration& m : migrations) {
+    if (m.name != name) continue;
+    m.data = std::move(step);
+    return migrations;
+  }
+  log::Error("no migration to attach a data step to", {{"name", name}});
+  std::abort();
+}
+
 absl::Status Migrate(const std::string& conninfo, const std::string& schema,
                      const std::vector<Migration>& migrations, int* applied) {
   int count = 0;
@@ -94,6 +105,14 @@ absl::Status Migrate(const std::string& conninfo, const std::string& schema,
         pqxx::work txn(conn);
         txn.exec0(absl::StrCat("SET LOCAL search_path TO ", q_schema, ", public"));
         txn.exec(m->sql);  // a helper call (SELECT track_...) returns a row
+        if (m->data) {
+          const absl::Status converted = m->data(txn);
+          if (!converted.ok()) {
+            status = absl::InternalError(absl::StrCat("migration ", m->name, " of schema ", schema,
+                                                      " failed: ", converted.message()));
+            break;  // not recorded; the transaction rolls back
+          }
+        }
         txn.exec_params0(absl::StrCat("INSERT INTO ", q_schema,
                                       ".schema_migrations (version, name) VALUES ($1, $2)"),
                          m->version, m->name);

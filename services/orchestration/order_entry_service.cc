@@ -199,7 +199,8 @@ grpc::Status OrderEntryServiceImpl::ApplyCoupon(grpc::ServerContext* ctx,
           // the reason when the order is repriced, and nothing is saved.
           edit.coupon_to_check = req->coupon_code();
           order.add_coupon_codes(req->coupon_code());
-          edit.events.push_back(Event(c.user_id(), "coupon_applied", req->coupon_code()));
+          edit.events.push_back(MakeOrderEvent(
+              c.user_id(), common::v1::ORDER_EVENT_KIND_COUPON_APPLIED, req->coupon_code()));
           return absl::OkStatus();
         },
         resp->mutable_order());
@@ -260,7 +261,8 @@ grpc::Status OrderEntryServiceImpl::SetDelivery(grpc::ServerContext* ctx,
                                         req->has_address() ? &req->address() : nullptr));
           order.set_delivery_mode(req->delivery_mode());
           if (req->has_address()) *order.mutable_delivery_address() = req->address();
-          edit.events.push_back(Event(c.user_id(), "delivery_set", req->delivery_mode()));
+          edit.events.push_back(MakeOrderEvent(
+              c.user_id(), common::v1::ORDER_EVENT_KIND_DELIVERY_SET, req->delivery_mode()));
           return absl::OkStatus();
         },
         resp->mutable_order());

@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
   using namespace callcenter;
-  server::ServiceSpec spec{"order", "order_svc", 50052, &migrations::OrderMigrations()};
+  server::ServiceSpec spec{"order", "order_svc", 50052, &order::OrderSchemaMigrations()};
   return server::RunServiceMain(argc, argv, spec, [](const server::Wiring& w)
                                     -> absl::StatusOr<server::Built> {
     auto store = std::make_shared<order::PgOrderStore>(w.pool);

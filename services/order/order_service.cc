@@ -4,6 +4,7 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/db/entity_table.h"
+#include "libs/ids/order_event_kind.h"
 #include "libs/ids/uuid.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
@@ -125,7 +126,7 @@ grpc::Status SalesOrderServiceImpl::CreateOrder(grpc::ServerContext*,
     if (order.order_id().empty()) order.set_order_id(NewUuid());
     OrderEvent created;
     created.set_user_id(order.created_by());
-    created.set_kind("created");
+    created.set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CREATED));
     created.set_detail(absl::StrCat("order created in call center ", order.call_center_id()));
     std::vector<OrderEvent> events = {created};
     for (const OrderEvent& e : order.events()) events.push_back(e);

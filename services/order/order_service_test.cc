@@ -21,7 +21,7 @@ class OrderServiceTest : public ::testing::Test {
   void SetUp() override {
     db_ = db::TestDatabase::Create();
     CC_REQUIRE_DATABASE(db_);
-    ASSERT_TRUE(db::Migrate(db_->conninfo(), "order_svc", migrations::OrderMigrations()).ok());
+    ASSERT_TRUE(db::Migrate(db_->conninfo(), "order_svc", order::OrderSchemaMigrations()).ok());
     db::PoolOptions po;
     po.conninfo = db_->conninfo();
     po.schema = "order_svc";

@@ -8,12 +8,15 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/ids/order_event_kind.h"
+#include "libs/ids/system_names.h"
 #include "libs/ids/uuid.h"
 #include "libs/status/status.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
 #include "services/order/domain/continuity.h"
 #include "services/order/domain/order_rules.h"
+#include "services/order/migrations.h"
 #include "services/order/queries.h"
 
 namespace callcenter::order {
@@ -34,17 +37,13 @@ const db::EntityTable& Customers() {
   return *t;
 }
 
-// An order (or stored response) from its binary `doc`, or from the JSON
-// `body` of rows written before documents were binary.
-absl::Status ParseOrder(const pqxx::field& doc, const pqxx::field& json, Order* out) {
-  if (!doc.is_null()) {
-    pqxx::binarystring bytes(doc);
-    if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::InternalError("stored order does not parse");
-    }
-    return absl::OkStatus();
+// An order (or stored response) from its binary document.
+absl::Status ParseOrder(const pqxx::field& doc, Order* out) {
+  pqxx::binarystring bytes(doc);
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InternalError("stored order does not parse");
   }
-  return db::FromJson(json.as<std::string>(), out);
+  return absl::OkStatus();
 }
 
 absl::Status ChangedConcurrently(const Order& order, int64_t current_version) {
@@ -115,7 +114,7 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
     return InvalidField("request_id", "was already used for a different request",
                         kReasonRequestIdReused);
   }
-  RETURN_IF_ERROR(ParseOrder(r[0]["response_doc"], r[0]["response"], out));
+  RETURN_IF_ERROR(ParseOrder(r[0]["response_doc"], out));
   return true;
 }
 
@@ -273,7 +272,7 @@ absl::StatusOr<Order> PgOrderStore::GetOrder(const std::string& order_id) {
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
     pqxx::result r = db::Exec(txn, queries::kOrderGet, order_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
-    return ParseOrder(r[0]["doc"], r[0]["body"], &order);
+    return ParseOrder(r[0]["doc"], &order);
   }));
   return order;
 }
@@ -291,7 +290,7 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
     for (const auto& row : db::Exec(txn, queries::kOrdersRecordedPayments,
                                     absl::StrCat("{", absl::StrJoin(uuids, ","), "}"))) {
       Order order;
-      RETURN_IF_ERROR(ParseOrder(row["doc"], row["body"], &order));
+      RETURN_IF_ERROR(ParseOrder(row["doc"], &order));
       v1::RecordedPayments& recorded = out.emplace_back();
       recorded.set_order_id(row["order_id"].as<std::string>());
       for (const auto& p : order.payments()) {
@@ -358,14 +357,14 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                             kReasonRequestIdReused);
       }
       result.replayed = true;
-      return ParseOrder(r[0]["response_doc"], r[0]["response"], &result.order);
+      return ParseOrder(r[0]["response_doc"], &result.order);
     }
     if (!seen.token.empty() && r[0]["master_data_token"].as<std::string>() != seen.token) {
       return absl::AbortedError(absl::StrCat("the user, call center or customer of order ",
                                              order.order_id(), " changed since it was read"));
     }
     Order stored;
-    RETURN_IF_ERROR(ParseOrder(r[0]["doc"], r[0]["body"], &stored));
+    RETURN_IF_ERROR(ParseOrder(r[0]["doc"], &stored));
     if (stored.version() != order.version()) return ChangedConcurrently(order, stored.version());
     RETURN_IF_ERROR(CheckTransition(stored.status(), order.status()));
     // Identity, history and creation facts are the server's, not the caller's.
@@ -398,10 +397,10 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                                   request_id, seen.token, seen.user_id);
     if (!again.empty() && !request_id.empty() && again[0]["replayed"].as<bool>()) {
       result.replayed = true;
-      return ParseOrder(again[0]["response_doc"], again[0]["response"], &result.order);
+      return ParseOrder(again[0]["response_doc"], &result.order);
     }
     Order now;
-    if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0]["doc"], again[0]["body"], &now));
+    if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0]["doc"], &now));
     return ChangedConcurrently(order, now.version());
   };
   if (in_transaction) {
@@ -431,16 +430,16 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::RunDue(const std::string&
       pqxx::result p = db::Exec(txn, queries::kOrderLock, parent_id);
       if (p.empty()) return absl::InternalError(absl::StrCat("parent order ", parent_id, " is gone"));
       Order parent;
-      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], p[0]["body"], &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], &parent));
       Order child = MakeChildOrder(parent, schedule, seq, NewUuid(), NewUuid());
       const std::vector<OrderEvent> child_events(child.events().begin(), child.events().end());
       InsertOrder(txn, &child, child_events);
       // The parent shows its children (a system change to a read-only order).
       parent.add_child_order_ids(child.order_id());
       parent.set_version(parent.version() + 1);
-      OrderEvent e;
-      e.set_kind("continuity_child_created");
-      e.set_detail(absl::StrCat("child order ", child.order_id(), " (shipment ", seq, ")"));
+      OrderEvent e =
+          MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_CONTINUITY_CHILD_CREATED,
+                         absl::StrCat("child order ", child.order_id(), " (shipment ", seq, ")"));
       AppendEvents(txn, &parent, {e});
       UpdateOrderRow(txn, parent);
       db::Exec(txn, queries::kContinuityEventDone, schedule_id, seq, child.order_id());
@@ -468,11 +467,11 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
         db::Exec(txn, queries::kContinuityCancel, parent_order_id).affected_rows());
     if (cancelled > 0) {
       Order parent;
-      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], p[0]["body"], &parent));
+      RETURN_IF_ERROR(ParseOrder(p[0]["doc"], &parent));
       parent.set_version(parent.version() + 1);
       OrderEvent e;
       e.set_user_id(user_id);
-      e.set_kind("continuity_cancelled");
+      e.set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CONTINUITY_CANCELLED));
       e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled",
                                 reason.empty() ? "" : absl::StrCat(": ", reason)));
       AppendEvents(txn, &parent, {e});
@@ -511,7 +510,7 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id,
         break;
       }
       Order* order = out->add_orders();
-      RETURN_IF_ERROR(ParseOrder(r[i]["doc"], r[i]["body"], order));
+      RETURN_IF_ERROR(ParseOrder(r[i]["doc"], order));
       bytes += order->ByteSizeLong();
     }
     return absl::OkStatus();
@@ -535,13 +534,13 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
         return InvalidField("request_id", "was already used for a different request",
                             kReasonRequestIdReused);
       }
-      RETURN_IF_ERROR(ParseOrder(r["response_doc"], r["response"], out.mutable_replayed_order()));
+      RETURN_IF_ERROR(ParseOrder(r["response_doc"], out.mutable_replayed_order()));
     }
     if (!request.order_id().empty()) {
       if (r["orders_found"].as<int>() == 0) {
         return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " not found"));
       }
-      RETURN_IF_ERROR(ParseOrder(r["doc"], r["body"], out.mutable_order()));
+      RETURN_IF_ERROR(ParseOrder(r["doc"], out.mutable_order()));
     }
     if (!r["user_body"].is_null()) {
       RETURN_IF_ERROR(master_data_.Parse(r["user_body"].as<std::string>(), out.mutable_user()));
@@ -564,6 +563,52 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     return absl::OkStatus();
   }));
   return out;
+}
+
+namespace {
+
+// Migration 0008's data step: every order and stored response kept only as
+// JSON gets its binary document (and the columns later migrations added),
+// in batches so that no result set holds the whole table.
+absl::Status ConvertJsonDocuments(pqxx::work& txn) {
+  constexpr int kBatch = 500;
+  for (;;) {
+    pqxx::result rows = db::Exec(txn, queries::kJsonOrdersBatch, kBatch);
+    for (const auto& row : rows) {
+      const std::string order_id = row["order_id"].as<std::string>();
+      Order order;
+      if (row["body"].is_null() || !db::FromJson(row["body"].as<std::string>(), &order).ok()) {
+        return absl::DataLossError(absl::StrCat("order ", order_id, " is not an order document"));
+      }
+      db::Exec(txn, queries::kJsonOrderConvert, order_id, Doc(order), order.total().minor_units(),
+               order.currency(), HistoryHash(order));
+    }
+    if (rows.size() < kBatch) break;
+  }
+  for (;;) {
+    pqxx::result rows = db::Exec(txn, queries::kJsonResponsesBatch, kBatch);
+    for (const auto& row : rows) {
+      const std::string method = row["method"].as<std::string>();
+      const std::string request_id = row["request_id"].as<std::string>();
+      Order response;
+      if (row["response"].is_null() ||
+          !db::FromJson(row["response"].as<std::string>(), &response).ok()) {
+        return absl::DataLossError(absl::StrCat("the stored response of ", method, " request ",
+                                                request_id, " is not an order document"));
+      }
+      db::Exec(txn, queries::kJsonResponseConvert, method, request_id, Doc(response));
+    }
+    if (rows.size() < kBatch) break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<db::Migration>& OrderSchemaMigrations() {
+  static const auto* const kMigrations = new std::vector<db::Migration>(db::WithDataStep(
+      migrations::OrderMigrations(), "0008_json_documents_to_binary", ConvertJsonDocuments));
+  return *kMigrations;
 }
 
 }  // namespace callcenter::order

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "callcenter/order/v1/order.pb.h"
 #include "libs/db/entity_table.h"
+#include "libs/db/migrate.h"
 #include "libs/db/pool.h"
 
 namespace callcenter::order {
@@ -85,7 +86,6 @@ class OrderStore {
 class PgOrderStore : public OrderStore {
  public:
   explicit PgOrderStore(db::Pool* pool) : pool_(pool) {}
-  // Statements to prepare on each connection.
 
   absl::Status UpsertCallCenter(const v1::CallCenter& cc) override;
   absl::StatusOr<v1::CallCenter> GetCallCenter(const std::string& id) override;
@@ -130,6 +130,10 @@ class PgOrderStore : public OrderStore {
   // change of an order and seldom changed.
   db::JsonParseCache master_data_;
 };
+
+// The order schema's migrations (migrations/*.sql) with the data step of
+// 0008 attached: what --migrate and the tests apply.
+const std::vector<db::Migration>& OrderSchemaMigrations();
 
 }  // namespace callcenter::order
 

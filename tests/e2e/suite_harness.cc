@@ -58,7 +58,7 @@ std::unique_ptr<Suite> Suite::Start() {
     s->pools_.push_back(std::make_unique<db::Pool>(po));
     return s->pools_.back().get();
   };
-  db::Pool* order_pool = pool("order_svc", migrations::OrderMigrations());
+  db::Pool* order_pool = pool("order_svc", order::OrderSchemaMigrations());
   db::Pool* pricing_pool = pool("pricing_svc", migrations::PricingMigrations());
   db::Pool* selling_pool = pool("guidedselling_svc", migrations::GuidedSellingMigrations());
   db::Pool* payment_pool = pool("payment_svc", migrations::PaymentMigrations());

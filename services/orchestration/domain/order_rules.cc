@@ -9,14 +9,6 @@
 
 namespace callcenter::orchestration {
 
-OrderEvent Event(const std::string& user, const std::string& kind, const std::string& detail) {
-  OrderEvent e;
-  e.set_user_id(user);
-  e.set_kind(kind);
-  e.set_detail(detail);
-  return e;
-}
-
 absl::Status RequireDraft(const Order& order) {
   if (order.status() != common::v1::ORDER_STATUS_DRAFT) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -66,9 +58,10 @@ OrderEvent OverridePrice(common::v1::OrderLine& line, const common::v1::Money& u
   *line.mutable_unit_price() = unit_price;
   line.set_price_overridden(true);
   line.set_override_reason_code(reason_code);
-  return Event(user, "price_overridden",
-               absl::StrCat(line.product_id(), ": ", money::Format(system_price), " -> ",
-                            money::Format(unit_price.minor_units()), " (", reason_code, ")"));
+  return MakeOrderEvent(
+      user, common::v1::ORDER_EVENT_KIND_PRICE_OVERRIDDEN,
+      absl::StrCat(line.product_id(), ": ", money::Format(system_price), " -> ",
+                   money::Format(unit_price.minor_units()), " (", reason_code, ")"));
 }
 
 OrderEvent AddLine(Order& order, const std::string& line_id, const std::string& product_id,
@@ -83,15 +76,17 @@ OrderEvent AddLine(Order& order, const std::string& line_id, const std::string& 
   if (line->origin() != common::v1::LINE_ORIGIN_NONE) {
     from = absl::StrCat(" from a prompt (", common::v1::LineOrigin_Name(line->origin()), ")");
   }
-  return Event(user, "line_added", absl::StrCat(quantity, " x ", product_id, from));
+  return MakeOrderEvent(user, common::v1::ORDER_EVENT_KIND_LINE_ADDED,
+                        absl::StrCat(quantity, " x ", product_id, from));
 }
 
 absl::StatusOr<OrderEvent> ChangeQuantity(Order& order, const std::string& line_id,
                                           int32_t quantity, const std::string& user) {
   common::v1::OrderLine* line = FindLine(order, line_id);
   if (line == nullptr) return absl::NotFoundError(absl::StrCat("line ", line_id, " not found"));
-  OrderEvent e = Event(user, "quantity_changed",
-                       absl::StrCat(line->product_id(), ": ", line->quantity(), " -> ", quantity));
+  OrderEvent e =
+      MakeOrderEvent(user, common::v1::ORDER_EVENT_KIND_QUANTITY_CHANGED,
+                     absl::StrCat(line->product_id(), ": ", line->quantity(), " -> ", quantity));
   line->set_quantity(quantity);
   return e;
 }
@@ -101,7 +96,8 @@ absl::StatusOr<OrderEvent> RemoveLine(Order& order, const std::string& line_id,
   auto* lines = order.mutable_lines();
   for (int i = 0; i < lines->size(); ++i) {
     if (lines->Get(i).line_id() == line_id) {
-      OrderEvent e = Event(user, "line_removed", lines->Get(i).product_id());
+      OrderEvent e = MakeOrderEvent(user, common::v1::ORDER_EVENT_KIND_LINE_REMOVED,
+                                    lines->Get(i).product_id());
       lines->DeleteSubrange(i, 1);
       return e;
     }
@@ -126,8 +122,9 @@ std::vector<OrderEvent> AddFreeSourceLines(Order& order, const std::string& sour
     line->set_price_overridden(true);
     line->set_override_reason_code("FREE_WITH_SOURCE_CODE");
     line->set_origin(common::v1::LINE_ORIGIN_NONE);
-    events.push_back(Event(user, "line_added",
-                           absl::StrCat("1 x ", product, " free with source code ", source_code)));
+    events.push_back(
+        MakeOrderEvent(user, common::v1::ORDER_EVENT_KIND_LINE_ADDED,
+                       absl::StrCat("1 x ", product, " free with source code ", source_code)));
   }
   return events;
 }

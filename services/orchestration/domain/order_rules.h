@@ -16,6 +16,7 @@
 #include "callcenter/common/v1/common.pb.h"
 #include "callcenter/order/v1/order.pb.h"
 #include "callcenter/pricing/v1/pricing.pb.h"
+#include "libs/ids/order_event_kind.h"
 
 namespace callcenter::orchestration {
 
@@ -26,9 +27,6 @@ using common::v1::OrderEvent;
 inline constexpr char kOrderCompletion[] = "order completion";
 inline constexpr char kDirectedSelling[] = "directed selling";
 inline constexpr char kPriceControl[] = "order price control";
-
-// An event of `user`'s (kSystemUser for what the system does).
-OrderEvent Event(const std::string& user, const std::string& kind, const std::string& detail);
 
 // Only a DRAFT order changes: FAILED_PRECONDITION otherwise.
 absl::Status RequireDraft(const Order& order);

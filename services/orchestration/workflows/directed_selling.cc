@@ -17,8 +17,8 @@ absl::Status DirectedSelling::ApplySourceCode(const Context& c, const std::strin
   order.set_source_price_group(source.price_group_id());
   order.set_catalog_id(source.catalog_id());
   edit.events.push_back(
-      Event(c.user_id(), "source_code_set",
-            absl::StrCat(source.source_code(), " (catalog ", source.catalog_id(), ")")));
+      MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_SOURCE_CODE_SET,
+                     absl::StrCat(source.source_code(), " (catalog ", source.catalog_id(), ")")));
   // The catalog's free products come with it, once.
   for (OrderEvent& e : AddFreeSourceLines(
            order, code, {source.free_product_ids().begin(), source.free_product_ids().end()},

@@ -33,8 +33,8 @@ absl::Status HoldWorkflow::Place(const Caller& caller, const v1::PlaceHoldReques
           *order.mutable_submitted_at() = clock_.Timestamp();
           order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
         }
-        edit.events.push_back(
-            Event(c.user_id(), "held", absl::StrCat(req.hold_code(), ": ", req.note())));
+        edit.events.push_back(MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_HELD,
+                                             absl::StrCat(req.hold_code(), ": ", req.note())));
         return absl::OkStatus();
       },
       out);
@@ -74,11 +74,13 @@ absl::Status HoldWorkflow::Clear(const Caller& caller, const v1::ClearHoldReques
           }
         }
         if (!found) *order.add_holds() = cleared.hold();
-        edit.events.push_back(Event(c.user_id(), "hold_cleared",
-                                    absl::StrCat(cleared.hold().hold_code(), ": ", req.reason())));
+        edit.events.push_back(
+            MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_HOLD_CLEARED,
+                           absl::StrCat(cleared.hold().hold_code(), ": ", req.reason())));
         if (order.status() == common::v1::ORDER_STATUS_ON_HOLD && !cleared.order_has_open_holds()) {
           order.set_status(common::v1::ORDER_STATUS_CONFIRMED);  // the last hold cleared
-          edit.events.push_back(Event(c.user_id(), "confirmed", "all holds cleared"));
+          edit.events.push_back(MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_CONFIRMED,
+                                               "all holds cleared"));
         }
         return absl::OkStatus();
       },

@@ -1,6 +1,7 @@
 #include "services/orchestration/workflows/money_protocol.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/ids/order_event_kind.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/order_math.h"
 
@@ -44,7 +45,7 @@ absl::Status MoneyProtocol::VoidUnsavedPayment(const std::string& order_id,
                      voided->set_status(common::v1::PAYMENT_STATUS_VOIDED);
                      // A VOIDED payment adds nothing to what counts.
                      RecomputePaid(&order).IgnoreError();
-                     e.set_kind("payment_voided");
+                     e.set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_PAYMENT_VOIDED));
                      e.set_detail(absl::StrCat("authorised, but the order could not record it (",
                                                why.message(), "): voided"));
                      return true;
@@ -67,7 +68,8 @@ absl::Status MoneyProtocol::ReleaseUnrecordedHold(const std::string& order_id,
                                   for (const auto& h : order.holds()) {
                                     if (h.hold_id() == hold.hold_id()) return false;
                                   }
-                                  e.set_kind("hold_released");
+                                  e.set_kind(OrderEventKindName(
+                                      common::v1::ORDER_EVENT_KIND_HOLD_RELEASED));
                                   e.set_detail(absl::StrCat(hold.hold_code(),
                                                             " hold not recorded on the order (",
                                                             why.message(), "): released"));
@@ -93,7 +95,8 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
                    [&](Order& order, OrderEvent& e) {
                      if (order.status() != common::v1::ORDER_STATUS_DRAFT) return false;
                      MarkLivePaymentsVoided(&order);
-                     e.set_kind("submit_compensated");
+                     e.set_kind(
+                         OrderEventKindName(common::v1::ORDER_EVENT_KIND_SUBMIT_COMPENSATED));
                      e.set_detail(absl::StrCat(
                          why, ": payments voided, coupon uses released, its fraud hold cleared"));
                      return true;

@@ -30,16 +30,17 @@ OrderEvent PaymentEvent(const std::string& user, const payment::v1::Payment& p) 
   // VOIDED: a retry arriving after the sweep voided its unrecorded
   // authorisation.
   const bool voided = p.status() == common::v1::PAYMENT_STATUS_VOIDED;
-  return Event(user,
-               ok       ? "payment_authorized"
-               : voided ? "payment_voided"
-                        : "payment_declined",
-               absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
-                            money::Format(p.amount().minor_units()),
-                            p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
-                            ok       ? ""
-                            : voided ? ": voided, as no order had recorded it"
-                                     : absl::StrCat(": ", p.decline_reason())));
+  return MakeOrderEvent(
+      user,
+      ok       ? common::v1::ORDER_EVENT_KIND_PAYMENT_AUTHORIZED
+      : voided ? common::v1::ORDER_EVENT_KIND_PAYMENT_VOIDED
+               : common::v1::ORDER_EVENT_KIND_PAYMENT_DECLINED,
+      absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
+                   money::Format(p.amount().minor_units()),
+                   p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
+                   ok       ? ""
+                   : voided ? ": voided, as no order had recorded it"
+                            : absl::StrCat(": ", p.decline_reason())));
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ absl::Status SubmitSaga::EvaluateFraud(const Context& c, Order& order,
     bool known = false;
     for (const auto& h : order.holds()) known = known || h.hold_id() == fraud.hold().hold_id();
     if (!known) *order.add_holds() = fraud.hold();
-    events.push_back(
-        Event(kSystemUser, "held", absl::StrCat(kFraudHoldCode, " hold: ", fraud.hold().note())));
+    events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
+                                    absl::StrCat(kFraudHoldCode, " hold: ", fraud.hold().note())));
   }
   return absl::OkStatus();
 }
@@ -69,9 +69,9 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
         order.set_status(SubmitOutcome(order));
         const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
         edit.events.push_back(
-            Event(c.user_id(), "submitted",
-                  absl::StrCat("total ", money::Format(order.total().minor_units()),
-                               held ? "; on hold" : "; confirmed")));
+            MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_SUBMITTED,
+                           absl::StrCat("total ", money::Format(order.total().minor_units()),
+                                        held ? "; on hold" : "; confirmed")));
         for (OrderEvent& e : outcome) edit.events.push_back(std::move(e));
         return absl::OkStatus();
       });
@@ -116,7 +116,8 @@ absl::Status CancelSaga::Run(const Caller& caller, const google::protobuf::Messa
         // The order first: its payments show VOIDED from now on.
         MarkLivePaymentsVoided(&order);
         order.set_status(common::v1::ORDER_STATUS_CANCELED);
-        edit.events.push_back(Event(c.user_id(), "cancelled", reason));
+        edit.events.push_back(
+            MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_CANCELLED, reason));
         return absl::OkStatus();
       },
       out));

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "libs/ids/order_event_kind.h"
+#include "libs/ids/system_names.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
@@ -64,7 +66,8 @@ common::v1::Order MakeChildOrder(const common::v1::Order& parent,
     p->set_last4(schedule.payment_last4());
   }
   common::v1::OrderEvent* e = child.add_events();
-  e->set_kind("continuity_child_created");
+  e->set_user_id(kSystemUser);
+  e->set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CONTINUITY_CHILD_CREATED));
   e->set_detail(absl::StrCat("shipment ", seq, " of ", schedule.repeats(), " of parent ",
                              parent.order_id(), ": ", schedule.quantity(), " x ",
                              schedule.product_id(), " for ", money::Format(price)));

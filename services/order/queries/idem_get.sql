@@ -1,2 +1,2 @@
-SELECT fingerprint, response_doc, response::text FROM idempotency
+SELECT fingerprint, response_doc FROM idempotency
 WHERE method = $1 AND request_id = $2

@@ -1,1 +1,1 @@
-SELECT doc, body::text FROM orders WHERE order_id = $1::uuid
+SELECT doc FROM orders WHERE order_id = $1::uuid

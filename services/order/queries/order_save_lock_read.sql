@@ -1,5 +1,5 @@
-SELECT o.doc, o.body::text, i.request_id IS NOT NULL AS replayed, i.fingerprint, i.response_doc,
-  i.response::text, o.history_hash,
+SELECT o.doc, i.request_id IS NOT NULL AS replayed, i.fingerprint, i.response_doc,
+  o.history_hash,
   CASE WHEN $4 <> '' THEN
 concat_ws('/',
 COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = $5), '-'),

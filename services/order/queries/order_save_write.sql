@@ -9,7 +9,7 @@
 -- the user $16) must also still hold.
 WITH u AS (
   UPDATE orders
-  SET status = $2, version = $3, doc = $4, body = NULL, total_minor = $5, currency = $6, updated_at = now(), history_hash = $12
+  SET status = $2, version = $3, doc = $4, total_minor = $5, currency = $6, updated_at = now(), history_hash = $12
   WHERE order_id = $1::uuid AND version = $11 AND COALESCE(history_hash, '') = $14
     AND status = ANY($13::text[])
     AND ($15 = '' OR concat_ws('/',

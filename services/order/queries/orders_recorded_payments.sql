@@ -1,2 +1,2 @@
-SELECT order_id::text, doc, body::text FROM orders
+SELECT order_id::text, doc FROM orders
 WHERE order_id = ANY($1::uuid[])

@@ -124,11 +124,9 @@ grpc::Status SalesOrderServiceImpl::CreateOrder(grpc::ServerContext*,
       return InvalidField("order.status", "a new order starts as DRAFT");
     }
     if (order.order_id().empty()) order.set_order_id(NewUuid());
-    OrderEvent created;
-    created.set_user_id(order.created_by());
-    created.set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CREATED));
-    created.set_detail(absl::StrCat("order created in call center ", order.call_center_id()));
-    std::vector<OrderEvent> events = {created};
+    std::vector<OrderEvent> events = {
+        MakeOrderEvent(order.created_by(), common::v1::ORDER_EVENT_KIND_CREATED,
+                       absl::StrCat("order created in call center ", order.call_center_id()))};
     for (const OrderEvent& e : order.events()) events.push_back(e);
     ASSIGN_OR_RETURN(SaveResult result,
                      store_->CreateOrder(req->request_id(), req->request_fingerprint(),

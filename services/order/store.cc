@@ -469,12 +469,11 @@ absl::StatusOr<int> PgOrderStore::CancelSchedule(const std::string& parent_order
       Order parent;
       RETURN_IF_ERROR(ParseOrder(p[0]["doc"], &parent));
       parent.set_version(parent.version() + 1);
-      OrderEvent e;
-      e.set_user_id(user_id);
-      e.set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CONTINUITY_CANCELLED));
-      e.set_detail(absl::StrCat(cancelled, " remaining shipments cancelled",
-                                reason.empty() ? "" : absl::StrCat(": ", reason)));
-      AppendEvents(txn, &parent, {e});
+      AppendEvents(
+          txn, &parent,
+          {MakeOrderEvent(user_id, common::v1::ORDER_EVENT_KIND_CONTINUITY_CANCELLED,
+                          absl::StrCat(cancelled, " remaining shipments cancelled",
+                                       reason.empty() ? "" : absl::StrCat(": ", reason)))});
       UpdateOrderRow(txn, parent);
     }
     return absl::OkStatus();

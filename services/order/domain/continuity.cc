@@ -65,12 +65,11 @@ common::v1::Order MakeChildOrder(const common::v1::Order& parent,
     p->set_status(common::v1::PAYMENT_STATUS_PENDING);
     p->set_last4(schedule.payment_last4());
   }
-  common::v1::OrderEvent* e = child.add_events();
-  e->set_user_id(kSystemUser);
-  e->set_kind(OrderEventKindName(common::v1::ORDER_EVENT_KIND_CONTINUITY_CHILD_CREATED));
-  e->set_detail(absl::StrCat("shipment ", seq, " of ", schedule.repeats(), " of parent ",
-                             parent.order_id(), ": ", schedule.quantity(), " x ",
-                             schedule.product_id(), " for ", money::Format(price)));
+  *child.add_events() =
+      MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_CONTINUITY_CHILD_CREATED,
+                     absl::StrCat("shipment ", seq, " of ", schedule.repeats(), " of parent ",
+                                  parent.order_id(), ": ", schedule.quantity(), " x ",
+                                  schedule.product_id(), " for ", money::Format(price)));
   return child;
 }
 

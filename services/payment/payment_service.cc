@@ -155,6 +155,8 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
                                : common::v1::PAYMENT_STATUS_DECLINED);
     out->set_decline_reason(d.reason);
     out->set_authorization_code(d.authorization_code);
+    if (d.approved)
+      *out->mutable_authorized_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   } else {
     out->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);  // a check is accepted as given
   }
@@ -185,7 +187,15 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
                                       v1::Payment* out) {
   ASSIGN_OR_RETURN(*out, txn.LockPayment(payment_id));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
-  RETURN_IF_ERROR(CheckPaymentTransition(out->status(), common::v1::PAYMENT_STATUS_VOIDED));
+  // A partly captured payment keeps what it took and releases the rest.
+  const bool release_rest = out->status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
+  const common::v1::PaymentStatus after =
+      release_rest ? common::v1::PAYMENT_STATUS_CAPTURED : common::v1::PAYMENT_STATUS_VOIDED;
+  if (out->status() == common::v1::PAYMENT_STATUS_CAPTURED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("payment ", payment_id, " is captured and cannot be voided"));
+  }
+  RETURN_IF_ERROR(CheckPaymentTransition(out->status(), after));
   if (out->method() == common::v1::PAYMENT_METHOD_CARD) {  // authorised or pending here
     // The gateway releases the money first; if it cannot, nothing changes
     // here and the void can be retried.
@@ -196,12 +206,13 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
     }
   }
   if (out->method() == common::v1::PAYMENT_METHOD_GIFT_CARD &&
-      out->status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
-    // The reserved balance goes back on the card.
-    RETURN_IF_ERROR(AdjustGiftCard(txn, out->gift_card_number(), out->amount().minor_units(),
+      out->status() != common::v1::PAYMENT_STATUS_PENDING) {
+    // The reserved balance not captured goes back on the card.
+    RETURN_IF_ERROR(AdjustGiftCard(txn, out->gift_card_number(),
+                                   out->amount().minor_units() - out->captured().minor_units(),
                                    out->amount().currency(), /*check_balance=*/false));
   }
-  out->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+  out->set_status(after);
   txn.Update(*out);
   return absl::OkStatus();
 }
@@ -217,20 +228,78 @@ grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
   });
 }
 
+absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
+                                         const v1::CapturePaymentRequest& req,
+                                         v1::CapturePaymentResponse* out) {
+  ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
+                   txn.FindCapture(req.request_id()));
+  if (first) {  // a retry: the first answer, nothing taken again
+    *out = *std::move(first);
+    return absl::OkStatus();
+  }
+  v1::Payment& p = *out->mutable_payment();
+  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
+      p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+    return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
+                                                      common::v1::PaymentStatus_Name(p.status()),
+                                                      ": nothing to capture"));
+  }
+  const std::string& currency = p.amount().currency();
+  if (req.has_amount() && req.amount().currency() != currency) {
+    return InvalidField("amount.currency", absl::StrCat("the payment is in ", currency));
+  }
+  ASSIGN_OR_RETURN(const int64_t take,
+                   CaptureAmount(p.amount().minor_units(), p.captured().minor_units(),
+                                 req.has_amount() ? req.amount().minor_units() : 0));
+  *out->mutable_captured() = common::v1::Money();
+  out->mutable_captured()->set_currency(currency);
+  auto declined = [&](const std::string& reason) {
+    out->set_declined(true);
+    out->set_decline_reason(reason);
+    txn.InsertCapture(req.request_id(), *out);
+    return absl::OkStatus();
+  };
+  if (p.method() == common::v1::PAYMENT_METHOD_CARD) {
+    const google::protobuf::Timestamp& authorized =
+        p.has_authorized_at() ? p.authorized_at() : p.created_at();
+    if (req.has_reauthorize_if_authorized_before() &&
+        authorized < req.reauthorize_if_authorized_before()) {
+      // An authorisation about to lapse: authorised again for what is left.
+      const int64_t left = p.amount().minor_units() - p.captured().minor_units();
+      ConnectorDecision d = connector_->Reauthorize(p.card_token(), left, currency,
+                                                    absl::StrCat(req.request_id(), ":reauth"));
+      if (!d.approved) return declined(d.reason);
+      p.set_authorization_code(d.authorization_code);
+      *p.mutable_authorized_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+      txn.Update(p);
+    }
+    ConnectorDecision d = connector_->Capture(p.card_token(), p.authorization_code(), take,
+                                              currency, req.request_id());
+    if (!d.approved) return declined(d.reason);
+  }
+  // Checks, gift cards and on-account payments: the record is the capture.
+  ASSIGN_OR_RETURN(const int64_t captured,
+                   (money::Amount(p.captured().minor_units()) + take).Get("captured"));
+  p.mutable_captured()->set_currency(currency);
+  p.mutable_captured()->set_minor_units(captured);
+  p.set_status(StatusAfterCapture(p.amount().minor_units(), captured));
+  txn.Update(p);
+  out->mutable_captured()->set_minor_units(take);
+  txn.InsertCapture(req.request_id(), *out);
+  return absl::OkStatus();
+}
+
 grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
                                                 const v1::CapturePaymentRequest* req,
                                                 v1::CapturePaymentResponse* resp) {
   return server::Serve(metrics_, "CapturePayment", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
-    return store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
-      v1::Payment* p = resp->mutable_payment();
-      ASSIGN_OR_RETURN(*p, txn.LockPayment(req->payment_id()));
-      RETURN_IF_ERROR(CheckPaymentTransition(p->status(), common::v1::PAYMENT_STATUS_CAPTURED));
-      if (p->status() == common::v1::PAYMENT_STATUS_CAPTURED) return absl::OkStatus();
-      p->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
-      txn.Update(*p);
-      return absl::OkStatus();
-    });
+    if (req->has_amount() && req->amount().minor_units() <= 0) {
+      return InvalidField("amount", "must be > 0 (leave it unset to capture the rest)");
+    }
+    return store_.Transact([&](PaymentStore::Txn& txn) { return Capture(txn, *req, resp); });
   });
 }
 

@@ -34,6 +34,8 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);
   absl::Status Void(PaymentStore::Txn& txn, const std::string& payment_id, v1::Payment* out);
+  absl::Status Capture(PaymentStore::Txn& txn, const v1::CapturePaymentRequest& req,
+                       v1::CapturePaymentResponse* out);
 
   PaymentStore store_;
   metrics::Metrics* metrics_;

@@ -1,12 +1,14 @@
 // Service tests: the real gRPC server on 127.0.0.1:0 against a real PostgreSQL.
+#include "services/payment/payment_service.h"
+
 #include <atomic>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "libs/server/testing.h"
 #include "services/payment/migrations.h"
-#include "services/payment/payment_service.h"
 
 namespace callcenter::payment {
 namespace {
@@ -325,23 +327,154 @@ TEST_F(PaymentServiceTest, LivePaymentsArePagedOldestFirst) {
   EXPECT_NE(s.error_message().find("page_size"), std::string::npos);
 }
 
-TEST_F(PaymentServiceTest, CaptureOnlyAuthorised) {
-  v1::Payment ok, declined;
-  ASSERT_TRUE(Authorize("r1", "tok_4242", 100, &ok).ok());
-  ASSERT_TRUE(Authorize("r2", "tok_0002", 100, &declined).ok());
-  auto capture = [&](const std::string& id) {
-    grpc::ClientContext ctx;
-    v1::CapturePaymentRequest req;
-    req.set_request_id("cap-" + id);
-    req.set_payment_id(id);
-    v1::CapturePaymentResponse resp;
-    return stub_->CapturePayment(&ctx, req, &resp).error_code();
-  };
-  EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);
-  EXPECT_EQ(capture(ok.payment_id()), grpc::StatusCode::OK);  // harmless twice
-  EXPECT_EQ(capture(declined.payment_id()), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Void("void-captured", ok.payment_id()).error_code(),
+// Captures `amount` (0: the rest) of `payment_id` under `request_id`;
+// `reauth_before_s`: re-authorise a card authorised before that many
+// seconds from now (0: never).
+grpc::Status Capture(v1::PaymentService::Stub& stub, const std::string& request_id,
+                     const std::string& payment_id, int64_t amount, v1::CapturePaymentResponse* out,
+                     int64_t reauth_before_s = 0) {
+  grpc::ClientContext ctx;
+  v1::CapturePaymentRequest req;
+  req.set_request_id(request_id);
+  req.set_payment_id(payment_id);
+  if (amount > 0) {
+    req.mutable_amount()->set_currency("USD");
+    req.mutable_amount()->set_minor_units(amount);
+  }
+  if (reauth_before_s != 0) {
+    *req.mutable_reauthorize_if_authorized_before() =
+        google::protobuf::util::TimeUtil::GetCurrentTime() +
+        google::protobuf::util::TimeUtil::SecondsToDuration(reauth_before_s);
+  }
+  v1::CapturePaymentResponse resp;
+  grpc::Status s = stub.CapturePayment(&ctx, req, &resp);
+  if (out) *out = resp;
+  return s;
+}
+
+TEST_F(PaymentServiceTest, PartialCapturesTakeEachPartOnceAndLeaveTheRestAuthorised) {
+  v1::Payment p;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 10000, &p).ok());
+  v1::CapturePaymentResponse first, again, rest;
+  ASSERT_TRUE(Capture(*stub_, "cap-1", p.payment_id(), 6000, &first).ok());
+  EXPECT_FALSE(first.declined());
+  EXPECT_EQ(first.captured().minor_units(), 6000);
+  EXPECT_EQ(first.payment().captured().minor_units(), 6000);
+  EXPECT_EQ(first.payment().status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  // The same request again takes nothing more and answers as the first time.
+  ASSERT_TRUE(Capture(*stub_, "cap-1", p.payment_id(), 6000, &again).ok());
+  EXPECT_EQ(again.payment().captured().minor_units(), 6000);
+  EXPECT_EQ(connector_.captured_total(), 6000);
+  // More than is left is refused, naming the field; nothing changes.
+  grpc::Status over = Capture(*stub_, "cap-2", p.payment_id(), 4001, nullptr);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(over.error_message().find("amount"), std::string::npos);
+  // Unset amount: the rest.
+  ASSERT_TRUE(Capture(*stub_, "cap-3", p.payment_id(), 0, &rest).ok());
+  EXPECT_EQ(rest.captured().minor_units(), 4000);
+  EXPECT_EQ(rest.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(connector_.captured_total(), 10000);
+  EXPECT_EQ(Capture(*stub_, "cap-4", p.payment_id(), 0, nullptr).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Void("void-captured", p.payment_id()).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(List()[0].captured().minor_units(), 10000);
+}
+
+TEST_F(PaymentServiceTest, OnlyLiveAuthorisationsCapture) {
+  v1::Payment declined, voided;
+  ASSERT_TRUE(Authorize("r1", "tok_0002", 100, &declined).ok());
+  ASSERT_TRUE(Authorize("r2", "tok_4242", 100, &voided).ok());
+  ASSERT_TRUE(Void("v", voided.payment_id()).ok());
+  EXPECT_EQ(Capture(*stub_, "c1", declined.payment_id(), 0, nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Capture(*stub_, "c2", voided.payment_id(), 0, nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Capture(*stub_, "", voided.payment_id(), 0, nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(connector_.captured_total(), 0);
+}
+
+TEST_F(PaymentServiceTest, ADeclinedCaptureChangesNothingAndAnswersTheSameOnARetry) {
+  v1::Payment p;
+  ASSERT_TRUE(Authorize("r1", "tok_0009", 5000, &p).ok());
+  ASSERT_EQ(p.status(), common::v1::PAYMENT_STATUS_AUTHORIZED);  // 0009 authorises
+  v1::CapturePaymentResponse d, again;
+  ASSERT_TRUE(Capture(*stub_, "cap", p.payment_id(), 2000, &d).ok());
+  EXPECT_TRUE(d.declined());
+  EXPECT_FALSE(d.decline_reason().empty());
+  EXPECT_EQ(d.captured().minor_units(), 0);
+  EXPECT_EQ(d.payment().status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  ASSERT_TRUE(Capture(*stub_, "cap", p.payment_id(), 2000, &again).ok());
+  EXPECT_TRUE(again.declined());
+  EXPECT_EQ(List()[0].captured().minor_units(), 0);
+  EXPECT_EQ(List()[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  // The authorisation can still be released.
+  ASSERT_TRUE(Void("v", p.payment_id()).ok());
+  EXPECT_EQ(List()[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
+}
+
+TEST_F(PaymentServiceTest, AnOldAuthorisationIsAuthorisedAgainBeforeTheCapture) {
+  v1::Payment p, q;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 5000, &p).ok());
+  ASSERT_TRUE(Authorize("r2", "tok_0009", 5000, &q).ok());
+  v1::CapturePaymentResponse young, old, refused;
+  // Authorised after the cut-off: no re-authorisation.
+  ASSERT_TRUE(Capture(*stub_, "c0", p.payment_id(), 1000, &young, /*reauth_before_s=*/-3600).ok());
+  EXPECT_EQ(connector_.reauthorizations(), 0);
+  ASSERT_TRUE(Capture(*stub_, "c1", p.payment_id(), 1000, &old, /*reauth_before_s=*/60).ok());
+  EXPECT_EQ(connector_.reauthorizations(), 1);
+  EXPECT_FALSE(old.declined());
+  EXPECT_NE(old.payment().authorization_code(), p.authorization_code());
+  EXPECT_GT(old.payment().authorized_at().seconds(), 0);
+  EXPECT_EQ(old.payment().captured().minor_units(), 2000);
+  // A declined re-authorisation takes nothing.
+  ASSERT_TRUE(Capture(*stub_, "c2", q.payment_id(), 1000, &refused, 60).ok());
+  EXPECT_TRUE(refused.declined());
+  EXPECT_NE(refused.decline_reason().find("re-authorisation"), std::string::npos);
+  EXPECT_EQ(refused.payment().captured().minor_units(), 0);
+  EXPECT_EQ(connector_.captured_total(), 2000);
+}
+
+TEST_F(PaymentServiceTest, ReleasingAPartlyCapturedPaymentKeepsWhatItTook) {
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertGiftCardRequest req;
+    req.mutable_gift_card()->set_gift_card_number("GC-1");
+    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
+    req.mutable_gift_card()->mutable_balance()->set_minor_units(10000);
+    v1::UpsertGiftCardResponse resp;
+    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
+  }
+  v1::Payment gift, account, card;
+  ASSERT_TRUE(AuthorizeOther(*stub_, "g", common::v1::PAYMENT_METHOD_GIFT_CARD, 4000, &gift).ok());
+  ASSERT_TRUE(
+      AuthorizeOther(*stub_, "a", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 6000, &account).ok());
+  ASSERT_TRUE(Authorize("c", "tok_4242", 3000, &card).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 6000);
+  ASSERT_TRUE(Capture(*stub_, "cg", gift.payment_id(), 1500, nullptr).ok());
+  ASSERT_TRUE(Capture(*stub_, "ca", account.payment_id(), 2500, nullptr).ok());
+  ASSERT_TRUE(Capture(*stub_, "cc", card.payment_id(), 1000, nullptr).ok());
+  EXPECT_EQ(connector_.captured_total(), 1000);  // only the card goes to the gateway
+  const int voids_before = connector_.voids();
+  for (const v1::Payment* p : {&gift, &account, &card}) {
+    grpc::ClientContext ctx;
+    v1::VoidPaymentRequest v;
+    v.set_request_id("release-" + p->payment_id());
+    v.set_payment_id(p->payment_id());
+    v1::VoidPaymentResponse released;
+    ASSERT_TRUE(stub_->VoidPayment(&ctx, v, &released).ok());
+    EXPECT_EQ(released.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  }
+  EXPECT_EQ(connector_.voids(), voids_before + 1);  // the card's rest released at the gateway
+  EXPECT_EQ(GiftCardBalance(*stub_), 8500);         // 10000 - 1500 taken
+  // On-account credit counts what was kept: 2500 of 10000 used, 7500 free.
+  EXPECT_EQ(AuthorizeOther(*stub_, "a2", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 7501, nullptr)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(
+      AuthorizeOther(*stub_, "a3", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 7500, nullptr).ok());
 }
 
 }  // namespace

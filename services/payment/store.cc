@@ -23,7 +23,7 @@ bool Insert(pqxx::transaction_base& txn, const std::string& request_id, const v1
 
 void Write(pqxx::transaction_base& txn, const v1::Payment& p) {
   db::Exec(txn, queries::kPaymentUpdate, p.payment_id(), PaymentStatus_Name(p.status()),
-           db::ToJson(p));
+           db::ToJson(p), p.captured().minor_units());
 }
 
 }  // namespace
@@ -137,5 +137,24 @@ bool PaymentStore::Txn::InsertIfNew(const std::string& request_id, const v1::Pay
 }
 
 void PaymentStore::Txn::Update(const v1::Payment& payment) { Write(txn_, payment); }
+
+absl::StatusOr<std::optional<v1::CapturePaymentResponse>> PaymentStore::Txn::FindCapture(
+    const std::string& request_id) {
+  pqxx::result r = db::Exec(txn_, queries::kCaptureByRequest, request_id);
+  if (r.empty()) return std::nullopt;
+  const pqxx::binarystring bytes(r[0]["response"]);
+  v1::CapturePaymentResponse answer;
+  if (!answer.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("the stored capture ", request_id, " is unreadable"));
+  }
+  return answer;
+}
+
+void PaymentStore::Txn::InsertCapture(const std::string& request_id,
+                                      const v1::CapturePaymentResponse& answer) {
+  db::Exec(txn_, queries::kCaptureInsert, request_id, answer.payment().payment_id(),
+           answer.captured().minor_units(), answer.declined(),
+           pqxx::binarystring(answer.SerializeAsString()));
+}
 
 }  // namespace callcenter::payment

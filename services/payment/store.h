@@ -65,6 +65,11 @@ class PaymentStore {
     // As PaymentStore::InsertIfNew, in this transaction.
     bool InsertIfNew(const std::string& request_id, const v1::Payment& payment);
     void Update(const v1::Payment& payment);
+    // The answer stored for the capture `request_id`, if any.
+    absl::StatusOr<std::optional<v1::CapturePaymentResponse>> FindCapture(
+        const std::string& request_id);
+    // Keeps the answer to the capture `request_id` (taken or declined).
+    void InsertCapture(const std::string& request_id, const v1::CapturePaymentResponse& answer);
 
    private:
     pqxx::work& txn_;

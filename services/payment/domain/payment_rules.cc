@@ -71,6 +71,41 @@ ConnectorDecision TestConnector::Void(const std::string&, const std::string&) {
   return d;
 }
 
+ConnectorDecision TestConnector::Capture(const std::string& card_token,
+                                         const std::string& authorization_code,
+                                         int64_t amount_minor, const std::string&,
+                                         const std::string& idempotency_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, first] = captures_.try_emplace(idempotency_key);
+  if (!first) return it->second;
+  ConnectorDecision& d = it->second;
+  if (absl::EndsWith(card_token, "0009")) {
+    d.reason = "capture declined by issuer";
+  } else {
+    d.approved = true;
+    d.authorization_code = authorization_code;
+    captured_total_ += amount_minor;
+  }
+  return d;
+}
+
+ConnectorDecision TestConnector::Reauthorize(const std::string& card_token, int64_t amount_minor,
+                                             const std::string& currency,
+                                             const std::string& idempotency_key) {
+  ++reauthorizations_;
+  if (absl::EndsWith(card_token, "0009")) {
+    ConnectorDecision d;
+    d.reason = "re-authorisation declined by issuer";
+    return d;
+  }
+  return Authorize(card_token, amount_minor, currency, idempotency_key);
+}
+
+int64_t TestConnector::captured_total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return captured_total_;
+}
+
 absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to) {
   using namespace common::v1;
   if (from == to) return absl::OkStatus();
@@ -78,7 +113,9 @@ absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::
                    (to == PAYMENT_STATUS_AUTHORIZED || to == PAYMENT_STATUS_DECLINED ||
                     to == PAYMENT_STATUS_VOIDED)) ||
                   (from == PAYMENT_STATUS_AUTHORIZED &&
-                   (to == PAYMENT_STATUS_CAPTURED || to == PAYMENT_STATUS_VOIDED));
+                   (to == PAYMENT_STATUS_PARTIALLY_CAPTURED || to == PAYMENT_STATUS_CAPTURED ||
+                    to == PAYMENT_STATUS_VOIDED)) ||
+                  (from == PAYMENT_STATUS_PARTIALLY_CAPTURED && to == PAYMENT_STATUS_CAPTURED);
   if (!ok) {
     return absl::FailedPreconditionError(absl::StrCat("a ", PaymentStatus_Name(from),
                                                       " payment cannot become ",
@@ -110,6 +147,23 @@ absl::Status CheckGiftCardBalance(int64_t balance, int64_t amount) {
                                                       " is less than ", money::Format(amount)));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> CaptureAmount(int64_t amount, int64_t captured, int64_t requested) {
+  const int64_t left = amount - captured;  // both within 0..10^12
+  if (left <= 0) return absl::FailedPreconditionError("the payment is captured in full");
+  if (requested <= 0) return left;
+  if (requested > left) {
+    return InvalidField("amount",
+                        absl::StrCat("capture of ", money::Format(requested), " is more than the ",
+                                     money::Format(left), " left to capture"));
+  }
+  return requested;
+}
+
+common::v1::PaymentStatus StatusAfterCapture(int64_t amount, int64_t captured) {
+  return captured >= amount ? common::v1::PAYMENT_STATUS_CAPTURED
+                            : common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
 }
 
 std::string LastFour(const std::string& card_token) {

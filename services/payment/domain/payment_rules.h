@@ -2,9 +2,12 @@
 #define CALLCENTER_SERVICES_PAYMENT_DOMAIN_PAYMENT_RULES_H_
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "callcenter/payment/v1/payment.pb.h"
 
 namespace callcenter::payment {
@@ -34,10 +37,23 @@ class PaymentConnector {
   // approved, with a reason, when the gateway refuses or cannot be reached.
   virtual ConnectorDecision Void(const std::string& idempotency_key,
                                  const std::string& authorization_code) = 0;
+  // Takes `amount_minor` of the authorisation `authorization_code`; the
+  // gateway takes the money once per `idempotency_key`, however often asked.
+  virtual ConnectorDecision Capture(const std::string& card_token,
+                                    const std::string& authorization_code, int64_t amount_minor,
+                                    const std::string& currency,
+                                    const std::string& idempotency_key) = 0;
+  // Authorises `amount_minor` on the card again (an old authorisation
+  // about to lapse); the new authorisation_code replaces the old one.
+  virtual ConnectorDecision Reauthorize(const std::string& card_token, int64_t amount_minor,
+                                        const std::string& currency,
+                                        const std::string& idempotency_key) = 0;
 };
 
 // API.md's test connector: a token ending in 0002 is declined; one ending in
-// 0005 is declined with "insufficient funds" above 100.00; others authorise.
+// 0005 is declined with "insufficient funds" above 100.00; one ending in
+// 0009 authorises but its captures and re-authorisations are declined;
+// others authorise.
 class TestConnector : public PaymentConnector {
  public:
   ConnectorDecision Authorize(const std::string& card_token, int64_t amount_minor,
@@ -46,14 +62,30 @@ class TestConnector : public PaymentConnector {
   // Always approved; counted, so tests see the gateway was told.
   ConnectorDecision Void(const std::string& idempotency_key,
                          const std::string& authorization_code) override;
+  // Deduplicated by key like a real gateway: a repeated key takes nothing
+  // more and answers as the first time.
+  ConnectorDecision Capture(const std::string& card_token, const std::string& authorization_code,
+                            int64_t amount_minor, const std::string& currency,
+                            const std::string& idempotency_key) override;
+  ConnectorDecision Reauthorize(const std::string& card_token, int64_t amount_minor,
+                                const std::string& currency,
+                                const std::string& idempotency_key) override;
   int voids() const { return voids_.load(); }
+  // What the gateway took, over every distinct capture key.
+  int64_t captured_total() const;
+  int reauthorizations() const { return reauthorizations_.load(); }
 
  private:
   std::atomic<int> voids_{0};
+  std::atomic<int> reauthorizations_{0};
+  mutable std::mutex mu_;
+  std::map<std::string, ConnectorDecision> captures_;  // by idempotency key
+  int64_t captured_total_ = 0;
 };
 
 // Legal payment state changes: PENDING -> AUTHORIZED | DECLINED | VOIDED;
-// AUTHORIZED -> CAPTURED | VOIDED. Staying in the same state is allowed
+// AUTHORIZED -> PARTIALLY_CAPTURED | CAPTURED | VOIDED; PARTIALLY_CAPTURED
+// -> CAPTURED (the rest captured, or released). Staying in the same state is allowed
 // (a repeated void or capture is harmless). Anything else is
 // FAILED_PRECONDITION.
 absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to);
@@ -66,6 +98,14 @@ absl::Status CheckOnAccount(bool allow_on_account, int64_t credit_limit, int64_t
 
 // A gift card payment must fit the balance: FAILED_PRECONDITION otherwise.
 absl::Status CheckGiftCardBalance(int64_t balance, int64_t amount);
+
+// What a capture of `requested` (<= 0: all) takes from a payment of
+// `amount` that has `captured` already: INVALID_ARGUMENT naming `amount`
+// when it is more than what is left; FAILED_PRECONDITION when nothing is.
+absl::StatusOr<int64_t> CaptureAmount(int64_t amount, int64_t captured, int64_t requested);
+
+// The status after capturing: CAPTURED once all of `amount` is taken.
+common::v1::PaymentStatus StatusAfterCapture(int64_t amount, int64_t captured);
 
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);

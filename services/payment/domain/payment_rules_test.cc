@@ -70,10 +70,40 @@ TEST(PaymentRulesTest, Transitions) {
       {PAYMENT_STATUS_DECLINED, PAYMENT_STATUS_VOIDED, false},
       {PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_VOIDED, false},
       {PAYMENT_STATUS_VOIDED, PAYMENT_STATUS_CAPTURED, false},
+      {PAYMENT_STATUS_AUTHORIZED, PAYMENT_STATUS_PARTIALLY_CAPTURED, true},
+      {PAYMENT_STATUS_PARTIALLY_CAPTURED, PAYMENT_STATUS_PARTIALLY_CAPTURED, true},
+      {PAYMENT_STATUS_PARTIALLY_CAPTURED, PAYMENT_STATUS_CAPTURED, true},
+      {PAYMENT_STATUS_PARTIALLY_CAPTURED, PAYMENT_STATUS_VOIDED, false},
+      {PAYMENT_STATUS_PARTIALLY_CAPTURED, PAYMENT_STATUS_AUTHORIZED, false},
+      {PAYMENT_STATUS_PENDING, PAYMENT_STATUS_PARTIALLY_CAPTURED, false},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(CheckPaymentTransition(c.from, c.to).ok(), c.ok) << c.from << "->" << c.to;
   }
+}
+
+TEST(PaymentRulesTest, CaptureAmounts) {
+  EXPECT_EQ(*CaptureAmount(10000, 0, 0), 10000);    // unset: all
+  EXPECT_EQ(*CaptureAmount(10000, 6000, 0), 4000);  // unset: the rest
+  EXPECT_EQ(*CaptureAmount(10000, 6000, 4000), 4000);
+  EXPECT_EQ(*CaptureAmount(10000, 0, 1), 1);
+  EXPECT_EQ(CaptureAmount(10000, 6000, 4001).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CaptureAmount(10000, 10000, 0).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StatusAfterCapture(10000, 9999), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(StatusAfterCapture(10000, 10000), common::v1::PAYMENT_STATUS_CAPTURED);
+}
+
+TEST(PaymentRulesTest, TestConnectorCapturesOncePerKeyAndDeclinesFor0009) {
+  TestConnector c;
+  EXPECT_TRUE(c.Authorize("tok_0009", 5000, "USD", "k").approved);
+  EXPECT_FALSE(c.Capture("tok_0009", "A", 100, "USD", "k1").approved);
+  EXPECT_FALSE(c.Reauthorize("tok_0009", 100, "USD", "k2").approved);
+  EXPECT_TRUE(c.Capture("tok_4242", "A", 100, "USD", "k3").approved);
+  EXPECT_TRUE(c.Capture("tok_4242", "A", 100, "USD", "k3").approved);  // the same key
+  EXPECT_TRUE(c.Capture("tok_4242", "A", 50, "USD", "k4").approved);
+  EXPECT_EQ(c.captured_total(), 150);
+  EXPECT_TRUE(c.Reauthorize("tok_4242", 100, "USD", "k5").approved);
+  EXPECT_EQ(c.reauthorizations(), 2);
 }
 
 TEST(PaymentRulesTest, CreditArithmetic) {

@@ -1,2 +1,2 @@
-UPDATE payments SET status = $2, body = $3::jsonb, updated_at = now()
+UPDATE payments SET status = $2, body = $3::jsonb, captured_minor = $4, updated_at = now()
 WHERE payment_id = $1::uuid

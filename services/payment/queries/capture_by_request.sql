@@ -1,0 +1,1 @@
+SELECT response FROM captures WHERE request_id = $1

@@ -11,7 +11,18 @@ namespace callcenter::orchestration {
 namespace {
 
 bool Counts(common::v1::PaymentStatus s) {
-  return s == common::v1::PAYMENT_STATUS_AUTHORIZED || s == common::v1::PAYMENT_STATUS_CAPTURED;
+  return s == common::v1::PAYMENT_STATUS_AUTHORIZED ||
+         s == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED ||
+         s == common::v1::PAYMENT_STATUS_CAPTURED;
+}
+
+// What a counting payment pays: its amount, or for a CAPTURED one whose
+// rest was released, what it took.
+int64_t Pays(const common::v1::OrderPayment& p) {
+  if (p.status() == common::v1::PAYMENT_STATUS_CAPTURED && p.has_captured()) {
+    return p.captured().minor_units();
+  }
+  return p.amount().minor_units();
 }
 
 }  // namespace
@@ -80,7 +91,7 @@ absl::Status ApplyZeroPricing(Order* order) {
 absl::Status RecomputePaid(Order* order) {
   money::Amount paid;
   for (const auto& p : order->payments()) {
-    if (Counts(p.status())) paid += p.amount().minor_units();
+    if (Counts(p.status())) paid += Pays(p);
   }
   ASSIGN_OR_RETURN(const int64_t paid_total, paid.Get("paid_total"));
   ASSIGN_OR_RETURN(const int64_t due,

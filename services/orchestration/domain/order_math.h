@@ -27,7 +27,8 @@ bool HasNothingToPrice(const Order& order);
 // with nothing to price), then paid_total and balance_due.
 absl::Status ApplyZeroPricing(Order* order);
 
-// paid_total = authorised or captured payments; balance_due = total - paid
+// paid_total = authorised or captured payments (a CAPTURED one whose rest
+// was released: what it took); balance_due = total - paid
 // (checked sums: INVALID_ARGUMENT, reason AMOUNT_OVERFLOW, never a wrap).
 absl::Status RecomputePaid(Order* order);
 

@@ -11,14 +11,17 @@ FrontDoor::FrontDoor(Downstream downstream, const OrderEntryOptions& options, Sa
       money_(&clients_, &counters_),
       changes_(&clients_, options.limits, clock_, &counters_),
       selling_(&clients_.selling, clock_),
-      payments_(&changes_, &clients_, &money_),
+      invoices_(&clients_, clock_, &counters_),
+      payments_(&changes_, &clients_, &money_, &invoices_),
       holds_(&changes_, &clients_, &money_, clock_),
       submit_(&changes_, &clients_, &money_, sagas, clock_, &counters_, options.crash_after_step),
       cancel_(&changes_, &money_, sagas, options.crash_after_step),
-      recovery_(&clients_, &money_, sagas, &counters_),
+      fulfillment_(&changes_, &invoices_, sagas, clock_, &counters_, options.crash_after_step),
+      recovery_(&clients_, &money_, &invoices_, sagas, &counters_),
       sweeper_(&clients_, sagas, &counters_),
       service_(OrderEntryParts{&identity_, &clients_, &changes_, &selling_, &payments_, &holds_,
                                &submit_, &cancel_, metrics},
-               clock_) {}
+               clock_),
+      fulfillment_service_(&identity_, &fulfillment_, metrics) {}
 
 }  // namespace callcenter::orchestration

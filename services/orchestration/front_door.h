@@ -9,13 +9,16 @@
 #include "libs/metrics/metrics.h"
 #include "libs/validation/validation.h"
 #include "services/orchestration/clients/clients.h"
+#include "services/orchestration/fulfillment_service.h"
 #include "services/orchestration/identity.h"
 #include "services/orchestration/order_entry_service.h"
 #include "services/orchestration/store.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/directed_selling.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
+#include "services/orchestration/workflows/fulfillment_workflow.h"
 #include "services/orchestration/workflows/hold_workflow.h"
+#include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
 #include "services/orchestration/workflows/payment_sweeper.h"
 #include "services/orchestration/workflows/payment_workflow.h"
@@ -35,13 +38,15 @@ struct OrderEntryOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Tests only: a submit "crashes" right after recording this saga step
   // (no compensation runs), as a killed process would; kStepCancelSaved: a
-  // cancellation right after its save.
+  // cancellation right after its save; kStepShipmentSaved: a shipment right
+  // after its save, before its captures.
   std::string crash_after_step;
 };
 
 // The front door, wired: the typed clients over the downstream stubs, the
 // change runner, the workflows and sagas, recovery and the sweep, and the
-// gRPC service over them. main.cc and the tests build this one graph.
+// gRPC services over them (OrderEntryService, FulfillmentService). main.cc and the tests build this
+// one graph.
 class FrontDoor {
  public:
   // `sagas` may be null (no saga log: unit tests); `metrics` too.
@@ -51,6 +56,11 @@ class FrontDoor {
   // The gRPC service; it keeps this FrontDoor alive.
   static std::shared_ptr<OrderEntryServiceImpl> Service(const std::shared_ptr<FrontDoor>& door) {
     return std::shared_ptr<OrderEntryServiceImpl>(door, &door->service_);
+  }
+  // FulfillmentService, on the same port; it keeps this FrontDoor alive.
+  static std::shared_ptr<FulfillmentServiceImpl> Fulfillment(
+      const std::shared_ptr<FrontDoor>& door) {
+    return std::shared_ptr<FulfillmentServiceImpl>(door, &door->fulfillment_service_);
   }
   SagaRecovery& recovery() { return recovery_; }
   PaymentSweeper& sweeper() { return sweeper_; }
@@ -63,13 +73,16 @@ class FrontDoor {
   MoneyProtocol money_;
   ChangeRunner changes_;
   DirectedSelling selling_;
+  InvoiceSettler invoices_;
   PaymentWorkflow payments_;
   HoldWorkflow holds_;
   SubmitSaga submit_;
   CancelSaga cancel_;
+  FulfillmentWorkflow fulfillment_;
   SagaRecovery recovery_;
   PaymentSweeper sweeper_;
   OrderEntryServiceImpl service_;
+  FulfillmentServiceImpl fulfillment_service_;
 };
 
 }  // namespace callcenter::orchestration

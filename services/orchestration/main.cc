@@ -1,4 +1,5 @@
-// The orchestration service: the front door (OrderEntryService).
+// The orchestration service: the front door (OrderEntryService and
+// FulfillmentService, one port).
 #include "grpcpp/grpcpp.h"
 #include "libs/grpcclient/channel.h"
 #include "libs/logging/log.h"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
             std::move(downstream), settings.entry, sagas.get(), w.metrics);
         server::Built built;
         built.services.push_back(orchestration::FrontDoor::Service(front_door));
+        built.services.push_back(orchestration::FrontDoor::Fulfillment(front_door));
         // Unfinished submits (a crashed replica's) are finished or undone.
         // Last, the DONE records still queued (the saga log lives as long).
         built.on_stop = [sagas] { sagas->FlushDone().IgnoreError(); };

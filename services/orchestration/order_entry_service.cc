@@ -6,6 +6,7 @@
 #include "libs/money/money_proto.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_rules.h"
 
 namespace callcenter::orchestration {
@@ -374,6 +375,8 @@ grpc::Status OrderEntryServiceImpl::GetOrder(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(Caller caller, parts_.identity->Identify(ctx, "GetOrder", *req, "", false));
     ASSIGN_OR_RETURN(Context c, parts_.changes->Load(caller, req->order_id()));
     *resp->mutable_order() = std::move(*c.data.mutable_order());
+    resp->mutable_order()->set_backordered(
+        IsBackordered(resp->order(), c.data.call_center(), clock_.Today()));
     return absl::OkStatus();
   });
 }

@@ -15,6 +15,9 @@ namespace callcenter::orchestration {
 inline constexpr char kStepStarted[] = "STARTED";
 inline constexpr char kStepCouponsRedeemed[] = "COUPONS_REDEEMED";
 inline constexpr char kStepFraudEvaluated[] = "FRAUD_EVALUATED";
+// Steps of recording a shipment: saved on the order, its invoice captured.
+inline constexpr char kStepShipmentSaved[] = "SHIPMENT_SAVED";
+inline constexpr char kStepInvoiceCaptured[] = "INVOICE_CAPTURED";
 inline constexpr char kStepDone[] = "DONE";
 inline constexpr char kStepCompensated[] = "COMPENSATED";
 // Not recorded: where a test makes a cancellation "crash" (see
@@ -24,13 +27,14 @@ inline constexpr char kStepCancelSaved[] = "CANCEL_SAVED";
 // What a saga does.
 inline constexpr char kSagaSubmit[] = "submit";  // submit: undone unless it saved
 inline constexpr char kSagaCancel[] = "cancel";  // cancel: the voids finished once saved
+inline constexpr char kSagaShipment[] = "shipment";  // shipment: its captures finished once saved
 
 struct Saga {
   std::string saga_id;
   std::string order_id;
   std::string request_id;
   std::string step;
-  std::string kind;  // kSagaSubmit or kSagaCancel
+  std::string kind;  // kSagaSubmit, kSagaCancel or kSagaShipment
 };
 
 // The orchestration service's own tables: one row per submit, its last

@@ -345,14 +345,27 @@ TEST_F(OrderServiceTest, ListRecordedPaymentsGivesEachOrdersPaymentIds) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(OrderServiceTest, ConfirmedOrderIsReadOnly) {
+TEST_F(OrderServiceTest, ShippedOrdersGoOnlyForwardAndCanceledOnesAreReadOnly) {
   Order order = Create("req-1");
   order.set_status(common::v1::ORDER_STATUS_CONFIRMED);
-  Order confirmed;
+  Order confirmed, partly, shipped;
   ASSERT_TRUE(Save("submit", order, &confirmed).ok());
-  confirmed.set_status(common::v1::ORDER_STATUS_CANCELED);
-  EXPECT_EQ(Save("cancel", confirmed, nullptr).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  confirmed.set_status(common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  ASSERT_TRUE(Save("ship-1", confirmed, &partly).ok());
+  Order back = partly;
+  back.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(Save("unship", back, nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  back.set_status(common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(Save("cancel", back, nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  partly.set_status(common::v1::ORDER_STATUS_SHIPPED);
+  ASSERT_TRUE(Save("ship-2", partly, &shipped).ok());
+  EXPECT_EQ(shipped.status(), common::v1::ORDER_STATUS_SHIPPED);
+
+  Order other = Create("req-2");
+  other.set_status(common::v1::ORDER_STATUS_CANCELED);
+  Order canceled;
+  ASSERT_TRUE(Save("cancel-2", other, &canceled).ok());
+  EXPECT_EQ(Save("again", canceled, nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(OrderServiceTest, CustomerSearchIsCaseInsensitivePrefixAndPaged) {

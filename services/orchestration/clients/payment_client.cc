@@ -39,12 +39,34 @@ absl::Status PaymentClient::Void(const CallScope& scope, const std::string& paym
   return FromDownstream(kService, payments_->VoidPayment(calls_.New(scope).get(), req, &resp));
 }
 
+absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::Capture(
+    const CallScope& scope, const std::string& payment_id, const common::v1::Money& amount,
+    absl::Time reauthorize_if_authorized_before) {
+  payment::v1::CapturePaymentRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_payment_id(payment_id);
+  *req.mutable_amount() = amount;
+  *req.mutable_reauthorize_if_authorized_before() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(reauthorize_if_authorized_before));
+  payment::v1::CapturePaymentResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->CapturePayment(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
 absl::Status PaymentClient::VoidMarked(const CallScope& scope, const Order& order) {
   payment::v1::VoidAllForOrderRequest req;
   req.set_request_id(scope.request_id);
   req.set_order_id(order.order_id());
   for (const auto& p : order.payments()) {
-    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED) req.add_payment_ids(p.payment_id());
+    // VOIDED, or CAPTURED with its rest released: only those still live
+    // at the payment service are voided there.
+    if (p.status() == common::v1::PAYMENT_STATUS_VOIDED ||
+        (p.status() == common::v1::PAYMENT_STATUS_CAPTURED &&
+         p.captured().minor_units() < p.amount().minor_units())) {
+      req.add_payment_ids(p.payment_id());
+    }
   }
   if (req.payment_ids().empty()) return absl::OkStatus();  // empty would mean all of them
   payment::v1::VoidAllForOrderResponse resp;

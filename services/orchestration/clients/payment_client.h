@@ -37,8 +37,16 @@ class PaymentClient {
                                                  const order::v1::Customer& customer);
   // Voids one payment (idempotent).
   absl::Status Void(const CallScope& scope, const std::string& payment_id);
-  // Voids each payment `order` shows VOIDED that is still live there
-  // (idempotent; nothing to do when it shows none).
+  // Captures `amount` of a payment for an invoice (idempotent by
+  // scope.request_id: a retry answers as the first call), a card authorised
+  // before `reauthorize_if_authorized_before` authorised again first. A
+  // decline is an answer (declined set), not an error.
+  absl::StatusOr<payment::v1::CapturePaymentResponse> Capture(
+      const CallScope& scope, const std::string& payment_id, const common::v1::Money& amount,
+      absl::Time reauthorize_if_authorized_before);
+  // Voids each payment `order` shows VOIDED (or CAPTURED, its uncaptured
+  // rest released) that is still live there (idempotent; nothing to do
+  // when it shows none).
   absl::Status VoidMarked(const CallScope& scope, const Order& order);
   // Live (authorised or pending) payments at least `min_age` old, oldest first.
   absl::StatusOr<payment::v1::ListLivePaymentsResponse> ListLive(const CallScope& scope,

@@ -208,9 +208,33 @@ common::v1::OrderStatus SubmitOutcome(const Order& order) {
   return HasOpenHold(order) ? common::v1::ORDER_STATUS_ON_HOLD : common::v1::ORDER_STATUS_CONFIRMED;
 }
 
+absl::Status CheckMayPayBalanceDue(const Order& order) {
+  const auto st = order.status();
+  if (st != common::v1::ORDER_STATUS_CONFIRMED &&
+      st != common::v1::ORDER_STATUS_PARTIALLY_SHIPPED && st != common::v1::ORDER_STATUS_SHIPPED) {
+    return absl::FailedPreconditionError(absl::StrCat("order is ", common::v1::OrderStatus_Name(st),
+                                                      ": payments are taken on a draft, or for "
+                                                      "a balance due once confirmed or shipped"));
+  }
+  if (order.balance_due().minor_units() <= 0) {
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "order is ", common::v1::OrderStatus_Name(st), " with no balance due")),
+                      "NO_BALANCE_DUE");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user) {
+  if (!user.may_record_fulfillment()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "user ", user.user_id(), " may not record fulfilment (may_record_fulfillment)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckMayHold(const Order& order) {
-  if (order.status() != common::v1::ORDER_STATUS_DRAFT &&
-      order.status() != common::v1::ORDER_STATUS_ON_HOLD) {
+  if (order.status() == common::v1::ORDER_STATUS_CANCELED ||
+      order.status() == common::v1::ORDER_STATUS_UNSPECIFIED) {
     return absl::FailedPreconditionError(absl::StrCat(
         "order is ", common::v1::OrderStatus_Name(order.status()), " and cannot be put on hold"));
   }

@@ -93,6 +93,10 @@ bool HasCoupon(const Order& order, const std::string& code);
 absl::StatusOr<int64_t> PaymentAmount(const Order& order, const common::v1::Money* amount,
                                       int32_t percent_bp);
 
+// After submit, a payment is taken only for a balance due, on an order
+// CONFIRMED, PARTIALLY_SHIPPED or SHIPPED (FAILED_PRECONDITION otherwise).
+absl::Status CheckMayPayBalanceDue(const Order& order);
+
 // ------------------------------------------------- submit, holds, cancel
 
 // Whether any hold on the order is open.
@@ -102,9 +106,15 @@ bool HasOpenHold(const Order& order);
 // CONFIRMED (DOMAIN 7).
 common::v1::OrderStatus SubmitOutcome(const Order& order);
 
-// A hold may be placed on a DRAFT (it goes ON_HOLD as it stands) or an
-// order ON_HOLD; FAILED_PRECONDITION otherwise.
+// A hold may be placed on a DRAFT (it goes ON_HOLD as it stands), on an
+// order ON_HOLD or CONFIRMED (it goes ON_HOLD), and after a shipment (the
+// status stays; further shipments wait until it is cleared);
+// FAILED_PRECONDITION on a CANCELED order.
 absl::Status CheckMayHold(const Order& order);
+
+// Fulfilment systems act through a user with may_record_fulfillment
+// (PERMISSION_DENIED otherwise).
+absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user);
 
 // Cancelling needs the user's may_cancel (PERMISSION_DENIED) and a DRAFT or
 // ON_HOLD order (FAILED_PRECONDITION).

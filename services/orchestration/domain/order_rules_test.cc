@@ -227,7 +227,9 @@ TEST(OrderRulesTest, SubmitHoldAndCancel) {
   const Case cases[] = {
       {common::v1::ORDER_STATUS_DRAFT, true, ok, ok},
       {common::v1::ORDER_STATUS_ON_HOLD, true, ok, ok},
-      {common::v1::ORDER_STATUS_CONFIRMED, true, pre, pre},
+      {common::v1::ORDER_STATUS_CONFIRMED, true, ok, pre},
+      {common::v1::ORDER_STATUS_PARTIALLY_SHIPPED, true, ok, pre},
+      {common::v1::ORDER_STATUS_SHIPPED, true, ok, pre},
       {common::v1::ORDER_STATUS_CANCELED, true, pre, pre},
       {common::v1::ORDER_STATUS_DRAFT, false, ok, denied},
   };

@@ -36,6 +36,12 @@ struct FrontDoorMetrics {
         "before saving, or shown voided by their order after a crash before voiding), voided by "
         "the sweep.",
         {});
+    shipments_recorded =
+        m->MakeCounter("shipments_recorded_total", "Shipments recorded and invoiced.", {});
+    const char* captures = "Invoice captures asked of the payment service, by outcome.";
+    captures_taken = m->MakeCounter("invoice_captures_total", captures, {{"outcome", "taken"}});
+    captures_declined =
+        m->MakeCounter("invoice_captures_total", captures, {{"outcome", "declined"}});
   }
 
   metrics::Counter context_refreshes;
@@ -43,6 +49,7 @@ struct FrontDoorMetrics {
   metrics::Counter sagas_finished, sagas_compensated;
   metrics::Counter payment_compensations, hold_compensations, submit_compensations;
   metrics::Counter unrecorded_authorizations_voided;
+  metrics::Counter shipments_recorded, captures_taken, captures_declined;
 };
 
 }  // namespace callcenter::orchestration

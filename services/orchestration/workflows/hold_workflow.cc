@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/logging/log.h"
 #include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_rules.h"
 
 namespace callcenter::orchestration {
@@ -31,6 +32,11 @@ absl::Status HoldWorkflow::Place(const Caller& caller, const v1::PlaceHoldReques
             RETURN_IF_ERROR(clients_->pricing.RedeemCoupons(c.scope(), order));
           }
           *order.mutable_submitted_at() = clock_.Timestamp();
+          order.set_expected_ship_date(ExpectedShipDate(clock_.Today(), c.data.call_center()));
+          order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
+        } else if (order.status() == common::v1::ORDER_STATUS_CONFIRMED) {
+          // Submitted, nothing shipped: held until cleared. After a
+          // shipment the status stays and the hold stops further ones.
           order.set_status(common::v1::ORDER_STATUS_ON_HOLD);
         }
         edit.events.push_back(MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_HELD,

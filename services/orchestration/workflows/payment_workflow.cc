@@ -5,6 +5,7 @@
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_math.h"
 #include "services/orchestration/domain/order_rules.h"
 
@@ -51,7 +52,8 @@ absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequ
   absl::Status s = changes_->Run(
       kAddPaymentChange, caller, req, req.order_id(),
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
-        RETURN_IF_ERROR(RequireDraft(order));
+        const bool draft = order.status() == common::v1::ORDER_STATUS_DRAFT;
+        if (!draft) RETURN_IF_ERROR(CheckMayPayBalanceDue(order));
         RETURN_IF_ERROR(RequireFeature(c.data.call_center().order_completion_enabled(),
                                        c.data.call_center(), kOrderCompletion, "payments are"));
         if (req.method() == common::v1::PAYMENT_METHOD_UNSPECIFIED ||
@@ -62,8 +64,9 @@ absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequ
           return InvalidField("schedule_id", "installment billing is not available yet",
                               "NOT_AVAILABLE_YET");
         }
-        // Price first so that "empty amount" means the current balance due.
-        RETURN_IF_ERROR(changes_->Reprice(c, &order));
+        // Price first so that "empty amount" means the current balance due
+        // (a submitted order keeps its prices).
+        if (draft) RETURN_IF_ERROR(changes_->Reprice(c, &order));
         ASSIGN_OR_RETURN(const int64_t amount,
                          PaymentAmount(order, req.has_amount() ? &req.amount() : nullptr,
                                        req.percent_of_total_bp()));
@@ -83,6 +86,11 @@ absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequ
         return absl::OkStatus();
       },
       out);
+  if (s.ok() && !out->shipments().empty()) {
+    // A payment for a shipped order's balance pays its invoices at once
+    // (also on a retry, which finishes what a stopped attempt left).
+    ASSIGN_OR_RETURN(*out, invoices_->Settle(req.order_id()));
+  }
   if (!s.ok() && !unsaved.payment_id().empty()) {
     absl::Status settled =
         money_->VoidUnsavedPayment(req.order_id(), caller.request_id, unsaved, s);

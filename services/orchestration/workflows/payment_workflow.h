@@ -7,18 +7,22 @@
 #include "callcenter/orchestration/v1/orchestration.pb.h"
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/workflows/change_runner.h"
+#include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
 
 namespace callcenter::orchestration {
 
-// Taking a payment on a draft (DOMAIN 5): the order repriced, the amount
+// Taking a payment on a draft (DOMAIN 5), or for the balance due of a
+// submitted order (DOMAIN 9: a declined capture; its invoices are then
+// paid at once, InvoiceSettler): the draft repriced, the amount
 // worked out (an amount, a share of the total or the balance due; never
 // above it), authorised, recorded on the order. An authorisation the
 // order could not record is voided (MoneyProtocol::VoidUnsavedPayment).
 class PaymentWorkflow {
  public:
-  PaymentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money)
-      : changes_(changes), clients_(clients), money_(money) {}
+  PaymentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money,
+                  InvoiceSettler* invoices)
+      : changes_(changes), clients_(clients), money_(money), invoices_(invoices) {}
 
   absl::Status Add(const Caller& caller, const v1::AddPaymentRequest& req, Order* out);
 
@@ -26,6 +30,7 @@ class PaymentWorkflow {
   ChangeRunner* changes_;
   Clients* clients_;
   MoneyProtocol* money_;
+  InvoiceSettler* invoices_;
 };
 
 }  // namespace callcenter::orchestration

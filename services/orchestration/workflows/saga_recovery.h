@@ -6,19 +6,21 @@
 #include "services/orchestration/clients/clients.h"
 #include "services/orchestration/store.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
+#include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
 
 namespace callcenter::orchestration {
 
 // Settles sagas a crash left unfinished: a submit that saved is marked
 // done, one that did not is undone (MoneyProtocol::UndoUnsavedSubmit); a
-// cancellation that saved has its voids finished. Run by every replica in
+// cancellation that saved has its voids finished; a shipment that saved
+// has its invoice's captures made (InvoiceSettler). Run by every replica in
 // a loop; two never take the same saga (SagaLog::RecoverIdle).
 class SagaRecovery {
  public:
-  SagaRecovery(Clients* clients, MoneyProtocol* money, SagaLog* sagas,
+  SagaRecovery(Clients* clients, MoneyProtocol* money, InvoiceSettler* invoices, SagaLog* sagas,
                const FrontDoorMetrics* metrics)
-      : clients_(clients), money_(money), sagas_(sagas), metrics_(metrics) {}
+      : clients_(clients), money_(money), invoices_(invoices), sagas_(sagas), metrics_(metrics) {}
 
   // Settles sagas idle for at least `idle`; returns how many.
   absl::StatusOr<int> Run(absl::Duration idle);
@@ -26,6 +28,7 @@ class SagaRecovery {
  private:
   Clients* clients_;
   MoneyProtocol* money_;
+  InvoiceSettler* invoices_;
   SagaLog* sagas_;  // nullptr: nothing to recover
   const FrontDoorMetrics* metrics_;
 };

@@ -5,6 +5,7 @@
 #include "libs/logging/log.h"
 #include "libs/money/money.h"
 #include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_math.h"
 #include "services/orchestration/domain/order_rules.h"
 
@@ -66,6 +67,7 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
         }
         edit.new_schedules = PlanContinuity(c.priced, order, clock_.Today());
         *order.mutable_submitted_at() = clock_.Timestamp();
+        order.set_expected_ship_date(ExpectedShipDate(clock_.Today(), c.data.call_center()));
         order.set_status(SubmitOutcome(order));
         const bool held = order.status() == common::v1::ORDER_STATUS_ON_HOLD;
         edit.events.push_back(

@@ -12,17 +12,35 @@ absl::Status CheckTransition(OrderStatus from, OrderStatus to) {
   using common::v1::ORDER_STATUS_CONFIRMED;
   using common::v1::ORDER_STATUS_DRAFT;
   using common::v1::ORDER_STATUS_ON_HOLD;
-  if (from == ORDER_STATUS_CONFIRMED || from == ORDER_STATUS_CANCELED) {
+  using common::v1::ORDER_STATUS_PARTIALLY_SHIPPED;
+  using common::v1::ORDER_STATUS_SHIPPED;
+  if (from == ORDER_STATUS_CANCELED) {
     return absl::FailedPreconditionError(
         absl::StrCat("order is ", OrderStatus_Name(from), " and read-only"));
   }
   bool allowed = false;
-  if (from == ORDER_STATUS_DRAFT) {
-    allowed = to == ORDER_STATUS_DRAFT || to == ORDER_STATUS_CONFIRMED ||
-              to == ORDER_STATUS_ON_HOLD || to == ORDER_STATUS_CANCELED;
-  } else if (from == ORDER_STATUS_ON_HOLD) {
-    allowed = to == ORDER_STATUS_ON_HOLD || to == ORDER_STATUS_CONFIRMED ||
-              to == ORDER_STATUS_CANCELED;
+  switch (from) {
+    case ORDER_STATUS_DRAFT:
+      allowed = to == ORDER_STATUS_DRAFT || to == ORDER_STATUS_CONFIRMED ||
+                to == ORDER_STATUS_ON_HOLD || to == ORDER_STATUS_CANCELED;
+      break;
+    case ORDER_STATUS_ON_HOLD:
+      allowed =
+          to == ORDER_STATUS_ON_HOLD || to == ORDER_STATUS_CONFIRMED || to == ORDER_STATUS_CANCELED;
+      break;
+    case ORDER_STATUS_CONFIRMED:
+      allowed = to == ORDER_STATUS_CONFIRMED || to == ORDER_STATUS_ON_HOLD ||
+                to == ORDER_STATUS_PARTIALLY_SHIPPED || to == ORDER_STATUS_SHIPPED ||
+                to == ORDER_STATUS_CANCELED;
+      break;
+    case ORDER_STATUS_PARTIALLY_SHIPPED:
+      allowed = to == ORDER_STATUS_PARTIALLY_SHIPPED || to == ORDER_STATUS_SHIPPED;
+      break;
+    case ORDER_STATUS_SHIPPED:
+      allowed = to == ORDER_STATUS_SHIPPED;
+      break;
+    default:
+      break;
   }
   if (!allowed) {
     return absl::FailedPreconditionError(absl::StrCat(

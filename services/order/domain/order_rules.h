@@ -9,10 +9,14 @@ namespace callcenter::order {
 
 using common::v1::OrderStatus;
 
-// The order lifecycle (DOMAIN.md section 7), enforced in this one place:
-// DRAFT -> CONFIRMED | ON_HOLD | CANCELED; ON_HOLD -> CONFIRMED | CANCELED;
-// DRAFT and ON_HOLD may change while staying in their state; CONFIRMED and
-// CANCELED are read-only. Anything else is FAILED_PRECONDITION.
+// The order lifecycle (DOMAIN.md sections 7 and 9), enforced in this one
+// place: DRAFT -> CONFIRMED | ON_HOLD | CANCELED; ON_HOLD -> CONFIRMED |
+// CANCELED; CONFIRMED -> ON_HOLD | PARTIALLY_SHIPPED | SHIPPED | CANCELED
+// (nothing shipped and nothing left open); PARTIALLY_SHIPPED -> SHIPPED.
+// An order may change while staying in its state (what the front door lets
+// change after submit: payments for a balance due, shipments, holds,
+// notices, the expected ship date), except CANCELED, which is read-only.
+// Anything else is FAILED_PRECONDITION.
 absl::Status CheckTransition(OrderStatus from, OrderStatus to);
 
 // Master data checks; INVALID_ARGUMENT naming the field.

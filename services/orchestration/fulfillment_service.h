@@ -1,0 +1,37 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_FULFILLMENT_SERVICE_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_FULFILLMENT_SERVICE_H_
+
+#include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
+#include "libs/metrics/metrics.h"
+#include "libs/server/parsing_handler.h"
+#include "services/orchestration/identity.h"
+#include "services/orchestration/workflows/fulfillment_workflow.h"
+
+namespace callcenter::orchestration {
+
+// FulfillmentService (API.md), on the front door's port: what warehouse
+// and scheduling systems report, with the same bearer JWT as agents; the
+// user must have may_record_fulfillment and act on its own call center's
+// orders. Thin handlers: identify, then the FulfillmentWorkflow.
+// RecordReturnReceipt and RunInstallments come with returns and installment
+// billing (UNIMPLEMENTED until then).
+class FulfillmentServiceImpl final
+    : public server::ParsingHandlers<v1::FulfillmentService::Service> {
+ public:
+  FulfillmentServiceImpl(const CallerIdentity* identity, FulfillmentWorkflow* fulfillment,
+                         metrics::Metrics* metrics);
+
+  grpc::Status RecordShipment(grpc::ServerContext*, const v1::RecordShipmentRequest*,
+                              v1::RecordShipmentResponse*) override;
+  grpc::Status SetExpectedShipDate(grpc::ServerContext*, const v1::SetExpectedShipDateRequest*,
+                                   v1::SetExpectedShipDateResponse*) override;
+
+ private:
+  const CallerIdentity* identity_;
+  FulfillmentWorkflow* fulfillment_;
+  metrics::Metrics* metrics_;  // may be null
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_FULFILLMENT_SERVICE_H_

@@ -1,0 +1,51 @@
+#ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_FULFILLMENT_WORKFLOW_H_
+#define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_FULFILLMENT_WORKFLOW_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "callcenter/orchestration/v1/orchestration.pb.h"
+#include "services/orchestration/store.h"
+#include "services/orchestration/workflows/change_runner.h"
+#include "services/orchestration/workflows/context.h"
+#include "services/orchestration/workflows/front_door_metrics.h"
+#include "services/orchestration/workflows/invoice_settler.h"
+
+namespace callcenter::orchestration {
+
+// What fulfilment systems report (DOMAIN 9), for a caller with
+// may_record_fulfillment of the order's call center.
+//
+// Recording a shipment is a saga: logged, then the shipment saved on its
+// order (lines shipped, invoiced, its captures pending), then the invoice
+// captured and recorded (InvoiceSettler). A crash after the save loses
+// nothing: a retry, the next shipment of the order or recovery makes the
+// captures, each once. The same shipment id twice changes nothing.
+class FulfillmentWorkflow {
+ public:
+  FulfillmentWorkflow(ChangeRunner* changes, InvoiceSettler* invoices, SagaLog* sagas, Clock clock,
+                      const FrontDoorMetrics* metrics, std::string crash_after_step)
+      : changes_(changes),
+        invoices_(invoices),
+        sagas_(sagas),
+        clock_(std::move(clock)),
+        metrics_(metrics),
+        crash_after_step_(std::move(crash_after_step)) {}
+
+  absl::Status RecordShipment(const Caller& caller, const v1::RecordShipmentRequest& req,
+                              Order* out);
+  absl::Status SetExpectedShipDate(const Caller& caller, const v1::SetExpectedShipDateRequest& req,
+                                   Order* out);
+
+ private:
+  ChangeRunner* changes_;
+  InvoiceSettler* invoices_;
+  SagaLog* sagas_;  // nullptr: no saga log (unit tests)
+  Clock clock_;
+  const FrontDoorMetrics* metrics_;
+  std::string crash_after_step_;  // tests: stop as a killed process would
+};
+
+}  // namespace callcenter::orchestration
+
+#endif  // CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_FULFILLMENT_WORKFLOW_H_

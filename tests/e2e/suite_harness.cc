@@ -81,6 +81,7 @@ std::unique_ptr<Suite> Suite::Start() {
   s->selling_port_ = s->Serve({selling_service});
   auto connector = std::make_shared<payment::TestConnector>();
   s->keep_.push_back(connector);
+  s->connector = connector.get();
   s->payment_port_ =
       s->Serve({std::make_shared<payment::PaymentServiceImpl>(payment_pool, nullptr, connector.get())});
   auto hold_service = std::make_shared<hold::HoldServiceImpl>(hold_pool, nullptr);
@@ -91,12 +92,14 @@ std::unique_ptr<Suite> Suite::Start() {
   options.jwt_secret = kSecret;
   s->front_door_ = std::make_shared<orchestration::FrontDoor>(
       s->MakeDownstream(), options, s->sagas_.get(), &s->front_door_metrics_);
-  const int front_port = s->Serve({orchestration::FrontDoor::Service(s->front_door_)});
+  const int front_port = s->Serve({orchestration::FrontDoor::Service(s->front_door_),
+                                   orchestration::FrontDoor::Fulfillment(s->front_door_)});
   if (!s->order_port_ || !s->pricing_port_ || !s->selling_port_ || !s->payment_port_ ||
       !s->hold_port_ || !front_port) {
     return nullptr;
   }
   s->front = orchestration::v1::OrderEntryService::NewStub(Channel(front_port));
+  s->fulfillment = orchestration::v1::FulfillmentService::NewStub(Channel(front_port));
   s->call_centers = order::v1::CallCenterService::NewStub(Channel(s->order_port_));
   s->customers = order::v1::CustomerService::NewStub(Channel(s->order_port_));
   s->orders = order::v1::SalesOrderService::NewStub(Channel(s->order_port_));
@@ -129,6 +132,15 @@ std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoo
                                                          sagas_.get(), nullptr);
   return orchestration::v1::OrderEntryService::NewStub(
       Channel(Serve({orchestration::FrontDoor::Service(door)})));
+}
+
+std::unique_ptr<orchestration::v1::FulfillmentService::Stub> Suite::ExtraFulfillment(
+    orchestration::OrderEntryOptions options) {
+  options.jwt_secret = kSecret;
+  auto door =
+      std::make_shared<orchestration::FrontDoor>(MakeDownstream(), options, sagas_.get(), nullptr);
+  return orchestration::v1::FulfillmentService::NewStub(
+      Channel(Serve({orchestration::FrontDoor::Fulfillment(door)})));
 }
 
 std::unique_ptr<grpc::ClientContext> Suite::As(const std::string& user_id,

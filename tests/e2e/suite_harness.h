@@ -19,6 +19,7 @@
 #include "libs/metrics/metrics.h"
 #include "libs/server/host.h"
 #include "services/orchestration/front_door.h"
+#include "services/payment/domain/payment_rules.h"
 
 namespace callcenter::testing {
 
@@ -36,6 +37,10 @@ class Suite {
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> ExtraFrontDoor(
       orchestration::OrderEntryOptions options,
       const std::function<void(orchestration::Downstream&)>& rewire = nullptr);
+  // The same for FulfillmentService (e.g. one that crashes after a
+  // shipment's save).
+  std::unique_ptr<orchestration::v1::FulfillmentService::Stub> ExtraFulfillment(
+      orchestration::OrderEntryOptions options);
   orchestration::FrontDoor& front_door() { return *front_door_; }
   // The main front door's metrics (ExtraFrontDoor ones have none).
   metrics::Metrics& front_door_metrics() { return front_door_metrics_; }
@@ -45,6 +50,8 @@ class Suite {
                                           absl::Duration valid_for = absl::Hours(1)) const;
 
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> front;
+  // FulfillmentService, on the front door's port.
+  std::unique_ptr<orchestration::v1::FulfillmentService::Stub> fulfillment;
   std::unique_ptr<order::v1::CallCenterService::Stub> call_centers;
   std::unique_ptr<order::v1::CustomerService::Stub> customers;
   std::unique_ptr<order::v1::SalesOrderService::Stub> orders;
@@ -53,6 +60,9 @@ class Suite {
   std::unique_ptr<guidedselling::v1::GuidedSellingService::Stub> selling;
   std::unique_ptr<payment::v1::PaymentService::Stub> payments;
   std::unique_ptr<hold::v1::HoldService::Stub> holds;
+  // The payment service's card gateway (the test connector), for what only
+  // it sees: captures and re-authorisations made.
+  payment::TestConnector* connector = nullptr;
 
   static constexpr char kSecret[] = "e2e-secret";
 

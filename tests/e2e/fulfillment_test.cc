@@ -1,0 +1,417 @@
+// After submit (DOMAIN 9) through FulfillmentService on the front door's
+// port: shipments, one invoice each, captures per invoice, a declined
+// capture's hold and balance due, the expected ship date and backorders,
+// and a shipment interrupted between its save and its captures.
+
+#include "absl/time/clock.h"
+#include "tests/e2e/front_door_fixture.h"
+
+namespace callcenter::testing {
+namespace {
+
+class FulfillmentTest : public FrontDoorTest {
+ protected:
+  // World, a warehouse system's user ("wh") and an order of 3 × A (20.00)
+  // and 1 × B (15.00) paid by `token` and submitted.
+  Order SubmittedOrder(const std::string& token = "tok_4242") {
+    World();
+    Warehouse("wh", Id("cc"));
+    Order order = Start();
+    EXPECT_TRUE(AddLine(&order, "A", 3).ok());
+    EXPECT_TRUE(AddLine(&order, "B", 1).ok());
+    EXPECT_TRUE(Pay(&order, token, "pay").ok());
+    EXPECT_TRUE(Submit(&order).ok());
+    EXPECT_EQ(order.status(), common::v1::ORDER_STATUS_CONFIRMED);
+    return order;
+  }
+
+  void Warehouse(const std::string& id, const std::string& call_center_id) {
+    grpc::ClientContext ctx;
+    order::v1::UpsertUserRequest req;
+    req.mutable_user()->set_user_id(Id(id));
+    req.mutable_user()->set_call_center_id(call_center_id);
+    req.mutable_user()->set_may_record_fulfillment(true);
+    order::v1::UpsertUserResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertUser(&ctx, req, &resp).ok());
+  }
+
+  // {line index, units} pairs of `order`.
+  fd::RecordShipmentRequest Shipment(const Order& order, const std::string& shipment_id,
+                                     std::vector<std::pair<int, int>> units) {
+    fd::RecordShipmentRequest req;
+    req.set_request_id(Id("ship-" + shipment_id));
+    req.set_order_id(order.order_id());
+    req.set_shipment_id(shipment_id);
+    req.set_carrier("UPS");
+    req.set_tracking_number("1Z" + shipment_id);
+    for (auto [line, qty] : units) {
+      auto* l = req.add_lines();
+      l->set_line_id(order.lines(line).line_id());
+      l->set_quantity(qty);
+    }
+    return req;
+  }
+
+  grpc::Status Ship(const fd::RecordShipmentRequest& req, Order* out,
+                    const std::string& user = "wh", fd::FulfillmentService::Stub* stub = nullptr,
+                    absl::Duration token_valid_for = absl::Hours(1)) {
+    fd::RecordShipmentResponse resp;
+    grpc::Status s = (stub ? stub : suite->fulfillment.get())
+                         ->RecordShipment(suite->As(Id(user), token_valid_for).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
+  grpc::Status SetDate(const Order& order, const std::string& date, Order* out,
+                       const std::string& user = "wh") {
+    fd::SetExpectedShipDateRequest req;
+    req.set_request_id(Id("date-" + date));
+    req.set_order_id(order.order_id());
+    req.set_expected_ship_date(date);
+    fd::SetExpectedShipDateResponse resp;
+    grpc::Status s = suite->fulfillment->SetExpectedShipDate(suite->As(Id(user)).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
+  // `kind` as OrderEvent.kind spells it (API.md): "payment_captured".
+  static int CountEvents(const Order& order, const std::string& kind) {
+    int n = 0;
+    for (const auto& e : order.events()) n += e.kind() == kind ? 1 : 0;
+    return n;
+  }
+
+  static std::string Date(absl::Time t) {
+    return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+  }
+};
+
+TEST_F(FulfillmentTest, ShippedInTwoPartsEachInvoiceCapturedOnce) {
+  Order order = SubmittedOrder();
+  const int64_t total = order.total().minor_units();
+  ASSERT_GT(total, 0);
+  // Submitted today: expected in the default lead time of 2 days.
+  EXPECT_EQ(order.expected_ship_date(), Date(absl::Now() + absl::Hours(48)));
+  EXPECT_FALSE(order.backordered());
+
+  Order first;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 2}}), &first).ok());
+  EXPECT_EQ(first.status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  EXPECT_EQ(first.lines(0).shipped_quantity(), 2);
+  EXPECT_EQ(first.lines(1).shipped_quantity(), 0);
+  ASSERT_EQ(first.shipments_size(), 1);
+  const auto& s1 = first.shipments(0);
+  EXPECT_EQ(s1.carrier(), "UPS");
+  EXPECT_EQ(s1.tracking_number(), "1ZS1");
+  EXPECT_FALSE(s1.capture_pending());
+  // Two of the line's three units: ⌊n/3⌋ each (the extra cents go to the
+  // last units), plus everything beyond the lines on the first invoice.
+  const auto& a = order.lines(0);
+  int64_t beyond = total;
+  for (const auto& l : order.lines())
+    beyond -= l.net_amount().minor_units() + l.tax().minor_units();
+  const int64_t expected_first =
+      2 * (a.net_amount().minor_units() / 3) + 2 * (a.tax().minor_units() / 3) + beyond;
+  EXPECT_EQ(s1.invoice_amount().minor_units(), expected_first);
+  EXPECT_EQ(s1.captured().minor_units(), expected_first);
+  ASSERT_EQ(s1.captures_size(), 1);
+  EXPECT_EQ(s1.captures(0).payment_id(), order.payments(0).payment_id());
+  EXPECT_FALSE(s1.captures(0).declined());
+  EXPECT_EQ(first.payments(0).status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(first.payments(0).captured().minor_units(), expected_first);
+  EXPECT_EQ(first.paid_total().minor_units(), total);
+  EXPECT_EQ(first.balance_due().minor_units(), 0);
+  // The payment service agrees; the rest stays authorised for later.
+  auto payments = PaymentsOf(order.order_id());
+  ASSERT_EQ(payments.size(), 1u);
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(payments[0].captured().minor_units(), expected_first);
+
+  // The same request again answers the same; the same shipment id under
+  // another request changes nothing.
+  Order again;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 2}}), &again).ok());
+  EXPECT_EQ(again.version(), first.version());
+  EXPECT_EQ(again.shipments_size(), 1);
+  auto other_request = Shipment(order, "S1", {{0, 1}});
+  other_request.set_request_id(Id("ship-S1-again"));
+  ASSERT_TRUE(Ship(other_request, &again).ok());
+  EXPECT_EQ(again.shipments_size(), 1);
+  EXPECT_EQ(again.lines(0).shipped_quantity(), 2);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), expected_first);
+
+  Order second;
+  ASSERT_TRUE(Ship(Shipment(order, "S2", {{0, 1}, {1, 1}}), &second).ok());
+  EXPECT_EQ(second.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(second.lines(0).shipped_quantity(), 3);
+  EXPECT_EQ(second.lines(1).shipped_quantity(), 1);
+  ASSERT_EQ(second.shipments_size(), 2);
+  // All the invoices of a fully shipped order: its total, to the cent.
+  EXPECT_EQ(second.shipments(0).invoice_amount().minor_units() +
+                second.shipments(1).invoice_amount().minor_units(),
+            total);
+  EXPECT_EQ(second.shipments(1).captured().minor_units(), total - expected_first);
+  EXPECT_EQ(second.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(second.payments(0).captured().minor_units(), total);
+  EXPECT_FALSE(second.backordered());
+  payments = PaymentsOf(order.order_id());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(payments[0].captured().minor_units(), total);
+  EXPECT_EQ(CountEvents(second, "shipped"), 2);
+  EXPECT_EQ(CountEvents(second, "payment_captured"), 2);
+  // Nothing is left to ship; a shipped order is read-only for the agent.
+  Order none;
+  EXPECT_EQ(Ship(Shipment(order, "S3", {{1, 1}}), &none).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(AddLine(&second, "B", 1, "late-line").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Get(order.order_id()).version(), second.version());
+}
+
+TEST_F(FulfillmentTest, ShipmentsBeyondTheOpenQuantityOrOfOthersAreRefusedAndWriteNothing) {
+  Order order = SubmittedOrder();
+  Order out;
+  // More than ordered, unknown line, zero units, a line twice, no lines.
+  EXPECT_EQ(Ship(Shipment(order, "X1", {{0, 4}}), &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  auto unknown = Shipment(order, "X2", {{0, 1}});
+  unknown.mutable_lines(0)->set_line_id("no-such-line");
+  EXPECT_EQ(Ship(unknown, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status s = Ship(Shipment(order, "X3", {{0, 0}}), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("lines[0].quantity"), std::string::npos) << s.error_message();
+  EXPECT_EQ(Ship(Shipment(order, "X4", {{0, 1}, {0, 1}}), &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Ship(Shipment(order, "X5", {}), &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto no_id = Shipment(order, "", {{0, 1}});
+  EXPECT_EQ(Ship(no_id, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // An agent without may_record_fulfillment; a warehouse of another call
+  // center (made for the purpose).
+  EXPECT_EQ(Ship(Shipment(order, "X6", {{0, 1}}), &out, "agent").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  {
+    grpc::ClientContext ctx;
+    order::v1::UpsertCallCenterRequest req;
+    req.mutable_call_center()->set_call_center_id(Id("cc-other"));
+    req.mutable_call_center()->set_name("Other");
+    req.mutable_call_center()->set_currency("USD");
+    req.mutable_call_center()->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
+    req.mutable_call_center()->add_delivery_modes("STANDARD");
+    order::v1::UpsertCallCenterResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+  }
+  Warehouse("wh-other", Id("cc-other"));
+  EXPECT_EQ(Ship(Shipment(order, "X7", {{0, 1}}), &out, "wh-other").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SetDate(order, "2030-01-01", &out, "wh-other").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A draft does not ship.
+  Order draft = Start("", Id("start-draft"));
+  ASSERT_TRUE(AddLine(&draft, "A", 1, "draft-line").ok());
+  EXPECT_EQ(Ship(Shipment(draft, "X8", {{0, 1}}), &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Nothing was written: the order and its payment are as submitted.
+  const Order after = Get(order.order_id());
+  EXPECT_EQ(after.version(), order.version());
+  EXPECT_EQ(after.shipments_size(), 0);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+}
+
+TEST_F(FulfillmentTest, AnOrderOnHoldDoesNotShipAndAHoldAfterAShipmentKeepsItsStatus) {
+  Order order = SubmittedOrder();
+  fd::PlaceHoldRequest hold;
+  hold.set_request_id(Id("hold"));
+  hold.set_order_id(order.order_id());
+  hold.set_hold_code("FRAUD");
+  hold.set_note("customer called about a stolen card");
+  fd::PlaceHoldResponse held;
+  grpc::Status s = suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(held.order().status(), common::v1::ORDER_STATUS_ON_HOLD);
+  Order out;
+  EXPECT_EQ(Ship(Shipment(order, "H1", {{0, 1}}), &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  fd::ClearHoldRequest clear;
+  clear.set_request_id(Id("clear"));
+  clear.set_order_id(order.order_id());
+  clear.set_hold_id(held.order().holds(0).hold_id());
+  clear.set_reason("card confirmed");
+  fd::ClearHoldResponse cleared;
+  s = suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_TRUE(Ship(Shipment(order, "H1", {{0, 1}}), &out).ok());
+  EXPECT_EQ(out.status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  // Held again after the shipment: still PARTIALLY_SHIPPED, and it blocks.
+  hold.set_request_id(Id("hold-2"));
+  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).ok());
+  EXPECT_EQ(held.order().status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  s = Ship(Shipment(order, "H2", {{0, 1}}), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Get(order.order_id()).shipments_size(), 1);
+}
+
+// A card that authorised but whose capture is declined (test connector:
+// 0009): the goods left, so the shipment is recorded; the order goes on
+// hold PAYMENT with the invoice's balance due; the agent takes another
+// card for it and clears the hold.
+TEST_F(FulfillmentTest, ADeclinedCaptureHoldsTheOrderUntilTheBalanceIsPaid) {
+  Order order = SubmittedOrder("tok_0009");
+  const int64_t total = order.total().minor_units();
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "D1", {{0, 3}, {1, 1}}), &shipped).ok());
+  EXPECT_EQ(shipped.status(), common::v1::ORDER_STATUS_SHIPPED);
+  ASSERT_EQ(shipped.shipments_size(), 1);
+  EXPECT_EQ(shipped.shipments(0).invoice_amount().minor_units(), total);
+  EXPECT_EQ(shipped.shipments(0).captured().minor_units(), 0);
+  ASSERT_EQ(shipped.shipments(0).captures_size(), 1);
+  EXPECT_TRUE(shipped.shipments(0).captures(0).declined());
+  EXPECT_EQ(shipped.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(shipped.balance_due().minor_units(), total);
+  std::string hold_id;
+  for (const auto& h : shipped.holds()) {
+    if (h.open() && h.hold_code() == "PAYMENT") hold_id = h.hold_id();
+  }
+  ASSERT_FALSE(hold_id.empty());
+  EXPECT_EQ(CountEvents(shipped, "capture_declined"), 1);
+  // No live authorisation is left behind for the declined card.
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
+
+  // More than the balance is refused; exactly it is accepted and captured.
+  EXPECT_EQ(Pay(&shipped, "tok_4242", "pay-too-much", total + 1).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status s = Pay(&shipped, "tok_4242", "pay-balance");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(shipped.balance_due().minor_units(), 0);
+  ASSERT_EQ(shipped.payments_size(), 2);
+  EXPECT_EQ(shipped.payments(1).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(shipped.shipments(0).captured().minor_units(), total);
+  auto payments = PaymentsOf(order.order_id());
+  ASSERT_EQ(payments.size(), 2u);
+  EXPECT_EQ(payments[1].captured().minor_units(), total);
+  // Nothing more is due: a further payment is refused.
+  EXPECT_EQ(Pay(&shipped, "tok_4242", "pay-more", 100).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  fd::ClearHoldRequest clear;
+  clear.set_request_id(Id("clear-payment"));
+  clear.set_order_id(order.order_id());
+  clear.set_hold_id(hold_id);
+  clear.set_reason("paid by another card");
+  fd::ClearHoldResponse cleared;
+  s = suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_SHIPPED);
+  for (const auto& h : cleared.order().holds()) EXPECT_FALSE(h.open());
+}
+
+TEST_F(FulfillmentTest, TheExpectedShipDateMovesAndMakesTheOrderBackordered) {
+  Order order = SubmittedOrder();
+  Order moved;
+  // A past date: today is later than it (backorder_days 0).
+  ASSERT_TRUE(SetDate(order, Date(absl::Now() - absl::Hours(72)), &moved).ok());
+  EXPECT_EQ(moved.expected_ship_date(), Date(absl::Now() - absl::Hours(72)));
+  EXPECT_TRUE(moved.backordered());
+  EXPECT_TRUE(Get(order.order_id()).backordered());
+  EXPECT_EQ(CountEvents(moved, "expected_ship_date_set"), 1);
+  ASSERT_TRUE(SetDate(order, Date(absl::Now() + absl::Hours(240)), &moved).ok());
+  EXPECT_FALSE(moved.backordered());
+  Order out;
+  for (const char* bad : {"2026-13-01", "yesterday", "2026-02-30", ""}) {
+    grpc::Status s = SetDate(order, bad, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_NE(s.error_message().find("expected_ship_date"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(SetDate(order, "2031-01-01", &out, "agent").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Fully shipped: no open quantity, never backordered, no date to move.
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "B1", {{0, 3}, {1, 1}}), &shipped).ok());
+  EXPECT_FALSE(shipped.backordered());
+  EXPECT_EQ(SetDate(order, "2031-02-01", &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// A front door that stops after saving a shipment, before its captures:
+// recovery makes them, and a retry of the same request captures nothing
+// more. The card is captured exactly the invoice, once.
+TEST_F(FulfillmentTest, AShipmentInterruptedBeforeItsCapturesIsFinishedByRecovery) {
+  Order order = SubmittedOrder();
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepShipmentSaved;
+  auto doomed = suite->ExtraFulfillment(crashing);
+  const auto request = Shipment(order, "C1", {{0, 1}});
+  Order out;
+  EXPECT_EQ(Ship(request, &out, "wh", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  Order saved = Get(order.order_id());
+  ASSERT_EQ(saved.shipments_size(), 1);
+  EXPECT_TRUE(saved.shipments(0).capture_pending());
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), 0);
+  const int64_t invoice = saved.shipments(0).invoice_amount().minor_units();
+
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
+  Order recovered = Get(order.order_id());
+  EXPECT_FALSE(recovered.shipments(0).capture_pending());
+  EXPECT_EQ(recovered.shipments(0).captured().minor_units(), invoice);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), invoice);
+
+  // The warehouse retries: the same answer, nothing captured twice.
+  ASSERT_TRUE(Ship(request, &out).ok());
+  EXPECT_EQ(out.shipments_size(), 1);
+  EXPECT_EQ(out.shipments(0).captured().minor_units(), invoice);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), invoice);
+  EXPECT_EQ(CountEvents(out, "payment_captured"), 1);
+}
+
+// A retry before recovery ran finishes the captures itself, once.
+TEST_F(FulfillmentTest, AShipmentInterruptedBeforeItsCapturesIsFinishedByTheRetry) {
+  Order order = SubmittedOrder();
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepShipmentSaved;
+  auto doomed = suite->ExtraFulfillment(crashing);
+  const auto request = Shipment(order, "R1", {{0, 3}, {1, 1}});
+  Order out;
+  EXPECT_EQ(Ship(request, &out, "wh", doomed.get()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(Ship(request, &out).ok());
+  EXPECT_EQ(out.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(out.shipments(0).captured().minor_units(), order.total().minor_units());
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), order.total().minor_units());
+  EXPECT_EQ(Get(order.order_id()).version(), out.version());
+}
+
+// An authorisation older than auth_validity_days (default 7) is authorised
+// again before its capture.
+TEST_F(FulfillmentTest, AnOldAuthorisationIsAuthorisedAgainBeforeItsCapture) {
+  Order order = SubmittedOrder();
+  const int reauthorized_before = suite->connector->reauthorizations();
+  orchestration::OrderEntryOptions later;
+  const absl::Time eight_days_on = absl::Now() + absl::Hours(24 * 8);
+  later.clock = [eight_days_on] { return eight_days_on; };
+  // Its tokens are checked against its own clock: one valid then.
+  later.max_token_lifetime = absl::Hours(24 * 9);
+  auto door = suite->ExtraFulfillment(later);
+  Order out;
+  grpc::Status s =
+      Ship(Shipment(order, "A1", {{0, 1}}), &out, "wh", door.get(), absl::Hours(24 * 8 + 1));
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const auto payment = PaymentsOf(order.order_id())[0];
+  EXPECT_EQ(suite->connector->reauthorizations(), reauthorized_before + 1);
+  EXPECT_EQ(payment.status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  // Eight days on, the order expected in two is backordered.
+  EXPECT_TRUE(out.backordered());
+}
+
+TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
+  World();
+  Warehouse("wh", Id("cc"));
+  fd::RecordReturnReceiptRequest req;
+  req.set_request_id(Id("r"));
+  req.set_return_id("ret");
+  fd::RecordReturnReceiptResponse resp;
+  EXPECT_EQ(
+      suite->fulfillment->RecordReturnReceipt(suite->As(Id("wh")).get(), req, &resp).error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
+}
+
+}  // namespace
+}  // namespace callcenter::testing

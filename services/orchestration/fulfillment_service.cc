@@ -23,6 +23,7 @@ FulfillmentServiceImpl::FulfillmentServiceImpl(const CallerIdentity* identity,
   };
   use("RecordShipment", &FulfillmentServiceImpl::RecordShipment);
   use("SetExpectedShipDate", &FulfillmentServiceImpl::SetExpectedShipDate);
+  use("RunDelayedOrderNotices", &FulfillmentServiceImpl::RunDelayedOrderNotices);
 }
 
 grpc::Status FulfillmentServiceImpl::RecordShipment(grpc::ServerContext* ctx,
@@ -42,6 +43,17 @@ grpc::Status FulfillmentServiceImpl::SetExpectedShipDate(grpc::ServerContext* ct
     ASSIGN_OR_RETURN(Caller caller, identity_->Identify(ctx, "SetExpectedShipDate", *req,
                                                         req->request_id(), true));
     return fulfillment_->SetExpectedShipDate(caller, *req, resp->mutable_order());
+  });
+}
+
+grpc::Status FulfillmentServiceImpl::RunDelayedOrderNotices(
+    grpc::ServerContext* ctx, const v1::RunDelayedOrderNoticesRequest* req,
+    v1::RunDelayedOrderNoticesResponse* resp) {
+  return Serve(metrics_, "RunDelayedOrderNotices", "", [&]() -> absl::Status {
+    // Idempotent by its date (no request id; API.md).
+    ASSIGN_OR_RETURN(Caller caller,
+                     identity_->Identify(ctx, "RunDelayedOrderNotices", *req, "", false));
+    return fulfillment_->RunDelayedOrderNotices(caller, *req, resp);
   });
 }
 

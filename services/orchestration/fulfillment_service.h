@@ -25,6 +25,9 @@ class FulfillmentServiceImpl final
                               v1::RecordShipmentResponse*) override;
   grpc::Status SetExpectedShipDate(grpc::ServerContext*, const v1::SetExpectedShipDateRequest*,
                                    v1::SetExpectedShipDateResponse*) override;
+  grpc::Status RunDelayedOrderNotices(grpc::ServerContext*,
+                                      const v1::RunDelayedOrderNoticesRequest*,
+                                      v1::RunDelayedOrderNoticesResponse*) override;
 
  private:
   const CallerIdentity* identity_;

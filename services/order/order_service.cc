@@ -199,6 +199,30 @@ grpc::Status SalesOrderServiceImpl::GetOrderContext(grpc::ServerContext*,
   });
 }
 
+grpc::Status SalesOrderServiceImpl::ListOpenOrders(grpc::ServerContext*,
+                                                   const v1::ListOpenOrdersRequest* req,
+                                                   v1::ListOpenOrdersResponse* resp) {
+  return Serve(metrics_, "ListOpenOrders", "", [&]() -> absl::Status {
+    if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(req->created_on_or_before(), &day)) {
+      return InvalidField("created_on_or_before", "must be YYYY-MM-DD");
+    }
+    if (!req->page_token().empty() && !IsUuid(req->page_token())) {
+      return InvalidField("page_token", "not a token from a previous response");
+    }
+    const int page_size = db::ClampPageSize(req->page_size(), 100, 500);
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     store_->ListOpenOrders(req->call_center_id(), req->created_on_or_before(),
+                                            req->page_token(), page_size + 1));
+    for (int i = 0; i < static_cast<int>(ids.size()) && i < page_size; ++i) {
+      resp->add_order_ids(ids[i]);
+    }
+    if (static_cast<int>(ids.size()) > page_size) resp->set_next_page_token(ids[page_size - 1]);
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status ContinuityServiceImpl::RunDue(grpc::ServerContext*, const v1::RunDueRequest* req,
                                            v1::RunDueResponse* resp) {
   return Serve(metrics_, "RunDue", "", [&]() -> absl::Status {

@@ -62,6 +62,8 @@ class SalesOrderServiceImpl final : public v1::SalesOrderService::Service {
                                   v1::ListCustomerOrdersResponse*) override;
   grpc::Status GetOrderContext(grpc::ServerContext*, const v1::GetOrderContextRequest*,
                                v1::GetOrderContextResponse*) override;
+  grpc::Status ListOpenOrders(grpc::ServerContext*, const v1::ListOpenOrdersRequest*,
+                              v1::ListOpenOrdersResponse*) override;
 
  private:
   OrderStore* store_;

@@ -4,9 +4,12 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "libs/db/migrate.h"
 #include "libs/db/testing.h"
@@ -366,6 +369,73 @@ TEST_F(OrderServiceTest, ShippedOrdersGoOnlyForwardAndCanceledOnesAreReadOnly) {
   Order canceled;
   ASSERT_TRUE(Save("cancel-2", other, &canceled).ok());
   EXPECT_EQ(Save("again", canceled, nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(OrderServiceTest, ListOpenOrdersGivesACallCentersOrdersWithUnitsToShipPaged) {
+  std::set<std::string> open;
+  for (int i = 0; i < 5; ++i) {
+    Order o = Create("open-" + std::to_string(i));
+    o.set_status(i == 4 ? common::v1::ORDER_STATUS_ON_HOLD : common::v1::ORDER_STATUS_CONFIRMED);
+    Order saved;
+    ASSERT_TRUE(Save("submit-" + std::to_string(i), o, &saved).ok());
+    open.insert(saved.order_id());
+  }
+  Order partly = Create("partly");
+  partly.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_TRUE(Save("partly-submit", partly, &partly).ok());
+  partly.set_status(common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  ASSERT_TRUE(Save("partly-ship", partly, &partly).ok());
+  open.insert(partly.order_id());
+  // Not open: a draft, a shipped and a canceled order.
+  Create("draft");
+  Order shipped = Create("shipped");
+  shipped.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_TRUE(Save("shipped-submit", shipped, &shipped).ok());
+  shipped.set_status(common::v1::ORDER_STATUS_SHIPPED);
+  ASSERT_TRUE(Save("shipped-all", shipped, nullptr).ok());
+  Order canceled = Create("canceled");
+  canceled.set_status(common::v1::ORDER_STATUS_CANCELED);
+  ASSERT_TRUE(Save("cancel", canceled, nullptr).ok());
+
+  const std::string today =
+      absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  std::set<std::string> listed;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListOpenOrdersRequest req;
+    req.set_call_center_id("cc1");
+    req.set_created_on_or_before(today);
+    req.set_page_size(4);
+    req.set_page_token(token);
+    v1::ListOpenOrdersResponse resp;
+    ASSERT_TRUE(orders_->ListOpenOrders(&ctx, req, &resp).ok());
+    EXPECT_LE(resp.order_ids_size(), 4);
+    for (const auto& id : resp.order_ids()) EXPECT_TRUE(listed.insert(id).second) << id;
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(listed, open);
+  EXPECT_EQ(pages, 2);
+  // Orders created after the date, another call center's, bad input.
+  auto list = [&](const std::string& cc, const std::string& date, const std::string& token,
+                  v1::ListOpenOrdersResponse* resp) {
+    grpc::ClientContext ctx;
+    v1::ListOpenOrdersRequest req;
+    req.set_call_center_id(cc);
+    req.set_created_on_or_before(date);
+    req.set_page_token(token);
+    return orders_->ListOpenOrders(&ctx, req, resp);
+  };
+  v1::ListOpenOrdersResponse resp;
+  ASSERT_TRUE(list("cc1", "2020-01-01", "", &resp).ok());
+  EXPECT_EQ(resp.order_ids_size(), 0);
+  ASSERT_TRUE(list("cc2", today, "", &resp).ok());
+  EXPECT_EQ(resp.order_ids_size(), 0);
+  EXPECT_EQ(list("cc1", "yesterday", "", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(list("", today, "", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(list("cc1", today, "x'; --", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(OrderServiceTest, CustomerSearchIsCaseInsensitivePrefixAndPaged) {

@@ -516,6 +516,21 @@ absl::Status PgOrderStore::ListCustomerOrders(const std::string& customer_id,
   });
 }
 
+absl::StatusOr<std::vector<std::string>> PgOrderStore::ListOpenOrders(
+    const std::string& call_center_id, const std::string& created_on_or_before,
+    const std::string& after_id, int limit) {
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) {
+    for (const auto& row :
+         db::Exec(txn, queries::kOrdersOpen, call_center_id, created_on_or_before,
+                  after_id.empty() ? "00000000-0000-0000-0000-000000000000" : after_id, limit)) {
+      ids.push_back(row[0].as<std::string>());
+    }
+    return absl::OkStatus();
+  }));
+  return ids;
+}
+
 absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     const v1::GetOrderContextRequest& request) {
   if (!request.order_id().empty() && !IsUuid(request.order_id())) {

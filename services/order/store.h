@@ -81,6 +81,12 @@ class OrderStore {
                                           v1::ListCustomerOrdersResponse* out) = 0;
   virtual absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
       const v1::GetOrderContextRequest& request) = 0;
+  // Ids of a call center's orders with units to ship, created on or before
+  // `created_on_or_before` (YYYY-MM-DD), after `after_id` ("" = from the
+  // start), ascending, at most `limit`.
+  virtual absl::StatusOr<std::vector<std::string>> ListOpenOrders(
+      const std::string& call_center_id, const std::string& created_on_or_before,
+      const std::string& after_id, int limit) = 0;
 };
 
 class PgOrderStore : public OrderStore {
@@ -118,6 +124,10 @@ class PgOrderStore : public OrderStore {
                                   v1::ListCustomerOrdersResponse* out) override;
   absl::StatusOr<v1::GetOrderContextResponse> GetOrderContext(
       const v1::GetOrderContextRequest& request) override;
+  absl::StatusOr<std::vector<std::string>> ListOpenOrders(const std::string& call_center_id,
+                                                          const std::string& created_on_or_before,
+                                                          const std::string& after_id,
+                                                          int limit) override;
 
   // Deletes stored responses (what a repeated request_id gets back) older
   // than `age`, `batch` rows per statement; returns how many went. A retry

@@ -106,6 +106,20 @@ absl::StatusOr<order::v1::ListCustomerOrdersResponse> OrderClient::ListCustomerO
   return resp;
 }
 
+absl::StatusOr<order::v1::ListOpenOrdersResponse> OrderClient::ListOpenOrders(
+    const CallScope& scope, const std::string& call_center_id,
+    const std::string& created_on_or_before, const std::string& page_token) {
+  order::v1::ListOpenOrdersRequest req;
+  req.set_call_center_id(call_center_id);
+  req.set_created_on_or_before(created_on_or_before);
+  req.set_page_size(200);
+  req.set_page_token(page_token);
+  order::v1::ListOpenOrdersResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->ListOpenOrders(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
 absl::StatusOr<order::v1::ListRecordedPaymentsResponse> OrderClient::RecordedPayments(
     const CallScope& scope, const std::vector<std::string>& order_ids) {
   order::v1::ListRecordedPaymentsRequest req;

@@ -66,6 +66,11 @@ class OrderClient {
   absl::StatusOr<order::v1::ListCustomerOrdersResponse> ListCustomerOrders(
       const CallScope& scope, const std::string& customer_id, const std::string& call_center_id,
       int32_t page_size, const std::string& page_token);
+  // One page of a call center's orders with units to ship, created on or
+  // before a date.
+  absl::StatusOr<order::v1::ListOpenOrdersResponse> ListOpenOrders(
+      const CallScope& scope, const std::string& call_center_id,
+      const std::string& created_on_or_before, const std::string& page_token);
   // The payments each order counts and those it shows VOIDED.
   absl::StatusOr<order::v1::ListRecordedPaymentsResponse> RecordedPayments(
       const CallScope& scope, const std::vector<std::string>& order_ids);

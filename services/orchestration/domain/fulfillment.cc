@@ -230,6 +230,76 @@ bool IsBackordered(const Order& order, const order::v1::CallCenter& call_center,
   return now > expected + std::max(0, call_center.backorder_days());
 }
 
+int64_t CanceledValue(const Order& order) {
+  money::Amount value;
+  for (const OrderLine& l : order.lines()) {
+    const int32_t c = l.canceled_quantity();
+    if (c <= 0) continue;
+    value += UnitsShare(l.net_amount().minor_units(), l.quantity(), l.quantity() - c, c);
+    value += UnitsShare(l.tax().minor_units(), l.quantity(), l.quantity() - c, c);
+  }
+  return value.Get("canceled_value").value_or(0);
+}
+
+namespace {
+
+bool IsExempt(const std::vector<std::string>& exempt_products, const std::string& product_id) {
+  return std::find(exempt_products.begin(), exempt_products.end(), product_id) !=
+         exempt_products.end();
+}
+
+}  // namespace
+
+std::vector<std::string> DueNotices(const Order& order, const order::v1::CallCenter& call_center,
+                                    bool customer_exempt,
+                                    const std::vector<std::string>& exempt_products,
+                                    const std::string& as_of) {
+  std::vector<std::string> due;
+  const common::v1::OrderStatus st = order.status();
+  if (customer_exempt || !order.has_submitted_at() ||
+      (st != common::v1::ORDER_STATUS_CONFIRMED && st != common::v1::ORDER_STATUS_ON_HOLD &&
+       st != common::v1::ORDER_STATUS_PARTIALLY_SHIPPED)) {
+    return due;
+  }
+  bool open = false;
+  for (const OrderLine& l : order.lines()) {
+    open = open || (OpenQuantity(l) > 0 && !IsExempt(exempt_products, l.product_id()));
+  }
+  absl::CivilDay today;
+  if (!open || !absl::ParseCivilTime(as_of, &today)) return due;
+  const absl::CivilDay submitted =
+      absl::ToCivilDay(absl::FromUnixSeconds(order.submitted_at().seconds()), absl::UTCTimeZone());
+  const std::pair<const char*, int32_t> kinds[] = {
+      {kFirstNotice, call_center.first_notice_days()},
+      {kSecondNotice, call_center.second_notice_days()},
+      {kCancellationNotice, call_center.cancellation_notice_days()}};
+  for (const auto& [kind, days] : kinds) {
+    if (days <= 0 || submitted + days > today) continue;
+    bool recorded = false;
+    for (const auto& n : order.delay_notices()) recorded = recorded || n.kind() == kind;
+    if (!recorded) due.push_back(kind);
+  }
+  return due;
+}
+
+int32_t CancelOpenQuantity(Order& order, const std::vector<std::string>& exempt_products) {
+  int32_t canceled = 0;
+  bool shipped_any = false;
+  for (OrderLine& l : *order.mutable_lines()) {
+    shipped_any = shipped_any || l.shipped_quantity() > 0;
+    if (IsExempt(exempt_products, l.product_id())) continue;
+    const int32_t open = OpenQuantity(l);
+    l.set_canceled_quantity(l.canceled_quantity() + open);
+    canceled += open;
+  }
+  if (!shipped_any && !HasOpenQuantity(order)) {
+    order.set_status(common::v1::ORDER_STATUS_CANCELED);
+  } else {
+    order.set_status(FulfilmentStatus(order));
+  }
+  return canceled;
+}
+
 absl::Status CheckDate(const std::string& field, const std::string& date) {
   absl::CivilDay day;
   if (date.size() != 10 || !absl::ParseCivilTime(date, &day) ||

@@ -95,6 +95,33 @@ std::string ExpectedShipDate(const std::string& submit_date,
 bool IsBackordered(const Order& order, const order::v1::CallCenter& call_center,
                    const std::string& today);
 
+// What the canceled units of the order's lines were worth (their shares of
+// net and tax, the last units of each line): what the order no longer owes.
+int64_t CanceledValue(const Order& order);
+
+// The delayed-order notices (DOMAIN 9) of call-center parameters
+// first/second/cancellation_notice_days.
+inline constexpr char kFirstNotice[] = "first";
+inline constexpr char kSecondNotice[] = "second";
+inline constexpr char kCancellationNotice[] = "cancellation";
+
+// The notices due for `order` on `as_of` (YYYY-MM-DD), in the order first,
+// second, cancellation: each switched on (days > 0), not recorded on the
+// order yet, and with its day (submit date + days) on or before as_of,
+// while the order (CONFIRMED, ON_HOLD or PARTIALLY_SHIPPED) has open units
+// on lines whose product is not in `exempt_products`. None for an exempt
+// customer.
+std::vector<std::string> DueNotices(const Order& order, const order::v1::CallCenter& call_center,
+                                    bool customer_exempt,
+                                    const std::vector<std::string>& exempt_products,
+                                    const std::string& as_of);
+
+// The cancellation notice: cancels the open units of every line whose
+// product is not exempt; the order is CANCELED when nothing shipped and
+// nothing is left open, else its status follows the shipped units.
+// Returns the units canceled.
+int32_t CancelOpenQuantity(Order& order, const std::vector<std::string>& exempt_products);
+
 // INVALID_ARGUMENT naming `field` unless `date` is a real YYYY-MM-DD date.
 absl::Status CheckDate(const std::string& field, const std::string& date);
 

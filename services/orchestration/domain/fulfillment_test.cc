@@ -248,5 +248,86 @@ TEST(FulfillmentTest, ExpectedShipDateAndBackorders) {
   EXPECT_FALSE(CheckDate("d", "").ok());
 }
 
+// Submitted at noon UTC on 2026-03-01; lines of products p1, p2, ...
+Order SubmittedOn(std::vector<LineSpec> lines) {
+  Order o = Confirmed(lines, 0);
+  for (int i = 0; i < o.lines_size(); ++i)
+    o.mutable_lines(i)->set_product_id("p" + std::to_string(i + 1));
+  o.mutable_submitted_at()->set_seconds(1772366400);  // 2026-03-01T12:00:00Z
+  return o;
+}
+
+order::v1::CallCenter Notices(int first, int second, int cancellation) {
+  order::v1::CallCenter cc;
+  cc.set_first_notice_days(first);
+  cc.set_second_notice_days(second);
+  cc.set_cancellation_notice_days(cancellation);
+  return cc;
+}
+
+void Recorded(Order& o, const std::vector<std::string>& kinds) {
+  for (const auto& k : kinds) o.add_delay_notices()->set_kind(k);
+}
+
+TEST(FulfillmentTest, NoticesFallDueCountedFromTheSubmitDateEachOnce) {
+  Order o = SubmittedOn({{2, 2000, 0}});
+  const auto cc = Notices(10, 20, 30);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(DueNotices(o, cc, false, {}, "2026-03-10"), V{});
+  EXPECT_EQ(DueNotices(o, cc, false, {}, "2026-03-11"), V{kFirstNotice});  // submit + 10
+  Recorded(o, {kFirstNotice});
+  EXPECT_EQ(DueNotices(o, cc, false, {}, "2026-03-11"), V{});
+  EXPECT_EQ(DueNotices(o, cc, false, {}, "2026-03-21"), V{kSecondNotice});
+  Recorded(o, {kSecondNotice});
+  EXPECT_EQ(DueNotices(o, cc, false, {}, "2026-03-31"), V{kCancellationNotice});
+  // A run that missed days records every notice it passed, in order.
+  Order late = SubmittedOn({{1, 1000, 0}});
+  EXPECT_EQ(DueNotices(late, cc, false, {}, "2026-04-30"),
+            (V{kFirstNotice, kSecondNotice, kCancellationNotice}));
+  // Switched off (0), an exempt customer, an exempt product's lines, nothing
+  // open, a status that cannot ship: nothing.
+  EXPECT_EQ(DueNotices(late, Notices(0, 20, 0), false, {}, "2026-04-30"), V{kSecondNotice});
+  EXPECT_EQ(DueNotices(late, cc, true, {}, "2026-04-30"), V{});
+  EXPECT_EQ(DueNotices(late, cc, false, {"p1"}, "2026-04-30"), V{});
+  Order shipped = SubmittedOn({{1, 1000, 0}});
+  Record(shipped, "s1", {{"l1", 1}});
+  EXPECT_EQ(DueNotices(shipped, cc, false, {}, "2026-04-30"), V{});
+  Order canceled = SubmittedOn({{1, 1000, 0}});
+  canceled.set_status(common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(DueNotices(canceled, cc, false, {}, "2026-04-30"), V{});
+  Order draft = Confirmed({{1, 1000, 0}}, 0);  // never submitted
+  EXPECT_EQ(DueNotices(draft, cc, false, {}, "2026-04-30"), V{});
+}
+
+TEST(FulfillmentTest, TheCancellationNoticeCancelsTheOpenUnitsNotExempt) {
+  // Nothing shipped, nothing exempt: CANCELED.
+  Order none = SubmittedOn({{2, 2000, 160}, {1, 500, 40}});
+  EXPECT_EQ(CancelOpenQuantity(none, {}), 3);
+  EXPECT_EQ(none.status(), common::v1::ORDER_STATUS_CANCELED);
+  // An exempt product's line stays open; the order is still CONFIRMED.
+  Order exempt = SubmittedOn({{2, 2000, 160}, {1, 500, 40}});
+  EXPECT_EQ(CancelOpenQuantity(exempt, {"p2"}), 2);
+  EXPECT_EQ(exempt.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(exempt.lines(0).canceled_quantity(), 2);
+  EXPECT_EQ(exempt.lines(1).canceled_quantity(), 0);
+  // Part shipped: the rest canceled, SHIPPED; the invoices plus what the
+  // canceled units were worth make the total, and the payment's rest is
+  // released with nothing due.
+  Order part = SubmittedOn({{3, 1000, 80}});
+  Pay(part, "card", part.total().minor_units());
+  ASSERT_TRUE(RecomputePaid(&part).ok());
+  const int64_t invoice = Record(part, "s1", {{"l1", 1}});
+  EXPECT_EQ(invoice, 333 + 26);
+  Settle(part, 0);
+  EXPECT_EQ(CancelOpenQuantity(part, {}), 2);
+  EXPECT_EQ(part.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(CanceledValue(part), 667 + 54);  // the last two units: their cents
+  EXPECT_EQ(invoice + CanceledValue(part), part.total().minor_units());
+  EXPECT_EQ(ReleaseUnneeded(part), part.total().minor_units() - invoice);
+  EXPECT_EQ(part.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(part.paid_total().minor_units(), invoice);
+  EXPECT_EQ(part.balance_due().minor_units(), 0);
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

@@ -1,11 +1,13 @@
 #include "services/orchestration/domain/order_math.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
 
 namespace callcenter::orchestration {
 namespace {
@@ -94,8 +96,12 @@ absl::Status RecomputePaid(Order* order) {
     if (Counts(p.status())) paid += Pays(p);
   }
   ASSIGN_OR_RETURN(const int64_t paid_total, paid.Get("paid_total"));
-  ASSIGN_OR_RETURN(const int64_t due,
-                   (money::Amount(order->total().minor_units()) - paid_total).Get("balance_due"));
+  // Canceled units (a cancellation notice) are no longer owed; what their
+  // authorisations covered beyond that is released once nothing is open.
+  ASSIGN_OR_RETURN(
+      const int64_t owed,
+      (money::Amount(order->total().minor_units()) - CanceledValue(*order)).Get("balance_due"));
+  const int64_t due = std::max<int64_t>(0, owed - paid_total);
   *order->mutable_paid_total() = MoneyOf(order->currency(), paid_total);
   *order->mutable_balance_due() = MoneyOf(order->currency(), due);
   return absl::OkStatus();

@@ -42,6 +42,7 @@ inline constexpr ChangeSpec kClearHoldChange{"ClearHold", false, false};
 inline constexpr ChangeSpec kCancelOrderChange{"CancelOrder", false, false};
 inline constexpr ChangeSpec kRecordShipmentChange{"RecordShipment", false, false};
 inline constexpr ChangeSpec kSetExpectedShipDateChange{"SetExpectedShipDate", false, false};
+inline constexpr ChangeSpec kDelayNoticesChange{"RunDelayedOrderNotices", false, false};
 
 // The change pipeline every order edit goes through: read the order's
 // context (or start from the kept one), let the change edit it, check the

@@ -42,6 +42,7 @@ struct FrontDoorMetrics {
     captures_taken = m->MakeCounter("invoice_captures_total", captures, {{"outcome", "taken"}});
     captures_declined =
         m->MakeCounter("invoice_captures_total", captures, {{"outcome", "declined"}});
+    delay_notices = m->MakeCounter("delay_notices_total", "Delayed-order notices recorded.", {});
   }
 
   metrics::Counter context_refreshes;
@@ -49,7 +50,7 @@ struct FrontDoorMetrics {
   metrics::Counter sagas_finished, sagas_compensated;
   metrics::Counter payment_compensations, hold_compensations, submit_compensations;
   metrics::Counter unrecorded_authorizations_voided;
-  metrics::Counter shipments_recorded, captures_taken, captures_declined;
+  metrics::Counter shipments_recorded, captures_taken, captures_declined, delay_notices;
 };
 
 }  // namespace callcenter::orchestration

@@ -1,15 +1,18 @@
 #ifndef CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_FULFILLMENT_WORKFLOW_H_
 #define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_FULFILLMENT_WORKFLOW_H_
 
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
 #include "callcenter/orchestration/v1/orchestration.pb.h"
+#include "services/orchestration/clients/clients.h"
 #include "services/orchestration/store.h"
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/context.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/invoice_settler.h"
+#include "services/orchestration/workflows/money_protocol.h"
 
 namespace callcenter::orchestration {
 
@@ -23,9 +26,12 @@ namespace callcenter::orchestration {
 // captures, each once. The same shipment id twice changes nothing.
 class FulfillmentWorkflow {
  public:
-  FulfillmentWorkflow(ChangeRunner* changes, InvoiceSettler* invoices, SagaLog* sagas, Clock clock,
+  FulfillmentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money,
+                      InvoiceSettler* invoices, SagaLog* sagas, Clock clock,
                       const FrontDoorMetrics* metrics, std::string crash_after_step)
       : changes_(changes),
+        clients_(clients),
+        money_(money),
         invoices_(invoices),
         sagas_(sagas),
         clock_(std::move(clock)),
@@ -36,9 +42,24 @@ class FulfillmentWorkflow {
                               Order* out);
   absl::Status SetExpectedShipDate(const Caller& caller, const v1::SetExpectedShipDateRequest& req,
                                    Order* out);
+  // Records the delayed-order notices due on req.as_of for the caller's call
+  // center's open orders (DOMAIN 9); a cancellation notice cancels the open
+  // units (an order with nothing shipped is CANCELED: voided, coupons
+  // released). Per order idempotent by the date: the same date again
+  // records nothing.
+  absl::Status RunDelayedOrderNotices(const Caller& caller,
+                                      const v1::RunDelayedOrderNoticesRequest& req,
+                                      v1::RunDelayedOrderNoticesResponse* out);
 
  private:
+  // One order's notices of the run; those recorded now are added to `out`.
+  absl::Status NoticesFor(const Caller& caller, const v1::RunDelayedOrderNoticesRequest& req,
+                          const std::string& order_id, std::map<std::string, bool>& exempt_products,
+                          v1::RunDelayedOrderNoticesResponse* out);
+
   ChangeRunner* changes_;
+  Clients* clients_;
+  MoneyProtocol* money_;
   InvoiceSettler* invoices_;
   SagaLog* sagas_;  // nullptr: no saga log (unit tests)
   Clock clock_;

@@ -401,6 +401,184 @@ TEST_F(FulfillmentTest, AnOldAuthorisationIsAuthorisedAgainBeforeItsCapture) {
   EXPECT_TRUE(out.backordered());
 }
 
+// Notices 1, 2 and 3 days after submit for this test's call center.
+class DelayNoticeTest : public FulfillmentTest {
+ protected:
+  void NoticeDays(int first, int second, int cancellation) {
+    grpc::ClientContext get_ctx;
+    order::v1::GetCallCenterRequest get;
+    get.set_call_center_id(Id("cc"));
+    order::v1::GetCallCenterResponse got;
+    ASSERT_TRUE(suite->call_centers->GetCallCenter(&get_ctx, get, &got).ok());
+    grpc::ClientContext ctx;
+    order::v1::UpsertCallCenterRequest req;
+    *req.mutable_call_center() = got.call_center();
+    req.mutable_call_center()->set_first_notice_days(first);
+    req.mutable_call_center()->set_second_notice_days(second);
+    req.mutable_call_center()->set_cancellation_notice_days(cancellation);
+    order::v1::UpsertCallCenterResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+  }
+
+  grpc::Status Run(int days_on, fd::RunDelayedOrderNoticesResponse* out,
+                   const std::string& user = "wh") {
+    fd::RunDelayedOrderNoticesRequest req;
+    req.set_as_of(Date(absl::Now() + absl::Hours(24) * days_on));
+    return suite->fulfillment->RunDelayedOrderNotices(suite->As(Id(user)).get(), req, out);
+  }
+
+  std::vector<std::string> Kinds(const fd::RunDelayedOrderNoticesResponse& r,
+                                 const std::string& order_id) {
+    std::vector<std::string> kinds;
+    for (const auto& n : r.notices()) {
+      if (n.order_id() == order_id) kinds.push_back(fd::NoticeKind_Name(n.kind()));
+    }
+    return kinds;
+  }
+};
+
+TEST_F(DelayNoticeTest, FirstSecondThenCancellationWhichCancelsAnOrderWithNothingShipped) {
+  World();
+  Warehouse("wh", Id("cc"));
+  NoticeDays(1, 2, 3);
+  Coupon("SORRY", 1000, 1);
+  Order order = Start();
+  ASSERT_TRUE(AddLine(&order, "A", 2).ok());
+  ASSERT_TRUE(ApplyCoupon(&order, "SORRY").ok());
+  ASSERT_TRUE(Pay(&order, "tok_4242", "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  using V = std::vector<std::string>;
+
+  fd::RunDelayedOrderNoticesResponse run;
+  ASSERT_TRUE(Run(0, &run).ok());
+  EXPECT_EQ(run.notices_size(), 0);
+  ASSERT_TRUE(Run(1, &run).ok());
+  ASSERT_EQ(Kinds(run, order.order_id()), V{"NOTICE_KIND_FIRST"});
+  EXPECT_EQ(run.notices(0).customer_id(), Id("cust"));
+  EXPECT_EQ(run.notices(0).on(), Date(absl::Now() + absl::Hours(24)));
+  // The same date again records nothing.
+  fd::RunDelayedOrderNoticesResponse again;
+  ASSERT_TRUE(Run(1, &again).ok());
+  EXPECT_EQ(again.notices_size(), 0);
+  const Order after_first = Get(order.order_id());
+  ASSERT_EQ(after_first.delay_notices_size(), 1);
+  EXPECT_EQ(after_first.delay_notices(0).kind(), "first");
+  EXPECT_EQ(CountEvents(after_first, "delay_notice"), 1);
+  EXPECT_EQ(after_first.status(), common::v1::ORDER_STATUS_CONFIRMED);
+
+  fd::RunDelayedOrderNoticesResponse second;
+  ASSERT_TRUE(Run(2, &second).ok());
+  EXPECT_EQ(Kinds(second, order.order_id()), V{"NOTICE_KIND_SECOND"});
+  fd::RunDelayedOrderNoticesResponse cancellation;
+  ASSERT_TRUE(Run(3, &cancellation).ok());
+  EXPECT_EQ(Kinds(cancellation, order.order_id()), V{"NOTICE_KIND_CANCELLATION"});
+  const Order canceled = Get(order.order_id());
+  EXPECT_EQ(canceled.status(), common::v1::ORDER_STATUS_CANCELED);
+  EXPECT_EQ(canceled.lines(0).canceled_quantity(), 2);
+  EXPECT_EQ(canceled.delay_notices_size(), 3);
+  EXPECT_EQ(CountEvents(canceled, "quantity_canceled"), 1);
+  EXPECT_EQ(canceled.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
+  grpc::ClientContext ctx;
+  pricing::v1::CheckCouponRequest check;
+  check.set_coupon_code(Id("SORRY"));
+  pricing::v1::CheckCouponResponse checked;
+  EXPECT_TRUE(suite->pricing->CheckCoupon(&ctx, check, &checked).ok());  // its use released
+  // Later runs: nothing more for it.
+  fd::RunDelayedOrderNoticesResponse later;
+  ASSERT_TRUE(Run(9, &later).ok());
+  EXPECT_EQ(later.notices_size(), 0);
+}
+
+TEST_F(DelayNoticeTest, ExemptCustomersAndProductsAndPartlyShippedOrders) {
+  World();
+  Warehouse("wh", Id("cc"));
+  NoticeDays(0, 0, 2);  // only the cancellation notice
+  {
+    grpc::ClientContext ctx;
+    pricing::v1::UpsertProductRequest req;
+    auto* p = req.mutable_product();
+    p->set_product_id(Id("PRE"));
+    p->set_name("Pre-order");
+    *p->mutable_base_price() = Usd(3000);
+    *p->mutable_unit_cost() = Usd(1000);
+    p->set_notice_exempt(true);
+    pricing::v1::UpsertProductResponse resp;
+    ASSERT_TRUE(suite->pricing->UpsertProduct(&ctx, req, &resp).ok());
+  }
+  // 1: A and the exempt pre-order: A canceled, the pre-order stays open.
+  Order mixed = Start("", Id("start-mixed"));
+  ASSERT_TRUE(AddLine(&mixed, "A", 1, "mixed-a").ok());
+  ASSERT_TRUE(AddLine(&mixed, "PRE", 1, "mixed-pre").ok());
+  ASSERT_TRUE(Pay(&mixed, "tok_4242", "pay-mixed").ok());
+  ASSERT_TRUE(Submit(&mixed, "submit-mixed").ok());
+  // 2: 3 × A, one shipped: the other two canceled, SHIPPED, the rest released.
+  Order part = Start("", Id("start-part"));
+  ASSERT_TRUE(AddLine(&part, "A", 3, "part-a").ok());
+  ASSERT_TRUE(Pay(&part, "tok_4242", "pay-part").ok());
+  ASSERT_TRUE(Submit(&part, "submit-part").ok());
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(part, "P1", {{0, 1}}), &shipped).ok());
+  const int64_t invoice = shipped.shipments(0).invoice_amount().minor_units();
+  // 3: only the exempt product: no notice at all.
+  Order only_exempt = Start("", Id("start-exempt"));
+  ASSERT_TRUE(AddLine(&only_exempt, "PRE", 2, "exempt-pre").ok());
+  ASSERT_TRUE(Pay(&only_exempt, "tok_4242", "pay-exempt").ok());
+  ASSERT_TRUE(Submit(&only_exempt, "submit-exempt").ok());
+
+  fd::RunDelayedOrderNoticesResponse run;
+  EXPECT_EQ(Run(2, &run, "agent").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Run(2, &run).ok());
+  EXPECT_EQ(run.notices_size(), 2);
+  EXPECT_EQ(Kinds(run, only_exempt.order_id()).size(), 0u);
+
+  const Order m = Get(mixed.order_id());
+  EXPECT_EQ(m.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(m.lines(0).canceled_quantity(), 1);
+  EXPECT_EQ(m.lines(1).canceled_quantity(), 0);
+  EXPECT_EQ(m.balance_due().minor_units(), 0);
+
+  const Order p = Get(part.order_id());
+  EXPECT_EQ(p.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(p.lines(0).canceled_quantity(), 2);
+  EXPECT_EQ(p.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(p.paid_total().minor_units(), invoice);
+  EXPECT_EQ(p.balance_due().minor_units(), 0);
+  const auto payments = PaymentsOf(part.order_id());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_CAPTURED);  // the rest released
+  EXPECT_EQ(payments[0].captured().minor_units(), invoice);
+
+  // An exempt customer gets no notice at all.
+  {
+    grpc::ClientContext get_ctx;
+    order::v1::GetCustomerRequest get;
+    get.set_customer_id(Id("cust"));
+    order::v1::GetCustomerResponse got;
+    ASSERT_TRUE(suite->customers->GetCustomer(&get_ctx, get, &got).ok());
+    grpc::ClientContext ctx;
+    order::v1::UpsertCustomerRequest req;
+    *req.mutable_customer() = got.customer();
+    req.mutable_customer()->set_notice_exempt(true);
+    order::v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
+  }
+  Order vip = Start("", Id("start-vip"));
+  ASSERT_TRUE(AddLine(&vip, "A", 1, "vip-a").ok());
+  ASSERT_TRUE(Pay(&vip, "tok_4242", "pay-vip").ok());
+  ASSERT_TRUE(Submit(&vip, "submit-vip").ok());
+  fd::RunDelayedOrderNoticesResponse vip_run;
+  ASSERT_TRUE(Run(5, &vip_run).ok());
+  EXPECT_EQ(Kinds(vip_run, vip.order_id()).size(), 0u);
+  EXPECT_EQ(Get(vip.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
+  // A bad date names the field.
+  fd::RunDelayedOrderNoticesRequest bad;
+  bad.set_as_of("2026-02-30");
+  fd::RunDelayedOrderNoticesResponse out;
+  grpc::Status s = suite->fulfillment->RunDelayedOrderNotices(suite->As(Id("wh")).get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("as_of"), std::string::npos);
+}
+
 TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
   World();
   Warehouse("wh", Id("cc"));

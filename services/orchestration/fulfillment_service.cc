@@ -24,6 +24,7 @@ FulfillmentServiceImpl::FulfillmentServiceImpl(const CallerIdentity* identity,
   use("RecordShipment", &FulfillmentServiceImpl::RecordShipment);
   use("SetExpectedShipDate", &FulfillmentServiceImpl::SetExpectedShipDate);
   use("RunDelayedOrderNotices", &FulfillmentServiceImpl::RunDelayedOrderNotices);
+  use("PurgeOrders", &FulfillmentServiceImpl::PurgeOrders);
 }
 
 grpc::Status FulfillmentServiceImpl::RecordShipment(grpc::ServerContext* ctx,
@@ -54,6 +55,15 @@ grpc::Status FulfillmentServiceImpl::RunDelayedOrderNotices(
     ASSIGN_OR_RETURN(Caller caller,
                      identity_->Identify(ctx, "RunDelayedOrderNotices", *req, "", false));
     return fulfillment_->RunDelayedOrderNotices(caller, *req, resp);
+  });
+}
+
+grpc::Status FulfillmentServiceImpl::PurgeOrders(grpc::ServerContext* ctx,
+                                                 const v1::PurgeOrdersRequest* req,
+                                                 v1::PurgeOrdersResponse* resp) {
+  return Serve(metrics_, "PurgeOrders", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, identity_->Identify(ctx, "PurgeOrders", *req, "", false));
+    return fulfillment_->PurgeOrders(caller, *req, resp);
   });
 }
 

@@ -28,6 +28,8 @@ class FulfillmentServiceImpl final
   grpc::Status RunDelayedOrderNotices(grpc::ServerContext*,
                                       const v1::RunDelayedOrderNoticesRequest*,
                                       v1::RunDelayedOrderNoticesResponse*) override;
+  grpc::Status PurgeOrders(grpc::ServerContext*, const v1::PurgeOrdersRequest*,
+                           v1::PurgeOrdersResponse*) override;
 
  private:
   const CallerIdentity* identity_;

@@ -223,6 +223,23 @@ grpc::Status SalesOrderServiceImpl::ListOpenOrders(grpc::ServerContext*,
   });
 }
 
+grpc::Status SalesOrderServiceImpl::PurgeOrders(grpc::ServerContext*,
+                                                const v1::PurgeOrdersRequest* req,
+                                                v1::PurgeOrdersResponse* resp) {
+  return Serve(metrics_, "PurgeOrders", "", [&]() -> absl::Status {
+    if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(req->created_on_or_before(), &day)) {
+      return InvalidField("created_on_or_before", "must be YYYY-MM-DD");
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     store_->PurgeOrders(req->call_center_id(), req->created_on_or_before(),
+                                         req->customer_id()));
+    for (auto& id : ids) resp->add_purged_order_ids(std::move(id));
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status ContinuityServiceImpl::RunDue(grpc::ServerContext*, const v1::RunDueRequest* req,
                                            v1::RunDueResponse* resp) {
   return Serve(metrics_, "RunDue", "", [&]() -> absl::Status {

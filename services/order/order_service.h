@@ -64,6 +64,8 @@ class SalesOrderServiceImpl final : public v1::SalesOrderService::Service {
                                v1::GetOrderContextResponse*) override;
   grpc::Status ListOpenOrders(grpc::ServerContext*, const v1::ListOpenOrdersRequest*,
                               v1::ListOpenOrdersResponse*) override;
+  grpc::Status PurgeOrders(grpc::ServerContext*, const v1::PurgeOrdersRequest*,
+                           v1::PurgeOrdersResponse*) override;
 
  private:
   OrderStore* store_;

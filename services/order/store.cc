@@ -531,6 +531,47 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::ListOpenOrders(
   return ids;
 }
 
+absl::StatusOr<std::vector<std::string>> PgOrderStore::PurgeOrders(
+    const std::string& call_center_id, const std::string& created_on_or_before,
+    const std::string& customer_id) {
+  constexpr int kBatch = 200;
+  std::vector<std::string> purged;
+  for (int got = kBatch; got == kBatch;) {
+    got = 0;
+    RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+      got = 0;
+      std::vector<std::string> batch;
+      pqxx::result r = db::Exec(txn, queries::kOrdersPurgeable, call_center_id,
+                                created_on_or_before, customer_id, kBatch);
+      for (const auto& row : r) {
+        ++got;
+        Order order;
+        RETURN_IF_ERROR(ParseOrder(row["doc"], &order));
+        // What stays: who, when, how it ended and for how much.
+        Order summary;
+        summary.set_order_id(order.order_id());
+        summary.set_call_center_id(order.call_center_id());
+        summary.set_customer_id(order.customer_id());
+        summary.set_status(order.status());
+        summary.set_currency(order.currency());
+        *summary.mutable_total() = order.total();
+        *summary.mutable_created_at() = order.created_at();
+        *summary.mutable_submitted_at() = order.submitted_at();
+        *summary.mutable_updated_at() = TimeUtil::GetCurrentTime();
+        summary.set_created_by(order.created_by());
+        summary.set_version(order.version() + 1);
+        summary.set_archived(true);
+        db::Exec(txn, queries::kOrderArchive, summary.order_id(), Doc(summary), summary.version(),
+                 HistoryHash(summary));
+        batch.push_back(summary.order_id());
+      }
+      purged.insert(purged.end(), batch.begin(), batch.end());
+      return absl::OkStatus();
+    }));
+  }
+  return purged;
+}
+
 absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
     const v1::GetOrderContextRequest& request) {
   if (!request.order_id().empty() && !IsUuid(request.order_id())) {

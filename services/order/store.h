@@ -87,6 +87,12 @@ class OrderStore {
   virtual absl::StatusOr<std::vector<std::string>> ListOpenOrders(
       const std::string& call_center_id, const std::string& created_on_or_before,
       const std::string& after_id, int limit) = 0;
+  // Archives the call center's finished orders created on or before the
+  // date (one customer's, if given): each replaced by its summary. Returns
+  // the ids archived now.
+  virtual absl::StatusOr<std::vector<std::string>> PurgeOrders(
+      const std::string& call_center_id, const std::string& created_on_or_before,
+      const std::string& customer_id) = 0;
 };
 
 class PgOrderStore : public OrderStore {
@@ -128,6 +134,9 @@ class PgOrderStore : public OrderStore {
                                                           const std::string& created_on_or_before,
                                                           const std::string& after_id,
                                                           int limit) override;
+  absl::StatusOr<std::vector<std::string>> PurgeOrders(const std::string& call_center_id,
+                                                       const std::string& created_on_or_before,
+                                                       const std::string& customer_id) override;
 
   // Deletes stored responses (what a repeated request_id gets back) older
   // than `age`, `batch` rows per statement; returns how many went. A retry

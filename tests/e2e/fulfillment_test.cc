@@ -579,6 +579,81 @@ TEST_F(DelayNoticeTest, ExemptCustomersAndProductsAndPartlyShippedOrders) {
   EXPECT_NE(s.error_message().find("as_of"), std::string::npos);
 }
 
+TEST_F(FulfillmentTest, PurgeKeepsSummariesOfFinishedOrdersOnly) {
+  Order shipped_order = SubmittedOrder();
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(shipped_order, "F1", {{0, 3}, {1, 1}}), &shipped).ok());
+  ASSERT_EQ(shipped.status(), common::v1::ORDER_STATUS_SHIPPED);
+  Order canceled = Start("", Id("start-cancel"));
+  ASSERT_TRUE(AddLine(&canceled, "A", 1, "cancel-line").ok());
+  {
+    fd::CancelOrderRequest req;
+    req.set_request_id(Id("cancel"));
+    req.set_order_id(canceled.order_id());
+    req.set_reason("customer changed their mind");
+    fd::CancelOrderResponse resp;
+    ASSERT_TRUE(suite->front->CancelOrder(suite->As(Id("super")).get(), req, &resp).ok());
+  }
+  Order draft = Start("", Id("start-draft"));  // not finished: stays
+  Order confirmed = Start("", Id("start-open"));
+  ASSERT_TRUE(AddLine(&confirmed, "B", 1, "open-line").ok());
+  ASSERT_TRUE(Pay(&confirmed, "tok_4242", "pay-open").ok());
+  ASSERT_TRUE(Submit(&confirmed, "submit-open").ok());  // still to ship: stays
+
+  auto purge = [&](const std::string& date, const std::string& customer,
+                   fd::PurgeOrdersResponse* out, const std::string& user = "wh") {
+    fd::PurgeOrdersRequest req;
+    req.set_created_on_or_before(date);
+    req.set_customer_id(customer);
+    return suite->fulfillment->PurgeOrders(suite->As(Id(user)).get(), req, out);
+  };
+  fd::PurgeOrdersResponse out;
+  EXPECT_EQ(purge(Date(absl::Now()), "", &out, "agent").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(purge("03/12/2026", "", &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(purge(Date(absl::Now() - absl::Hours(48)), "", &out).ok());  // created later
+  EXPECT_EQ(out.purged_order_ids_size(), 0);
+  ASSERT_TRUE(purge(Date(absl::Now()), Id("someone-else"), &out).ok());
+  EXPECT_EQ(out.purged_order_ids_size(), 0);
+  ASSERT_TRUE(purge(Date(absl::Now()), Id("cust"), &out).ok());
+  std::set<std::string> purged(out.purged_order_ids().begin(), out.purged_order_ids().end());
+  EXPECT_EQ(purged, (std::set<std::string>{shipped_order.order_id(), canceled.order_id()}));
+  fd::PurgeOrdersResponse again;
+  ASSERT_TRUE(purge(Date(absl::Now()), "", &again).ok());
+  EXPECT_EQ(again.purged_order_ids_size(), 0);  // safe to repeat
+
+  // GetOrder answers the summary.
+  const Order summary = Get(shipped_order.order_id());
+  EXPECT_TRUE(summary.archived());
+  EXPECT_EQ(summary.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(summary.customer_id(), Id("cust"));
+  EXPECT_EQ(summary.total().minor_units(), shipped_order.total().minor_units());
+  EXPECT_TRUE(summary.has_created_at());
+  EXPECT_TRUE(summary.has_submitted_at());
+  EXPECT_EQ(summary.lines_size(), 0);
+  EXPECT_EQ(summary.payments_size(), 0);
+  EXPECT_EQ(summary.events_size(), 0);
+  EXPECT_FALSE(Get(draft.order_id()).archived());
+  EXPECT_FALSE(Get(confirmed.order_id()).archived());
+  // The customer's history lists it as archived.
+  fd::ListCustomerOrdersRequest list;
+  list.set_customer_id(Id("cust"));
+  fd::ListCustomerOrdersResponse listed;
+  ASSERT_TRUE(suite->front->ListCustomerOrders(suite->As(Id("agent")).get(), list, &listed).ok());
+  int archived = 0;
+  for (const auto& o : listed.orders()) archived += o.archived() ? 1 : 0;
+  EXPECT_EQ(archived, 2);
+  // A summary is read-only.
+  fd::PlaceHoldRequest hold;
+  hold.set_request_id(Id("hold-archived"));
+  hold.set_order_id(shipped_order.order_id());
+  hold.set_hold_code("FRAUD");
+  hold.set_note("called about it after the purge");
+  fd::PlaceHoldResponse held;
+  EXPECT_EQ(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
   World();
   Warehouse("wh", Id("cc"));

@@ -120,6 +120,19 @@ absl::StatusOr<order::v1::ListOpenOrdersResponse> OrderClient::ListOpenOrders(
   return resp;
 }
 
+absl::StatusOr<std::vector<std::string>> OrderClient::PurgeOrders(
+    const CallScope& scope, const std::string& call_center_id,
+    const std::string& created_on_or_before, const std::string& customer_id) {
+  order::v1::PurgeOrdersRequest req;
+  req.set_call_center_id(call_center_id);
+  req.set_created_on_or_before(created_on_or_before);
+  req.set_customer_id(customer_id);
+  order::v1::PurgeOrdersResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->PurgeOrders(calls_.New(scope).get(), req, &resp)));
+  return std::vector<std::string>(resp.purged_order_ids().begin(), resp.purged_order_ids().end());
+}
+
 absl::StatusOr<order::v1::ListRecordedPaymentsResponse> OrderClient::RecordedPayments(
     const CallScope& scope, const std::vector<std::string>& order_ids) {
   order::v1::ListRecordedPaymentsRequest req;

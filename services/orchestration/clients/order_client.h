@@ -71,6 +71,11 @@ class OrderClient {
   absl::StatusOr<order::v1::ListOpenOrdersResponse> ListOpenOrders(
       const CallScope& scope, const std::string& call_center_id,
       const std::string& created_on_or_before, const std::string& page_token);
+  // Archives a call center's finished orders (order service PurgeOrders).
+  absl::StatusOr<std::vector<std::string>> PurgeOrders(const CallScope& scope,
+                                                       const std::string& call_center_id,
+                                                       const std::string& created_on_or_before,
+                                                       const std::string& customer_id);
   // The payments each order counts and those it shows VOIDED.
   absl::StatusOr<order::v1::ListRecordedPaymentsResponse> RecordedPayments(
       const CallScope& scope, const std::vector<std::string>& order_ids);

@@ -94,6 +94,10 @@ absl::Status ChangeRunner::CheckLimits(const ChangeSpec& spec, const Order& orde
 absl::Status ChangeRunner::Apply(const ChangeSpec& spec, Context& c, const Change& change,
                                  Order* out, const Change& after_pricing, bool* saved) {
   Order order = std::move(*c.data.mutable_order());  // c.data keeps the rest of the context
+  if (order.archived()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "order ", order.order_id(), " was purged: only its summary is kept, read-only"));
+  }
   Edit edit;
   RETURN_IF_ERROR(change(c, order, edit));
   if (edit.unchanged) {

@@ -109,10 +109,8 @@ absl::Status FulfillmentWorkflow::SetExpectedShipDate(const Caller& caller,
 
 namespace callcenter::orchestration {
 
-absl::Status FulfillmentWorkflow::RunDelayedOrderNotices(
-    const Caller& caller, const v1::RunDelayedOrderNoticesRequest& req,
-    v1::RunDelayedOrderNoticesResponse* out) {
-  RETURN_IF_ERROR(CheckDate("as_of", req.as_of()));
+absl::StatusOr<order::v1::GetOrderContextResponse> FulfillmentWorkflow::FulfilmentCaller(
+    const Caller& caller) {
   ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
                    clients_->orders.CallerContext(caller.scope(), caller.user_id, ""));
   if (!data.has_user()) {
@@ -120,6 +118,26 @@ absl::Status FulfillmentWorkflow::RunDelayedOrderNotices(
         absl::StrCat("user ", caller.user_id, " is not a call-center user"));
   }
   RETURN_IF_ERROR(RequireFulfilmentUser(data.user()));
+  return data;
+}
+
+absl::Status FulfillmentWorkflow::PurgeOrders(const Caller& caller,
+                                              const v1::PurgeOrdersRequest& req,
+                                              v1::PurgeOrdersResponse* out) {
+  RETURN_IF_ERROR(CheckDate("created_on_or_before", req.created_on_or_before()));
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, FulfilmentCaller(caller));
+  ASSIGN_OR_RETURN(std::vector<std::string> purged,
+                   clients_->orders.PurgeOrders(caller.scope(), data.user().call_center_id(),
+                                                req.created_on_or_before(), req.customer_id()));
+  for (auto& id : purged) out->add_purged_order_ids(std::move(id));
+  return absl::OkStatus();
+}
+
+absl::Status FulfillmentWorkflow::RunDelayedOrderNotices(
+    const Caller& caller, const v1::RunDelayedOrderNoticesRequest& req,
+    v1::RunDelayedOrderNoticesResponse* out) {
+  RETURN_IF_ERROR(CheckDate("as_of", req.as_of()));
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, FulfilmentCaller(caller));
   const order::v1::CallCenter& call_center = data.call_center();
   // The earliest notice bounds the orders to look at: created (so also
   // submitted) at least that many days before as_of.

@@ -50,8 +50,14 @@ class FulfillmentWorkflow {
   absl::Status RunDelayedOrderNotices(const Caller& caller,
                                       const v1::RunDelayedOrderNoticesRequest& req,
                                       v1::RunDelayedOrderNoticesResponse* out);
+  // Archives the caller's call center's finished orders created on or
+  // before the date (DOMAIN 9): each replaced by its summary.
+  absl::Status PurgeOrders(const Caller& caller, const v1::PurgeOrdersRequest& req,
+                           v1::PurgeOrdersResponse* out);
 
  private:
+  // The caller's user record, who must be a fulfilment user.
+  absl::StatusOr<order::v1::GetOrderContextResponse> FulfilmentCaller(const Caller& caller);
   // One order's notices of the run; those recorded now are added to `out`.
   absl::Status NoticesFor(const Caller& caller, const v1::RunDelayedOrderNoticesRequest& req,
                           const std::string& order_id, std::map<std::string, bool>& exempt_products,

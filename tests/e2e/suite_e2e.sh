@@ -73,7 +73,7 @@ step "after the outage, a session places an order" "$client" session --check
 # The same with the payment service killed (authorisations left PENDING).
 crash() {
   local victim=$1 crash_log="$CALLCENTER_STATE_DIR/crash-$1.log"
-  "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures \
+  "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures --ship \
     --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
   local load_pid=$!
   sleep 3
@@ -82,7 +82,7 @@ crash() {
   step "$victim killed under load, restarted" "$suite" up
   wait "$load_pid"
   local load_rc=$?
-  grep -E "completed=|lost=|OK|FAILED" "$crash_log"
+  grep -E "completed=|lost=|OK|FAILED|customer=" "$crash_log"
   step "$victim killed: no order confirmed to an agent is lost" test "$load_rc" -eq 0
   sleep 10  # SAGA_IDLE_MS and PAYMENT_SWEEP_MIN_AGE_MS, and a round of each
   local unfinished
@@ -92,6 +92,13 @@ crash() {
   step "$victim killed: recovery settled every interrupted saga ($unfinished left)" \
     test "$unfinished" = 0
   step "$victim killed: every live payment is counted by its order" "$client" settled
+  # Shipments under the crash: each invoice captured exactly once, no
+  # payment captured beyond its authorisation or its invoices.
+  local customer
+  customer=$(sed -n 's/^customer=//p' "$crash_log")
+  step "$victim killed: every shipped order's captures equal its invoices" \
+    "$root/bazel-bin/tests/load/load_generator" --port_base="$CALLCENTER_PORT_BASE" \
+    --verify_captures="$customer"
 }
 crash orchestration
 crash payment

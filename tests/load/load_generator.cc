@@ -9,6 +9,11 @@
 // Flags (--help): --agents=N (16) --seconds=S (30) --max_orders=N (100000)
 //        --port_base=P (50051; the suite's ports) --allow_failures (a crash
 //        test: failed orders expected, only lost ones fail the run);
+//        --ship (a warehouse ships each confirmed order in two shipments,
+//        each invoice captured); --verify_captures=CUSTOMER (no load: checks
+//        that every shipped order of that customer, e.g. a crash run's, has
+//        each invoice captured exactly and no payment captured beyond its
+//        authorisation or beyond its invoices' captures);
 //        CALLCENTER_JWT_SECRET signs.
 #include <algorithm>
 #include <atomic>
@@ -30,6 +35,7 @@
 #include "absl/time/clock.h"
 #include "callcenter/orchestration/v1/orchestration.grpc.pb.h"
 #include "callcenter/order/v1/order.grpc.pb.h"
+#include "callcenter/payment/v1/payment.grpc.pb.h"
 #include "callcenter/pricing/v1/pricing.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/auth/jwt.h"
@@ -41,6 +47,9 @@ ABSL_FLAG(int, max_orders, 100000, "stop after this many orders in all");
 ABSL_FLAG(int, port_base, 50051, "the suite's first port (the front door; order is +1)");
 ABSL_FLAG(bool, allow_failures, false,
           "failed orders are expected (a crash test): only lost orders fail the run");
+ABSL_FLAG(bool, ship, false, "ship each confirmed order in two shipments (a warehouse's calls)");
+ABSL_FLAG(std::string, verify_captures, "",
+          "no load: check the captures of this customer's shipped orders and exit");
 
 namespace cc = callcenter;
 namespace fd = callcenter::orchestration::v1;
@@ -83,6 +92,89 @@ class Recorder {
   std::map<std::string, std::vector<int64_t>> samples_;
 };
 
+bool Submitted(cc::common::v1::OrderStatus s) {
+  return s == cc::common::v1::ORDER_STATUS_CONFIRMED ||
+         s == cc::common::v1::ORDER_STATUS_PARTIALLY_SHIPPED ||
+         s == cc::common::v1::ORDER_STATUS_SHIPPED;
+}
+
+// Every shipped order of `customer`: each invoice captured exactly, its
+// captures recorded, and at the payment service each payment captured
+// exactly what the order's invoices took from it, never beyond its
+// authorisation. Returns the process's exit code.
+int VerifyCaptures(const std::string& customer, int base, const std::string& token) {
+  auto channel = [&](int offset) {
+    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", base + offset),
+                               grpc::InsecureChannelCredentials());
+  };
+  auto front = fd::OrderEntryService::NewStub(channel(0));
+  auto payments = cc::payment::v1::PaymentService::NewStub(channel(4));
+  int checked = 0, shipments = 0, wrong = 0;
+  auto bad = [&](const std::string& order_id, const std::string& what) {
+    ++wrong;
+    std::cerr << "order " << order_id << ": " << what << std::endl;
+  };
+  std::string page;
+  do {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    fd::ListCustomerOrdersRequest req;
+    req.set_customer_id(customer);
+    req.set_page_size(200);
+    req.set_page_token(page);
+    fd::ListCustomerOrdersResponse resp;
+    Must(front->ListCustomerOrders(&ctx, req, &resp), "ListCustomerOrders");
+    for (const auto& o : resp.orders()) {
+      if (o.shipments().empty()) continue;
+      ++checked;
+      std::map<std::string, int64_t> taken;  // payment id -> captured for invoices
+      int64_t invoiced = 0;
+      for (const auto& s : o.shipments()) {
+        ++shipments;
+        invoiced += s.invoice_amount().minor_units();
+        int64_t sum = 0;
+        for (const auto& c : s.captures()) {
+          sum += c.amount().minor_units();
+          taken[c.payment_id()] += c.amount().minor_units();
+        }
+        if (s.capture_pending()) bad(o.order_id(), "shipment " + s.shipment_id() + " pending");
+        if (sum != s.captured().minor_units() || sum != s.invoice_amount().minor_units()) {
+          bad(o.order_id(), absl::StrCat("shipment ", s.shipment_id(), " invoiced ",
+                                         s.invoice_amount().minor_units(), ", captured ",
+                                         s.captured().minor_units(), ", captures sum ", sum));
+        }
+      }
+      if (invoiced > o.total().minor_units() ||
+          (o.status() == cc::common::v1::ORDER_STATUS_SHIPPED &&
+           invoiced != o.total().minor_units())) {
+        bad(o.order_id(),
+            absl::StrCat("invoices ", invoiced, " of a total of ", o.total().minor_units()));
+      }
+      grpc::ClientContext pctx;
+      cc::payment::v1::ListPaymentsRequest preq;
+      preq.set_order_id(o.order_id());
+      cc::payment::v1::ListPaymentsResponse presp;
+      Must(payments->ListPayments(&pctx, preq, &presp), "ListPayments");
+      for (const auto& p : presp.payments()) {
+        const int64_t captured = p.captured().minor_units();
+        if (captured > p.amount().minor_units()) {
+          bad(o.order_id(), absl::StrCat("payment ", p.payment_id(), " captured ", captured, " of ",
+                                         p.amount().minor_units(), " authorised"));
+        }
+        if (captured != taken[p.payment_id()]) {
+          bad(o.order_id(), absl::StrCat("payment ", p.payment_id(), " captured ", captured,
+                                         " at the gateway, its invoices ", taken[p.payment_id()]));
+        }
+      }
+    }
+    page = resp.next_page_token();
+  } while (!page.empty());
+  std::cout << absl::StrFormat("captures: %d shipped orders, %d shipments checked, %d wrong\n",
+                               checked, shipments, wrong);
+  return wrong == 0 && checked > 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,6 +195,11 @@ int main(int argc, char** argv) {
     std::cerr << "set CALLCENTER_JWT_SECRET (the suite's; see .state/jwt_secret)" << std::endl;
     return 2;
   }
+  if (!absl::GetFlag(FLAGS_verify_captures).empty()) {
+    return VerifyCaptures(absl::GetFlag(FLAGS_verify_captures), base,
+                          cc::auth::SignHs256("load-agent", absl::Now() + absl::Hours(1), secret));
+  }
+  const bool ship = absl::GetFlag(FLAGS_ship);
   auto channel = [&](int offset) {
     return grpc::CreateChannel(absl::StrCat("127.0.0.1:", base + offset),
                                grpc::InsecureChannelCredentials());
@@ -131,6 +228,12 @@ int main(int argc, char** argv) {
     ur.mutable_user()->set_call_center_id("cc-load");
     cc::order::v1::UpsertUserResponse uresp;
     Must(call_centers->UpsertUser(&c2, ur, &uresp), "UpsertUser");
+    grpc::ClientContext c4;
+    cc::order::v1::UpsertUserRequest wr;
+    wr.mutable_user()->set_user_id("load-warehouse");
+    wr.mutable_user()->set_call_center_id("cc-load");
+    wr.mutable_user()->set_may_record_fulfillment(true);
+    Must(call_centers->UpsertUser(&c4, wr, &uresp), "UpsertUser");
     cc::order::v1::UpsertCustomerRequest cr;
     cr.mutable_customer()->set_customer_id(customer);
     cr.mutable_customer()->set_name("Load Test");
@@ -167,6 +270,8 @@ int main(int argc, char** argv) {
 
   const std::string token =
       cc::auth::SignHs256("load-agent", absl::Now() + absl::Hours(2), secret);
+  const std::string warehouse_token =
+      cc::auth::SignHs256("load-warehouse", absl::Now() + absl::Hours(2), secret);
   const bool allow_failures = absl::GetFlag(FLAGS_allow_failures);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < 4; ++i) {
@@ -183,7 +288,7 @@ int main(int argc, char** argv) {
                                                  grpc::InsecureChannelCredentials(), args));
   }
   Recorder recorder;
-  std::atomic<int> started{0}, completed{0}, failed{0};
+  std::atomic<int> started{0}, completed{0}, failed{0}, shipped{0}, ship_failed{0};
   std::mutex ids_mu;
   std::mutex errors_mu;
   std::map<std::string, int> errors;  // "RPC code: message" -> count
@@ -194,9 +299,10 @@ int main(int argc, char** argv) {
   for (int a = 0; a < agents; ++a) {
     threads.emplace_back([&, a] {
       auto stub = fd::OrderEntryService::NewStub(channels[a % channels.size()]);
-      auto call = [&](const char* name, auto&& fn) {
+      auto warehouse = fd::FulfillmentService::NewStub(channels[a % channels.size()]);
+      auto call = [&](const char* name, auto&& fn, const std::string& as = "") {
         grpc::ClientContext ctx;
-        ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.AddMetadata("authorization", "Bearer " + (as.empty() ? token : as));
         ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
         // In a crash test, calls wait for the front door to come back. (A
         // call failing at once polls nothing, and a client with no server
@@ -216,6 +322,7 @@ int main(int argc, char** argv) {
         const absl::Time flow_start = absl::Now();
         bool ok = true;
         std::string order_id;
+        cc::common::v1::Order submitted;
         {
           fd::StartOrderRequest req;
           req.set_request_id(rid + "-start");
@@ -266,6 +373,44 @@ int main(int argc, char** argv) {
           fd::SubmitOrderResponse resp;
           grpc::Status s = call("SubmitOrder", [&](auto* c) { return stub->SubmitOrder(c, req, &resp); });
           ok = s.ok() && resp.order().status() == cc::common::v1::ORDER_STATUS_CONFIRMED;
+          submitted = resp.order();
+        }
+        // Two shipments: the first line and one unit of the second, then
+        // the rest. A shipment is retried (same request id) until it is
+        // recorded, as a warehouse system would, through a crash too.
+        for (int part = 0; ok && ship && part < 2; ++part) {
+          fd::RecordShipmentRequest req;
+          req.set_request_id(absl::StrCat(rid, "-ship", part));
+          req.set_order_id(order_id);
+          req.set_shipment_id(absl::StrCat(rid, "-S", part));
+          req.set_carrier("LOADEX");
+          for (int l = 0; l < submitted.lines_size(); ++l) {
+            const int q = submitted.lines(l).quantity();
+            const int units = part == 0 ? (l == 0   ? q
+                                           : l == 1 ? 1
+                                                    : 0)
+                                        : (l == 0   ? 0
+                                           : l == 1 ? q - 1
+                                                    : q);
+            if (units == 0) continue;
+            auto* line = req.add_lines();
+            line->set_line_id(submitted.lines(l).line_id());
+            line->set_quantity(units);
+          }
+          fd::RecordShipmentResponse resp;
+          grpc::Status s;
+          for (int attempt = 0; attempt < 5; ++attempt) {
+            s = call(
+                "RecordShipment", [&](auto* c) { return warehouse->RecordShipment(c, req, &resp); },
+                warehouse_token);
+            if (s.ok() || !allow_failures) break;
+            absl::SleepFor(absl::Milliseconds(200));
+          }
+          if (!s.ok()) {
+            ++ship_failed;  // the order stays confirmed (counted above)
+            break;
+          }
+          if (part == 1 && resp.order().status() == cc::common::v1::ORDER_STATUS_SHIPPED) ++shipped;
         }
         if (ok) {
           recorder.Add("whole flow", absl::ToInt64Microseconds(absl::Now() - flow_start));
@@ -299,16 +444,18 @@ int main(int argc, char** argv) {
       fd::ListCustomerOrdersResponse resp;
       Must(stub->ListCustomerOrders(&ctx, req, &resp), "ListCustomerOrders");
       for (const auto& o : resp.orders()) {
-        if (o.status() == cc::common::v1::ORDER_STATUS_CONFIRMED) stored_ids.insert(o.order_id());
+        if (Submitted(o.status())) stored_ids.insert(o.order_id());
       }
       page = resp.next_page_token();
     } while (!page.empty());
   }
   const int stored = static_cast<int>(stored_ids.size());
   std::cout << absl::StrFormat(
-      "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d\n"
-      "throughput: %.1f completed orders/s\n",
-      agents, elapsed, completed.load(), failed.load(), stored, completed.load() / elapsed);
+      "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d shipped=%d\n"
+      "throughput: %.1f completed orders/s\n"
+      "customer=%s\n",
+      agents, elapsed, completed.load(), failed.load(), stored, shipped.load(),
+      completed.load() / elapsed, customer);
   recorder.Print();
   for (const auto& [error, count] : errors)
     std::cout << "  error x" << count << ": " << error << "\n";
@@ -316,7 +463,8 @@ int main(int argc, char** argv) {
   for (const std::string& id : confirmed_ids) lost += stored_ids.count(id) == 0 ? 1 : 0;
   // A crash may leave an order confirmed whose reply never arrived (stored
   // above completed); one confirmed to the agent and not stored is lost.
-  const bool good = lost == 0 && (allow_failures || (failed == 0 && stored == completed));
+  const bool good =
+      lost == 0 && (allow_failures || (failed == 0 && ship_failed == 0 && stored == completed));
   std::cout << absl::StrFormat("lost=%d\n", lost)
             << (good ? (allow_failures ? "OK: no lost orders" : "OK: no failed or lost orders")
                      : "FAILED: failed or lost orders")

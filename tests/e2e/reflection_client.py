@@ -37,7 +37,8 @@ RPC_PROTOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."
 BASE = int(os.environ.get("CALLCENTER_PORT_BASE", "50051"))
 # API.md: port offset and the services each one serves.
 SERVICES = {
-    0: ["callcenter.orchestration.v1.OrderEntryService"],
+    0: ["callcenter.orchestration.v1.OrderEntryService",
+        "callcenter.orchestration.v1.FulfillmentService"],
     1: ["callcenter.order.v1.CallCenterService", "callcenter.order.v1.CustomerService",
         "callcenter.order.v1.ContinuityService"],
     2: ["callcenter.pricing.v1.PricingService"],
@@ -51,6 +52,12 @@ FRONT_DOOR_RPCS = [
     "StartOrder", "AddLine", "UpdateLineQuantity", "RemoveLine", "SetSourceCode", "ApplyCoupon",
     "OverrideLinePrice", "SetDelivery", "AddPayment", "GetOrderSummary", "SubmitOrder",
     "PlaceHold", "ClearHold", "CancelOrder", "GetOrder", "ListCustomerOrders", "RequestCatalog"]
+
+# API.md's fulfilment service, every RPC by name.
+FULFILLMENT_RPCS = ["RecordShipment", "SetExpectedShipDate", "RecordReturnReceipt",
+                    "RunDelayedOrderNotices", "RunInstallments", "PurgeOrders"]
+API_RPCS = {"callcenter.orchestration.v1.OrderEntryService": FRONT_DOOR_RPCS,
+            "callcenter.orchestration.v1.FulfillmentService": FULFILLMENT_RPCS}
 
 failures = 0
 
@@ -245,8 +252,8 @@ def main():
                 factory.GetPrototype(m.input_type)
                 factory.GetPrototype(m.output_type)
             check(True, f"{name}: {len(service.methods)} methods, messages built from reflection")
-            if offset == 0:
-                missing = [r for r in FRONT_DOOR_RPCS if r not in service.methods_by_name]
+            if name in API_RPCS:
+                missing = [r for r in API_RPCS[name] if r not in service.methods_by_name]
                 check(not missing, f"{name} has every RPC of API.md (missing: {missing})")
             health = channels[offset].unary_unary(
                 "/grpc.health.v1.Health/Check",
@@ -402,6 +409,7 @@ def main():
                     "confirmed"], f"the event log tells the story in order: {kinds}")
 
     more_rules(run, admin, front, cc_id, agent, tea, kettle, address)
+    ship_in_two(run, admin, channels[0], pool, front, cc_id, order, tea)
 
     def front_door_as(user):
         return Client(channels[0], pool, "callcenter.orchestration.v1.OrderEntryService",
@@ -410,6 +418,54 @@ def main():
     every_payment_method(run, admin, front_door_as, tea, kettle, address)
     print(f"reflection client: {failures} failed")
     return 1 if failures else 0
+
+
+def ship_in_two(run, admin, channel, pool, front, cc_id, order, tea):
+    """A warehouse system ships the first order (tea and a kettle, 56.51) in
+    two parts: each invoice to the cent, the card captured per invoice."""
+    enum = lambda name, value: pool.FindEnumTypeByName(name).values_by_name[value].number
+    shipped = enum("callcenter.common.v1.OrderStatus", "ORDER_STATUS_SHIPPED")
+    partly = enum("callcenter.common.v1.OrderStatus", "ORDER_STATUS_PARTIALLY_SHIPPED")
+    captured = enum("callcenter.common.v1.PaymentStatus", "PAYMENT_STATUS_CAPTURED")
+    part_captured = enum("callcenter.common.v1.PaymentStatus", "PAYMENT_STATUS_PARTIALLY_CAPTURED")
+    warehouse = f"py-wh-{run}"
+    admin["callcenter.order.v1.CallCenterService"](
+        "UpsertUser", user={"user_id": warehouse, "call_center_id": cc_id,
+                            "may_record_fulfillment": True})
+    fulfil = Client(channel, pool, "callcenter.orchestration.v1.FulfillmentService",
+                    token=jwt(warehouse, os.environ["CALLCENTER_JWT_SECRET"]))
+    tea_line = next(l.line_id for l in order.lines if l.product_id == tea)
+    other = [l.line_id for l in order.lines if l.product_id != tea]
+    code, _ = code_of(lambda: Client(channel, pool, "callcenter.orchestration.v1.FulfillmentService",
+                                     token=front.token)(
+        "RecordShipment", request_id=f"r-{run}-ship-agent", order_id=order.order_id,
+        shipment_id="x", lines=[{"line_id": tea_line, "quantity": 1}]))
+    check(code == grpc.StatusCode.PERMISSION_DENIED,
+          "RecordShipment by an agent without may_record_fulfillment: PERMISSION_DENIED")
+    first = fulfil("RecordShipment", request_id=f"r-{run}-ship-1", order_id=order.order_id,
+                   shipment_id=f"S1-{run}", carrier="UPS", tracking_number="1Z001",
+                   lines=[{"line_id": tea_line, "quantity": 1}]).order
+    s1 = first.shipments[0]
+    # Tea 6.37 + 0.51 tax, and the delivery 5.95 + 0.48 on the first invoice.
+    check(first.status == partly and s1.invoice_amount.minor_units == 1331
+          and s1.captured.minor_units == 1331,
+          f"first shipment: PARTIALLY_SHIPPED, invoice 13.31 captured "
+          f"({s1.invoice_amount.minor_units}, {s1.captured.minor_units})")
+    card = first.payments[1]
+    check(card.status == part_captured and card.captured.minor_units == 1331,
+          "the card PARTIALLY_CAPTURED for the first invoice")
+    second = fulfil("RecordShipment", request_id=f"r-{run}-ship-2", order_id=order.order_id,
+                    shipment_id=f"S2-{run}", carrier="UPS", tracking_number="1Z002",
+                    lines=[{"line_id": l, "quantity": 1} for l in other]).order
+    invoices = [s.invoice_amount.minor_units for s in second.shipments]
+    check(second.status == shipped and invoices == [1331, 4320] and sum(invoices) == 5651
+          and second.payments[1].status == captured
+          and second.payments[1].captured.minor_units == 5651,
+          f"second shipment: SHIPPED, invoices {invoices} add up to the total 56.51, card CAPTURED")
+    again = fulfil("RecordShipment", request_id=f"r-{run}-ship-2b", order_id=order.order_id,
+                   shipment_id=f"S2-{run}", lines=[{"line_id": other[0], "quantity": 1}]).order
+    check(len(again.shipments) == 2 and again.version == second.version,
+          "the same shipment id again changes nothing")
 
 
 def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):

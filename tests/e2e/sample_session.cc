@@ -2,8 +2,8 @@
 // agent would see. Also the suite's health check and the end-to-end check.
 //
 //   sample_session health            every service's readiness is SERVING
-//   sample_session session [--check] seed master data, place one order
-//   sample_session verify ORDER_ID   the order is still there, CONFIRMED
+//   sample_session session [--check] seed master data, place one order, ship it
+//   sample_session verify ORDER_ID   the order is still there, SHIPPED
 //   sample_session settled           every live payment is on its order
 //
 // Services on 127.0.0.1 at CALLCENTER_PORT_BASE (50051) + 0..5 in API.md
@@ -14,6 +14,8 @@
 #include <iostream>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -179,6 +181,16 @@ void Seed() {
     req.mutable_user()->set_call_center_id("cc-east");
     req.mutable_user()->set_price_override_max_bp(1000);
     req.mutable_user()->set_may_cancel(true);
+    Admin<UpsertUserRequest, UpsertUserResponse>(
+        [&](auto* ctx, auto& r, auto* out) { return call_centers->UpsertUser(ctx, r, out); }, req,
+        "UpsertUser");
+  }
+  {
+    // The warehouse system's user, for FulfillmentService.
+    UpsertUserRequest req;
+    req.mutable_user()->set_user_id("warehouse-east");
+    req.mutable_user()->set_call_center_id("cc-east");
+    req.mutable_user()->set_may_record_fulfillment(true);
     Admin<UpsertUserRequest, UpsertUserResponse>(
         [&](auto* ctx, auto& r, auto* out) { return call_centers->UpsertUser(ctx, r, out); }, req,
         "UpsertUser");
@@ -523,6 +535,53 @@ int Session(bool check) {
     Check(agent.stub().GetOrder(&ctx, req, &resp).error_code() == grpc::StatusCode::UNAUTHENTICATED,
           "no token -> UNAUTHENTICATED");
   }
+  {
+    // The warehouse ships it in two parts: an invoice each, the card
+    // captured for each, the rest of the authorisation never needed.
+    auto warehouse = cc::orchestration::v1::FulfillmentService::NewStub(Channel(Addr(0)));
+    const std::string token = cc::auth::SignHs256("warehouse-east", absl::Now() + absl::Hours(1),
+                                                  Env("CALLCENTER_JWT_SECRET", ""));
+    auto ship = [&](const std::string& id, const std::vector<std::pair<int, int>>& units) {
+      cc::orchestration::v1::RecordShipmentRequest req;
+      req.set_request_id(run + "-" + id);
+      req.set_order_id(order.order_id());
+      req.set_shipment_id(run + "-" + id);
+      req.set_carrier("UPS");
+      req.set_tracking_number("1Z" + id);
+      for (auto [line, qty] : units) {
+        auto* l = req.add_lines();
+        l->set_line_id(order.lines(line).line_id());
+        l->set_quantity(qty);
+      }
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + token);
+      ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+      cc::orchestration::v1::RecordShipmentResponse resp;
+      step("RecordShipment " + id, warehouse->RecordShipment(&ctx, req, &resp));
+      const auto& s = resp.order().shipments(resp.order().shipments_size() - 1);
+      std::cout << "Shipment " << id << ": "
+                << cc::common::v1::OrderStatus_Name(resp.order().status()) << ", invoice "
+                << Fmt(s.invoice_amount()) << ", captured " << Fmt(s.captured()) << "\n";
+      return resp.order();
+    };
+    const Order first = ship("S1", {{0, order.lines(0).quantity()}, {1, 1}});
+    Check(first.status() == cc::common::v1::ORDER_STATUS_PARTIALLY_SHIPPED, "PARTIALLY_SHIPPED");
+    Check(first.payments(1).status() == cc::common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED,
+          "card PARTIALLY_CAPTURED for the first invoice");
+    std::vector<std::pair<int, int>> rest;
+    for (int i = 1; i < order.lines_size(); ++i) {
+      rest.push_back({i, order.lines(i).quantity() - (i == 1 ? 1 : 0)});
+    }
+    order = ship("S2", rest);
+    Check(order.status() == cc::common::v1::ORDER_STATUS_SHIPPED, "SHIPPED");
+    Check(order.shipments(0).invoice_amount().minor_units() +
+                  order.shipments(1).invoice_amount().minor_units() ==
+              order.total().minor_units(),
+          "the two invoices add up to the total");
+    Check(order.payments(1).status() == cc::common::v1::PAYMENT_STATUS_CAPTURED &&
+              order.payments(1).captured().minor_units() == order.total().minor_units(),
+          "card CAPTURED for the total, in two captures");
+  }
   std::cout << "ORDER_ID=" << order.order_id() << std::endl;
   if (check && failures > 0) return 1;
   return 0;
@@ -534,8 +593,9 @@ int Verify(const std::string& order_id) {
   req.set_order_id(order_id);
   cc::orchestration::v1::GetOrderResponse resp;
   Must(agent.stub().GetOrder(agent.Ctx().get(), req, &resp), "GetOrder");
-  Check(resp.order().status() == cc::common::v1::ORDER_STATUS_CONFIRMED, "order still CONFIRMED");
+  Check(resp.order().status() == cc::common::v1::ORDER_STATUS_SHIPPED, "order still SHIPPED");
   Check(resp.order().lines_size() == 3, "order still has its 3 lines");
+  Check(resp.order().shipments_size() == 2, "order still has its 2 shipments");
   PrintOrder(resp.order());
   return failures == 0 ? 0 : 1;
 }

@@ -35,7 +35,7 @@ step "suite up, all six services SERVING" "$suite" up
 out=$("$client" session --check 2>&1)
 rc=$?
 echo "$out"
-step "sample session places and submits an order" test $rc -eq 0
+step "sample session places, submits and ships an order" test $rc -eq 0
 order_id=$(echo "$out" | sed -n 's/^ORDER_ID=//p')
 # A client in another language that knows only API.md's names and learns
 # the messages from the servers' reflection.

@@ -4,6 +4,7 @@
 // and a shipment interrupted between its save and its captures.
 
 #include "absl/time/clock.h"
+#include "callcenter/payment/v1/payment_mock.grpc.pb.h"
 #include "tests/e2e/front_door_fixture.h"
 
 namespace callcenter::testing {
@@ -377,6 +378,34 @@ TEST_F(FulfillmentTest, AShipmentInterruptedBeforeItsCapturesIsFinishedByTheRetr
   ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
   EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), order.total().minor_units());
   EXPECT_EQ(Get(order.order_id()).version(), out.version());
+}
+
+// The payment service refuses the void of a declined card's authorisation
+// (its rest released on the order): the shipment's saga stays open, and
+// recovery voids it, so no authorisation is left live off its order.
+TEST_F(FulfillmentTest, AReleaseThatDidNotReachThePaymentServiceIsFinishedByRecovery) {
+  Order order = SubmittedOrder("tok_0009");
+  auto door = suite->ExtraFulfillment({}, [](orchestration::Downstream& d) {
+    std::shared_ptr<payment::v1::PaymentService::StubInterface> real = std::move(d.payments);
+    auto stub = std::make_unique<::testing::NiceMock<payment::v1::MockPaymentServiceStub>>();
+    ON_CALL(*stub, CapturePayment)
+        .WillByDefault([real](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+          return real->CapturePayment(ctx, req, resp);
+        });
+    ON_CALL(*stub, VoidAllForOrder).WillByDefault([](auto*, const auto&, auto*) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "payment service unreachable");
+    });
+    d.payments = std::move(stub);
+  });
+  Order out;
+  EXPECT_EQ(Ship(Shipment(order, "V1", {{0, 3}, {1, 1}}), &out, "wh", door.get()).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  const Order saved = Get(order.order_id());
+  ASSERT_EQ(saved.shipments_size(), 1);
+  EXPECT_EQ(saved.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);  // on the order
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
 }
 
 // An authorisation older than auth_validity_days (default 7) is authorised

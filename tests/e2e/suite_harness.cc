@@ -135,10 +135,13 @@ std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoo
 }
 
 std::unique_ptr<orchestration::v1::FulfillmentService::Stub> Suite::ExtraFulfillment(
-    orchestration::OrderEntryOptions options) {
+    orchestration::OrderEntryOptions options,
+    const std::function<void(orchestration::Downstream&)>& rewire) {
   options.jwt_secret = kSecret;
-  auto door =
-      std::make_shared<orchestration::FrontDoor>(MakeDownstream(), options, sagas_.get(), nullptr);
+  orchestration::Downstream downstream = MakeDownstream();
+  if (rewire) rewire(downstream);
+  auto door = std::make_shared<orchestration::FrontDoor>(std::move(downstream), options,
+                                                         sagas_.get(), nullptr);
   return orchestration::v1::FulfillmentService::NewStub(
       Channel(Serve({orchestration::FrontDoor::Fulfillment(door)})));
 }

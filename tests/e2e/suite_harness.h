@@ -40,7 +40,8 @@ class Suite {
   // The same for FulfillmentService (e.g. one that crashes after a
   // shipment's save).
   std::unique_ptr<orchestration::v1::FulfillmentService::Stub> ExtraFulfillment(
-      orchestration::OrderEntryOptions options);
+      orchestration::OrderEntryOptions options,
+      const std::function<void(orchestration::Downstream&)>& rewire = nullptr);
   orchestration::FrontDoor& front_door() { return *front_door_; }
   // The main front door's metrics (ExtraFrontDoor ones have none).
   metrics::Metrics& front_door_metrics() { return front_door_metrics_; }

@@ -108,6 +108,12 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
       changed = true;
     }
     if (!changed) {
+      // Nothing new, but a release saved before may not have reached the
+      // payment service (a crash, or the void failed): voided again, only
+      // what is still live there (recovery of a shipment saga comes here).
+      RETURN_IF_ERROR(clients_->payments.VoidMarked(
+          CallScope{ScopedRequestId(kSystemUser, "SettleInvoices", at_version)}.Keyed(":release"),
+          order));
       order.set_backordered(IsBackordered(order, call_center, clock_.Today()));
       return order;
     }

@@ -191,11 +191,15 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
   const bool release_rest = out->status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
   const common::v1::PaymentStatus after =
       release_rest ? common::v1::PAYMENT_STATUS_CAPTURED : common::v1::PAYMENT_STATUS_VOIDED;
-  if (out->status() == common::v1::PAYMENT_STATUS_CAPTURED) {
+  // A check or gift card taken at submit is given back whole when the order
+  // is undone or canceled before anything shipped (the front door voids
+  // nothing an invoice used).
+  const bool prepaid_back = IsPrepaidTakenAtSubmit(*out);
+  if (out->status() == common::v1::PAYMENT_STATUS_CAPTURED && !prepaid_back) {
     return absl::FailedPreconditionError(
         absl::StrCat("payment ", payment_id, " is captured and cannot be voided"));
   }
-  RETURN_IF_ERROR(CheckPaymentTransition(out->status(), after));
+  if (!prepaid_back) RETURN_IF_ERROR(CheckPaymentTransition(out->status(), after));
   if (out->method() == common::v1::PAYMENT_METHOD_CARD) {  // authorised or pending here
     // The gateway releases the money first; if it cannot, nothing changes
     // here and the void can be retried.
@@ -207,11 +211,14 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
   }
   if (out->method() == common::v1::PAYMENT_METHOD_GIFT_CARD &&
       out->status() != common::v1::PAYMENT_STATUS_PENDING) {
-    // The reserved balance not captured goes back on the card.
-    RETURN_IF_ERROR(AdjustGiftCard(txn, out->gift_card_number(),
-                                   out->amount().minor_units() - out->captured().minor_units(),
-                                   out->amount().currency(), /*check_balance=*/false));
+    // The reserved balance not captured goes back on the card (all of it
+    // when it was taken at submit and is given back).
+    RETURN_IF_ERROR(AdjustGiftCard(
+        txn, out->gift_card_number(),
+        out->amount().minor_units() - (prepaid_back ? 0 : out->captured().minor_units()),
+        out->amount().currency(), /*check_balance=*/false));
   }
+  if (prepaid_back) out->mutable_captured()->set_minor_units(0);
   out->set_status(after);
   txn.Update(*out);
   return absl::OkStatus();

@@ -477,5 +477,46 @@ TEST_F(PaymentServiceTest, ReleasingAPartlyCapturedPaymentKeepsWhatItTook) {
       AuthorizeOther(*stub_, "a3", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 7500, nullptr).ok());
 }
 
+// A gift card taken at submit (captured whole) is given back whole by a
+// void (the order undone or canceled before anything shipped); a captured
+// card is not voided.
+TEST_F(PaymentServiceTest, APrepaidPaymentTakenAtSubmitIsGivenBackWholeByAVoid) {
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertGiftCardRequest req;
+    req.mutable_gift_card()->set_gift_card_number("GC-1");
+    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
+    req.mutable_gift_card()->mutable_balance()->set_minor_units(5000);
+    v1::UpsertGiftCardResponse resp;
+    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
+  }
+  v1::Payment gift;
+  ASSERT_TRUE(
+      AuthorizeOther(*stub_, "gift", common::v1::PAYMENT_METHOD_GIFT_CARD, 3000, &gift).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 2000);
+  v1::CapturePaymentResponse taken;
+  ASSERT_TRUE(Capture(*stub_, "take", gift.payment_id(), 0, &taken).ok());
+  EXPECT_EQ(taken.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(GiftCardBalance(*stub_), 2000);
+  grpc::ClientContext ctx;
+  v1::VoidAllForOrderRequest req;
+  req.set_request_id("undo");
+  req.set_order_id(gift.order_id());
+  req.add_payment_ids(gift.payment_id());
+  v1::VoidAllForOrderResponse resp;
+  ASSERT_TRUE(stub_->VoidAllForOrder(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.voided_size(), 1);
+  EXPECT_EQ(resp.voided(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(GiftCardBalance(*stub_), 5000);
+  ASSERT_TRUE(Void("again", gift.payment_id()).ok());  // harmless
+  EXPECT_EQ(GiftCardBalance(*stub_), 5000);
+
+  v1::Payment card;
+  ASSERT_TRUE(Authorize("card", "tok_4242", 1000, &card).ok());
+  ASSERT_TRUE(Capture(*stub_, "take-card", card.payment_id(), 0, nullptr).ok());
+  EXPECT_EQ(Void("void-card", card.payment_id()).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 }  // namespace
 }  // namespace callcenter::payment

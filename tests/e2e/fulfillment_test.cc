@@ -683,6 +683,117 @@ TEST_F(FulfillmentTest, PurgeKeepsSummariesOfFinishedOrdersOnly) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+class PrepaidTest : public FulfillmentTest {
+ protected:
+  void GiftCard(int64_t balance) {
+    grpc::ClientContext ctx;
+    payment::v1::UpsertGiftCardRequest req;
+    req.mutable_gift_card()->set_gift_card_number(Id("GC"));
+    *req.mutable_gift_card()->mutable_balance() = Usd(balance);
+    payment::v1::UpsertGiftCardResponse resp;
+    ASSERT_TRUE(suite->payments->UpsertGiftCard(&ctx, req, &resp).ok());
+  }
+  int64_t GiftCardBalance() {
+    grpc::ClientContext ctx;
+    payment::v1::GetGiftCardRequest req;
+    req.set_gift_card_number(Id("GC"));
+    payment::v1::GetGiftCardResponse resp;
+    EXPECT_TRUE(suite->payments->GetGiftCard(&ctx, req, &resp).ok());
+    return resp.gift_card().balance().minor_units();
+  }
+  // World, then a draft of 3 × A and 1 × B paid 30.00 by gift card and the
+  // rest by card.
+  Order PaidByGiftCardAndCard() {
+    World();
+    Warehouse("wh", Id("cc"));
+    GiftCard(3000);
+    Order order = Start();
+    EXPECT_TRUE(AddLine(&order, "A", 3).ok());
+    EXPECT_TRUE(AddLine(&order, "B", 1).ok());
+    fd::AddPaymentRequest req;
+    req.set_request_id(Id("pay-gift"));
+    req.set_order_id(order.order_id());
+    req.set_method(common::v1::PAYMENT_METHOD_GIFT_CARD);
+    req.set_gift_card_number(Id("GC"));
+    *req.mutable_amount() = Usd(3000);
+    fd::AddPaymentResponse resp;
+    grpc::Status s = suite->front->AddPayment(suite->As(Id("agent")).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    order = resp.order();
+    EXPECT_TRUE(Pay(&order, "tok_4242", "pay-card").ok());
+    return order;
+  }
+};
+
+TEST_F(PrepaidTest, AGiftCardIsTakenAtSubmitAndAppliedToTheFirstInvoice) {
+  Order order = PaidByGiftCardAndCard();
+  ASSERT_TRUE(Submit(&order).ok());
+  const int64_t total = order.total().minor_units();
+  EXPECT_EQ(order.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(order.payments(0).captured().minor_units(), 3000);
+  EXPECT_EQ(order.payments(1).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(order.paid_total().minor_units(), total);
+  auto payments = PaymentsOf(order.order_id());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(GiftCardBalance(), 0);
+
+  Order first;
+  ASSERT_TRUE(Ship(Shipment(order, "G1", {{0, 2}}), &first).ok());
+  const auto& s1 = first.shipments(0);
+  ASSERT_GE(s1.captures_size(), 1);
+  EXPECT_EQ(s1.captures(0).payment_id(), order.payments(0).payment_id());  // first-come
+  EXPECT_EQ(s1.captures(0).amount().minor_units(), 3000);
+  EXPECT_EQ(s1.captured().minor_units(), s1.invoice_amount().minor_units());
+  const int64_t from_card = s1.invoice_amount().minor_units() - 3000;
+  EXPECT_EQ(first.payments(1).captured().minor_units(), from_card);
+  Order second;
+  ASSERT_TRUE(Ship(Shipment(order, "G2", {{0, 1}, {1, 1}}), &second).ok());
+  EXPECT_EQ(second.status(), common::v1::ORDER_STATUS_SHIPPED);
+  payments = PaymentsOf(order.order_id());
+  EXPECT_EQ(payments[0].captured().minor_units(), 3000);
+  EXPECT_EQ(payments[1].status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(payments[1].captured().minor_units(), total - 3000);
+  EXPECT_EQ(second.balance_due().minor_units(), 0);
+}
+
+TEST_F(PrepaidTest, ACanceledHeldOrderGivesTheGiftCardBackWhole) {
+  Order order = PaidByGiftCardAndCard();
+  ASSERT_TRUE(Submit(&order).ok());
+  EXPECT_EQ(GiftCardBalance(), 0);
+  // Held (nothing shipped), then canceled.
+  fd::PlaceHoldRequest hold;
+  hold.set_request_id(Id("hold"));
+  hold.set_order_id(order.order_id());
+  hold.set_hold_code("FRAUD");
+  hold.set_note("the card holder called");
+  fd::PlaceHoldResponse held;
+  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).ok());
+  fd::CancelOrderRequest req;
+  req.set_request_id(Id("cancel"));
+  req.set_order_id(order.order_id());
+  req.set_reason("changed their mind");
+  fd::CancelOrderResponse resp;
+  grpc::Status s = suite->front->CancelOrder(suite->As(Id("super")).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  const auto payments = PaymentsOf(order.order_id());
+  EXPECT_EQ(payments[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(payments[1].status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(GiftCardBalance(), 3000);
+}
+
+// The submit's save fails after the gift card was taken: the submit is
+// undone and the gift card given back.
+TEST_F(PrepaidTest, AnUndoneSubmitGivesTheGiftCardBack) {
+  Order order = PaidByGiftCardAndCard();
+  auto broken = suite->ExtraFrontDoor({}, FailingSaves("SubmitOrder", /*commit=*/false));
+  EXPECT_FALSE(Submit(&order, "submit", broken.get()).ok());
+  const Order after = Get(order.order_id());
+  EXPECT_EQ(after.status(), common::v1::ORDER_STATUS_DRAFT);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(GiftCardBalance(), 3000);
+}
+
 TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
   World();
   Warehouse("wh", Id("cc"));

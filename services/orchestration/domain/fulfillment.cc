@@ -146,6 +146,37 @@ int64_t Uncaptured(const OrderPayment& p) {
   return std::max<int64_t>(0, p.amount().minor_units() - p.captured().minor_units());
 }
 
+bool IsPrepaid(const OrderPayment& p) {
+  return p.method() == common::v1::PAYMENT_METHOD_CHECK ||
+         p.method() == common::v1::PAYMENT_METHOD_GIFT_CARD;
+}
+
+bool TakenAtSubmit(const OrderPayment& p) {
+  return IsPrepaid(p) && p.status() == common::v1::PAYMENT_STATUS_CAPTURED;
+}
+
+int64_t Available(const Order& order, const OrderPayment& p) {
+  if (!TakenAtSubmit(p)) return Uncaptured(p);
+  int64_t used = 0;
+  for (const Shipment& s : order.shipments()) {
+    for (const auto& c : s.captures()) {
+      if (c.payment_id() == p.payment_id()) used += c.amount().minor_units();
+    }
+  }
+  return std::max<int64_t>(0, p.captured().minor_units() - used);
+}
+
+std::vector<std::string> MarkPrepaidTaken(Order& order) {
+  std::vector<std::string> taken;
+  for (OrderPayment& p : *order.mutable_payments()) {
+    if (!IsPrepaid(p) || p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) continue;
+    p.set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+    *p.mutable_captured() = p.amount();
+    taken.push_back(p.payment_id());
+  }
+  return taken;
+}
+
 int64_t InvoiceDue(const Shipment& shipment) {
   return std::max<int64_t>(
       0, shipment.invoice_amount().minor_units() - shipment.captured().minor_units());
@@ -155,7 +186,7 @@ std::optional<PlannedCapture> NextCapture(const Order& order, const Shipment& sh
   const int64_t due = InvoiceDue(shipment);
   if (due == 0) return std::nullopt;
   for (const OrderPayment& p : order.payments()) {  // in the order they were added
-    const int64_t left = Uncaptured(p);
+    const int64_t left = Available(order, p);
     if (left == 0) continue;
     bool asked = false;
     for (const auto& c : shipment.captures()) asked = asked || c.payment_id() == p.payment_id();
@@ -174,6 +205,7 @@ void RecordCapture(Order& order, Shipment& shipment, const PlannedCapture& plann
   c->set_decline_reason(decline_reason);
   for (OrderPayment& p : *order.mutable_payments()) {
     if (p.payment_id() != planned.payment_id) continue;
+    if (TakenAtSubmit(p)) continue;  // applied to the invoice; taken before
     const int64_t taken = p.captured().minor_units() + (declined ? 0 : captured);
     *p.mutable_captured() = MoneyOf(order.currency(), taken);
     if (declined) {

@@ -55,9 +55,23 @@ common::v1::OrderStatus FulfilmentStatus(const Order& order);
 // status.
 void ApplyShipment(Order& order, common::v1::Shipment shipment);
 
+// Checks and gift cards: taken at submit (captured whole), then applied to
+// the invoices first-come like any payment, with no capture of their own.
+bool IsPrepaid(const common::v1::OrderPayment& payment);
+// A prepaid payment taken at submit (CAPTURED).
+bool TakenAtSubmit(const common::v1::OrderPayment& payment);
+
 // What a payment can still give an invoice: its authorised amount not yet
 // captured, if it is live (AUTHORIZED or PARTIALLY_CAPTURED); else 0.
 int64_t Uncaptured(const common::v1::OrderPayment& payment);
+
+// The same within `order`: a prepaid payment taken at submit can give what
+// the order's invoices have not used of it yet.
+int64_t Available(const Order& order, const common::v1::OrderPayment& payment);
+
+// Takes the order's prepaid payments at submit: each check and gift card
+// still AUTHORIZED shown CAPTURED for its amount. Returns their ids.
+std::vector<std::string> MarkPrepaidTaken(Order& order);
 
 // The next capture a shipment's invoice needs: from the first payment, in
 // the order they were added, that can still give and has not been asked

@@ -329,5 +329,47 @@ TEST(FulfillmentTest, TheCancellationNoticeCancelsTheOpenUnitsNotExempt) {
   EXPECT_EQ(part.balance_due().minor_units(), 0);
 }
 
+TEST(FulfillmentTest, ChecksAndGiftCardsAreTakenAtSubmitAndAppliedFirstCome) {
+  Order o = Confirmed({{2, 10000, 0}}, 0);  // 100.00, two units of 50.00
+  Pay(o, "gift", 3000)->set_method(common::v1::PAYMENT_METHOD_GIFT_CARD);
+  Pay(o, "card", 5000)->set_method(common::v1::PAYMENT_METHOD_CARD);
+  Pay(o, "check", 2000)->set_method(common::v1::PAYMENT_METHOD_CHECK);
+  EXPECT_EQ(MarkPrepaidTaken(o), (std::vector<std::string>{"gift", "check"}));
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(o.payments(1).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(o.paid_total().minor_units(), 10000);
+  EXPECT_EQ(MarkPrepaidTaken(o).size(), 0u);  // once
+  // The first invoice: the gift card's 30.00 first (added first), then the card.
+  Record(o, "s1", {{"l1", 1}});
+  EXPECT_EQ(Settle(o, 0), (std::vector<std::string>{"gift:3000", "card:2000"}));
+  EXPECT_EQ(o.payments(0).captured().minor_units(), 3000);  // taken at submit, unchanged
+  EXPECT_EQ(Available(o, o.payments(0)), 0);
+  EXPECT_EQ(o.payments(1).status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  Record(o, "s2", {{"l1", 1}});
+  EXPECT_EQ(Settle(o, 1), (std::vector<std::string>{"card:3000", "check:2000"}));
+  EXPECT_EQ(o.payments(1).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(o.payments(2).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(ReleaseUnneeded(o), 0);
+  EXPECT_EQ(o.paid_total().minor_units(), 10000);
+  EXPECT_EQ(o.balance_due().minor_units(), 0);
+}
+
+TEST(FulfillmentTest, PrepaidTakenAtSubmitGoesBackWithAnOrderNothingShippedOf) {
+  Order o = Confirmed({{1, 5000, 0}}, 0);
+  Pay(o, "gift", 5000)->set_method(common::v1::PAYMENT_METHOD_GIFT_CARD);
+  MarkPrepaidTaken(o);
+  MarkLivePaymentsVoided(&o);
+  EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(o.paid_total().minor_units(), 0);
+  // Once something shipped, it stays taken.
+  Order shipped = Confirmed({{2, 5000, 0}}, 0);
+  Pay(shipped, "gift", 5000)->set_method(common::v1::PAYMENT_METHOD_GIFT_CARD);
+  MarkPrepaidTaken(shipped);
+  Record(shipped, "s1", {{"l1", 1}});
+  MarkLivePaymentsVoided(&shipped);
+  EXPECT_EQ(shipped.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

@@ -126,8 +126,11 @@ absl::Status CheckPaymentsCoverTotal(const Order& order) {
 
 void MarkLivePaymentsVoided(Order* order) {
   for (auto& p : *order->mutable_payments()) {
+    // A check or gift card taken at submit goes back too while nothing
+    // shipped (after a shipment an order is not canceled or undone).
     if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
-        p.status() == common::v1::PAYMENT_STATUS_PENDING) {
+        p.status() == common::v1::PAYMENT_STATUS_PENDING ||
+        (TakenAtSubmit(p) && order->shipments_size() == 0)) {
       p.set_status(common::v1::PAYMENT_STATUS_VOIDED);
     }
   }

@@ -52,8 +52,20 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
         const CallScope key{
             ScopedRequestId(kSystemUser, "CaptureInvoice",
                             absl::StrCat(order_id, "/", s.shipment_id(), "/", next->payment_id))};
-        absl::StatusOr<payment::v1::CapturePaymentResponse> r = clients_->payments.Capture(
-            key, next->payment_id, MoneyOf(order.currency(), next->amount), reauthorize_before);
+        const common::v1::OrderPayment* payment = nullptr;
+        for (const auto& p : order.payments()) {
+          if (p.payment_id() == next->payment_id) payment = &p;
+        }
+        absl::StatusOr<payment::v1::CapturePaymentResponse> r;
+        if (payment != nullptr && TakenAtSubmit(*payment)) {
+          // Taken at submit: applied to the invoice, nothing to capture.
+          payment::v1::CapturePaymentResponse applied;
+          *applied.mutable_captured() = MoneyOf(order.currency(), next->amount);
+          r = applied;
+        } else {
+          r = clients_->payments.Capture(
+              key, next->payment_id, MoneyOf(order.currency(), next->amount), reauthorize_before);
+        }
         if (absl::IsFailedPrecondition(r.status())) {
           // The payment can no longer be captured at all: as a decline.
           payment::v1::CapturePaymentResponse refused;

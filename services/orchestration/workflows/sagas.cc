@@ -27,6 +27,29 @@ absl::Status SubmitSaga::EvaluateFraud(const Context& c, Order& order,
   return absl::OkStatus();
 }
 
+absl::Status SubmitSaga::TakePrepaid(Order& order, std::vector<OrderEvent>& events) {
+  // Checks and gift cards are taken at submit (DOMAIN 9); undone with the
+  // submit, should it fail (their voids give them back).
+  for (const auto& p : order.payments()) {
+    if (!IsPrepaid(p) || p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) continue;
+    const CallScope key{ScopedRequestId(kSystemUser, "TakePrepaid",
+                                        absl::StrCat(order.order_id(), "/", p.payment_id()))};
+    ASSIGN_OR_RETURN(
+        payment::v1::CapturePaymentResponse taken,
+        clients_->payments.Capture(key, p.payment_id(), p.amount(), absl::UnixEpoch()));
+    if (taken.declined()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "payment ", p.payment_id(), " could not be taken: ", taken.decline_reason()));
+    }
+    events.push_back(
+        MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
+                       absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
+                                    money::Format(p.amount().minor_units()), " taken at submit")));
+  }
+  MarkPrepaidTaken(order);
+  return RecomputePaid(&order);
+}
+
 absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Message& request,
                              const std::string& order_id, Order* out) {
   std::string saga_id;
@@ -64,6 +87,7 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
           RETURN_IF_ERROR(step(kStepCouponsRedeemed));
           RETURN_IF_ERROR(EvaluateFraud(c, order, outcome));
           RETURN_IF_ERROR(step(kStepFraudEvaluated));
+          RETURN_IF_ERROR(TakePrepaid(order, outcome));
         }
         edit.new_schedules = PlanContinuity(c.priced, order, clock_.Today());
         *order.mutable_submitted_at() = clock_.Timestamp();

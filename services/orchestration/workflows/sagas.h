@@ -36,6 +36,8 @@ class SubmitSaga {
                    const std::string& order_id, Order* out);
 
  private:
+  // Captures the order's checks and gift cards and shows them CAPTURED.
+  absl::Status TakePrepaid(Order& order, std::vector<OrderEvent>& events);
   // Scores the order; a FRAUD hold the hold service placed goes on the
   // order, its event in `events`.
   absl::Status EvaluateFraud(const Context& c, Order& order, std::vector<OrderEvent>& events);

@@ -106,6 +106,12 @@ int64_t TestConnector::captured_total() const {
   return captured_total_;
 }
 
+bool IsPrepaidTakenAtSubmit(const payment::v1::Payment& payment) {
+  return payment.status() == common::v1::PAYMENT_STATUS_CAPTURED &&
+         (payment.method() == common::v1::PAYMENT_METHOD_CHECK ||
+          payment.method() == common::v1::PAYMENT_METHOD_GIFT_CARD);
+}
+
 absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to) {
   using namespace common::v1;
   if (from == to) return absl::OkStatus();

@@ -88,6 +88,10 @@ class TestConnector : public PaymentConnector {
 // -> CAPTURED (the rest captured, or released). Staying in the same state is allowed
 // (a repeated void or capture is harmless). Anything else is
 // FAILED_PRECONDITION.
+// A check or gift card captured whole: taken at submit (DOMAIN 9), which
+// may be given back until something ships.
+bool IsPrepaidTakenAtSubmit(const payment::v1::Payment& payment);
+
 absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::PaymentStatus to);
 
 // Remaining on-account credit: limit minus open (authorised or captured)

@@ -208,6 +208,17 @@ grpc::Status AuthorizeOther(v1::PaymentService::Stub& stub, const std::string& r
   return s;
 }
 
+// Gift card GC-1 with `balance` cents.
+void PutGiftCard(v1::PaymentService::Stub& stub, int64_t balance) {
+  grpc::ClientContext ctx;
+  v1::UpsertGiftCardRequest req;
+  req.mutable_gift_card()->set_gift_card_number("GC-1");
+  req.mutable_gift_card()->mutable_balance()->set_currency("USD");
+  req.mutable_gift_card()->mutable_balance()->set_minor_units(balance);
+  v1::UpsertGiftCardResponse resp;
+  ASSERT_TRUE(stub.UpsertGiftCard(&ctx, req, &resp).ok());
+}
+
 int64_t GiftCardBalance(v1::PaymentService::Stub& stub) {
   grpc::ClientContext ctx;
   v1::GetGiftCardRequest req;
@@ -218,15 +229,7 @@ int64_t GiftCardBalance(v1::PaymentService::Stub& stub) {
 }
 
 TEST_F(PaymentServiceTest, ConcurrentGiftCardPaymentsNeverOverspend) {
-  {
-    grpc::ClientContext ctx;
-    v1::UpsertGiftCardRequest req;
-    req.mutable_gift_card()->set_gift_card_number("GC-1");
-    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
-    req.mutable_gift_card()->mutable_balance()->set_minor_units(10000);
-    v1::UpsertGiftCardResponse resp;
-    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
-  }
+  PutGiftCard(*stub_, 10000);
   std::atomic<int> ok{0}, refused{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 10; ++i) {
@@ -438,15 +441,7 @@ TEST_F(PaymentServiceTest, AnOldAuthorisationIsAuthorisedAgainBeforeTheCapture) 
 }
 
 TEST_F(PaymentServiceTest, ReleasingAPartlyCapturedPaymentKeepsWhatItTook) {
-  {
-    grpc::ClientContext ctx;
-    v1::UpsertGiftCardRequest req;
-    req.mutable_gift_card()->set_gift_card_number("GC-1");
-    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
-    req.mutable_gift_card()->mutable_balance()->set_minor_units(10000);
-    v1::UpsertGiftCardResponse resp;
-    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
-  }
+  PutGiftCard(*stub_, 10000);
   v1::Payment gift, account, card;
   ASSERT_TRUE(AuthorizeOther(*stub_, "g", common::v1::PAYMENT_METHOD_GIFT_CARD, 4000, &gift).ok());
   ASSERT_TRUE(
@@ -481,15 +476,7 @@ TEST_F(PaymentServiceTest, ReleasingAPartlyCapturedPaymentKeepsWhatItTook) {
 // void (the order undone or canceled before anything shipped); a captured
 // card is not voided.
 TEST_F(PaymentServiceTest, APrepaidPaymentTakenAtSubmitIsGivenBackWholeByAVoid) {
-  {
-    grpc::ClientContext ctx;
-    v1::UpsertGiftCardRequest req;
-    req.mutable_gift_card()->set_gift_card_number("GC-1");
-    req.mutable_gift_card()->mutable_balance()->set_currency("USD");
-    req.mutable_gift_card()->mutable_balance()->set_minor_units(5000);
-    v1::UpsertGiftCardResponse resp;
-    ASSERT_TRUE(stub_->UpsertGiftCard(&ctx, req, &resp).ok());
-  }
+  PutGiftCard(*stub_, 5000);
   v1::Payment gift;
   ASSERT_TRUE(
       AuthorizeOther(*stub_, "gift", common::v1::PAYMENT_METHOD_GIFT_CARD, 3000, &gift).ok());

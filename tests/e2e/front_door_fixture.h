@@ -8,6 +8,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -114,6 +115,36 @@ class FrontDoorTest : public ::testing::Test {
     }
     Product("A", 2000, 800, true);
     Product("B", 1500, 500, false);
+  }
+
+  // Reads this test's call center, lets `edit` change it, stores it.
+  void EditCallCenter(const std::function<void(order::v1::CallCenter&)>& edit) {
+    grpc::ClientContext get_ctx;
+    order::v1::GetCallCenterRequest get;
+    get.set_call_center_id(Id("cc"));
+    order::v1::GetCallCenterResponse got;
+    ASSERT_TRUE(suite->call_centers->GetCallCenter(&get_ctx, get, &got).ok());
+    grpc::ClientContext ctx;
+    order::v1::UpsertCallCenterRequest req;
+    *req.mutable_call_center() = got.call_center();
+    edit(*req.mutable_call_center());
+    order::v1::UpsertCallCenterResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+  }
+
+  // The same for this test's customer.
+  void EditCustomer(const std::function<void(order::v1::Customer&)>& edit) {
+    grpc::ClientContext get_ctx;
+    order::v1::GetCustomerRequest get;
+    get.set_customer_id(Id("cust"));
+    order::v1::GetCustomerResponse got;
+    ASSERT_TRUE(suite->customers->GetCustomer(&get_ctx, get, &got).ok());
+    grpc::ClientContext ctx;
+    order::v1::UpsertCustomerRequest req;
+    *req.mutable_customer() = got.customer();
+    edit(*req.mutable_customer());
+    order::v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
   }
 
   void User(const std::string& id, int32_t max_bp, std::vector<std::string> codes,

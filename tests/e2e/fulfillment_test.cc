@@ -75,6 +75,19 @@ class FulfillmentTest : public FrontDoorTest {
     return s;
   }
 
+  // A FRAUD hold placed by the agent; on success *out is the order.
+  grpc::Status Hold(const Order& order, const std::string& request_id, Order* out) {
+    fd::PlaceHoldRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order.order_id());
+    req.set_hold_code("FRAUD");
+    req.set_note("the card holder called about the order");
+    fd::PlaceHoldResponse resp;
+    grpc::Status s = suite->front->PlaceHold(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
   // `kind` as OrderEvent.kind spells it (API.md): "payment_captured".
   static int CountEvents(const Order& order, const std::string& kind) {
     int n = 0;
@@ -220,22 +233,17 @@ TEST_F(FulfillmentTest, ShipmentsBeyondTheOpenQuantityOrOfOthersAreRefusedAndWri
 
 TEST_F(FulfillmentTest, AnOrderOnHoldDoesNotShipAndAHoldAfterAShipmentKeepsItsStatus) {
   Order order = SubmittedOrder();
-  fd::PlaceHoldRequest hold;
-  hold.set_request_id(Id("hold"));
-  hold.set_order_id(order.order_id());
-  hold.set_hold_code("FRAUD");
-  hold.set_note("customer called about a stolen card");
-  fd::PlaceHoldResponse held;
-  grpc::Status s = suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held);
+  Order held;
+  grpc::Status s = Hold(order, "hold", &held);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(held.order().status(), common::v1::ORDER_STATUS_ON_HOLD);
+  EXPECT_EQ(held.status(), common::v1::ORDER_STATUS_ON_HOLD);
   Order out;
   EXPECT_EQ(Ship(Shipment(order, "H1", {{0, 1}}), &out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   fd::ClearHoldRequest clear;
   clear.set_request_id(Id("clear"));
   clear.set_order_id(order.order_id());
-  clear.set_hold_id(held.order().holds(0).hold_id());
+  clear.set_hold_id(held.holds(0).hold_id());
   clear.set_reason("card confirmed");
   fd::ClearHoldResponse cleared;
   s = suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared);
@@ -244,9 +252,8 @@ TEST_F(FulfillmentTest, AnOrderOnHoldDoesNotShipAndAHoldAfterAShipmentKeepsItsSt
   ASSERT_TRUE(Ship(Shipment(order, "H1", {{0, 1}}), &out).ok());
   EXPECT_EQ(out.status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
   // Held again after the shipment: still PARTIALLY_SHIPPED, and it blocks.
-  hold.set_request_id(Id("hold-2"));
-  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).ok());
-  EXPECT_EQ(held.order().status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  ASSERT_TRUE(Hold(order, "hold-2", &held).ok());
+  EXPECT_EQ(held.status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
   s = Ship(Shipment(order, "H2", {{0, 1}}), &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Get(order.order_id()).shipments_size(), 1);
@@ -434,19 +441,11 @@ TEST_F(FulfillmentTest, AnOldAuthorisationIsAuthorisedAgainBeforeItsCapture) {
 class DelayNoticeTest : public FulfillmentTest {
  protected:
   void NoticeDays(int first, int second, int cancellation) {
-    grpc::ClientContext get_ctx;
-    order::v1::GetCallCenterRequest get;
-    get.set_call_center_id(Id("cc"));
-    order::v1::GetCallCenterResponse got;
-    ASSERT_TRUE(suite->call_centers->GetCallCenter(&get_ctx, get, &got).ok());
-    grpc::ClientContext ctx;
-    order::v1::UpsertCallCenterRequest req;
-    *req.mutable_call_center() = got.call_center();
-    req.mutable_call_center()->set_first_notice_days(first);
-    req.mutable_call_center()->set_second_notice_days(second);
-    req.mutable_call_center()->set_cancellation_notice_days(cancellation);
-    order::v1::UpsertCallCenterResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+    EditCallCenter([&](order::v1::CallCenter& cc) {
+      cc.set_first_notice_days(first);
+      cc.set_second_notice_days(second);
+      cc.set_cancellation_notice_days(cancellation);
+    });
   }
 
   grpc::Status Run(int days_on, fd::RunDelayedOrderNoticesResponse* out,
@@ -578,19 +577,7 @@ TEST_F(DelayNoticeTest, ExemptCustomersAndProductsAndPartlyShippedOrders) {
   EXPECT_EQ(payments[0].captured().minor_units(), invoice);
 
   // An exempt customer gets no notice at all.
-  {
-    grpc::ClientContext get_ctx;
-    order::v1::GetCustomerRequest get;
-    get.set_customer_id(Id("cust"));
-    order::v1::GetCustomerResponse got;
-    ASSERT_TRUE(suite->customers->GetCustomer(&get_ctx, get, &got).ok());
-    grpc::ClientContext ctx;
-    order::v1::UpsertCustomerRequest req;
-    *req.mutable_customer() = got.customer();
-    req.mutable_customer()->set_notice_exempt(true);
-    order::v1::UpsertCustomerResponse resp;
-    ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
-  }
+  EditCustomer([](order::v1::Customer& c) { c.set_notice_exempt(true); });
   Order vip = Start("", Id("start-vip"));
   ASSERT_TRUE(AddLine(&vip, "A", 1, "vip-a").ok());
   ASSERT_TRUE(Pay(&vip, "tok_4242", "pay-vip").ok());
@@ -673,13 +660,8 @@ TEST_F(FulfillmentTest, PurgeKeepsSummariesOfFinishedOrdersOnly) {
   for (const auto& o : listed.orders()) archived += o.archived() ? 1 : 0;
   EXPECT_EQ(archived, 2);
   // A summary is read-only.
-  fd::PlaceHoldRequest hold;
-  hold.set_request_id(Id("hold-archived"));
-  hold.set_order_id(shipped_order.order_id());
-  hold.set_hold_code("FRAUD");
-  hold.set_note("called about it after the purge");
-  fd::PlaceHoldResponse held;
-  EXPECT_EQ(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).error_code(),
+  Order held;
+  EXPECT_EQ(Hold(shipped_order, "hold-archived", &held).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
@@ -761,13 +743,8 @@ TEST_F(PrepaidTest, ACanceledHeldOrderGivesTheGiftCardBackWhole) {
   ASSERT_TRUE(Submit(&order).ok());
   EXPECT_EQ(GiftCardBalance(), 0);
   // Held (nothing shipped), then canceled.
-  fd::PlaceHoldRequest hold;
-  hold.set_request_id(Id("hold"));
-  hold.set_order_id(order.order_id());
-  hold.set_hold_code("FRAUD");
-  hold.set_note("the card holder called");
-  fd::PlaceHoldResponse held;
-  ASSERT_TRUE(suite->front->PlaceHold(suite->As(Id("agent")).get(), hold, &held).ok());
+  Order held;
+  ASSERT_TRUE(Hold(order, "hold", &held).ok());
   fd::CancelOrderRequest req;
   req.set_request_id(Id("cancel"));
   req.set_order_id(order.order_id());

@@ -206,20 +206,10 @@ TEST_F(FrontDoorTest, MasterDataChangedBetweenChangesIsSeenAtOnce) {
   Order order = Start();
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   // The call center stops offering STANDARD delivery.
-  {
-    grpc::ClientContext ctx;
-    order::v1::GetCallCenterRequest get;
-    get.set_call_center_id(Id("cc"));
-    order::v1::GetCallCenterResponse got;
-    ASSERT_TRUE(suite->call_centers->GetCallCenter(&ctx, get, &got).ok());
-    grpc::ClientContext put_ctx;
-    order::v1::UpsertCallCenterRequest put;
-    *put.mutable_call_center() = got.call_center();
-    put.mutable_call_center()->clear_delivery_modes();
-    put.mutable_call_center()->add_delivery_modes("EXPRESS");
-    order::v1::UpsertCallCenterResponse put_resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&put_ctx, put, &put_resp).ok());
-  }
+  EditCallCenter([](order::v1::CallCenter& cc) {
+    cc.clear_delivery_modes();
+    cc.add_delivery_modes("EXPRESS");
+  });
   fd::SetDeliveryRequest d;
   d.set_request_id(Id("delivery"));
   d.set_order_id(order.order_id());

@@ -60,19 +60,7 @@ TEST_F(FrontDoorTest, TotalsAddUpAfterEveryChange) {
     pricing::v1::UpsertTaxRateResponse resp;
     ASSERT_TRUE(suite->pricing->UpsertTaxRate(&ctx, req, &resp).ok());
   }
-  {
-    grpc::ClientContext get_ctx;
-    order::v1::GetCallCenterRequest get;
-    get.set_call_center_id(Id("cc"));
-    order::v1::GetCallCenterResponse got;
-    ASSERT_TRUE(suite->call_centers->GetCallCenter(&get_ctx, get, &got).ok());
-    grpc::ClientContext ctx;
-    order::v1::UpsertCallCenterRequest req;
-    *req.mutable_call_center() = got.call_center();
-    req.mutable_call_center()->add_delivery_modes(mode);
-    order::v1::UpsertCallCenterResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
-  }
+  EditCallCenter([&](order::v1::CallCenter& cc) { cc.add_delivery_modes(mode); });
 
   auto check = [&](const Order& o, const std::string& step) {
     SCOPED_TRACE(step);

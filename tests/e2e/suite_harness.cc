@@ -122,28 +122,28 @@ orchestration::Downstream Suite::MakeDownstream() const {
   return d;
 }
 
-std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoor(
+std::shared_ptr<orchestration::FrontDoor> Suite::ExtraDoor(
     orchestration::OrderEntryOptions options,
     const std::function<void(orchestration::Downstream&)>& rewire) {
   options.jwt_secret = kSecret;
   orchestration::Downstream downstream = MakeDownstream();
   if (rewire) rewire(downstream);
-  auto door = std::make_shared<orchestration::FrontDoor>(std::move(downstream), options,
-                                                         sagas_.get(), nullptr);
+  return std::make_shared<orchestration::FrontDoor>(std::move(downstream), options, sagas_.get(),
+                                                    nullptr);
+}
+
+std::unique_ptr<orchestration::v1::OrderEntryService::Stub> Suite::ExtraFrontDoor(
+    orchestration::OrderEntryOptions options,
+    const std::function<void(orchestration::Downstream&)>& rewire) {
   return orchestration::v1::OrderEntryService::NewStub(
-      Channel(Serve({orchestration::FrontDoor::Service(door)})));
+      Channel(Serve({orchestration::FrontDoor::Service(ExtraDoor(std::move(options), rewire))})));
 }
 
 std::unique_ptr<orchestration::v1::FulfillmentService::Stub> Suite::ExtraFulfillment(
     orchestration::OrderEntryOptions options,
     const std::function<void(orchestration::Downstream&)>& rewire) {
-  options.jwt_secret = kSecret;
-  orchestration::Downstream downstream = MakeDownstream();
-  if (rewire) rewire(downstream);
-  auto door = std::make_shared<orchestration::FrontDoor>(std::move(downstream), options,
-                                                         sagas_.get(), nullptr);
-  return orchestration::v1::FulfillmentService::NewStub(
-      Channel(Serve({orchestration::FrontDoor::Fulfillment(door)})));
+  return orchestration::v1::FulfillmentService::NewStub(Channel(
+      Serve({orchestration::FrontDoor::Fulfillment(ExtraDoor(std::move(options), rewire))})));
 }
 
 std::unique_ptr<grpc::ClientContext> Suite::As(const std::string& user_id,

@@ -70,6 +70,10 @@ class Suite {
  private:
   Suite() = default;
   orchestration::Downstream MakeDownstream() const;
+  // A front door on the shared downstream services and saga log.
+  std::shared_ptr<orchestration::FrontDoor> ExtraDoor(
+      orchestration::OrderEntryOptions options,
+      const std::function<void(orchestration::Downstream&)>& rewire);
   int Serve(std::vector<std::shared_ptr<grpc::Service>> services);
 
   std::unique_ptr<db::TestDatabase> db_;

@@ -438,6 +438,49 @@ TEST_F(OrderServiceTest, ListOpenOrdersGivesACallCentersOrdersWithUnitsToShipPag
   EXPECT_EQ(list("cc1", today, "x'; --", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(OrderServiceTest, PurgedOrdersKeepASummaryAndAreReadOnly) {
+  Order shipped = Create("p-shipped");
+  shipped.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  *shipped.mutable_total() = common::v1::Money();
+  shipped.mutable_total()->set_currency("USD");
+  shipped.mutable_total()->set_minor_units(4200);
+  ASSERT_TRUE(Save("p-submit", shipped, &shipped).ok());
+  shipped.set_status(common::v1::ORDER_STATUS_SHIPPED);
+  ASSERT_TRUE(Save("p-ship", shipped, &shipped).ok());
+  Order open = Create("p-open");
+  open.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  ASSERT_TRUE(Save("p-open-submit", open, &open).ok());
+  const std::string today =
+      absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  auto purge = [&](const std::string& cc, v1::PurgeOrdersResponse* out) {
+    grpc::ClientContext ctx;
+    v1::PurgeOrdersRequest req;
+    req.set_call_center_id(cc);
+    req.set_created_on_or_before(today);
+    return orders_->PurgeOrders(&ctx, req, out);
+  };
+  v1::PurgeOrdersResponse other;
+  ASSERT_TRUE(purge("cc2", &other).ok());
+  EXPECT_EQ(other.purged_order_ids_size(), 0);
+  v1::PurgeOrdersResponse purged;
+  ASSERT_TRUE(purge("cc1", &purged).ok());
+  ASSERT_EQ(purged.purged_order_ids_size(), 1);
+  EXPECT_EQ(purged.purged_order_ids(0), shipped.order_id());
+  v1::PurgeOrdersResponse again;
+  ASSERT_TRUE(purge("cc1", &again).ok());
+  EXPECT_EQ(again.purged_order_ids_size(), 0);
+  const Order summary = Get(shipped.order_id());
+  EXPECT_TRUE(summary.archived());
+  EXPECT_EQ(summary.status(), common::v1::ORDER_STATUS_SHIPPED);
+  EXPECT_EQ(summary.total().minor_units(), 4200);
+  EXPECT_EQ(summary.events_size(), 0);
+  EXPECT_FALSE(Get(open.order_id()).archived());
+  // A save over the summary is refused, from its version or an older one.
+  EXPECT_EQ(Save("p-over", summary, nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(Save("p-over-old", shipped, nullptr).error_code(), grpc::StatusCode::OK);
+  EXPECT_TRUE(Get(shipped.order_id()).archived());
+}
+
 TEST_F(OrderServiceTest, CustomerSearchIsCaseInsensitivePrefixAndPaged) {
   for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
            {"c1", "Ann Smith"}, {"c2", "anna Jones"}, {"c3", "Bob Annis"}}) {

@@ -365,6 +365,10 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     }
     Order stored;
     RETURN_IF_ERROR(ParseOrder(r[0]["doc"], &stored));
+    if (stored.archived()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "order ", order.order_id(), " was purged: only its summary is kept, read-only"));
+    }
     if (stored.version() != order.version()) return ChangedConcurrently(order, stored.version());
     RETURN_IF_ERROR(CheckTransition(stored.status(), order.status()));
     // Identity, history and creation facts are the server's, not the caller's.

@@ -1,7 +1,8 @@
 -- SaveOrder's write: order, events and the request's stored response in one
 -- statement, applied only when the row still has the caller's version and
 -- history fingerprint ($14; '' for rows written before there was one), so
--- the caller's copy of identity and history is the stored one; a status the
+-- the caller's copy of identity and history is the stored one; not a purged
+-- order's summary (archived); a status the
 -- change may leave ($13); and no stored response for the request. Most
 -- saves are this statement alone; when it writes nothing, SaveOrder reads
 -- the row (order_save_read.sql) to tell a retry, a conflict or a refusal apart, and
@@ -11,6 +12,7 @@ WITH u AS (
   UPDATE orders
   SET status = $2, version = $3, doc = $4, total_minor = $5, currency = $6, updated_at = now(), history_hash = $12
   WHERE order_id = $1::uuid AND version = $11 AND COALESCE(history_hash, '') = $14
+    AND NOT archived
     AND status = ANY($13::text[])
     AND ($15 = '' OR concat_ws('/',
           COALESCE((SELECT xu.xmin::text FROM users xu WHERE xu.id = $16), '-'),

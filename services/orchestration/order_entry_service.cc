@@ -386,10 +386,7 @@ absl::StatusOr<order::v1::GetOrderContextResponse> OrderEntryServiceImpl::Caller
   ASSIGN_OR_RETURN(
       order::v1::GetOrderContextResponse data,
       parts_.clients->orders.CallerContext(caller.scope(), caller.user_id, customer_id));
-  if (!data.has_user()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("user ", caller.user_id, " is not a call-center user"));
-  }
+  RETURN_IF_ERROR(RequireCallCenterUser(data, caller.user_id));
   return data;
 }
 

@@ -538,17 +538,15 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::ListOpenOrders(
 absl::StatusOr<std::vector<std::string>> PgOrderStore::PurgeOrders(
     const std::string& call_center_id, const std::string& created_on_or_before,
     const std::string& customer_id) {
-  constexpr int kBatch = 200;
+  constexpr size_t kBatch = 200;
   std::vector<std::string> purged;
-  for (int got = kBatch; got == kBatch;) {
-    got = 0;
+  for (size_t got = kBatch; got == kBatch;) {
+    std::vector<std::string> batch;
     RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-      got = 0;
-      std::vector<std::string> batch;
-      pqxx::result r = db::Exec(txn, queries::kOrdersPurgeable, call_center_id,
-                                created_on_or_before, customer_id, kBatch);
-      for (const auto& row : r) {
-        ++got;
+      batch.clear();  // a retried transaction starts over
+      for (const auto& row :
+           db::Exec(txn, queries::kOrdersPurgeable, call_center_id, created_on_or_before,
+                    customer_id, static_cast<int>(kBatch))) {
         Order order;
         RETURN_IF_ERROR(ParseOrder(row["doc"], &order));
         // What stays: who, when, how it ended and for how much.
@@ -569,9 +567,10 @@ absl::StatusOr<std::vector<std::string>> PgOrderStore::PurgeOrders(
                  HistoryHash(summary));
         batch.push_back(summary.order_id());
       }
-      purged.insert(purged.end(), batch.begin(), batch.end());
       return absl::OkStatus();
     }));
+    got = batch.size();
+    purged.insert(purged.end(), batch.begin(), batch.end());
   }
   return purged;
 }

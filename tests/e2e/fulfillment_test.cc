@@ -88,6 +88,20 @@ class FulfillmentTest : public FrontDoorTest {
     return s;
   }
 
+  // The supervisor clears hold `hold_id`; on success *out is the order.
+  grpc::Status Clear(const Order& order, const std::string& hold_id, const std::string& request_id,
+                     Order* out) {
+    fd::ClearHoldRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_order_id(order.order_id());
+    req.set_hold_id(hold_id);
+    req.set_reason("checked with the customer");
+    fd::ClearHoldResponse resp;
+    grpc::Status s = suite->front->ClearHold(suite->As(Id("super")).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
   // `kind` as OrderEvent.kind spells it (API.md): "payment_captured".
   static int CountEvents(const Order& order, const std::string& kind) {
     int n = 0;
@@ -240,15 +254,10 @@ TEST_F(FulfillmentTest, AnOrderOnHoldDoesNotShipAndAHoldAfterAShipmentKeepsItsSt
   Order out;
   EXPECT_EQ(Ship(Shipment(order, "H1", {{0, 1}}), &out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  fd::ClearHoldRequest clear;
-  clear.set_request_id(Id("clear"));
-  clear.set_order_id(order.order_id());
-  clear.set_hold_id(held.holds(0).hold_id());
-  clear.set_reason("card confirmed");
-  fd::ClearHoldResponse cleared;
-  s = suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared);
+  Order cleared;
+  s = Clear(order, held.holds(0).hold_id(), "clear", &cleared);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(cleared.status(), common::v1::ORDER_STATUS_CONFIRMED);
   ASSERT_TRUE(Ship(Shipment(order, "H1", {{0, 1}}), &out).ok());
   EXPECT_EQ(out.status(), common::v1::ORDER_STATUS_PARTIALLY_SHIPPED);
   // Held again after the shipment: still PARTIALLY_SHIPPED, and it blocks.
@@ -301,16 +310,11 @@ TEST_F(FulfillmentTest, ADeclinedCaptureHoldsTheOrderUntilTheBalanceIsPaid) {
   EXPECT_EQ(Pay(&shipped, "tok_4242", "pay-more", 100).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
-  fd::ClearHoldRequest clear;
-  clear.set_request_id(Id("clear-payment"));
-  clear.set_order_id(order.order_id());
-  clear.set_hold_id(hold_id);
-  clear.set_reason("paid by another card");
-  fd::ClearHoldResponse cleared;
-  s = suite->front->ClearHold(suite->As(Id("super")).get(), clear, &cleared);
+  Order cleared;
+  s = Clear(order, hold_id, "clear-payment", &cleared);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(cleared.order().status(), common::v1::ORDER_STATUS_SHIPPED);
-  for (const auto& h : cleared.order().holds()) EXPECT_FALSE(h.open());
+  EXPECT_EQ(cleared.status(), common::v1::ORDER_STATUS_SHIPPED);
+  for (const auto& h : cleared.holds()) EXPECT_FALSE(h.open());
 }
 
 TEST_F(FulfillmentTest, TheExpectedShipDateMovesAndMakesTheOrderBackordered) {

@@ -39,6 +39,12 @@ int32_t OpenQuantity(const OrderLine& line) {
   return std::max(0, line.quantity() - line.shipped_quantity() - line.canceled_quantity());
 }
 
+bool AwaitsShipment(common::v1::OrderStatus status) {
+  return status == common::v1::ORDER_STATUS_CONFIRMED ||
+         status == common::v1::ORDER_STATUS_ON_HOLD ||
+         status == common::v1::ORDER_STATUS_PARTIALLY_SHIPPED;
+}
+
 bool HasOpenQuantity(const Order& order) {
   for (const OrderLine& l : order.lines()) {
     if (OpenQuantity(l) > 0) return true;
@@ -191,7 +197,7 @@ std::optional<PlannedCapture> NextCapture(const Order& order, const Shipment& sh
     bool asked = false;
     for (const auto& c : shipment.captures()) asked = asked || c.payment_id() == p.payment_id();
     if (asked) continue;
-    return PlannedCapture{p.payment_id(), std::min(left, due)};
+    return PlannedCapture{p.payment_id(), std::min(left, due), TakenAtSubmit(p)};
   }
   return std::nullopt;
 }
@@ -287,12 +293,7 @@ std::vector<std::string> DueNotices(const Order& order, const order::v1::CallCen
                                     const std::vector<std::string>& exempt_products,
                                     const std::string& as_of) {
   std::vector<std::string> due;
-  const common::v1::OrderStatus st = order.status();
-  if (customer_exempt || !order.has_submitted_at() ||
-      (st != common::v1::ORDER_STATUS_CONFIRMED && st != common::v1::ORDER_STATUS_ON_HOLD &&
-       st != common::v1::ORDER_STATUS_PARTIALLY_SHIPPED)) {
-    return due;
-  }
+  if (customer_exempt || !order.has_submitted_at() || !AwaitsShipment(order.status())) return due;
   bool open = false;
   for (const OrderLine& l : order.lines()) {
     open = open || (OpenQuantity(l) > 0 && !IsExempt(exempt_products, l.product_id()));

@@ -24,6 +24,10 @@ using ShipmentLines = google::protobuf::RepeatedPtrField<common::v1::ShipmentLin
 // Units of a line neither shipped nor canceled.
 int32_t OpenQuantity(const common::v1::OrderLine& line);
 
+// A submitted order whose units may still ship or be canceled: CONFIRMED,
+// ON_HOLD or PARTIALLY_SHIPPED (what ListOpenOrders lists).
+bool AwaitsShipment(common::v1::OrderStatus status);
+
 // Whether any line has open units.
 bool HasOpenQuantity(const Order& order);
 
@@ -80,6 +84,8 @@ std::vector<std::string> MarkPrepaidTaken(Order& order);
 struct PlannedCapture {
   std::string payment_id;
   int64_t amount = 0;
+  // A check or gift card taken at submit: applied, nothing to capture.
+  bool taken_at_submit = false;
 };
 std::optional<PlannedCapture> NextCapture(const Order& order, const common::v1::Shipment& shipment);
 

@@ -224,6 +224,15 @@ absl::Status CheckMayPayBalanceDue(const Order& order) {
   return absl::OkStatus();
 }
 
+absl::Status RequireCallCenterUser(const order::v1::GetOrderContextResponse& data,
+                                   const std::string& user_id) {
+  if (!data.has_user()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("user ", user_id, " is not a call-center user"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user) {
   if (!user.may_record_fulfillment()) {
     return absl::PermissionDeniedError(absl::StrCat(

@@ -112,6 +112,11 @@ common::v1::OrderStatus SubmitOutcome(const Order& order);
 // FAILED_PRECONDITION on a CANCELED order.
 absl::Status CheckMayHold(const Order& order);
 
+// The caller (`user_id`) is a user the order service knows: its context
+// carries them (PERMISSION_DENIED otherwise).
+absl::Status RequireCallCenterUser(const order::v1::GetOrderContextResponse& data,
+                                   const std::string& user_id);
+
 // Fulfilment systems act through a user with may_record_fulfillment
 // (PERMISSION_DENIED otherwise).
 absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user);

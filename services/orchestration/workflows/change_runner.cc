@@ -4,6 +4,7 @@
 #include "libs/money/money.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
 
 namespace callcenter::orchestration {
 
@@ -16,10 +17,7 @@ absl::StatusOr<Context> ChangeRunner::Load(const Caller& caller, const std::stri
   c.fingerprint = fingerprint;
   ASSIGN_OR_RETURN(c.data, clients_->orders.OrderContext(c.scope(), order_id, caller.user_id,
                                                          spec ? spec->method : "", fingerprint));
-  if (!c.data.has_user()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("user ", caller.user_id, " is not a call-center user"));
-  }
+  RETURN_IF_ERROR(RequireCallCenterUser(c.data, caller.user_id));
   if (c.data.user().call_center_id() != c.data.order().call_center_id()) {
     return WithReason(absl::PermissionDeniedError(absl::StrCat(
                           "user ", caller.user_id, " is not a user of call center ",

@@ -81,9 +81,7 @@ absl::Status FulfillmentWorkflow::SetExpectedShipDate(const Caller& caller,
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
         RETURN_IF_ERROR(RequireFulfilmentUser(c.data.user()));
         call_center = c.data.call_center();
-        if (order.status() != common::v1::ORDER_STATUS_CONFIRMED &&
-            order.status() != common::v1::ORDER_STATUS_ON_HOLD &&
-            order.status() != common::v1::ORDER_STATUS_PARTIALLY_SHIPPED) {
+        if (!AwaitsShipment(order.status())) {
           return absl::FailedPreconditionError(absl::StrCat(
               "order ", order.order_id(), " is ", common::v1::OrderStatus_Name(order.status()),
               ": only a submitted order with units still to ship has an expected ship date"));
@@ -105,18 +103,11 @@ absl::Status FulfillmentWorkflow::SetExpectedShipDate(const Caller& caller,
   return absl::OkStatus();
 }
 
-}  // namespace callcenter::orchestration
-
-namespace callcenter::orchestration {
-
 absl::StatusOr<order::v1::GetOrderContextResponse> FulfillmentWorkflow::FulfilmentCaller(
     const Caller& caller) {
   ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
                    clients_->orders.CallerContext(caller.scope(), caller.user_id, ""));
-  if (!data.has_user()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("user ", caller.user_id, " is not a call-center user"));
-  }
+  RETURN_IF_ERROR(RequireCallCenterUser(data, caller.user_id));
   RETURN_IF_ERROR(RequireFulfilmentUser(data.user()));
   return data;
 }

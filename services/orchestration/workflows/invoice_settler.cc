@@ -52,12 +52,8 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
         const CallScope key{
             ScopedRequestId(kSystemUser, "CaptureInvoice",
                             absl::StrCat(order_id, "/", s.shipment_id(), "/", next->payment_id))};
-        const common::v1::OrderPayment* payment = nullptr;
-        for (const auto& p : order.payments()) {
-          if (p.payment_id() == next->payment_id) payment = &p;
-        }
         absl::StatusOr<payment::v1::CapturePaymentResponse> r;
-        if (payment != nullptr && TakenAtSubmit(*payment)) {
+        if (next->taken_at_submit) {
           // Taken at submit: applied to the invoice, nothing to capture.
           payment::v1::CapturePaymentResponse applied;
           *applied.mutable_captured() = MoneyOf(order.currency(), next->amount);
@@ -119,13 +115,12 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
                                       " that no invoice needs released: nothing more can ship")));
       changed = true;
     }
+    const CallScope scope{ScopedRequestId(kSystemUser, "SettleInvoices", at_version)};
     if (!changed) {
       // Nothing new, but a release saved before may not have reached the
       // payment service (a crash, or the void failed): voided again, only
       // what is still live there (recovery of a shipment saga comes here).
-      RETURN_IF_ERROR(clients_->payments.VoidMarked(
-          CallScope{ScopedRequestId(kSystemUser, "SettleInvoices", at_version)}.Keyed(":release"),
-          order));
+      RETURN_IF_ERROR(clients_->payments.VoidMarked(scope.Keyed(":release"), order));
       order.set_backordered(IsBackordered(order, call_center, clock_.Today()));
       return order;
     }
@@ -133,7 +128,6 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
     save.method = "SettleInvoices";
     save.order = std::move(order);
     save.events = std::move(events);
-    const CallScope scope{ScopedRequestId(kSystemUser, "SettleInvoices", at_version)};
     absl::StatusOr<SavedOrder> saved = clients_->orders.Save(scope, std::move(save));
     if (!saved.ok()) {
       // A concurrent change: read again (the captures made answer again).

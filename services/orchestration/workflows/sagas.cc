@@ -1,5 +1,7 @@
 #include "services/orchestration/workflows/sagas.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "libs/ids/system_names.h"
 #include "libs/logging/log.h"
@@ -30,23 +32,23 @@ absl::Status SubmitSaga::EvaluateFraud(const Context& c, Order& order,
 absl::Status SubmitSaga::TakePrepaid(Order& order, std::vector<OrderEvent>& events) {
   // Checks and gift cards are taken at submit (DOMAIN 9); undone with the
   // submit, should it fail (their voids give them back).
+  const std::vector<std::string> taken = MarkPrepaidTaken(order);
   for (const auto& p : order.payments()) {
-    if (!IsPrepaid(p) || p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) continue;
+    if (std::find(taken.begin(), taken.end(), p.payment_id()) == taken.end()) continue;
     const CallScope key{ScopedRequestId(kSystemUser, "TakePrepaid",
                                         absl::StrCat(order.order_id(), "/", p.payment_id()))};
     ASSIGN_OR_RETURN(
-        payment::v1::CapturePaymentResponse taken,
+        payment::v1::CapturePaymentResponse capture,
         clients_->payments.Capture(key, p.payment_id(), p.amount(), absl::UnixEpoch()));
-    if (taken.declined()) {
+    if (capture.declined()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "payment ", p.payment_id(), " could not be taken: ", taken.decline_reason()));
+          "payment ", p.payment_id(), " could not be taken: ", capture.decline_reason()));
     }
     events.push_back(
         MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
                        absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
                                     money::Format(p.amount().minor_units()), " taken at submit")));
   }
-  MarkPrepaidTaken(order);
   return RecomputePaid(&order);
 }
 

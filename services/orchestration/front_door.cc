@@ -18,11 +18,12 @@ FrontDoor::FrontDoor(Downstream downstream, const OrderEntryOptions& options, Sa
       cancel_(&changes_, &money_, sagas, options.crash_after_step),
       fulfillment_(&changes_, &clients_, &money_, &invoices_, sagas, clock_, &counters_,
                    options.crash_after_step),
-      recovery_(&clients_, &money_, &invoices_, sagas, &counters_),
+      returns_(&changes_, &clients_, sagas, clock_, &counters_, options.crash_after_step),
+      recovery_(&clients_, &money_, &invoices_, &returns_, sagas, &counters_),
       sweeper_(&clients_, sagas, &counters_),
       service_(OrderEntryParts{&identity_, &clients_, &changes_, &selling_, &payments_, &holds_,
-                               &submit_, &cancel_, metrics},
+                               &submit_, &cancel_, &returns_, metrics},
                clock_),
-      fulfillment_service_(&identity_, &fulfillment_, metrics) {}
+      fulfillment_service_(&identity_, &fulfillment_, &returns_, metrics) {}
 
 }  // namespace callcenter::orchestration

@@ -22,6 +22,7 @@
 #include "services/orchestration/workflows/money_protocol.h"
 #include "services/orchestration/workflows/payment_sweeper.h"
 #include "services/orchestration/workflows/payment_workflow.h"
+#include "services/orchestration/workflows/return_workflow.h"
 #include "services/orchestration/workflows/saga_recovery.h"
 #include "services/orchestration/workflows/sagas.h"
 
@@ -39,7 +40,8 @@ struct OrderEntryOptions {
   // Tests only: a submit "crashes" right after recording this saga step
   // (no compensation runs), as a killed process would; kStepCancelSaved: a
   // cancellation right after its save; kStepShipmentSaved: a shipment right
-  // after its save, before its captures.
+  // after its save, before its captures; kStepRefundPlanned: a return or
+  // price match right after the save that planned its refunds.
   std::string crash_after_step;
 };
 
@@ -79,6 +81,7 @@ class FrontDoor {
   SubmitSaga submit_;
   CancelSaga cancel_;
   FulfillmentWorkflow fulfillment_;
+  ReturnWorkflow returns_;
   SagaRecovery recovery_;
   PaymentSweeper sweeper_;
   OrderEntryServiceImpl service_;

@@ -11,8 +11,8 @@ using server::Serve;
 
 FulfillmentServiceImpl::FulfillmentServiceImpl(const CallerIdentity* identity,
                                                FulfillmentWorkflow* fulfillment,
-                                               metrics::Metrics* metrics)
-    : identity_(identity), fulfillment_(fulfillment), metrics_(metrics) {
+                                               ReturnWorkflow* returns, metrics::Metrics* metrics)
+    : identity_(identity), fulfillment_(fulfillment), returns_(returns), metrics_(metrics) {
   // Requests protobuf refuses (invalid UTF-8): INVALID_ARGUMENT naming the field.
   const google::protobuf::ServiceDescriptor* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
@@ -25,6 +25,7 @@ FulfillmentServiceImpl::FulfillmentServiceImpl(const CallerIdentity* identity,
   use("SetExpectedShipDate", &FulfillmentServiceImpl::SetExpectedShipDate);
   use("RunDelayedOrderNotices", &FulfillmentServiceImpl::RunDelayedOrderNotices);
   use("PurgeOrders", &FulfillmentServiceImpl::PurgeOrders);
+  use("RecordReturnReceipt", &FulfillmentServiceImpl::RecordReturnReceipt);
 }
 
 grpc::Status FulfillmentServiceImpl::RecordShipment(grpc::ServerContext* ctx,
@@ -64,6 +65,16 @@ grpc::Status FulfillmentServiceImpl::PurgeOrders(grpc::ServerContext* ctx,
   return Serve(metrics_, "PurgeOrders", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, identity_->Identify(ctx, "PurgeOrders", *req, "", false));
     return fulfillment_->PurgeOrders(caller, *req, resp);
+  });
+}
+
+grpc::Status FulfillmentServiceImpl::RecordReturnReceipt(grpc::ServerContext* ctx,
+                                                         const v1::RecordReturnReceiptRequest* req,
+                                                         v1::RecordReturnReceiptResponse* resp) {
+  return Serve(metrics_, "RecordReturnReceipt", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, identity_->Identify(ctx, "RecordReturnReceipt", *req,
+                                                        req->request_id(), true));
+    return returns_->RecordReceipt(caller, *req, resp->mutable_return_order());
   });
 }
 

@@ -6,20 +6,21 @@
 #include "libs/server/parsing_handler.h"
 #include "services/orchestration/identity.h"
 #include "services/orchestration/workflows/fulfillment_workflow.h"
+#include "services/orchestration/workflows/return_workflow.h"
 
 namespace callcenter::orchestration {
 
 // FulfillmentService (API.md), on the front door's port: what warehouse
 // and scheduling systems report, with the same bearer JWT as agents; the
 // user must have may_record_fulfillment and act on its own call center's
-// orders. Thin handlers: identify, then the FulfillmentWorkflow.
-// RecordReturnReceipt and RunInstallments come with returns and installment
-// billing (UNIMPLEMENTED until then).
+// orders. Thin handlers: identify, then the FulfillmentWorkflow (the
+// ReturnWorkflow for returned goods). RunInstallments comes with
+// installment billing (UNIMPLEMENTED until then).
 class FulfillmentServiceImpl final
     : public server::ParsingHandlers<v1::FulfillmentService::Service> {
  public:
   FulfillmentServiceImpl(const CallerIdentity* identity, FulfillmentWorkflow* fulfillment,
-                         metrics::Metrics* metrics);
+                         ReturnWorkflow* returns, metrics::Metrics* metrics);
 
   grpc::Status RecordShipment(grpc::ServerContext*, const v1::RecordShipmentRequest*,
                               v1::RecordShipmentResponse*) override;
@@ -30,10 +31,13 @@ class FulfillmentServiceImpl final
                                       v1::RunDelayedOrderNoticesResponse*) override;
   grpc::Status PurgeOrders(grpc::ServerContext*, const v1::PurgeOrdersRequest*,
                            v1::PurgeOrdersResponse*) override;
+  grpc::Status RecordReturnReceipt(grpc::ServerContext*, const v1::RecordReturnReceiptRequest*,
+                                   v1::RecordReturnReceiptResponse*) override;
 
  private:
   const CallerIdentity* identity_;
   FulfillmentWorkflow* fulfillment_;
+  ReturnWorkflow* returns_;
   metrics::Metrics* metrics_;  // may be null
 };
 

@@ -44,6 +44,12 @@ OrderEntryServiceImpl::OrderEntryServiceImpl(OrderEntryParts parts, Clock clock)
   CC_PARSING(ListCustomerOrders);
   CC_PARSING(RequestCatalog);
   CC_PARSING(GetProductDetails);
+  CC_PARSING(StartReturn);
+  CC_PARSING(AdjustReturnCredit);
+  CC_PARSING(ApproveRefund);
+  CC_PARSING(CancelReturn);
+  CC_PARSING(GetReturn);
+  CC_PARSING(PriceMatch);
 #undef CC_PARSING
 }
 
@@ -463,6 +469,59 @@ grpc::Status OrderEntryServiceImpl::GetProductDetails(grpc::ServerContext* ctx,
     for (const auto& url : media->image_urls()) out->add_image_urls(url);
     out->set_detail_text(media->detail_text());
     return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------ returns (DOMAIN 10)
+
+// A mutating return RPC: identified with its request id, then `run`.
+#define CC_RETURN_RPC(Method, call)                                                           \
+  return Serve(parts_.metrics, #Method, req->request_id(), [&]() -> absl::Status {            \
+    ASSIGN_OR_RETURN(Caller caller,                                                           \
+                     parts_.identity->Identify(ctx, #Method, *req, req->request_id(), true)); \
+    return call;                                                                              \
+  })
+
+grpc::Status OrderEntryServiceImpl::StartReturn(grpc::ServerContext* ctx,
+                                                const v1::StartReturnRequest* req,
+                                                v1::StartReturnResponse* resp) {
+  CC_RETURN_RPC(StartReturn, parts_.returns->Start(caller, *req, resp->mutable_return_order()));
+}
+
+grpc::Status OrderEntryServiceImpl::AdjustReturnCredit(grpc::ServerContext* ctx,
+                                                       const v1::AdjustReturnCreditRequest* req,
+                                                       v1::AdjustReturnCreditResponse* resp) {
+  CC_RETURN_RPC(AdjustReturnCredit,
+                parts_.returns->AdjustCredit(caller, *req, resp->mutable_return_order()));
+}
+
+grpc::Status OrderEntryServiceImpl::ApproveRefund(grpc::ServerContext* ctx,
+                                                  const v1::ApproveRefundRequest* req,
+                                                  v1::ApproveRefundResponse* resp) {
+  CC_RETURN_RPC(ApproveRefund,
+                parts_.returns->ApproveRefund(caller, *req, resp->mutable_return_order()));
+}
+
+grpc::Status OrderEntryServiceImpl::CancelReturn(grpc::ServerContext* ctx,
+                                                 const v1::CancelReturnRequest* req,
+                                                 v1::CancelReturnResponse* resp) {
+  CC_RETURN_RPC(CancelReturn, parts_.returns->Cancel(caller, *req, resp->mutable_return_order()));
+}
+
+grpc::Status OrderEntryServiceImpl::PriceMatch(grpc::ServerContext* ctx,
+                                               const v1::PriceMatchRequest* req,
+                                               v1::PriceMatchResponse* resp) {
+  CC_RETURN_RPC(PriceMatch, parts_.returns->PriceMatch(caller, *req, resp->mutable_order()));
+}
+
+#undef CC_RETURN_RPC
+
+grpc::Status OrderEntryServiceImpl::GetReturn(grpc::ServerContext* ctx,
+                                              const v1::GetReturnRequest* req,
+                                              v1::GetReturnResponse* resp) {
+  return Serve(parts_.metrics, "GetReturn", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, parts_.identity->Identify(ctx, "GetReturn", *req, "", false));
+    return parts_.returns->Get(caller, req->return_id(), resp->mutable_return_order());
   });
 }
 

@@ -10,6 +10,7 @@
 #include "services/orchestration/workflows/directed_selling.h"
 #include "services/orchestration/workflows/hold_workflow.h"
 #include "services/orchestration/workflows/payment_workflow.h"
+#include "services/orchestration/workflows/return_workflow.h"
 #include "services/orchestration/workflows/sagas.h"
 
 namespace callcenter::orchestration {
@@ -24,6 +25,7 @@ struct OrderEntryParts {
   HoldWorkflow* holds;
   SubmitSaga* submit;
   CancelSaga* cancel;
+  ReturnWorkflow* returns;
   metrics::Metrics* metrics;  // may be null
 };
 
@@ -73,6 +75,19 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
                               v1::RequestCatalogResponse*) override;
   grpc::Status GetProductDetails(grpc::ServerContext*, const v1::GetProductDetailsRequest*,
                                  v1::GetProductDetailsResponse*) override;
+  // Returns and price matches (DOMAIN 10).
+  grpc::Status StartReturn(grpc::ServerContext*, const v1::StartReturnRequest*,
+                           v1::StartReturnResponse*) override;
+  grpc::Status AdjustReturnCredit(grpc::ServerContext*, const v1::AdjustReturnCreditRequest*,
+                                  v1::AdjustReturnCreditResponse*) override;
+  grpc::Status ApproveRefund(grpc::ServerContext*, const v1::ApproveRefundRequest*,
+                             v1::ApproveRefundResponse*) override;
+  grpc::Status CancelReturn(grpc::ServerContext*, const v1::CancelReturnRequest*,
+                            v1::CancelReturnResponse*) override;
+  grpc::Status GetReturn(grpc::ServerContext*, const v1::GetReturnRequest*,
+                         v1::GetReturnResponse*) override;
+  grpc::Status PriceMatch(grpc::ServerContext*, const v1::PriceMatchRequest*,
+                          v1::PriceMatchResponse*) override;
 
  private:
   // The caller's user and call center (and `customer_id`'s record, if

@@ -23,18 +23,22 @@ inline constexpr char kStepCompensated[] = "COMPENSATED";
 // Not recorded: where a test makes a cancellation "crash" (see
 // OrderEntryOptions::crash_after_step).
 inline constexpr char kStepCancelSaved[] = "CANCEL_SAVED";
+// Not recorded: where a test makes a refund "crash", after the return was
+// saved with its refunds planned.
+inline constexpr char kStepRefundPlanned[] = "REFUND_PLANNED";
 
 // What a saga does.
 inline constexpr char kSagaSubmit[] = "submit";  // submit: undone unless it saved
 inline constexpr char kSagaCancel[] = "cancel";  // cancel: the voids finished once saved
 inline constexpr char kSagaShipment[] = "shipment";  // shipment: its captures finished once saved
+inline constexpr char kSagaRefund[] = "refund";      // refund: its refunds finished once planned
 
 struct Saga {
   std::string saga_id;
   std::string order_id;
   std::string request_id;
   std::string step;
-  std::string kind;  // kSagaSubmit, kSagaCancel or kSagaShipment
+  std::string kind;  // kSagaSubmit, kSagaCancel, kSagaShipment or kSagaRefund
 };
 
 // The orchestration service's own tables: one row per submit, its last

@@ -84,9 +84,11 @@ TEST_F(SagaLogTest, TheTableRefusesUnknownStepsAndKinds) {
   ASSERT_TRUE(saga.ok());
   EXPECT_TRUE(sagas_->Record(saga->saga_id, kStepCouponsRedeemed).ok());
   EXPECT_FALSE(sagas_->Record(saga->saga_id, "COUPONS_REDEMED").ok());
-  EXPECT_FALSE(sagas_->Begin("o2", "submit-o2", "refund").ok());
+  EXPECT_FALSE(sagas_->Begin("o2", "submit-o2", "refnud").ok());
+  EXPECT_TRUE(sagas_->Begin("o3", "refund-o3", kSagaRefund).ok());
   EXPECT_EQ(Count("step = 'COUPONS_REDEEMED'"), 1);
-  EXPECT_EQ(Count("kind = 'refund'"), 0);
+  EXPECT_EQ(Count("kind = 'refnud'"), 0);
+  EXPECT_EQ(Count("kind = 'refund'"), 1);
 }
 
 TEST_F(SagaLogTest, PaymentSweepKeepsItsPlaceOneReplicaAtATime) {

@@ -172,7 +172,8 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
     ASSIGN_OR_RETURN(SaveResult result,
                      store_->SaveOrder(req->method(), req->request_id(), req->request_fingerprint(),
                                        req->order(), events, schedules,
-                                       {req->user_id(), req->master_data_token()}));
+                                       {req->user_id(), req->master_data_token()},
+                                       {req->returns().begin(), req->returns().end()}));
     *resp->mutable_order() = std::move(result.order);
     resp->set_replayed(result.replayed);
     return absl::OkStatus();

@@ -308,7 +308,8 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
 absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     const std::string& method, const std::string& request_id, const std::string& fingerprint,
     Order order, const std::vector<OrderEvent>& events,
-    const std::vector<v1::ContinuitySchedule>& schedules, const SeenMasterData& seen) {
+    const std::vector<v1::ContinuitySchedule>& schedules, const SeenMasterData& seen,
+    const std::vector<v1::StoredReturn>& returns) {
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
   if (!seen.token.empty() && seen.user_id.empty()) {
     return InvalidField("user_id", "required with master_data_token");
@@ -333,8 +334,11 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   // Continuity schedules and a cancellation write more rows: those lock the
   // order in a transaction. Every other save first tries the write alone,
   // trusting the caller's copy only as far as its fingerprint matches.
+  for (const v1::StoredReturn& r : returns) {
+    if (!IsUuid(r.return_id())) return InvalidField("returns.return_id", "must be a UUID");
+  }
   const bool in_transaction =
-      !schedules.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
+      !schedules.empty() || !returns.empty() || order.status() == common::v1::ORDER_STATUS_CANCELED;
   if (!in_transaction) {
     bool applied = false;
     RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
@@ -393,6 +397,10 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
       }
     }
     if (write(txn, order, stored, r[0]["history_hash"].is_null() ? "" : r[0]["history_hash"].as<std::string>())) {
+      for (const v1::StoredReturn& ret : returns) {
+        db::Exec(txn, queries::kReturnUpsert, ret.return_id(), order.order_id(),
+                 pqxx::binarystring(ret.record()), ret.open());
+      }
       return absl::OkStatus();
     }
     // Changed since the read: by this very request (a retry racing the first
@@ -580,10 +588,29 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
   if (!request.order_id().empty() && !IsUuid(request.order_id())) {
     return InvalidField("order_id", "must be a UUID");
   }
+  if (request.order_id().empty() && !request.return_id().empty() && !IsUuid(request.return_id())) {
+    return InvalidField("return_id", "must be a UUID");
+  }
   v1::GetOrderContextResponse out;
   RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
+    std::string order_id = request.order_id();
+    if (order_id.empty() && !request.return_id().empty()) {
+      pqxx::result of = db::Exec(txn, queries::kReturnOrderOf, request.return_id());
+      if (of.empty()) {
+        return absl::NotFoundError(absl::StrCat("return ", request.return_id(), " not found"));
+      }
+      order_id = of[0]["order_id"].as<std::string>();
+    }
+    if (request.with_returns() && !order_id.empty()) {
+      for (const auto& row : db::Exec(txn, queries::kReturnsOfOrder, order_id)) {
+        v1::StoredReturn* ret = out.add_returns();
+        ret->set_return_id(row["return_id"].as<std::string>());
+        ret->set_record(pqxx::binarystring(row["record"]).str());
+        ret->set_open(row["open"].as<bool>());
+      }
+    }
     const bool replay = !request.method().empty() && !request.request_id().empty();
-    pqxx::row r = db::Exec(txn, queries::kOrderContext, request.order_id(), request.user_id(),
+    pqxx::row r = db::Exec(txn, queries::kOrderContext, order_id, request.user_id(),
                            request.call_center_id(), request.customer_id(),
                            replay ? request.method() : "", replay ? request.request_id() : "")[0];
     if (r["replays_found"].as<int>() > 0) {
@@ -594,9 +621,9 @@ absl::StatusOr<v1::GetOrderContextResponse> PgOrderStore::GetOrderContext(
       }
       RETURN_IF_ERROR(ParseOrder(r["response_doc"], out.mutable_replayed_order()));
     }
-    if (!request.order_id().empty()) {
+    if (!order_id.empty()) {
       if (r["orders_found"].as<int>() == 0) {
-        return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " not found"));
+        return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
       }
       RETURN_IF_ERROR(ParseOrder(r["doc"], out.mutable_order()));
     }

@@ -58,12 +58,13 @@ class OrderStore {
       const std::vector<std::string>& order_ids) = 0;
   // Replaces the order when order.version() is the stored version and
   // `seen` still holds (else ABORTED) and the status transition is legal;
-  // appends `events`.
+  // appends `events`; creates or replaces `returns` (in the same
+  // transaction).
   virtual absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
       Order order, const std::vector<OrderEvent>& events,
-      const std::vector<v1::ContinuitySchedule>& schedules = {},
-      const SeenMasterData& seen = {}) = 0;
+      const std::vector<v1::ContinuitySchedule>& schedules = {}, const SeenMasterData& seen = {},
+      const std::vector<v1::StoredReturn>& returns = {}) = 0;
   // Creates every child due on or before `as_of`, exactly once even when
   // runs overlap; returns the ids created by this run.
   virtual absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) = 0;
@@ -116,11 +117,12 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<Order> GetOrder(const std::string& order_id) override;
   absl::StatusOr<std::vector<v1::RecordedPayments>> ListRecordedPayments(
       const std::vector<std::string>& order_ids) override;
-  absl::StatusOr<SaveResult> SaveOrder(
-      const std::string& method, const std::string& request_id, const std::string& fingerprint,
-      Order order, const std::vector<OrderEvent>& events,
-      const std::vector<v1::ContinuitySchedule>& schedules = {},
-      const SeenMasterData& seen = {}) override;
+  absl::StatusOr<SaveResult> SaveOrder(const std::string& method, const std::string& request_id,
+                                       const std::string& fingerprint, Order order,
+                                       const std::vector<OrderEvent>& events,
+                                       const std::vector<v1::ContinuitySchedule>& schedules = {},
+                                       const SeenMasterData& seen = {},
+                                       const std::vector<v1::StoredReturn>& returns = {}) override;
   absl::StatusOr<std::vector<std::string>> RunDue(const std::string& as_of) override;
   absl::StatusOr<int> CancelSchedule(const std::string& parent_order_id,
                                      const std::string& user_id,

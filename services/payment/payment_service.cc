@@ -310,6 +310,66 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
   });
 }
 
+absl::Status PaymentServiceImpl::Refund(PaymentStore::Txn& txn, const v1::RefundPaymentRequest& req,
+                                        v1::RefundPaymentResponse* out) {
+  ASSIGN_OR_RETURN(std::optional<v1::RefundPaymentResponse> first,
+                   txn.FindRefund(req.request_id()));
+  if (first) {  // a retry: the first answer, nothing given back again
+    *out = *std::move(first);
+    return absl::OkStatus();
+  }
+  v1::Payment& p = *out->mutable_payment();
+  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  const std::string& currency = p.amount().currency();
+  if (req.amount().currency() != currency) {
+    return InvalidField("amount.currency", absl::StrCat("the payment is in ", currency));
+  }
+  RETURN_IF_ERROR(CheckRefundMethod(p, req.refund_method()));
+  const int64_t amount = req.amount().minor_units();
+  RETURN_IF_ERROR(
+      CheckRefundAmount(p.captured().minor_units(), p.refunded().minor_units(), amount));
+  switch (req.refund_method()) {
+    case common::v1::PAYMENT_METHOD_CARD: {
+      ConnectorDecision d = connector_->Refund(p.card_token(), p.authorization_code(), amount,
+                                               currency, req.request_id());
+      if (!d.approved) {
+        // Nothing stored: the caller asks again (same key) or refunds otherwise.
+        return absl::UnavailableError(absl::StrCat("the card refund was refused: ", d.reason));
+      }
+      break;
+    }
+    case common::v1::PAYMENT_METHOD_GIFT_CARD:
+      RETURN_IF_ERROR(AdjustGiftCard(txn, p.gift_card_number(), amount, currency,
+                                     /*check_balance=*/false));
+      break;
+    default:
+      // ON_ACCOUNT: the refund row is the account's credit (the on-account
+      // check counts it); CHECK: the row is the check to mail.
+      break;
+  }
+  ASSIGN_OR_RETURN(const int64_t refunded,
+                   (money::Amount(p.refunded().minor_units()) + amount).Get("refunded"));
+  p.mutable_refunded()->set_currency(currency);
+  p.mutable_refunded()->set_minor_units(refunded);
+  p.set_status(StatusAfterRefund(p));
+  txn.Update(p);
+  out->mutable_refunded()->set_currency(currency);
+  out->mutable_refunded()->set_minor_units(amount);
+  txn.InsertRefund(req, *out);
+  return absl::OkStatus();
+}
+
+grpc::Status PaymentServiceImpl::RefundPayment(grpc::ServerContext*,
+                                               const v1::RefundPaymentRequest* req,
+                                               v1::RefundPaymentResponse* resp) {
+  return server::Serve(metrics_, "RefundPayment", req->request_id(), [&]() -> absl::Status {
+    if (req->request_id().empty()) return InvalidField("request_id", "required");
+    if (req->payment_id().empty()) return InvalidField("payment_id", "required");
+    if (req->amount().minor_units() <= 0) return InvalidField("amount", "must be > 0");
+    return store_.Transact([&](PaymentStore::Txn& txn) { return Refund(txn, *req, resp); });
+  });
+}
+
 grpc::Status PaymentServiceImpl::VoidAllForOrder(grpc::ServerContext*,
                                                  const v1::VoidAllForOrderRequest* req,
                                                  v1::VoidAllForOrderResponse* resp) {

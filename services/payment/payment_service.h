@@ -30,12 +30,16 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                                v1::VoidAllForOrderResponse*) override;
   grpc::Status ListLivePayments(grpc::ServerContext*, const v1::ListLivePaymentsRequest*,
                                 v1::ListLivePaymentsResponse*) override;
+  grpc::Status RefundPayment(grpc::ServerContext*, const v1::RefundPaymentRequest*,
+                             v1::RefundPaymentResponse*) override;
 
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);
   absl::Status Void(PaymentStore::Txn& txn, const std::string& payment_id, v1::Payment* out);
   absl::Status Capture(PaymentStore::Txn& txn, const v1::CapturePaymentRequest& req,
                        v1::CapturePaymentResponse* out);
+  absl::Status Refund(PaymentStore::Txn& txn, const v1::RefundPaymentRequest& req,
+                      v1::RefundPaymentResponse* out);
 
   PaymentStore store_;
   metrics::Metrics* metrics_;

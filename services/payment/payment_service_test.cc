@@ -505,5 +505,124 @@ TEST_F(PaymentServiceTest, APrepaidPaymentTakenAtSubmitIsGivenBackWholeByAVoid) 
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+grpc::Status Refund(v1::PaymentService::Stub& stub, const std::string& request_id,
+                    const std::string& payment_id, int64_t amount, common::v1::PaymentMethod method,
+                    v1::RefundPaymentResponse* out = nullptr) {
+  grpc::ClientContext ctx;
+  v1::RefundPaymentRequest req;
+  req.set_request_id(request_id);
+  req.set_payment_id(payment_id);
+  req.mutable_amount()->set_currency("USD");
+  req.mutable_amount()->set_minor_units(amount);
+  req.set_refund_method(method);
+  req.set_reference("return r-1");
+  v1::RefundPaymentResponse resp;
+  grpc::Status s = stub.RefundPayment(&ctx, req, &resp);
+  if (out) *out = resp;
+  return s;
+}
+
+TEST_F(PaymentServiceTest, ACardRefundGoesThroughTheConnectorOncePerKeyAndNeverAboveTheCapture) {
+  v1::Payment p;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 10000, &p).ok());
+  ASSERT_TRUE(Capture(*stub_, "cap", p.payment_id(), 6000, nullptr).ok());
+  v1::RefundPaymentResponse first, again;
+  ASSERT_TRUE(
+      Refund(*stub_, "ref-1", p.payment_id(), 2500, common::v1::PAYMENT_METHOD_CARD, &first).ok());
+  EXPECT_EQ(first.refunded().minor_units(), 2500);
+  EXPECT_EQ(first.payment().refunded().minor_units(), 2500);
+  // Partly refunded: the status stays.
+  EXPECT_EQ(first.payment().status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  ASSERT_TRUE(
+      Refund(*stub_, "ref-1", p.payment_id(), 2500, common::v1::PAYMENT_METHOD_CARD, &again).ok());
+  EXPECT_EQ(again.payment().refunded().minor_units(), 2500);
+  EXPECT_EQ(connector_.refunded_total(), 2500);
+  // Above what was captured less refunded: refused naming the amount.
+  grpc::Status over =
+      Refund(*stub_, "ref-2", p.payment_id(), 3501, common::v1::PAYMENT_METHOD_CARD);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(over.error_message().find("amount"), std::string::npos);
+  // Not to a gift card from a card payment.
+  EXPECT_EQ(Refund(*stub_, "ref-3", p.payment_id(), 100, common::v1::PAYMENT_METHOD_GIFT_CARD)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(connector_.refunded_total(), 2500);
+  // Captured in full and refunded in full: REFUNDED.
+  ASSERT_TRUE(Capture(*stub_, "cap-rest", p.payment_id(), 0, nullptr).ok());
+  v1::RefundPaymentResponse rest;
+  ASSERT_TRUE(
+      Refund(*stub_, "ref-4", p.payment_id(), 7500, common::v1::PAYMENT_METHOD_CARD, &rest).ok());
+  EXPECT_EQ(rest.payment().status(), common::v1::PAYMENT_STATUS_REFUNDED);
+  EXPECT_EQ(List()[0].refunded().minor_units(), 10000);
+  EXPECT_EQ(connector_.refunded_total(), 10000);
+}
+
+TEST_F(PaymentServiceTest, AGiftCardRefundGoesBackOnItsBalance) {
+  PutGiftCard(*stub_, 5000);
+  v1::Payment gift;
+  ASSERT_TRUE(
+      AuthorizeOther(*stub_, "gift", common::v1::PAYMENT_METHOD_GIFT_CARD, 3000, &gift).ok());
+  ASSERT_TRUE(Capture(*stub_, "take", gift.payment_id(), 0, nullptr).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 2000);
+  ASSERT_TRUE(
+      Refund(*stub_, "gref", gift.payment_id(), 1200, common::v1::PAYMENT_METHOD_GIFT_CARD).ok());
+  ASSERT_TRUE(
+      Refund(*stub_, "gref", gift.payment_id(), 1200, common::v1::PAYMENT_METHOD_GIFT_CARD).ok());
+  EXPECT_EQ(GiftCardBalance(*stub_), 3200);
+  EXPECT_EQ(connector_.refunded_total(), 0);
+}
+
+TEST_F(PaymentServiceTest, AnOnAccountRefundIsCreditTheOnAccountCheckSees) {
+  // Credit limit 100.00: 90.00 taken on account, captured.
+  v1::Payment oa;
+  ASSERT_TRUE(AuthorizeOther(*stub_, "oa", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 9000, &oa).ok());
+  ASSERT_TRUE(Capture(*stub_, "take", oa.payment_id(), 0, nullptr).ok());
+  EXPECT_EQ(AuthorizeOther(*stub_, "more", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 2000, nullptr)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // 30.00 credited to the account: 40.00 is available, 40.01 is not.
+  ASSERT_TRUE(
+      Refund(*stub_, "oref", oa.payment_id(), 3000, common::v1::PAYMENT_METHOD_ON_ACCOUNT).ok());
+  EXPECT_EQ(AuthorizeOther(*stub_, "more-2", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 4001, nullptr)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(
+      AuthorizeOther(*stub_, "more-3", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 4000, nullptr).ok());
+  // A full refund of the payment (REFUNDED) does not count its capture twice.
+  v1::RefundPaymentResponse rest;
+  ASSERT_TRUE(Refund(*stub_, "oref-rest", oa.payment_id(), 6000,
+                     common::v1::PAYMENT_METHOD_ON_ACCOUNT, &rest)
+                  .ok());
+  EXPECT_EQ(rest.payment().status(), common::v1::PAYMENT_STATUS_REFUNDED);
+  // Open: 90 + 40 - 30 - 60 = 40.00 of 100.00; 60.00 fits, 60.01 does not.
+  EXPECT_EQ(AuthorizeOther(*stub_, "more-4", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 6001, nullptr)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(
+      AuthorizeOther(*stub_, "more-5", common::v1::PAYMENT_METHOD_ON_ACCOUNT, 6000, nullptr).ok());
+}
+
+TEST_F(PaymentServiceTest, ARefundCheckIsRecordedForMailing) {
+  v1::Payment p;
+  ASSERT_TRUE(Authorize("r1", "tok_4242", 5000, &p).ok());
+  ASSERT_TRUE(Capture(*stub_, "cap", p.payment_id(), 0, nullptr).ok());
+  ASSERT_TRUE(Refund(*stub_, "cref", p.payment_id(), 5000, common::v1::PAYMENT_METHOD_CHECK).ok());
+  EXPECT_EQ(connector_.refunded_total(), 0);  // a check, not the card
+  pqxx::result checks;
+  ASSERT_TRUE(sut_.pool()
+                  ->Transact([&](pqxx::work& txn) {
+                    checks = txn.exec(
+                        "SELECT amount_minor, customer_id, reference FROM refunds "
+                        "WHERE method = 'PAYMENT_METHOD_CHECK'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0]["amount_minor"].as<int64_t>(), 5000);
+  EXPECT_EQ(checks[0]["customer_id"].as<std::string>(), "c1");
+  EXPECT_EQ(checks[0]["reference"].as<std::string>(), "return r-1");
+  EXPECT_EQ(List()[0].status(), common::v1::PAYMENT_STATUS_REFUNDED);
+}
+
 }  // namespace
 }  // namespace callcenter::payment

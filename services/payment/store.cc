@@ -157,4 +157,24 @@ void PaymentStore::Txn::InsertCapture(const std::string& request_id,
            pqxx::binarystring(answer.SerializeAsString()));
 }
 
+absl::StatusOr<std::optional<v1::RefundPaymentResponse>> PaymentStore::Txn::FindRefund(
+    const std::string& request_id) {
+  pqxx::result r = db::Exec(txn_, queries::kRefundByRequest, request_id);
+  if (r.empty()) return std::nullopt;
+  const pqxx::binarystring bytes(r[0]["response"]);
+  v1::RefundPaymentResponse answer;
+  if (!answer.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("the stored refund ", request_id, " is unreadable"));
+  }
+  return answer;
+}
+
+void PaymentStore::Txn::InsertRefund(const v1::RefundPaymentRequest& request,
+                                     const v1::RefundPaymentResponse& answer) {
+  db::Exec(txn_, queries::kRefundInsert, request.request_id(), answer.payment().payment_id(),
+           answer.payment().customer_id(), common::v1::PaymentMethod_Name(request.refund_method()),
+           answer.refunded().minor_units(), answer.refunded().currency(), request.reference(),
+           pqxx::binarystring(answer.SerializeAsString()));
+}
+
 }  // namespace callcenter::payment

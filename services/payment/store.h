@@ -70,6 +70,12 @@ class PaymentStore {
         const std::string& request_id);
     // Keeps the answer to the capture `request_id` (taken or declined).
     void InsertCapture(const std::string& request_id, const v1::CapturePaymentResponse& answer);
+    // The answer stored for the refund `request_id`, if any.
+    absl::StatusOr<std::optional<v1::RefundPaymentResponse>> FindRefund(
+        const std::string& request_id);
+    // Keeps the refund `request_id` and its answer.
+    void InsertRefund(const v1::RefundPaymentRequest& request,
+                      const v1::RefundPaymentResponse& answer);
 
    private:
     pqxx::work& txn_;

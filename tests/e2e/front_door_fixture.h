@@ -235,6 +235,51 @@ class FrontDoorTest : public ::testing::Test {
     return s;
   }
 
+  // A fulfilment system's user (may_record_fulfillment) of `call_center_id`.
+  void Warehouse(const std::string& id, const std::string& call_center_id) {
+    grpc::ClientContext ctx;
+    order::v1::UpsertUserRequest req;
+    req.mutable_user()->set_user_id(Id(id));
+    req.mutable_user()->set_call_center_id(call_center_id);
+    req.mutable_user()->set_may_record_fulfillment(true);
+    order::v1::UpsertUserResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertUser(&ctx, req, &resp).ok());
+  }
+
+  // {line index, units} pairs of `order`.
+  fd::RecordShipmentRequest Shipment(const Order& order, const std::string& shipment_id,
+                                     std::vector<std::pair<int, int>> units) {
+    fd::RecordShipmentRequest req;
+    req.set_request_id(Id("ship-" + shipment_id));
+    req.set_order_id(order.order_id());
+    req.set_shipment_id(shipment_id);
+    req.set_carrier("UPS");
+    req.set_tracking_number("1Z" + shipment_id);
+    for (auto [line, qty] : units) {
+      auto* l = req.add_lines();
+      l->set_line_id(order.lines(line).line_id());
+      l->set_quantity(qty);
+    }
+    return req;
+  }
+
+  grpc::Status Ship(const fd::RecordShipmentRequest& req, Order* out,
+                    const std::string& user = "wh", fd::FulfillmentService::Stub* stub = nullptr,
+                    absl::Duration token_valid_for = absl::Hours(1)) {
+    fd::RecordShipmentResponse resp;
+    grpc::Status s = (stub ? stub : suite->fulfillment.get())
+                         ->RecordShipment(suite->As(Id(user), token_valid_for).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
+  // `kind` as OrderEvent.kind spells it (API.md): "payment_captured".
+  static int CountEvents(const Order& order, const std::string& kind) {
+    int n = 0;
+    for (const auto& e : order.events()) n += e.kind() == kind ? 1 : 0;
+    return n;
+  }
+
   Order Get(const std::string& order_id) {
     fd::GetOrderRequest req;
     req.set_order_id(order_id);

@@ -26,43 +26,6 @@ class FulfillmentTest : public FrontDoorTest {
     return order;
   }
 
-  void Warehouse(const std::string& id, const std::string& call_center_id) {
-    grpc::ClientContext ctx;
-    order::v1::UpsertUserRequest req;
-    req.mutable_user()->set_user_id(Id(id));
-    req.mutable_user()->set_call_center_id(call_center_id);
-    req.mutable_user()->set_may_record_fulfillment(true);
-    order::v1::UpsertUserResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertUser(&ctx, req, &resp).ok());
-  }
-
-  // {line index, units} pairs of `order`.
-  fd::RecordShipmentRequest Shipment(const Order& order, const std::string& shipment_id,
-                                     std::vector<std::pair<int, int>> units) {
-    fd::RecordShipmentRequest req;
-    req.set_request_id(Id("ship-" + shipment_id));
-    req.set_order_id(order.order_id());
-    req.set_shipment_id(shipment_id);
-    req.set_carrier("UPS");
-    req.set_tracking_number("1Z" + shipment_id);
-    for (auto [line, qty] : units) {
-      auto* l = req.add_lines();
-      l->set_line_id(order.lines(line).line_id());
-      l->set_quantity(qty);
-    }
-    return req;
-  }
-
-  grpc::Status Ship(const fd::RecordShipmentRequest& req, Order* out,
-                    const std::string& user = "wh", fd::FulfillmentService::Stub* stub = nullptr,
-                    absl::Duration token_valid_for = absl::Hours(1)) {
-    fd::RecordShipmentResponse resp;
-    grpc::Status s = (stub ? stub : suite->fulfillment.get())
-                         ->RecordShipment(suite->As(Id(user), token_valid_for).get(), req, &resp);
-    if (s.ok()) *out = resp.order();
-    return s;
-  }
-
   grpc::Status SetDate(const Order& order, const std::string& date, Order* out,
                        const std::string& user = "wh") {
     fd::SetExpectedShipDateRequest req;
@@ -100,13 +63,6 @@ class FulfillmentTest : public FrontDoorTest {
     grpc::Status s = suite->front->ClearHold(suite->As(Id("super")).get(), req, &resp);
     if (s.ok()) *out = resp.order();
     return s;
-  }
-
-  // `kind` as OrderEvent.kind spells it (API.md): "payment_captured".
-  static int CountEvents(const Order& order, const std::string& kind) {
-    int n = 0;
-    for (const auto& e : order.events()) n += e.kind() == kind ? 1 : 0;
-    return n;
   }
 
   static std::string Date(absl::Time t) {
@@ -778,13 +734,11 @@ TEST_F(PrepaidTest, AnUndoneSubmitGivesTheGiftCardBack) {
 TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
   World();
   Warehouse("wh", Id("cc"));
-  fd::RecordReturnReceiptRequest req;
-  req.set_request_id(Id("r"));
-  req.set_return_id("ret");
-  fd::RecordReturnReceiptResponse resp;
-  EXPECT_EQ(
-      suite->fulfillment->RecordReturnReceipt(suite->As(Id("wh")).get(), req, &resp).error_code(),
-      grpc::StatusCode::UNIMPLEMENTED);
+  fd::RunInstallmentsRequest req;
+  req.set_as_of("2030-01-01");
+  fd::RunInstallmentsResponse resp;
+  EXPECT_EQ(suite->fulfillment->RunInstallments(suite->As(Id("wh")).get(), req, &resp).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 }  // namespace

@@ -10,13 +10,26 @@ constexpr char kService[] = "order";
 
 absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::OrderContext(
     const CallScope& scope, const std::string& order_id, const std::string& user_id,
-    const std::string& method, const std::string& fingerprint) {
+    const std::string& method, const std::string& fingerprint, bool with_returns) {
   order::v1::GetOrderContextRequest req;
   req.set_order_id(order_id);
   req.set_user_id(user_id);
   req.set_method(method);
   req.set_request_id(method.empty() ? "" : scope.request_id);
   req.set_request_fingerprint(fingerprint);
+  req.set_with_returns(with_returns);
+  order::v1::GetOrderContextResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, orders_->GetOrderContext(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::ReturnContext(
+    const CallScope& scope, const std::string& return_id, const std::string& user_id) {
+  order::v1::GetOrderContextRequest req;
+  req.set_return_id(return_id);
+  req.set_user_id(user_id);
+  req.set_with_returns(true);
   order::v1::GetOrderContextResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, orders_->GetOrderContext(calls_.New(scope).get(), req, &resp)));
@@ -78,6 +91,7 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   *req.mutable_order() = std::move(save.order);
   for (auto& e : save.events) *req.add_new_events() = std::move(e);
   for (auto& s : save.schedules) *req.add_new_schedules() = std::move(s);
+  for (auto& r : save.returns) *req.add_returns() = std::move(r);
   order::v1::SaveOrderResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, orders_->SaveOrder(calls_.New(scope).get(), req, &resp)));

@@ -27,6 +27,8 @@ struct OrderSave {
   // refuses the save unless the user and master data are still the same.
   std::optional<std::string> kept_by_user;
   std::string master_data_token;
+  // Returns created or changed with the order (DOMAIN 10).
+  std::vector<order::v1::StoredReturn> returns;
 };
 
 struct SavedOrder {
@@ -43,11 +45,14 @@ class OrderClient {
 
   // The order with its call center, `user_id`'s record and its customer's;
   // with a `method`, a replay of scope.request_id answers replayed_order.
-  absl::StatusOr<order::v1::GetOrderContextResponse> OrderContext(const CallScope& scope,
-                                                                  const std::string& order_id,
-                                                                  const std::string& user_id,
-                                                                  const std::string& method,
-                                                                  const std::string& fingerprint);
+  absl::StatusOr<order::v1::GetOrderContextResponse> OrderContext(
+      const CallScope& scope, const std::string& order_id, const std::string& user_id,
+      const std::string& method, const std::string& fingerprint, bool with_returns = false);
+  // The context of the order of return `return_id`, with its returns
+  // (NOT_FOUND when there is no such return).
+  absl::StatusOr<order::v1::GetOrderContextResponse> ReturnContext(const CallScope& scope,
+                                                                   const std::string& return_id,
+                                                                   const std::string& user_id);
   // What StartOrder needs before the order exists (CreateOrder's replay first).
   absl::StatusOr<order::v1::GetOrderContextResponse> StartContext(const CallScope& scope,
                                                                   const std::string& user_id,

@@ -87,4 +87,19 @@ absl::StatusOr<payment::v1::ListLivePaymentsResponse> PaymentClient::ListLive(
   return resp;
 }
 
+absl::StatusOr<payment::v1::RefundPaymentResponse> PaymentClient::Refund(
+    const CallScope& scope, const std::string& payment_id, const common::v1::Money& amount,
+    common::v1::PaymentMethod method, const std::string& reference) {
+  payment::v1::RefundPaymentRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_payment_id(payment_id);
+  *req.mutable_amount() = amount;
+  req.set_refund_method(method);
+  req.set_reference(reference);
+  payment::v1::RefundPaymentResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->RefundPayment(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
 }  // namespace callcenter::orchestration

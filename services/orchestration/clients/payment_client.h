@@ -44,6 +44,13 @@ class PaymentClient {
   absl::StatusOr<payment::v1::CapturePaymentResponse> Capture(
       const CallScope& scope, const std::string& payment_id, const common::v1::Money& amount,
       absl::Time reauthorize_if_authorized_before);
+  // Gives `amount` of a captured payment back as `method` (CARD, GIFT_CARD,
+  // ON_ACCOUNT, CHECK); idempotent by scope.request_id.
+  absl::StatusOr<payment::v1::RefundPaymentResponse> Refund(const CallScope& scope,
+                                                            const std::string& payment_id,
+                                                            const common::v1::Money& amount,
+                                                            common::v1::PaymentMethod method,
+                                                            const std::string& reference);
   // Voids each payment `order` shows VOIDED (or CAPTURED, its uncaptured
   // rest released) that is still live there (idempotent; nothing to do
   // when it shows none).

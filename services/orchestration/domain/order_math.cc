@@ -15,13 +15,16 @@ namespace {
 bool Counts(common::v1::PaymentStatus s) {
   return s == common::v1::PAYMENT_STATUS_AUTHORIZED ||
          s == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED ||
-         s == common::v1::PAYMENT_STATUS_CAPTURED;
+         s == common::v1::PAYMENT_STATUS_CAPTURED ||
+         s == common::v1::PAYMENT_STATUS_REFUNDED;  // it paid; the refund was for returns
 }
 
 // What a counting payment pays: its amount, or for a CAPTURED one whose
 // rest was released, what it took.
 int64_t Pays(const common::v1::OrderPayment& p) {
-  if (p.status() == common::v1::PAYMENT_STATUS_CAPTURED && p.has_captured()) {
+  if ((p.status() == common::v1::PAYMENT_STATUS_CAPTURED ||
+       p.status() == common::v1::PAYMENT_STATUS_REFUNDED) &&
+      p.has_captured()) {
     return p.captured().minor_units();
   }
   return p.amount().minor_units();

@@ -16,7 +16,8 @@ absl::StatusOr<Context> ChangeRunner::Load(const Caller& caller, const std::stri
   Context c(caller);
   c.fingerprint = fingerprint;
   ASSIGN_OR_RETURN(c.data, clients_->orders.OrderContext(c.scope(), order_id, caller.user_id,
-                                                         spec ? spec->method : "", fingerprint));
+                                                         spec ? spec->method : "", fingerprint,
+                                                         spec != nullptr && spec->with_returns));
   RETURN_IF_ERROR(RequireCallCenterUser(c.data, caller.user_id));
   if (c.data.user().call_center_id() != c.data.order().call_center_id()) {
     return WithReason(absl::PermissionDeniedError(absl::StrCat(
@@ -131,6 +132,7 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   save.order = std::move(order);
   save.events = std::move(edit.events);
   save.schedules = std::move(edit.new_schedules);
+  save.returns = std::move(edit.returns);
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
   *out = std::move(saved.order);
   // Keep the saved draft's context for the next change (a replayed save

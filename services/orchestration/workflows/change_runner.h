@@ -26,6 +26,8 @@ struct ChangeSpec {
   // submitting, holds and cancelling always go through, so that an order
   // at the limit can still be finished or cancelled.
   bool bounded_by_event_log;
+  // The change reads and may change the order's returns (DOMAIN 10).
+  bool with_returns = false;
 };
 
 inline constexpr ChangeSpec kAddLineChange{"AddLine", true, true};
@@ -43,6 +45,13 @@ inline constexpr ChangeSpec kCancelOrderChange{"CancelOrder", false, false};
 inline constexpr ChangeSpec kRecordShipmentChange{"RecordShipment", false, false};
 inline constexpr ChangeSpec kSetExpectedShipDateChange{"SetExpectedShipDate", false, false};
 inline constexpr ChangeSpec kDelayNoticesChange{"RunDelayedOrderNotices", false, false};
+inline constexpr ChangeSpec kStartReturnChange{"StartReturn", false, false, true};
+inline constexpr ChangeSpec kAdjustReturnCreditChange{"AdjustReturnCredit", false, false, true};
+inline constexpr ChangeSpec kApproveRefundChange{"ApproveRefund", false, false, true};
+inline constexpr ChangeSpec kCancelReturnChange{"CancelReturn", false, false, true};
+inline constexpr ChangeSpec kRecordReturnReceiptChange{"RecordReturnReceipt", false, false, true};
+inline constexpr ChangeSpec kPriceMatchChange{"PriceMatch", false, false, true};
+inline constexpr ChangeSpec kFinishRefundsChange{"FinishRefunds", false, false, true};
 
 // The change pipeline every order edit goes through: read the order's
 // context (or start from the kept one), let the change edit it, check the

@@ -84,6 +84,8 @@ struct Edit {
   std::string coupon_to_check;
   // Continuity schedules the save starts (a submit's).
   std::vector<order::v1::ContinuitySchedule> new_schedules;
+  // Returns the save creates or changes.
+  std::vector<order::v1::StoredReturn> returns;
 };
 
 // A change: edits `order` (the context's, moved out) and says what else it

@@ -43,6 +43,9 @@ struct FrontDoorMetrics {
     captures_declined =
         m->MakeCounter("invoice_captures_total", captures, {{"outcome", "declined"}});
     delay_notices = m->MakeCounter("delay_notices_total", "Delayed-order notices recorded.", {});
+    returns_started = m->MakeCounter("returns_started_total", "Returns (RMAs) started.", {});
+    refunds_made =
+        m->MakeCounter("refunds_total", "Refunds made at the payment service (each once).", {});
   }
 
   metrics::Counter context_refreshes;
@@ -51,6 +54,7 @@ struct FrontDoorMetrics {
   metrics::Counter payment_compensations, hold_compensations, submit_compensations;
   metrics::Counter unrecorded_authorizations_voided;
   metrics::Counter shipments_recorded, captures_taken, captures_declined, delay_notices;
+  metrics::Counter returns_started, refunds_made;
 };
 
 }  // namespace callcenter::orchestration

@@ -14,6 +14,13 @@ absl::StatusOr<int> SagaRecovery::Run(absl::Duration idle) {
       metrics_->sagas_finished.Increment();
       return std::string(kStepDone);
     }
+    if (saga.kind == kSagaRefund) {
+      // Planned and saved: its refunds made, each once; never saved:
+      // nothing planned, nothing to do.
+      RETURN_IF_ERROR(returns_->FinishRefunds(saga.order_id).status());
+      metrics_->sagas_finished.Increment();
+      return std::string(kStepDone);
+    }
     if (saga.kind == kSagaCancel) {
       // Saved CANCELED: finish the voids; never saved: nothing to do.
       ASSIGN_OR_RETURN(Order order,

@@ -8,19 +8,26 @@
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
+#include "services/orchestration/workflows/return_workflow.h"
 
 namespace callcenter::orchestration {
 
 // Settles sagas a crash left unfinished: a submit that saved is marked
 // done, one that did not is undone (MoneyProtocol::UndoUnsavedSubmit); a
 // cancellation that saved has its voids finished; a shipment that saved
-// has its invoice's captures made (InvoiceSettler). Run by every replica in
+// has its invoice's captures made (InvoiceSettler); a refund that was
+// planned has its refunds made (ReturnWorkflow::FinishRefunds). Run by every replica in
 // a loop; two never take the same saga (SagaLog::RecoverIdle).
 class SagaRecovery {
  public:
-  SagaRecovery(Clients* clients, MoneyProtocol* money, InvoiceSettler* invoices, SagaLog* sagas,
-               const FrontDoorMetrics* metrics)
-      : clients_(clients), money_(money), invoices_(invoices), sagas_(sagas), metrics_(metrics) {}
+  SagaRecovery(Clients* clients, MoneyProtocol* money, InvoiceSettler* invoices,
+               ReturnWorkflow* returns, SagaLog* sagas, const FrontDoorMetrics* metrics)
+      : clients_(clients),
+        money_(money),
+        invoices_(invoices),
+        returns_(returns),
+        sagas_(sagas),
+        metrics_(metrics) {}
 
   // Settles sagas idle for at least `idle`; returns how many.
   absl::StatusOr<int> Run(absl::Duration idle);
@@ -29,6 +36,7 @@ class SagaRecovery {
   Clients* clients_;
   MoneyProtocol* money_;
   InvoiceSettler* invoices_;
+  ReturnWorkflow* returns_;
   SagaLog* sagas_;  // nullptr: nothing to recover
   const FrontDoorMetrics* metrics_;
 };

@@ -101,6 +101,62 @@ ConnectorDecision TestConnector::Reauthorize(const std::string& card_token, int6
   return Authorize(card_token, amount_minor, currency, idempotency_key);
 }
 
+ConnectorDecision TestConnector::Refund(const std::string&, const std::string& authorization_code,
+                                        int64_t amount_minor, const std::string&,
+                                        const std::string& idempotency_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, first] = refunds_.try_emplace(idempotency_key);
+  if (!first) return it->second;
+  it->second.approved = true;
+  it->second.authorization_code = authorization_code;
+  refunded_total_ += amount_minor;
+  return it->second;
+}
+
+int64_t TestConnector::refunded_total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refunded_total_;
+}
+
+absl::Status CheckRefundAmount(int64_t captured, int64_t refunded, int64_t requested) {
+  if (requested <= 0) return InvalidField("amount", "must be > 0");
+  const int64_t left = captured - refunded;
+  if (requested > left) {
+    return InvalidField("amount", absl::StrCat("refund of ", money::Format(requested),
+                                               " is above the ", money::Format(left > 0 ? left : 0),
+                                               " captured and not yet refunded"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRefundMethod(const v1::Payment& payment, common::v1::PaymentMethod method) {
+  using common::v1::PaymentMethod_Name;
+  switch (method) {
+    case common::v1::PAYMENT_METHOD_CARD:
+    case common::v1::PAYMENT_METHOD_GIFT_CARD:
+      if (payment.method() != method) {
+        return InvalidField("refund_method", absl::StrCat("payment ", payment.payment_id(), " is ",
+                                                          PaymentMethod_Name(payment.method()),
+                                                          ": it cannot be refunded as ",
+                                                          PaymentMethod_Name(method)));
+      }
+      return absl::OkStatus();
+    case common::v1::PAYMENT_METHOD_ON_ACCOUNT:
+    case common::v1::PAYMENT_METHOD_CHECK:
+      return absl::OkStatus();
+    default:
+      return InvalidField("refund_method", "must be CARD, GIFT_CARD, ON_ACCOUNT or CHECK");
+  }
+}
+
+common::v1::PaymentStatus StatusAfterRefund(const v1::Payment& payment) {
+  if (payment.status() == common::v1::PAYMENT_STATUS_CAPTURED &&
+      payment.refunded().minor_units() >= payment.captured().minor_units()) {
+    return common::v1::PAYMENT_STATUS_REFUNDED;
+  }
+  return payment.status();
+}
+
 int64_t TestConnector::captured_total() const {
   std::lock_guard<std::mutex> lock(mu_);
   return captured_total_;
@@ -121,7 +177,8 @@ absl::Status CheckPaymentTransition(common::v1::PaymentStatus from, common::v1::
                   (from == PAYMENT_STATUS_AUTHORIZED &&
                    (to == PAYMENT_STATUS_PARTIALLY_CAPTURED || to == PAYMENT_STATUS_CAPTURED ||
                     to == PAYMENT_STATUS_VOIDED)) ||
-                  (from == PAYMENT_STATUS_PARTIALLY_CAPTURED && to == PAYMENT_STATUS_CAPTURED);
+                  (from == PAYMENT_STATUS_PARTIALLY_CAPTURED && to == PAYMENT_STATUS_CAPTURED) ||
+                  (from == PAYMENT_STATUS_CAPTURED && to == PAYMENT_STATUS_REFUNDED);
   if (!ok) {
     return absl::FailedPreconditionError(absl::StrCat("a ", PaymentStatus_Name(from),
                                                       " payment cannot become ",

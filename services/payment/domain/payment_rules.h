@@ -48,6 +48,12 @@ class PaymentConnector {
   virtual ConnectorDecision Reauthorize(const std::string& card_token, int64_t amount_minor,
                                         const std::string& currency,
                                         const std::string& idempotency_key) = 0;
+  // Gives `amount_minor` of what `authorization_code` captured back to the
+  // card; once per `idempotency_key`, however often asked.
+  virtual ConnectorDecision Refund(const std::string& card_token,
+                                   const std::string& authorization_code, int64_t amount_minor,
+                                   const std::string& currency,
+                                   const std::string& idempotency_key) = 0;
 };
 
 // API.md's test connector: a token ending in 0002 is declined; one ending in
@@ -70,9 +76,15 @@ class TestConnector : public PaymentConnector {
   ConnectorDecision Reauthorize(const std::string& card_token, int64_t amount_minor,
                                 const std::string& currency,
                                 const std::string& idempotency_key) override;
+  // Always approved, deduplicated by key like captures.
+  ConnectorDecision Refund(const std::string& card_token, const std::string& authorization_code,
+                           int64_t amount_minor, const std::string& currency,
+                           const std::string& idempotency_key) override;
   int voids() const { return voids_.load(); }
   // What the gateway took, over every distinct capture key.
   int64_t captured_total() const;
+  // What the gateway gave back, over every distinct refund key.
+  int64_t refunded_total() const;
   int reauthorizations() const { return reauthorizations_.load(); }
 
  private:
@@ -80,12 +92,15 @@ class TestConnector : public PaymentConnector {
   std::atomic<int> reauthorizations_{0};
   mutable std::mutex mu_;
   std::map<std::string, ConnectorDecision> captures_;  // by idempotency key
+  std::map<std::string, ConnectorDecision> refunds_;   // by idempotency key
   int64_t captured_total_ = 0;
+  int64_t refunded_total_ = 0;
 };
 
 // Legal payment state changes: PENDING -> AUTHORIZED | DECLINED | VOIDED;
 // AUTHORIZED -> PARTIALLY_CAPTURED | CAPTURED | VOIDED; PARTIALLY_CAPTURED
-// -> CAPTURED (the rest captured, or released). Staying in the same state is allowed
+// -> CAPTURED (the rest captured, or released); CAPTURED -> REFUNDED (all
+// it took given back). Staying in the same state is allowed
 // (a repeated void or capture is harmless). Anything else is
 // FAILED_PRECONDITION.
 // A check or gift card captured whole: taken at submit (DOMAIN 9), which
@@ -110,6 +125,20 @@ absl::StatusOr<int64_t> CaptureAmount(int64_t amount, int64_t captured, int64_t 
 
 // The status after capturing: CAPTURED once all of `amount` is taken.
 common::v1::PaymentStatus StatusAfterCapture(int64_t amount, int64_t captured);
+
+// What a refund of `requested` may give back from a payment that captured
+// `captured` and refunded `refunded` already: INVALID_ARGUMENT naming
+// `amount` when it is not positive or more than is left.
+absl::Status CheckRefundAmount(int64_t captured, int64_t refunded, int64_t requested);
+
+// Whether a refund may go back `method` (CARD, GIFT_CARD, ON_ACCOUNT,
+// CHECK) from `payment`: to a card or gift card only from a payment of
+// that method (INVALID_ARGUMENT naming refund_method otherwise).
+absl::Status CheckRefundMethod(const v1::Payment& payment, common::v1::PaymentMethod method);
+
+// The status after a refund: REFUNDED once a wholly captured payment has
+// all it captured back; otherwise the status stays.
+common::v1::PaymentStatus StatusAfterRefund(const v1::Payment& payment);
 
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);

@@ -1,0 +1,436 @@
+#include "services/orchestration/workflows/return_workflow.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/ids/digest.h"
+#include "libs/ids/order_event_kind.h"
+#include "libs/ids/system_names.h"
+#include "libs/money/money.h"
+#include "libs/money/money_proto.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
+#include "services/orchestration/domain/returns.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+using v1::ReturnOrder;
+
+// A return's id, made from the request that starts it: a replay (whose
+// answer is the stored order) still knows which return it made.
+std::string ReturnIdFor(const std::string& scoped_request_id) {
+  const std::string h = Digest({"return", scoped_request_id}, 32);
+  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-5", h.substr(13, 3), "-8",
+                      h.substr(17, 3), "-", h.substr(20, 12));
+}
+
+ReturnOrder* FindReturn(std::vector<ReturnOrder>& returns, const std::string& return_id) {
+  for (ReturnOrder& r : returns) {
+    if (r.return_id() == return_id) return &r;
+  }
+  return nullptr;
+}
+
+std::string MethodName(common::v1::PaymentMethod method) {
+  switch (method) {
+    case common::v1::PAYMENT_METHOD_CARD:
+      return "the card";
+    case common::v1::PAYMENT_METHOD_GIFT_CARD:
+      return "the gift card";
+    case common::v1::PAYMENT_METHOD_ON_ACCOUNT:
+      return "the customer's account";
+    default:
+      return "a refund check";
+  }
+}
+
+int32_t Units(const ReturnOrder& ret) {
+  int32_t units = 0;
+  for (const auto& l : ret.lines()) units += l.quantity();
+  return units;
+}
+
+absl::Status OtherCallCenter(const std::string& user_id, const std::string& call_center_id) {
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a user of call center ",
+                                               call_center_id, ", which the return belongs to")),
+      "OTHER_CALL_CENTER");
+}
+
+}  // namespace
+
+void ReturnWorkflow::Log(ReturnOrder& ret, Edit& edit, const std::string& user,
+                         common::v1::OrderEventKind kind, const std::string& detail) {
+  OrderEvent e = MakeOrderEvent(user, kind, absl::StrCat("return ", ret.return_id(), ": ", detail));
+  *e.mutable_at() = clock_.Timestamp();
+  *ret.add_events() = e;
+  edit.events.push_back(std::move(e));
+}
+
+absl::Status ReturnWorkflow::Settle(Context& c, Order& order, ReturnOrder& ret, Edit& edit,
+                                    bool approved, std::string* saga_id) {
+  if (ret.status() != v1::RETURN_STATUS_RECEIVED) return absl::OkStatus();
+  const order::v1::CallCenter& call_center = c.data.call_center();
+  const int64_t due =
+      std::max<int64_t>(0, ret.credit_total().minor_units() - ret.exchange_credit().minor_units());
+  if (!approved && NeedsApproval(call_center, due)) {
+    ret.set_status(v1::RETURN_STATUS_PENDING_APPROVAL);
+    Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_REFUND_PENDING_APPROVAL,
+        absl::StrCat("refund of ", money::Format(due), " waits for approval (threshold ",
+                     money::Format(call_center.refund_approval_threshold().minor_units()), ")"));
+    return absl::OkStatus();
+  }
+  std::vector<v1::ReturnRefund> refunds = PlanRefunds(order, due, ret.refund_method());
+  money::Amount refunded;
+  for (auto& r : refunds) {
+    refunded += r.amount().minor_units();
+    *ret.add_refunds() = std::move(r);
+  }
+  ASSIGN_OR_RETURN(const int64_t total, refunded.Get("refunded"));
+  *ret.mutable_refunded() = MoneyOf(order.currency(), total);
+  ret.set_status(v1::RETURN_STATUS_REFUNDED);
+  Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_REFUNDED,
+      absl::StrCat(money::Format(total), " refunded to ", MethodName(ret.refund_method()),
+                   total < due ? absl::StrCat(" (all the order's payments can still give of ",
+                                              money::Format(due), ")")
+                               : ""));
+  RETURN_IF_ERROR(RecomputePaid(&order));
+  if (ret.refunds_size() > 0 && sagas_ != nullptr) {
+    // Logged before the save: recovery makes the refunds should this
+    // process stop after it.
+    ASSIGN_OR_RETURN(Saga saga, sagas_->Begin(order.order_id(), c.caller.request_id, kSagaRefund));
+    *saga_id = saga.saga_id;
+  } else if (ret.refunds_size() > 0) {
+    *saga_id = "(no saga log)";
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ReturnWorkflow::Refunded> ReturnWorkflow::FinishRefunds(
+    const std::string& order_id) {
+  for (int attempt = 0;; ++attempt) {
+    const CallScope read{ScopedRequestId(kSystemUser, "FinishRefunds", order_id)};
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                     clients_->orders.OrderContext(read, order_id, kSystemUser, "", "", true));
+    Refunded now;
+    ASSIGN_OR_RETURN(now.returns, ParseReturns(data.returns()));
+    now.order = std::move(*data.mutable_order());
+    std::vector<OrderEvent> events;
+    std::vector<order::v1::StoredReturn> changed;
+    for (ReturnOrder& ret : now.returns) {
+      bool made = false;
+      for (v1::ReturnRefund& r : *ret.mutable_refunds()) {
+        if (r.done()) continue;
+        const CallScope key{ScopedRequestId(kSystemUser, "Refund",
+                                            absl::StrCat(ret.return_id(), "/", r.payment_id()))};
+        ASSIGN_OR_RETURN(payment::v1::RefundPaymentResponse answer,
+                         clients_->payments.Refund(key, r.payment_id(), r.amount(), r.method(),
+                                                   absl::StrCat("return ", ret.return_id())));
+        r.set_done(true);
+        made = true;
+        metrics_->refunds_made.Increment();
+        OrderEvent e = MakeOrderEvent(
+            kSystemUser, common::v1::ORDER_EVENT_KIND_REFUNDED,
+            absl::StrCat("return ", ret.return_id(), ": ",
+                         money::Format(answer.refunded().minor_units()), " given back to ",
+                         MethodName(r.method()), " from payment ", r.payment_id()));
+        *e.mutable_at() = clock_.Timestamp();
+        *ret.add_events() = e;
+        events.push_back(std::move(e));
+      }
+      if (made) changed.push_back(StoreReturn(ret));
+    }
+    if (changed.empty()) return now;
+    OrderSave save;
+    save.method = "FinishRefunds";
+    save.order = now.order;
+    save.events = std::move(events);
+    save.returns = std::move(changed);
+    const CallScope scope{ScopedRequestId(kSystemUser, "FinishRefunds",
+                                          absl::StrCat(order_id, "@", now.order.version()))};
+    absl::StatusOr<SavedOrder> saved = clients_->orders.Save(scope, std::move(save));
+    if (!saved.ok()) {
+      // A concurrent change: read again (the refunds made answer again).
+      if (absl::IsAborted(saved.status()) && attempt < 2) continue;
+      return saved.status();
+    }
+    now.order = std::move(saved->order);
+    return now;
+  }
+}
+
+absl::Status ReturnWorkflow::Conclude(const Caller& caller, const std::string& saga_id,
+                                      const std::string& order_id, const std::string& return_id,
+                                      const ReturnOrder* changed, ReturnOrder* out) {
+  if (!saga_id.empty()) {
+    if (crash_after_step_ == kStepRefundPlanned) {
+      return absl::UnavailableError("injected crash after the refund was planned");
+    }
+    ASSIGN_OR_RETURN(Refunded now, FinishRefunds(order_id));
+    if (sagas_ != nullptr) sagas_->MarkDone(saga_id);
+    for (ReturnOrder& r : now.returns) {
+      if (r.return_id() == return_id) {
+        *out = std::move(r);
+        return absl::OkStatus();
+      }
+    }
+  }
+  if (changed != nullptr) {
+    *out = *changed;
+    return absl::OkStatus();
+  }
+  // A replay (or nothing to change): the return as it stands.
+  return Get(caller, return_id, out);
+}
+
+absl::Status ReturnWorkflow::Get(const Caller& caller, const std::string& return_id,
+                                 ReturnOrder* out) {
+  if (return_id.empty()) return InvalidField("return_id", "required");
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                   clients_->orders.ReturnContext(caller.scope(), return_id, caller.user_id));
+  RETURN_IF_ERROR(RequireCallCenterUser(data, caller.user_id));
+  if (data.user().call_center_id() != data.order().call_center_id()) {
+    return OtherCallCenter(caller.user_id, data.order().call_center_id());
+  }
+  ASSIGN_OR_RETURN(std::vector<ReturnOrder> returns, ParseReturns(data.returns()));
+  ReturnOrder* ret = FindReturn(returns, return_id);
+  if (ret == nullptr) return absl::NotFoundError(absl::StrCat("return ", return_id, " not found"));
+  *out = std::move(*ret);
+  return absl::OkStatus();
+}
+
+absl::Status ReturnWorkflow::Start(const Caller& caller, const v1::StartReturnRequest& req,
+                                   ReturnOrder* out) {
+  if (req.reason_code().empty()) return InvalidField("reason_code", "required");
+  const std::string return_id = ReturnIdFor(caller.request_id);
+  ReturnOrder made;
+  bool changed = false;
+  std::string saga_id;
+  Order saved;
+  RETURN_IF_ERROR(changes_->Run(
+      kStartReturnChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        ASSIGN_OR_RETURN(made, PlanReturn(order, c.data.call_center(), req));
+        made.set_return_id(return_id);
+        made.set_refund_method(RefundMethodFor(order, c.data.call_center()));
+        BookReturnedUnits(order, made);
+        Log(made, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_STARTED,
+            absl::StrCat(Units(made), " units, reason ", req.reason_code(), ", credit ",
+                         money::Format(made.credit_total().minor_units()), " after a charge of ",
+                         money::Format(made.charge().minor_units()), ", refund to ",
+                         MethodName(made.refund_method())));
+        if (made.status() == v1::RETURN_STATUS_RECEIVED) {
+          Log(made, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_RECEIVED,
+              "credit only: nothing comes back, credited at once");
+        }
+        RETURN_IF_ERROR(Settle(c, order, made, edit, false, &saga_id));
+        edit.returns.push_back(StoreReturn(made));
+        changed = true;
+        return absl::OkStatus();
+      },
+      &saved));
+  if (changed) metrics_->returns_started.Increment();
+  return Conclude(caller, saga_id, req.order_id(), return_id, changed ? &made : nullptr, out);
+}
+
+absl::Status ReturnWorkflow::RunOnReturn(const ChangeSpec& spec, const Caller& caller,
+                                         const google::protobuf::Message& request,
+                                         const std::string& return_id, const ReturnChange& change,
+                                         ReturnOrder* out) {
+  if (return_id.empty()) return InvalidField("return_id", "required");
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse of,
+                   clients_->orders.ReturnContext(caller.scope(), return_id, caller.user_id));
+  const std::string order_id = of.order().order_id();
+  ReturnOrder result;
+  bool changed = false;
+  std::string saga_id;
+  Order saved;
+  RETURN_IF_ERROR(changes_->Run(
+      spec, caller, request, order_id,
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<ReturnOrder> returns, ParseReturns(c.data.returns()));
+        ReturnOrder* ret = FindReturn(returns, return_id);
+        if (ret == nullptr) {
+          return absl::NotFoundError(absl::StrCat("return ", return_id, " not found"));
+        }
+        RETURN_IF_ERROR(change(c, order, *ret, edit, &saga_id));
+        if (edit.unchanged) return absl::OkStatus();
+        edit.returns.push_back(StoreReturn(*ret));
+        result = *ret;
+        changed = true;
+        return absl::OkStatus();
+      },
+      &saved));
+  return Conclude(caller, saga_id, order_id, return_id, changed ? &result : nullptr, out);
+}
+
+absl::Status ReturnWorkflow::Cancel(const Caller& caller, const v1::CancelReturnRequest& req,
+                                    ReturnOrder* out) {
+  return RunOnReturn(
+      kCancelReturnChange, caller, req, req.return_id(),
+      [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit, std::string*) -> absl::Status {
+        if (ret.status() == v1::RETURN_STATUS_CANCELED) {
+          edit.unchanged = true;
+          return absl::OkStatus();
+        }
+        RETURN_IF_ERROR(CheckMayCancelReturn(ret));
+        BookReturnedUnits(order, ret, -1);
+        ret.set_status(v1::RETURN_STATUS_CANCELED);
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_CANCELED,
+            absl::StrCat("canceled; ", Units(ret), " units may be returned again"));
+        return absl::OkStatus();
+      },
+      out);
+}
+
+absl::Status ReturnWorkflow::AdjustCredit(const Caller& caller,
+                                          const v1::AdjustReturnCreditRequest& req,
+                                          ReturnOrder* out) {
+  if (!req.has_credit()) return InvalidField("credit", "required");
+  return RunOnReturn(
+      kAdjustReturnCreditChange, caller, req, req.return_id(),
+      [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit,
+          std::string* saga_id) -> absl::Status {
+        RETURN_IF_ERROR(CheckMayAdjustReturn(ret));
+        if (req.credit().currency() != order.currency()) {
+          return InvalidField("credit.currency",
+                              absl::StrCat("the order is in ", order.currency()));
+        }
+        const int64_t computed = ret.computed_credit().minor_units();
+        RETURN_IF_ERROR(CheckCreditAdjustment(computed, req.credit().minor_units(),
+                                              c.data.user().credit_adjustment_max_bp(),
+                                              c.user_id()));
+        const int64_t before = ret.credit_total().minor_units();
+        *ret.mutable_credit_total() = MoneyOf(order.currency(), req.credit().minor_units());
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_CREDIT_ADJUSTED,
+            absl::StrCat("credit ", money::Format(before), " -> ",
+                         money::Format(req.credit().minor_units()), " (computed ",
+                         money::Format(computed), ")"));
+        if (ret.status() == v1::RETURN_STATUS_PENDING_APPROVAL &&
+            !NeedsApproval(c.data.call_center(), req.credit().minor_units())) {
+          // Now below the threshold: refunded without approval.
+          ret.set_status(v1::RETURN_STATUS_RECEIVED);
+          RETURN_IF_ERROR(Settle(c, order, ret, edit, false, saga_id));
+        }
+        return absl::OkStatus();
+      },
+      out);
+}
+
+absl::Status ReturnWorkflow::ApproveRefund(const Caller& caller,
+                                           const v1::ApproveRefundRequest& req, ReturnOrder* out) {
+  if (!req.approve() && req.reason().empty()) {
+    return InvalidField("reason", "required to decline a refund");
+  }
+  return RunOnReturn(
+      kApproveRefundChange, caller, req, req.return_id(),
+      [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit,
+          std::string* saga_id) -> absl::Status {
+        if (!c.data.user().may_approve_refunds()) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "user ", c.user_id(), " may not approve or decline refunds (may_approve_refunds)"));
+        }
+        if (ret.status() != v1::RETURN_STATUS_PENDING_APPROVAL) {
+          return WithReason(
+              absl::FailedPreconditionError(absl::StrCat("return ", ret.return_id(), " is ",
+                                                         v1::ReturnStatus_Name(ret.status()),
+                                                         ": no refund awaits approval")),
+              "RETURN_STATE");
+        }
+        ret.set_decided_by(c.user_id());
+        if (!req.approve()) {
+          ret.set_status(v1::RETURN_STATUS_DECLINED);
+          ret.set_decline_reason(req.reason());
+          Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_REFUND_DECLINED,
+              absl::StrCat("refund of ", money::Format(ret.credit_total().minor_units()),
+                           " declined: ", req.reason()));
+          return absl::OkStatus();
+        }
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_REFUND_APPROVED,
+            absl::StrCat("refund of ", money::Format(ret.credit_total().minor_units()), " approved",
+                         req.reason().empty() ? "" : ": ", req.reason()));
+        ret.set_status(v1::RETURN_STATUS_RECEIVED);
+        return Settle(c, order, ret, edit, true, saga_id);
+      },
+      out);
+}
+
+absl::Status ReturnWorkflow::RecordReceipt(const Caller& caller,
+                                           const v1::RecordReturnReceiptRequest& req,
+                                           ReturnOrder* out) {
+  return RunOnReturn(
+      kRecordReturnReceiptChange, caller, req, req.return_id(),
+      [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit,
+          std::string* saga_id) -> absl::Status {
+        RETURN_IF_ERROR(RequireFulfilmentUser(c.data.user()));
+        ASSIGN_OR_RETURN(const int32_t units, ReceiveReturnedUnits(ret, req.lines()));
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_RECEIVED,
+            absl::StrCat(units, " units received",
+                         ret.status() == v1::RETURN_STATUS_RECEIVED ? ": all goods back" : ""));
+        return Settle(c, order, ret, edit, false, saga_id);
+      },
+      out);
+}
+
+absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMatchRequest& req,
+                                        Order* out) {
+  if (req.line_id().empty()) return InvalidField("line_id", "required");
+  if (req.reason_code().empty()) return InvalidField("reason_code", "required");
+  if (!req.has_unit_price()) return InvalidField("unit_price", "required");
+  const std::string record_id = ReturnIdFor(caller.request_id);
+  std::string saga_id;
+  RETURN_IF_ERROR(changes_->Run(
+      kPriceMatchChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        const order::v1::CallCenter& call_center = c.data.call_center();
+        RETURN_IF_ERROR(RequireFeature(call_center.price_control_enabled(), call_center,
+                                       kPriceControl, "price matches are"));
+        common::v1::OrderLine* line = FindLine(order, req.line_id());
+        if (line == nullptr) {
+          return absl::NotFoundError(absl::StrCat("line ", req.line_id(), " not found"));
+        }
+        if (req.unit_price().currency() != order.currency()) {
+          return InvalidField("unit_price.currency",
+                              absl::StrCat("the order is in ", order.currency()));
+        }
+        ASSIGN_OR_RETURN(const int64_t credit, PriceMatchCredit(order, call_center, *line,
+                                                                req.unit_price().minor_units()));
+        *line->mutable_matched_unit_price() = req.unit_price();
+        *order.mutable_credits_total() =
+            MoneyOf(order.currency(), order.credits_total().minor_units() + credit);
+        // The refund is kept as a record like a return's (no lines), so
+        // that it is made once, approved if it must be, and recovered.
+        ReturnOrder rec;
+        rec.set_return_id(record_id);
+        rec.set_order_id(order.order_id());
+        rec.set_customer_id(order.customer_id());
+        rec.set_call_center_id(order.call_center_id());
+        rec.set_reason_code(req.reason_code());
+        rec.set_price_match_line_id(req.line_id());
+        *rec.mutable_computed_credit() = MoneyOf(order.currency(), credit);
+        *rec.mutable_credit_total() = rec.computed_credit();
+        *rec.mutable_charge() = MoneyOf(order.currency(), 0);
+        *rec.mutable_refunded() = MoneyOf(order.currency(), 0);
+        rec.set_refund_method(RefundMethodFor(order, call_center));
+        rec.set_status(v1::RETURN_STATUS_RECEIVED);
+        Log(rec, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_PRICE_MATCHED,
+            absl::StrCat("price match of line ", req.line_id(), " (", line->product_id(), ") to ",
+                         money::Format(req.unit_price().minor_units()), " for ",
+                         line->shipped_quantity(), " shipped units, reason ", req.reason_code(),
+                         ": credit ", money::Format(credit)));
+        RETURN_IF_ERROR(Settle(c, order, rec, edit, false, &saga_id));
+        edit.returns.push_back(StoreReturn(rec));
+        return absl::OkStatus();
+      },
+      out));
+  if (saga_id.empty()) return absl::OkStatus();
+  if (crash_after_step_ == kStepRefundPlanned) {
+    return absl::UnavailableError("injected crash after the refund was planned");
+  }
+  ASSIGN_OR_RETURN(Refunded now, FinishRefunds(req.order_id()));
+  if (sagas_ != nullptr) sagas_->MarkDone(saga_id);
+  *out = std::move(now.order);
+  return absl::OkStatus();
+}
+
+}  // namespace callcenter::orchestration

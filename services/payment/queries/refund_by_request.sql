@@ -1,0 +1,1 @@
+SELECT response FROM refunds WHERE request_id = $1

@@ -178,5 +178,148 @@ TEST_F(HostileFulfillmentTest, FulfilmentCallsRefuseBadInputAndWriteNothing) {
   ExpectEachRefusedWithNothingWritten(rows);
 }
 
+// Returns and price matches (DOMAIN 10) from an agent's token: the same
+// limits, and nothing is written (the rows run against a draft, which has
+// nothing to return).
+TEST_F(HostileFulfillmentTest, ReturnCallsRefuseBadInputAndWriteNothing) {
+  using grpc::StatusCode;
+  auto front = [] { return suite->front.get(); };
+  auto start = [&](fd::StartReturnRequest r) {
+    fd::StartReturnResponse out;
+    return front()->StartReturn(As("agent").get(), r, &out);
+  };
+  auto a_return = [&](const std::string& request_id, const std::string& o,
+                      const std::string& line) {
+    fd::StartReturnRequest r;
+    r.set_request_id(request_id);
+    r.set_order_id(o);
+    r.set_reason_code("DAMAGED");
+    auto* l = r.add_lines();
+    l->set_line_id(line);
+    l->set_quantity(1);
+    l->set_disposition(fd::DISPOSITION_CREDIT);
+    return r;
+  };
+  const std::string unknown_return = "00000000-0000-4000-8000-000000000001";
+  const std::vector<Row> rows = {
+      {"StartReturn: reason code too long",
+       [&](const std::string& o, const std::string& line) {
+         auto r = a_return(Id("x1"), o, line);
+         r.set_reason_code(kLongId);
+         return start(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "reason_code", "LIMIT_EXCEEDED"},
+      {"StartReturn: an unknown disposition",
+       [&](const std::string& o, const std::string& line) {
+         auto r = a_return(Id("x2"), o, line);
+         r.mutable_lines(0)->set_disposition(static_cast<fd::Disposition>(99));
+         return start(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "lines[0].disposition", ""},
+      {"StartReturn: 10000 units",
+       [&](const std::string& o, const std::string& line) {
+         auto r = a_return(Id("x3"), o, line);
+         r.mutable_lines(0)->set_quantity(10000);
+         return start(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "lines[0].quantity", "LIMIT_EXCEEDED"},
+      {"StartReturn: nothing shipped",
+       [&](const std::string& o, const std::string& line) {
+         return start(a_return(Id("x4"), o, line));
+       },
+       StatusCode::FAILED_PRECONDITION, "", ""},
+      {"StartReturn: no request_id",
+       [&](const std::string& o, const std::string& line) { return start(a_return("", o, line)); },
+       StatusCode::INVALID_ARGUMENT, "request_id", ""},
+      {"AdjustReturnCredit: above the money limit",
+       [&](const std::string&, const std::string&) {
+         fd::AdjustReturnCreditRequest r;
+         r.set_request_id(Id("x5"));
+         r.set_return_id(unknown_return);
+         r.mutable_credit()->set_currency("USD");
+         r.mutable_credit()->set_minor_units(1'000'000'000'001);
+         fd::AdjustReturnCreditResponse out;
+         return front()->AdjustReturnCredit(As("agent").get(), r, &out);
+       },
+       StatusCode::INVALID_ARGUMENT, "credit.minor_units", "LIMIT_EXCEEDED"},
+      {"AdjustReturnCredit: not a UUID",
+       [&](const std::string&, const std::string&) {
+         fd::AdjustReturnCreditRequest r;
+         r.set_request_id(Id("x6"));
+         r.set_return_id("x'; DROP TABLE order_returns; --");
+         r.mutable_credit()->set_currency("USD");
+         fd::AdjustReturnCreditResponse out;
+         return front()->AdjustReturnCredit(As("agent").get(), r, &out);
+       },
+       StatusCode::INVALID_ARGUMENT, "return_id", ""},
+      {"ApproveRefund: NUL in the reason",
+       [&](const std::string&, const std::string&) {
+         fd::ApproveRefundRequest r;
+         r.set_request_id(Id("x7"));
+         r.set_return_id(unknown_return);
+         r.set_reason(kNul);
+         fd::ApproveRefundResponse out;
+         return front()->ApproveRefund(As("agent").get(), r, &out);
+       },
+       StatusCode::INVALID_ARGUMENT, "reason", ""},
+      {"CancelReturn: an unknown return",
+       [&](const std::string&, const std::string&) {
+         fd::CancelReturnRequest r;
+         r.set_request_id(Id("x8"));
+         r.set_return_id(unknown_return);
+         fd::CancelReturnResponse out;
+         return front()->CancelReturn(As("agent").get(), r, &out);
+       },
+       StatusCode::NOT_FOUND, "", ""},
+      {"GetReturn: return_id too long",
+       [&](const std::string&, const std::string&) {
+         fd::GetReturnRequest r;
+         r.set_return_id(kLongId);
+         fd::GetReturnResponse out;
+         return front()->GetReturn(As("agent").get(), r, &out);
+       },
+       StatusCode::INVALID_ARGUMENT, "return_id", "LIMIT_EXCEEDED"},
+      {"RecordReturnReceipt: an unknown return",
+       [&](const std::string&, const std::string& line) {
+         fd::RecordReturnReceiptRequest r;
+         r.set_request_id(Id("x9"));
+         r.set_return_id(unknown_return);
+         auto* l = r.add_lines();
+         l->set_line_id(line);
+         l->set_quantity(1);
+         fd::RecordReturnReceiptResponse out;
+         return suite->fulfillment->RecordReturnReceipt(As("wh").get(), r, &out);
+       },
+       StatusCode::NOT_FOUND, "", ""},
+      {"PriceMatch: a negative price",
+       [&](const std::string& o, const std::string& line) {
+         fd::PriceMatchRequest r;
+         r.set_request_id(Id("x10"));
+         r.set_order_id(o);
+         r.set_line_id(line);
+         r.set_reason_code("COMPETITOR");
+         r.mutable_unit_price()->set_currency("USD");
+         r.mutable_unit_price()->set_minor_units(-100);
+         fd::PriceMatchResponse out;
+         return front()->PriceMatch(As("agent").get(), r, &out);
+       },
+       StatusCode::INVALID_ARGUMENT, "unit_price.minor_units", ""},
+      {"PriceMatch: nothing shipped",
+       [&](const std::string& o, const std::string& line) {
+         fd::PriceMatchRequest r;
+         r.set_request_id(Id("x11"));
+         r.set_order_id(o);
+         r.set_line_id(line);
+         r.set_reason_code("COMPETITOR");
+         r.mutable_unit_price()->set_currency("USD");
+         r.mutable_unit_price()->set_minor_units(100);
+         fd::PriceMatchResponse out;
+         return front()->PriceMatch(As("agent").get(), r, &out);
+       },
+       StatusCode::FAILED_PRECONDITION, "", ""},
+  };
+  ExpectEachRefusedWithNothingWritten(rows);
+}
+
 }  // namespace
 }  // namespace callcenter::testing

@@ -377,6 +377,9 @@ absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMat
   if (req.line_id().empty()) return InvalidField("line_id", "required");
   if (req.reason_code().empty()) return InvalidField("reason_code", "required");
   if (!req.has_unit_price()) return InvalidField("unit_price", "required");
+  if (req.unit_price().minor_units() < 0) {
+    return InvalidField("unit_price.minor_units", "must be >= 0");
+  }
   const std::string record_id = ReturnIdFor(caller.request_id);
   std::string saga_id;
   RETURN_IF_ERROR(changes_->Run(

@@ -283,7 +283,8 @@ def main():
         "delivery_modes": [f"GROUND-{run}"], "financial_dimensions": {"department": "CC9"},
         "order_completion_enabled": True, "directed_selling_enabled": True,
         "price_control_enabled": True, "min_fraud_score": 100,
-        "concurrency_model": "CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS"})
+        "concurrency_model": "CONCURRENCY_MODEL_WITHIN_PRIORITY_NEVER_ACROSS",
+        "return_reasons": [{"reason_code": "DAMAGED"}]})
     call_centers("UpsertUser", user={"user_id": agent, "call_center_id": cc_id,
                                      "clearable_hold_codes": ["*"], "may_cancel": True})
     address = {"name": "Ada Byron", "line1": "1 Main St", "city": "Vancouver", "region": "BC",
@@ -409,7 +410,8 @@ def main():
                     "confirmed"], f"the event log tells the story in order: {kinds}")
 
     more_rules(run, admin, front, cc_id, agent, tea, kettle, address)
-    ship_in_two(run, admin, channels[0], pool, front, cc_id, order, tea)
+    fulfil = ship_in_two(run, admin, channels[0], pool, front, cc_id, order, tea)
+    return_and_refund(run, pool, front, fulfil, order, tea)
 
     def front_door_as(user):
         return Client(channels[0], pool, "callcenter.orchestration.v1.OrderEntryService",
@@ -466,6 +468,51 @@ def ship_in_two(run, admin, channel, pool, front, cc_id, order, tea):
                    shipment_id=f"S2-{run}", lines=[{"line_id": other[0], "quantity": 1}]).order
     check(len(again.shipments) == 2 and again.version == second.version,
           "the same shipment id again changes nothing")
+    return fulfil
+
+
+def return_and_refund(run, pool, front, fulfil, order, tea):
+    """The customer returns the shipped order's tea (kept: credit at once)
+    and its kettle (sent back: credit on receipt); each refund goes back to
+    the one card that paid, to the cent."""
+    enum = lambda name, value: pool.FindEnumTypeByName(name).values_by_name[value].number
+    status = lambda value: enum("callcenter.orchestration.v1.ReturnStatus", value)
+    card = enum("callcenter.common.v1.PaymentMethod", "PAYMENT_METHOD_CARD")
+    captured = enum("callcenter.common.v1.PaymentStatus", "PAYMENT_STATUS_CAPTURED")
+    tea_line = next(l.line_id for l in order.lines if l.product_id == tea)
+    kettle_line = next(l.line_id for l in order.lines if l.product_id != tea)
+    tea_return = front("StartReturn", request_id=f"r-{run}-ret-tea", order_id=order.order_id,
+                       reason_code="DAMAGED", lines=[{"line_id": tea_line, "quantity": 1,
+                                                      "disposition": "DISPOSITION_CREDIT_ONLY"}]
+                       ).return_order
+    # Tea 6.37 + 0.51 tax, its invoiced share.
+    check(tea_return.status == status("RETURN_STATUS_REFUNDED")
+          and tea_return.credit_total.minor_units == 688
+          and tea_return.refunded.minor_units == 688 and tea_return.refund_method == card,
+          f"StartReturn CREDIT_ONLY: REFUNDED 6.88 to the card ({tea_return.refunded.minor_units})")
+    kettle_return = front("StartReturn", request_id=f"r-{run}-ret-kettle",
+                          order_id=order.order_id, reason_code="DAMAGED",
+                          lines=[{"line_id": kettle_line, "quantity": 1,
+                                  "disposition": "DISPOSITION_CREDIT"}]).return_order
+    check(kettle_return.status == status("RETURN_STATUS_AWAITING_RECEIPT")
+          and kettle_return.credit_total.minor_units == 4320,
+          "StartReturn CREDIT: AWAITING_RECEIPT, credit 43.20 (40.00 + 3.20 tax)")
+    received = fulfil("RecordReturnReceipt", request_id=f"r-{run}-rcv",
+                      return_id=kettle_return.return_id,
+                      lines=[{"line_id": kettle_line, "quantity": 1}]).return_order
+    check(received.status == status("RETURN_STATUS_REFUNDED")
+          and received.refunded.minor_units == 4320,
+          "RecordReturnReceipt: the kettle back, 43.20 REFUNDED")
+    read = front("GetReturn", return_id=kettle_return.return_id).return_order
+    check(read.refunded.minor_units == 4320 and len(read.events) >= 3,
+          "GetReturn reads the refund and its event log")
+    now = front("GetOrder", order_id=order.order_id).order
+    paid = now.payments[1]
+    check(paid.refunded.minor_units == 5008 and paid.status == captured
+          and list(now.return_ids) == [tea_return.return_id, kettle_return.return_id]
+          and [l.returned_quantity for l in now.lines] == [1, 1],
+          f"the order shows its returns, returned units and 50.08 refunded of the card's 56.51 "
+          f"(the delivery stays): {paid.refunded.minor_units}")
 
 
 def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):

@@ -479,6 +479,29 @@ TEST_F(ReturnsTest, ARefundInterruptedAfterItsPlanIsMadeOnceByRecovery) {
   EXPECT_EQ(PaymentsOf(order.order_id())[0].refunded().minor_units(), credit);
 }
 
+// The agent retries before recovery ran: the retry makes the refund, once.
+TEST_F(ReturnsTest, ARefundInterruptedAfterItsPlanIsMadeOnceByTheRetry) {
+  const Order order = ShippedOrder();
+  orchestration::OrderEntryOptions crashing;
+  crashing.crash_after_step = orchestration::kStepRefundPlanned;
+  auto doomed = suite->ExtraFrontDoor(crashing);
+  const int64_t refunded_before = suite->connector->refunded_total();
+  const auto request = ReturnOf(order, "crash", {{0, 2, fd::DISPOSITION_CREDIT_ONLY}});
+  fd::ReturnOrder ret;
+  EXPECT_EQ(StartReturn(request, &ret, "agent", doomed.get()).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(StartReturn(request, &ret).ok());
+  const int64_t credit = Share(order.lines(0), 0, 2);
+  ASSERT_EQ(ret.refunds_size(), 1);
+  EXPECT_TRUE(ret.refunds(0).done());
+  EXPECT_EQ(ret.refunded().minor_units(), credit);
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before, credit);
+  ASSERT_TRUE(suite->front_door().recovery().Run(absl::ZeroDuration()).ok());
+  ASSERT_TRUE(StartReturn(request, &ret).ok());
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before, credit);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].refunded().minor_units(), credit);
+}
+
 TEST_F(ReturnsTest, APriceMatchRefundsTheDifferenceOnShippedUnitsWithinTheMaximum) {
   const Order order = ShippedOrder();  // A: 3 units at 20.00, max_order_credit 10.00
   const int64_t refunded_before = suite->connector->refunded_total();

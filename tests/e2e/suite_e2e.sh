@@ -74,7 +74,7 @@ step "after the outage, a session places an order" "$client" session --check
 crash() {
   local victim=$1 crash_log="$CALLCENTER_STATE_DIR/crash-$1.log"
   "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures --ship \
-    --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
+    --return_one --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
   local load_pid=$!
   sleep 3
   kill -9 "$(cat "$CALLCENTER_STATE_DIR/$victim.pid")"
@@ -96,7 +96,7 @@ crash() {
   # payment captured beyond its authorisation or its invoices.
   local customer
   customer=$(sed -n 's/^customer=//p' "$crash_log")
-  step "$victim killed: every shipped order's captures equal its invoices" \
+  step "$victim killed: every shipped order's captures equal its invoices, each refund made once" \
     "$root/bazel-bin/tests/load/load_generator" --port_base="$CALLCENTER_PORT_BASE" \
     --verify_captures="$customer"
 }

@@ -10,10 +10,14 @@
 //        --port_base=P (50051; the suite's ports) --allow_failures (a crash
 //        test: failed orders expected, only lost ones fail the run);
 //        --ship (a warehouse ships each confirmed order in two shipments,
-//        each invoice captured); --verify_captures=CUSTOMER (no load: checks
+//        each invoice captured); --return (with --ship: the agent then
+//        returns one unit of the first line, credit only, refunded to the
+//        card at once); --verify_captures=CUSTOMER (no load: checks
 //        that every shipped order of that customer, e.g. a crash run's, has
-//        each invoice captured exactly and no payment captured beyond its
-//        authorisation or beyond its invoices' captures);
+//        each invoice captured exactly, no payment captured beyond its
+//        authorisation or beyond its invoices' captures, and each payment
+//        refunded at the payment service exactly what its order shows,
+//        every refund made);
 //        CALLCENTER_JWT_SECRET signs.
 #include <algorithm>
 #include <atomic>
@@ -49,6 +53,8 @@ ABSL_FLAG(int, port_base, 50051, "the suite's first port (the front door; order 
 ABSL_FLAG(bool, allow_failures, false,
           "failed orders are expected (a crash test): only lost orders fail the run");
 ABSL_FLAG(bool, ship, false, "ship each confirmed order in two shipments (a warehouse's calls)");
+ABSL_FLAG(bool, return_one, false,
+          "with --ship: return one unit of each shipped order, credit only (a refund each)");
 ABSL_FLAG(std::string, verify_captures, "",
           "no load: check the captures of this customer's shipped orders and exit");
 
@@ -132,7 +138,7 @@ int VerifyCaptures(const std::string& customer, int base, const std::string& tok
   };
   auto front = fd::OrderEntryService::NewStub(channel(0));
   auto payments = cc::payment::v1::PaymentService::NewStub(channel(4));
-  int checked = 0, shipments = 0, wrong = 0;
+  int checked = 0, shipments = 0, wrong = 0, returns = 0;
   auto bad = [&](const std::string& order_id, const std::string& what) {
     ++wrong;
     std::cerr << "order " << order_id << ": " << what << std::endl;
@@ -167,7 +173,29 @@ int VerifyCaptures(const std::string& customer, int base, const std::string& tok
     preq.set_order_id(o.order_id());
     cc::payment::v1::ListPaymentsResponse presp;
     Must(payments->ListPayments(&pctx, preq, &presp), "ListPayments");
+    std::map<std::string, int64_t> shown_refunded;  // payment id -> what the order shows
+    for (const auto& p : o.payments()) shown_refunded[p.payment_id()] = p.refunded().minor_units();
+    for (const std::string& return_id : o.return_ids()) {
+      ++returns;
+      grpc::ClientContext rctx;
+      rctx.AddMetadata("authorization", "Bearer " + token);
+      fd::GetReturnRequest rreq;
+      rreq.set_return_id(return_id);
+      fd::GetReturnResponse rresp;
+      Must(front->GetReturn(&rctx, rreq, &rresp), "GetReturn");
+      for (const auto& r : rresp.return_order().refunds()) {
+        if (!r.done()) bad(o.order_id(), "return " + return_id + ": a refund not made");
+      }
+    }
     for (const auto& p : presp.payments()) {
+      // Refunded at the gateway exactly what the order shows: never twice,
+      // none lost, never beyond the capture.
+      if (p.refunded().minor_units() != shown_refunded[p.payment_id()] ||
+          p.refunded().minor_units() > p.captured().minor_units()) {
+        bad(o.order_id(),
+            absl::StrCat("payment ", p.payment_id(), " refunded ", p.refunded().minor_units(),
+                         ", its order shows ", shown_refunded[p.payment_id()]));
+      }
       const int64_t captured = p.captured().minor_units();
       if (captured > p.amount().minor_units()) {
         bad(o.order_id(), absl::StrCat("payment ", p.payment_id(), " captured ", captured, " of ",
@@ -183,8 +211,9 @@ int VerifyCaptures(const std::string& customer, int base, const std::string& tok
       }
     }
   });
-  std::cout << absl::StrFormat("captures: %d shipped orders, %d shipments checked, %d wrong\n",
-                               checked, shipments, wrong);
+  std::cout << absl::StrFormat(
+      "captures: %d shipped orders, %d shipments, %d returns checked, %d wrong\n", checked,
+      shipments, returns, wrong);
   return wrong == 0 && checked > 0 ? 0 : 1;
 }
 
@@ -213,6 +242,7 @@ int main(int argc, char** argv) {
                           cc::auth::SignHs256("load-agent", absl::Now() + absl::Hours(1), secret));
   }
   const bool ship = absl::GetFlag(FLAGS_ship);
+  const bool return_one = ship && absl::GetFlag(FLAGS_return_one);
   auto channel = [&](int offset) {
     return grpc::CreateChannel(absl::StrCat("127.0.0.1:", base + offset),
                                grpc::InsecureChannelCredentials());
@@ -234,6 +264,7 @@ int main(int argc, char** argv) {
     cc_->set_order_completion_enabled(true);
     cc_->set_directed_selling_enabled(true);
     cc_->set_min_fraud_score(1000);
+    cc_->add_return_reasons()->set_reason_code("LOAD-RETURN");
     cc::order::v1::UpsertCallCenterResponse ccresp;
     Must(call_centers->UpsertCallCenter(&c1, ccr, &ccresp), "UpsertCallCenter");
     cc::order::v1::UpsertUserRequest ur;
@@ -301,7 +332,7 @@ int main(int argc, char** argv) {
                                                  grpc::InsecureChannelCredentials(), args));
   }
   Recorder recorder;
-  std::atomic<int> started{0}, completed{0}, failed{0}, shipped{0}, ship_failed{0};
+  std::atomic<int> started{0}, completed{0}, failed{0}, shipped{0}, ship_failed{0}, returned{0};
   std::mutex ids_mu;
   std::mutex errors_mu;
   std::map<std::string, int> errors;  // "RPC code: message" -> count
@@ -424,6 +455,27 @@ int main(int argc, char** argv) {
             break;
           }
           if (part == 1 && resp.order().status() == cc::common::v1::ORDER_STATUS_SHIPPED) ++shipped;
+          if (part == 1) submitted = resp.order();
+        }
+        // One unit back, credit only: refunded to the card at once. Retried
+        // (same request id) through a crash, as an agent's desktop would.
+        if (ok && return_one && submitted.status() == cc::common::v1::ORDER_STATUS_SHIPPED) {
+          fd::StartReturnRequest req;
+          req.set_request_id(absl::StrCat(rid, "-return"));
+          req.set_order_id(order_id);
+          req.set_reason_code("LOAD-RETURN");
+          auto* line = req.add_lines();
+          line->set_line_id(submitted.lines(0).line_id());
+          line->set_quantity(1);
+          line->set_disposition(fd::DISPOSITION_CREDIT_ONLY);
+          fd::StartReturnResponse resp;
+          grpc::Status s;
+          for (int attempt = 0; attempt < 5; ++attempt) {
+            s = call("StartReturn", [&](auto* c) { return stub->StartReturn(c, req, &resp); });
+            if (s.ok() || !allow_failures) break;
+            absl::SleepFor(absl::Milliseconds(200));
+          }
+          if (s.ok() && resp.return_order().status() == fd::RETURN_STATUS_REFUNDED) ++returned;
         }
         if (ok) {
           recorder.Add("whole flow", absl::ToInt64Microseconds(absl::Now() - flow_start));
@@ -450,10 +502,11 @@ int main(int argc, char** argv) {
   }
   const int stored = static_cast<int>(stored_ids.size());
   std::cout << absl::StrFormat(
-      "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d shipped=%d\n"
+      "agents=%d duration=%.1fs completed=%d failed=%d confirmed_in_db=%d shipped=%d "
+      "returned=%d\n"
       "throughput: %.1f completed orders/s\n"
       "customer=%s\n",
-      agents, elapsed, completed.load(), failed.load(), stored, shipped.load(),
+      agents, elapsed, completed.load(), failed.load(), stored, shipped.load(), returned.load(),
       completed.load() / elapsed, customer);
   recorder.Print();
   for (const auto& [error, count] : errors)

@@ -179,8 +179,19 @@ absl::Status ReturnWorkflow::Conclude(const Caller& caller, const std::string& s
     *out = *changed;
     return absl::OkStatus();
   }
-  // A replay (or nothing to change): the return as it stands.
-  return Get(caller, return_id, out);
+  // A replay (or nothing to change): the return as it stands, its refunds
+  // finished if a stopped attempt left them planned (the saga's recovery
+  // would too; each is made once either way).
+  RETURN_IF_ERROR(Get(caller, return_id, out));
+  for (const v1::ReturnRefund& r : out->refunds()) {
+    if (r.done()) continue;
+    ASSIGN_OR_RETURN(Refunded now, FinishRefunds(order_id));
+    for (ReturnOrder& finished : now.returns) {
+      if (finished.return_id() == return_id) *out = std::move(finished);
+    }
+    break;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ReturnWorkflow::Get(const Caller& caller, const std::string& return_id,

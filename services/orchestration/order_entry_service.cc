@@ -2,7 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "libs/ids/order_event_kind.h"
 #include "libs/ids/uuid.h"
+#include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
@@ -63,10 +65,6 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
                      parts_.identity->Identify(ctx, "StartOrder", *req, req->request_id(), true));
     if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
     if (req->customer_id().empty()) return InvalidField("customer_id", "required");
-    if (!req->exchange_for_return_id().empty()) {
-      return InvalidField("exchange_for_return_id", "returns and exchanges are not available yet",
-                          "NOT_AVAILABLE_YET");
-    }
     Context c(caller);
     c.fingerprint = Fingerprint(*req);
     ASSIGN_OR_RETURN(c.data, parts_.clients->orders.StartContext(
@@ -78,12 +76,34 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
               "user ", caller.user_id, " is not a user of call center ", req->call_center_id())),
           "OTHER_CALL_CENTER");
     }
+    const std::string& exchange_for = req->exchange_for_return_id();
     if (c.data.has_replayed_order()) {
       *resp->mutable_order() = c.data.replayed_order();
+      // A start that stopped before linking its return finishes here.
+      if (!exchange_for.empty()) {
+        return parts_.returns->LinkExchange(caller, exchange_for, resp->order().order_id());
+      }
       return absl::OkStatus();
     }
     Order o = NewDraft(c.data.call_center(), c.data.customer(), caller.user_id);
     Edit edit;
+    if (!exchange_for.empty()) {
+      // An exchange: the return's credit pays as much of the new order as
+      // it can (kept current as the draft changes).
+      ASSIGN_OR_RETURN(v1::ReturnOrder ret, parts_.returns->ExchangeableReturn(caller, exchange_for,
+                                                                               req->customer_id()));
+      o.set_exchange_for_return_id(exchange_for);
+      *o.mutable_exchange_credit() = ret.credit_total();
+      common::v1::OrderPayment* credit = o.add_payments();
+      credit->set_payment_id(NewUuid());
+      credit->set_method(common::v1::PAYMENT_METHOD_RETURN_CREDIT);
+      credit->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+      *credit->mutable_amount() = MoneyOf(o.currency(), 0);
+      edit.events.push_back(MakeOrderEvent(
+          caller.user_id, common::v1::ORDER_EVENT_KIND_PAYMENT_AUTHORIZED,
+          absl::StrCat("exchange for return ", exchange_for, ": its credit of ",
+                       money::Format(ret.credit_total().minor_units()), " pays this order")));
+    }
     if (!req->source_code().empty()) {
       RETURN_IF_ERROR(parts_.selling->ApplySourceCode(c, req->source_code(), o, edit));
     } else {
@@ -94,6 +114,9 @@ grpc::Status OrderEntryServiceImpl::StartOrder(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(*resp->mutable_order(),
                      parts_.clients->orders.Create(c.scope(), std::move(o), std::move(edit.events),
                                                    c.fingerprint));
+    if (!exchange_for.empty()) {
+      RETURN_IF_ERROR(parts_.returns->LinkExchange(caller, exchange_for, resp->order().order_id()));
+    }
     // The agent's next change starts from here (a replayed start may be
     // older than the stored order: the next save finds that out).
     *c.data.mutable_order() = resp->order();

@@ -550,5 +550,162 @@ TEST_F(ReturnsTest, AnOrderWithAnOpenReturnIsNotPurged) {
   EXPECT_EQ(purge("2099-12-31"), 1);
 }
 
+// An exchange: the new order's RETURN_CREDIT payment carries the return's
+// credit up to its total (kept current as it changes); submitted while the
+// goods are awaited it is held PENDING_RETURN, which their receipt clears
+// (CONFIRMED); the return refunds only what the exchange did not take.
+TEST_F(ReturnsTest, AnExchangeIsPaidByTheReturnsCreditAndConfirmedWhenTheGoodsArrive) {
+  const Order order = ShippedOrder();
+  const int64_t refunded_before = suite->connector->refunded_total();
+  fd::ReturnOrder ret;
+  ASSERT_TRUE(StartReturn(ReturnOf(order, "ret", {{0, 1, fd::DISPOSITION_REPLACE}}), &ret).ok());
+  const int64_t credit = ret.credit_total().minor_units();
+  ASSERT_EQ(credit, Share(order.lines(0), 0, 1));
+
+  auto start_exchange = [&](const std::string& request_id, const std::string& customer,
+                            Order* out) {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(customer);
+    req.set_exchange_for_return_id(ret.return_id());
+    fd::StartOrderResponse resp;
+    grpc::Status s = suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  };
+  Order exchange;
+  {  // Another customer's exchange: refused, nothing made.
+    grpc::ClientContext ctx;
+    order::v1::UpsertCustomerRequest req;
+    req.mutable_customer()->set_customer_id(Id("cust-2"));
+    req.mutable_customer()->set_name("Other");
+    order::v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
+  }
+  EXPECT_EQ(start_exchange("x-other", Id("cust-2"), &exchange).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(start_exchange("x", Id("cust"), &exchange).ok());
+  EXPECT_EQ(exchange.exchange_for_return_id(), ret.return_id());
+  ASSERT_EQ(exchange.payments_size(), 1);
+  EXPECT_EQ(exchange.payments(0).method(), common::v1::PAYMENT_METHOD_RETURN_CREDIT);
+  fd::ReturnOrder linked;
+  ASSERT_TRUE(GetReturn(ret.return_id(), &linked).ok());
+  EXPECT_EQ(linked.exchange_order_id(), exchange.order_id());
+  // A second exchange for the same return: refused.
+  Order second;
+  EXPECT_EQ(start_exchange("x-2", Id("cust"), &second).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // One B (15.00): the credit pays it all; then one A more: the credit pays
+  // what it has, the rest is due.
+  ASSERT_TRUE(AddLine(&exchange, "B", 1, Id("x-line-b")).ok());
+  EXPECT_EQ(exchange.payments(0).amount().minor_units(),
+            std::min(credit, exchange.total().minor_units()));
+  ASSERT_TRUE(AddLine(&exchange, "A", 1, Id("x-line-a")).ok());
+  ASSERT_GT(exchange.total().minor_units(), credit);
+  EXPECT_EQ(exchange.payments(0).amount().minor_units(), credit);
+  EXPECT_EQ(exchange.balance_due().minor_units(), exchange.total().minor_units() - credit);
+  ASSERT_TRUE(Pay(&exchange, "tok_4242", "x-pay").ok());
+  ASSERT_TRUE(Submit(&exchange, "x-submit").ok());
+  EXPECT_EQ(exchange.status(), common::v1::ORDER_STATUS_ON_HOLD);
+  bool pending = false;
+  for (const auto& h : exchange.holds())
+    pending = pending || (h.open() && h.hold_code() == "PENDING_RETURN");
+  EXPECT_TRUE(pending);
+  EXPECT_EQ(exchange.payments(0).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  ASSERT_TRUE(GetReturn(ret.return_id(), &linked).ok());
+  EXPECT_EQ(linked.exchange_credit().minor_units(), credit);
+  EXPECT_EQ(linked.status(), fd::RETURN_STATUS_AWAITING_RECEIPT);
+
+  // The goods arrive: nothing left to refund, the exchange CONFIRMED.
+  fd::ReturnOrder received;
+  ASSERT_TRUE(Receive(ret, "rcv", {{order.lines(0).line_id(), 1}}, &received).ok());
+  EXPECT_EQ(received.status(), fd::RETURN_STATUS_REFUNDED);
+  EXPECT_EQ(received.refunded().minor_units(), 0);
+  EXPECT_EQ(suite->connector->refunded_total(), refunded_before);
+  const Order confirmed = Get(exchange.order_id());
+  EXPECT_EQ(confirmed.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  for (const auto& h : confirmed.holds()) EXPECT_FALSE(h.open());
+}
+
+TEST_F(ReturnsTest, AnExchangeSmallerThanTheCreditLeavesTheRestToRefund) {
+  const Order order = ShippedOrder();
+  const int64_t refunded_before = suite->connector->refunded_total();
+  fd::ReturnOrder ret;
+  ASSERT_TRUE(StartReturn(ReturnOf(order, "ret", {{0, 2, fd::DISPOSITION_REPLACE}}), &ret).ok());
+  const int64_t credit = ret.credit_total().minor_units();
+  // No exchange: the goods arrive and the whole credit is refunded.
+  fd::ReturnOrder received;
+  ASSERT_TRUE(Receive(ret, "rcv", {{order.lines(0).line_id(), 2}}, &received).ok());
+  EXPECT_EQ(received.status(), fd::RETURN_STATUS_REFUNDED);  // no exchange: all refunded
+  EXPECT_EQ(received.refunded().minor_units(), credit);
+  // Its credit is spent: no exchange any more.
+  fd::StartOrderRequest req;
+  req.set_request_id(Id("x"));
+  req.set_call_center_id(Id("cc"));
+  req.set_customer_id(Id("cust"));
+  req.set_exchange_for_return_id(ret.return_id());
+  fd::StartOrderResponse resp;
+  EXPECT_EQ(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  fd::ReturnOrder next;
+  ASSERT_TRUE(StartReturn(ReturnOf(order, "ret-2", {{0, 1, fd::DISPOSITION_REPLACE}}), &next).ok());
+  req.set_request_id(Id("x-2"));
+  req.set_exchange_for_return_id(next.return_id());
+  ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+  Order exchange = resp.order();
+  Product("C", 500, 100, false);  // 5.00, less than the credit
+  ASSERT_TRUE(AddLine(&exchange, "C", 1).ok());
+  const int64_t took = exchange.total().minor_units();
+  ASSERT_LT(took, next.credit_total().minor_units());
+  ASSERT_TRUE(Submit(&exchange, "x-submit").ok());
+  ASSERT_TRUE(Receive(next, "rcv-2", {{order.lines(0).line_id(), 1}}, &received).ok());
+  EXPECT_EQ(received.status(), fd::RETURN_STATUS_REFUNDED);
+  EXPECT_EQ(received.exchange_credit().minor_units(), took);
+  EXPECT_EQ(received.refunded().minor_units(), next.credit_total().minor_units() - took);
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before,
+            credit + next.credit_total().minor_units() - took);
+  EXPECT_EQ(Get(exchange.order_id()).status(), common::v1::ORDER_STATUS_CONFIRMED);
+}
+
+// The goods come back while the exchange is still a draft: the refund waits
+// for its submit, which takes what it needs and refunds the rest; nothing
+// to wait for, so no PENDING_RETURN hold.
+TEST_F(ReturnsTest, GoodsBackBeforeTheExchangeIsSubmittedAreRefundedAtItsSubmit) {
+  const Order order = ShippedOrder();
+  const int64_t refunded_before = suite->connector->refunded_total();
+  fd::ReturnOrder ret, received;
+  ASSERT_TRUE(StartReturn(ReturnOf(order, "ret", {{1, 1, fd::DISPOSITION_REPLACE}}), &ret).ok());
+  fd::StartOrderRequest req;
+  req.set_request_id(Id("x"));
+  req.set_call_center_id(Id("cc"));
+  req.set_customer_id(Id("cust"));
+  req.set_exchange_for_return_id(ret.return_id());
+  fd::StartOrderResponse resp;
+  ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
+  Order exchange = resp.order();
+  ASSERT_TRUE(Receive(ret, "rcv", {{order.lines(1).line_id(), 1}}, &received).ok());
+  EXPECT_EQ(received.status(), fd::RETURN_STATUS_RECEIVED);  // waits for the exchange
+  EXPECT_EQ(received.refunded().minor_units(), 0);
+  Product("C", 500, 100, false);
+  ASSERT_TRUE(AddLine(&exchange, "C", 2).ok());
+  const int64_t took = exchange.total().minor_units();
+  ASSERT_TRUE(Submit(&exchange, "x-submit").ok());
+  EXPECT_EQ(exchange.status(), common::v1::ORDER_STATUS_CONFIRMED);
+  fd::ReturnOrder done;
+  ASSERT_TRUE(GetReturn(ret.return_id(), &done).ok());
+  EXPECT_EQ(done.status(), fd::RETURN_STATUS_REFUNDED);
+  EXPECT_EQ(done.exchange_credit().minor_units(), took);
+  EXPECT_EQ(done.refunded().minor_units(), ret.credit_total().minor_units() - took);
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before,
+            ret.credit_total().minor_units() - took);
+  // The submit again: nothing more refunded.
+  ASSERT_TRUE(Submit(&exchange, "x-submit").ok());
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before,
+            ret.credit_total().minor_units() - took);
+}
+
 }  // namespace
 }  // namespace callcenter::testing

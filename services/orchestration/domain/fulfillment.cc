@@ -154,7 +154,8 @@ int64_t Uncaptured(const OrderPayment& p) {
 
 bool IsPrepaid(const OrderPayment& p) {
   return p.method() == common::v1::PAYMENT_METHOD_CHECK ||
-         p.method() == common::v1::PAYMENT_METHOD_GIFT_CARD;
+         p.method() == common::v1::PAYMENT_METHOD_GIFT_CARD ||
+         p.method() == common::v1::PAYMENT_METHOD_RETURN_CREDIT;
 }
 
 bool TakenAtSubmit(const OrderPayment& p) {
@@ -178,7 +179,8 @@ std::vector<std::string> MarkPrepaidTaken(Order& order) {
     if (!IsPrepaid(p) || p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) continue;
     p.set_status(common::v1::PAYMENT_STATUS_CAPTURED);
     *p.mutable_captured() = p.amount();
-    taken.push_back(p.payment_id());
+    // A return's credit is the order's own: nothing to take elsewhere.
+    if (p.method() != common::v1::PAYMENT_METHOD_RETURN_CREDIT) taken.push_back(p.payment_id());
   }
   return taken;
 }

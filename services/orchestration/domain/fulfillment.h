@@ -59,8 +59,9 @@ common::v1::OrderStatus FulfilmentStatus(const Order& order);
 // status.
 void ApplyShipment(Order& order, common::v1::Shipment shipment);
 
-// Checks and gift cards: taken at submit (captured whole), then applied to
-// the invoices first-come like any payment, with no capture of their own.
+// Checks, gift cards and an exchange's return credit: taken at submit
+// (captured whole), then applied to the invoices first-come like any
+// payment, with no capture of their own.
 bool IsPrepaid(const common::v1::OrderPayment& payment);
 // A prepaid payment taken at submit (CAPTURED).
 bool TakenAtSubmit(const common::v1::OrderPayment& payment);
@@ -73,8 +74,10 @@ int64_t Uncaptured(const common::v1::OrderPayment& payment);
 // the order's invoices have not used of it yet.
 int64_t Available(const Order& order, const common::v1::OrderPayment& payment);
 
-// Takes the order's prepaid payments at submit: each check and gift card
-// still AUTHORIZED shown CAPTURED for its amount. Returns their ids.
+// Takes the order's prepaid payments at submit: each check, gift card and
+// return credit still AUTHORIZED shown CAPTURED for its amount. Returns the
+// ids of those the payment service takes (not the return credit, which is
+// the order's own).
 std::vector<std::string> MarkPrepaidTaken(Order& order);
 
 // The next capture a shipment's invoice needs: from the first payment, in

@@ -94,6 +94,19 @@ absl::Status ApplyZeroPricing(Order* order) {
 }
 
 absl::Status RecomputePaid(Order* order) {
+  if (order->status() == common::v1::ORDER_STATUS_DRAFT) {
+    // An exchange's return credit pays as much of the total as it can,
+    // kept current as the draft changes (DOMAIN 10).
+    for (auto& p : *order->mutable_payments()) {
+      if (p.method() != common::v1::PAYMENT_METHOD_RETURN_CREDIT ||
+          p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) {
+        continue;
+      }
+      *p.mutable_amount() =
+          MoneyOf(order->currency(), std::clamp<int64_t>(order->total().minor_units(), 0,
+                                                         order->exchange_credit().minor_units()));
+    }
+  }
   money::Amount paid;
   for (const auto& p : order->payments()) {
     if (Counts(p.status())) paid += Pays(p);

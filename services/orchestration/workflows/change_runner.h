@@ -52,6 +52,8 @@ inline constexpr ChangeSpec kCancelReturnChange{"CancelReturn", false, false, tr
 inline constexpr ChangeSpec kRecordReturnReceiptChange{"RecordReturnReceipt", false, false, true};
 inline constexpr ChangeSpec kPriceMatchChange{"PriceMatch", false, false, true};
 inline constexpr ChangeSpec kFinishRefundsChange{"FinishRefunds", false, false, true};
+inline constexpr ChangeSpec kLinkExchangeChange{"LinkExchange", false, false, true};
+inline constexpr ChangeSpec kExchangeSubmittedChange{"ExchangeSubmitted", false, false, true};
 
 // The change pipeline every order edit goes through: read the order's
 // context (or start from the kept one), let the change edit it, check the

@@ -106,12 +106,14 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
   // finish what a crash here left undone.
   RETURN_IF_ERROR(FinishCancel(order_id, request_id, *undone));
   const CallScope scope{request_id};
-  ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> fraud,
-                   clients_->holds.OpenHolds(scope, order_id, kFraudHoldCode));
-  for (const auto& h : fraud) {
-    RETURN_IF_ERROR(clients_->holds.Release(
-        scope, order_id, h.hold_id(), h.hold_code(),
-        "the submit that placed it was undone; the order is a draft again"));
+  for (const char* code : {kFraudHoldCode, kPendingReturnHoldCode}) {
+    ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> placed,
+                     clients_->holds.OpenHolds(scope, order_id, code));
+    for (const auto& h : placed) {
+      RETURN_IF_ERROR(clients_->holds.Release(
+          scope, order_id, h.hold_id(), h.hold_code(),
+          "the submit that placed it was undone; the order is a draft again"));
+    }
   }
   metrics_->submit_compensations.Increment();
   return true;

@@ -44,6 +44,18 @@ std::string MethodName(common::v1::PaymentMethod method) {
   }
 }
 
+// What an exchange order's return credit paid (captured at its submit).
+int64_t ExchangeTook(const Order& exchange) {
+  int64_t took = 0;
+  for (const auto& p : exchange.payments()) {
+    if (p.method() == common::v1::PAYMENT_METHOD_RETURN_CREDIT &&
+        p.status() == common::v1::PAYMENT_STATUS_CAPTURED) {
+      took += p.captured().minor_units();
+    }
+  }
+  return took;
+}
+
 int32_t Units(const ReturnOrder& ret) {
   int32_t units = 0;
   for (const auto& l : ret.lines()) units += l.quantity();
@@ -70,6 +82,12 @@ void ReturnWorkflow::Log(ReturnOrder& ret, Edit& edit, const std::string& user,
 absl::Status ReturnWorkflow::Settle(Context& c, Order& order, ReturnOrder& ret, Edit& edit,
                                     bool approved, std::string* saga_id) {
   if (ret.status() != v1::RETURN_STATUS_RECEIVED) return absl::OkStatus();
+  if (!ret.exchange_order_id().empty() && !ret.has_exchange_credit()) {
+    // Its exchange is not submitted yet: refunded once it says what it took.
+    Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_RECEIVED,
+        absl::StrCat("the refund waits for exchange order ", ret.exchange_order_id()));
+    return absl::OkStatus();
+  }
   const order::v1::CallCenter& call_center = c.data.call_center();
   const int64_t due =
       std::max<int64_t>(0, ret.credit_total().minor_units() - ret.exchange_credit().minor_units());
@@ -369,7 +387,7 @@ absl::Status ReturnWorkflow::ApproveRefund(const Caller& caller,
 absl::Status ReturnWorkflow::RecordReceipt(const Caller& caller,
                                            const v1::RecordReturnReceiptRequest& req,
                                            ReturnOrder* out) {
-  return RunOnReturn(
+  RETURN_IF_ERROR(RunOnReturn(
       kRecordReturnReceiptChange, caller, req, req.return_id(),
       [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit,
           std::string* saga_id) -> absl::Status {
@@ -378,9 +396,166 @@ absl::Status ReturnWorkflow::RecordReceipt(const Caller& caller,
         Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_RECEIVED,
             absl::StrCat(units, " units received",
                          ret.status() == v1::RETURN_STATUS_RECEIVED ? ": all goods back" : ""));
+        if (ret.status() == v1::RETURN_STATUS_RECEIVED && !ret.exchange_order_id().empty() &&
+            !ret.has_exchange_credit()) {
+          // What the exchange took, if it was submitted (a canceled one took
+          // nothing; a draft's is not known yet).
+          ASSIGN_OR_RETURN(Order exchange,
+                           clients_->orders.Get(c.scope(), ret.exchange_order_id()));
+          if (exchange.status() == common::v1::ORDER_STATUS_CANCELED) {
+            *ret.mutable_exchange_credit() = MoneyOf(order.currency(), 0);
+          } else if (exchange.status() != common::v1::ORDER_STATUS_DRAFT) {
+            *ret.mutable_exchange_credit() = MoneyOf(order.currency(), ExchangeTook(exchange));
+          }
+        }
         return Settle(c, order, ret, edit, false, saga_id);
       },
-      out);
+      out));
+  if (!out->exchange_order_id().empty() &&
+      (out->status() == v1::RETURN_STATUS_RECEIVED || out->status() == v1::RETURN_STATUS_REFUNDED ||
+       out->status() == v1::RETURN_STATUS_PENDING_APPROVAL)) {
+    RETURN_IF_ERROR(ReleasePendingReturn(out->exchange_order_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ReturnOrder> ReturnWorkflow::ExchangeableReturn(const Caller& caller,
+                                                               const std::string& return_id,
+                                                               const std::string& customer_id) {
+  ReturnOrder ret;
+  absl::Status s = Get(caller, return_id, &ret);
+  if (absl::IsNotFound(s) || absl::IsInvalidArgument(s)) {
+    return InvalidField("exchange_for_return_id", std::string(s.message()));
+  }
+  RETURN_IF_ERROR(s);
+  if (ret.customer_id() != customer_id) {
+    return InvalidField("exchange_for_return_id",
+                        absl::StrCat("return ", return_id, " is customer ", ret.customer_id(),
+                                     "'s, not ", customer_id, "'s"));
+  }
+  bool replace = false;
+  for (const auto& l : ret.lines()) replace = replace || l.disposition() == v1::DISPOSITION_REPLACE;
+  if (!replace || !ret.price_match_line_id().empty()) {
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "return ", return_id, " has no REPLACE line: nothing to exchange")),
+                      "NOT_AN_EXCHANGE");
+  }
+  if (!ret.exchange_order_id().empty()) {
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat("return ", return_id, " is exchanged by order ",
+                                                   ret.exchange_order_id(), " already")),
+        "ALREADY_EXCHANGED");
+  }
+  if (ret.status() != v1::RETURN_STATUS_AWAITING_RECEIPT &&
+      !(ret.status() == v1::RETURN_STATUS_RECEIVED && ret.refunds_size() == 0)) {
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "return ", return_id, " is ", v1::ReturnStatus_Name(ret.status()),
+                          ": its credit is no longer free for an exchange")),
+                      "RETURN_STATE");
+  }
+  return ret;
+}
+
+absl::Status ReturnWorkflow::LinkExchange(const Caller& caller, const std::string& return_id,
+                                          const std::string& exchange_order_id) {
+  v1::StartOrderRequest link;  // what the link answers to: the exchange order
+  link.set_exchange_for_return_id(return_id);
+  link.set_request_id(exchange_order_id);
+  ReturnOrder out;
+  return RunOnReturn(
+      kLinkExchangeChange, caller, link, return_id,
+      [&](Context& c, Order&, ReturnOrder& ret, Edit& edit, std::string*) -> absl::Status {
+        if (ret.exchange_order_id() == exchange_order_id) {
+          edit.unchanged = true;
+          return absl::OkStatus();
+        }
+        if (!ret.exchange_order_id().empty()) {
+          return WithReason(absl::FailedPreconditionError(
+                                absl::StrCat("return ", ret.return_id(), " is exchanged by order ",
+                                             ret.exchange_order_id(), " already")),
+                            "ALREADY_EXCHANGED");
+        }
+        ret.set_exchange_order_id(exchange_order_id);
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_STARTED,
+            absl::StrCat("exchange order ", exchange_order_id, " started with its credit of ",
+                         money::Format(ret.credit_total().minor_units())));
+        return absl::OkStatus();
+      },
+      &out);
+}
+
+absl::StatusOr<ReturnOrder> ReturnWorkflow::ReturnOfExchange(const Caller& caller,
+                                                             const Order& exchange) {
+  ReturnOrder ret;
+  RETURN_IF_ERROR(Get(caller, exchange.exchange_for_return_id(), &ret));
+  if (ret.exchange_order_id() != exchange.order_id()) {
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "return ", ret.return_id(), " is exchanged by order ",
+                          ret.exchange_order_id().empty() ? "(none)" : ret.exchange_order_id(),
+                          ", not this one: its credit cannot pay this order")),
+                      "ALREADY_EXCHANGED");
+  }
+  return ret;
+}
+
+absl::Status ReturnWorkflow::ExchangeSubmitted(const Caller& caller,
+                                               const google::protobuf::Message& request,
+                                               const Order& exchange) {
+  ReturnOrder out;
+  return RunOnReturn(
+      kExchangeSubmittedChange, caller, request, exchange.exchange_for_return_id(),
+      [&](Context& c, Order& order, ReturnOrder& ret, Edit& edit,
+          std::string* saga_id) -> absl::Status {
+        if (ret.exchange_order_id() != exchange.order_id() || ret.has_exchange_credit()) {
+          edit.unchanged = true;
+          return absl::OkStatus();
+        }
+        *ret.mutable_exchange_credit() = MoneyOf(order.currency(), ExchangeTook(exchange));
+        Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_RETURN_CREDIT_ADJUSTED,
+            absl::StrCat("exchange order ", exchange.order_id(), " submitted: it took ",
+                         money::Format(ret.exchange_credit().minor_units()), " of the credit"));
+        return Settle(c, order, ret, edit, false, saga_id);
+      },
+      &out);
+}
+
+absl::Status ReturnWorkflow::ReleasePendingReturn(const std::string& exchange_order_id) {
+  const CallScope key{ScopedRequestId(kSystemUser, "ReleasePendingReturn", exchange_order_id)};
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                     clients_->orders.OrderContext(key, exchange_order_id, kSystemUser, "", ""));
+    Order order = std::move(*data.mutable_order());
+    std::vector<OrderEvent> events;
+    bool released = false;
+    for (common::v1::OrderHold& h : *order.mutable_holds()) {
+      if (!h.open() || h.hold_code() != kPendingReturnHoldCode) continue;
+      const std::string reason = "the returned goods were received";
+      RETURN_IF_ERROR(
+          clients_->holds.Release(key, order.order_id(), h.hold_id(), h.hold_code(), reason));
+      h.set_open(false);
+      h.set_cleared_by(kSystemUser);
+      h.set_cleared_reason(reason);
+      events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HOLD_CLEARED,
+                                      absl::StrCat(kPendingReturnHoldCode, ": ", reason)));
+      released = true;
+    }
+    if (!released) return absl::OkStatus();
+    if (order.status() == common::v1::ORDER_STATUS_ON_HOLD && !HasOpenHold(order)) {
+      order.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+      events.push_back(
+          MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_CONFIRMED, "all holds cleared"));
+    }
+    OrderSave save;
+    save.method = "ReleasePendingReturn";
+    save.order = std::move(order);
+    save.events = std::move(events);
+    absl::StatusOr<SavedOrder> saved = clients_->orders.Save(
+        CallScope{ScopedRequestId(kSystemUser, "ReleasePendingReturn",
+                                  absl::StrCat(exchange_order_id, "@", save.order.version()))},
+        std::move(save));
+    if (absl::IsAborted(saved.status()) && attempt < 2) continue;
+    return saved.status();
+  }
 }
 
 absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMatchRequest& req,

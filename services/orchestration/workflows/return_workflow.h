@@ -50,6 +50,23 @@ class ReturnWorkflow {
                              v1::ReturnOrder* out);
   absl::Status PriceMatch(const Caller& caller, const v1::PriceMatchRequest& req, Order* out);
 
+  // Exchanges (DOMAIN 10). The return an exchange order of `customer_id`
+  // may be started for: the caller's call center's, that customer's, with
+  // a REPLACE line, not finished and not exchanged by another order.
+  absl::StatusOr<v1::ReturnOrder> ExchangeableReturn(const Caller& caller,
+                                                     const std::string& return_id,
+                                                     const std::string& customer_id);
+  // Records `exchange_order_id` as the return's exchange (idempotent).
+  absl::Status LinkExchange(const Caller& caller, const std::string& return_id,
+                            const std::string& exchange_order_id);
+  // At the exchange's submit: the return it is for, which must name it as
+  // its exchange (FAILED_PRECONDITION otherwise).
+  absl::StatusOr<v1::ReturnOrder> ReturnOfExchange(const Caller& caller, const Order& exchange);
+  // After the exchange's submit: the return records what its credit paid
+  // and, when the goods are back already, refunds the rest (idempotent).
+  absl::Status ExchangeSubmitted(const Caller& caller, const google::protobuf::Message& request,
+                                 const Order& exchange);
+
   // What the order and its returns are after the refunds they planned
   // were made.
   struct Refunded {
@@ -79,6 +96,9 @@ class ReturnWorkflow {
   absl::Status Conclude(const Caller& caller, const std::string& saga_id,
                         const std::string& order_id, const std::string& return_id,
                         const v1::ReturnOrder* changed, v1::ReturnOrder* out);
+  // Once the return's goods are back: its exchange's PENDING_RETURN hold
+  // cleared by the system (the exchange CONFIRMED when it was the last).
+  absl::Status ReleasePendingReturn(const std::string& exchange_order_id);
   // An event on the return's own log (the order's log gets its twin).
   void Log(v1::ReturnOrder& ret, Edit& edit, const std::string& user,
            common::v1::OrderEventKind kind, const std::string& detail);

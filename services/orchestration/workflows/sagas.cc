@@ -52,6 +52,25 @@ absl::Status SubmitSaga::TakePrepaid(Order& order, std::vector<OrderEvent>& even
   return RecomputePaid(&order);
 }
 
+absl::Status SubmitSaga::HoldForReturn(const Context& c, Order& order,
+                                       std::vector<OrderEvent>& events) {
+  ASSIGN_OR_RETURN(v1::ReturnOrder ret, returns_->ReturnOfExchange(c.caller, order));
+  if (ret.status() != v1::RETURN_STATUS_AWAITING_RECEIPT) return absl::OkStatus();
+  const std::string note = absl::StrCat("exchange for return ", ret.return_id(),
+                                        ": held until the returned goods are received");
+  ASSIGN_OR_RETURN(
+      common::v1::OrderHold hold,
+      clients_->holds.Place(
+          CallScope{ScopedRequestId(kSystemUser, "PendingReturnHold", order.order_id())},
+          order.order_id(), kPendingReturnHoldCode, note, kSystemUser));
+  bool known = false;
+  for (const auto& h : order.holds()) known = known || h.hold_id() == hold.hold_id();
+  if (!known) *order.add_holds() = hold;
+  events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
+                                  absl::StrCat(kPendingReturnHoldCode, " hold: ", note)));
+  return absl::OkStatus();
+}
+
 absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Message& request,
                              const std::string& order_id, Order* out) {
   std::string saga_id;
@@ -91,6 +110,9 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
           RETURN_IF_ERROR(step(kStepFraudEvaluated));
           RETURN_IF_ERROR(TakePrepaid(order, outcome));
         }
+        if (!order.exchange_for_return_id().empty() && returns_ != nullptr) {
+          RETURN_IF_ERROR(HoldForReturn(c, order, outcome));
+        }
         edit.new_schedules = PlanContinuity(c.priced, order, clock_.Today());
         *order.mutable_submitted_at() = clock_.Timestamp();
         order.set_expected_ship_date(ExpectedShipDate(clock_.Today(), c.data.call_center()));
@@ -105,6 +127,11 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
       });
   if (s.ok()) {
     if (sagas_ != nullptr && !saga_id.empty()) sagas_->MarkDone(saga_id);
+    if (!out->exchange_for_return_id().empty() && returns_ != nullptr) {
+      // The return learns what its credit paid (also on a retry, which
+      // finishes what a stopped attempt left); the rest is refunded.
+      RETURN_IF_ERROR(returns_->ExchangeSubmitted(caller, request, *out));
+    }
     if (!saga_id.empty()) {  // a submit done now, not a replayed one
       const bool held = out->status() == common::v1::ORDER_STATUS_ON_HOLD;
       (held ? metrics_->submits_on_hold : metrics_->submits_confirmed).Increment();

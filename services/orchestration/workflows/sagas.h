@@ -11,6 +11,7 @@
 #include "services/orchestration/workflows/context.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/money_protocol.h"
+#include "services/orchestration/workflows/return_workflow.h"
 
 namespace callcenter::orchestration {
 
@@ -22,11 +23,13 @@ namespace callcenter::orchestration {
 // settled by SagaRecovery.
 class SubmitSaga {
  public:
-  SubmitSaga(ChangeRunner* changes, Clients* clients, MoneyProtocol* money, SagaLog* sagas,
-             Clock clock, const FrontDoorMetrics* metrics, std::string crash_after_step)
+  SubmitSaga(ChangeRunner* changes, Clients* clients, MoneyProtocol* money, ReturnWorkflow* returns,
+             SagaLog* sagas, Clock clock, const FrontDoorMetrics* metrics,
+             std::string crash_after_step)
       : changes_(changes),
         clients_(clients),
         money_(money),
+        returns_(returns),
         sagas_(sagas),
         clock_(std::move(clock)),
         metrics_(metrics),
@@ -41,10 +44,14 @@ class SubmitSaga {
   // Scores the order; a FRAUD hold the hold service placed goes on the
   // order, its event in `events`.
   absl::Status EvaluateFraud(const Context& c, Order& order, std::vector<OrderEvent>& events);
+  // An exchange order (DOMAIN 10): its return must name it; while the
+  // goods are still awaited it goes on hold code PENDING_RETURN.
+  absl::Status HoldForReturn(const Context& c, Order& order, std::vector<OrderEvent>& events);
 
   ChangeRunner* changes_;
   Clients* clients_;
   MoneyProtocol* money_;
+  ReturnWorkflow* returns_;
   SagaLog* sagas_;  // nullptr: no saga log (unit tests)
   Clock clock_;
   const FrontDoorMetrics* metrics_;

@@ -155,6 +155,31 @@ class ReturnsTest : public FrontDoorTest {
     return s;
   }
 
+  // StartOrder of an exchange for `return_id` (this test's call center).
+  grpc::Status StartExchange(const std::string& request_id, const std::string& return_id,
+                             const std::string& customer_id, Order* out) {
+    fd::StartOrderRequest req;
+    req.set_request_id(Id(request_id));
+    req.set_call_center_id(Id("cc"));
+    req.set_customer_id(customer_id);
+    req.set_exchange_for_return_id(return_id);
+    fd::StartOrderResponse resp;
+    grpc::Status s = suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp);
+    if (s.ok()) *out = resp.order();
+    return s;
+  }
+
+  // StartReturn through a front door that stops right after the save that
+  // planned the refund (before the payment service made it).
+  void StartReturnAndCrash(const fd::StartReturnRequest& request) {
+    orchestration::OrderEntryOptions crashing;
+    crashing.crash_after_step = orchestration::kStepRefundPlanned;
+    auto doomed = suite->ExtraFrontDoor(crashing);
+    fd::ReturnOrder ret;
+    EXPECT_EQ(StartReturn(request, &ret, "agent", doomed.get()).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+  }
+
   // What `units` of line `line` credit, as DOMAIN 10 counts them: the last
   // invoiced units' shares of its net amount and tax.
   static int64_t Share(const common::v1::OrderLine& line, int32_t returned_before, int32_t units) {
@@ -456,14 +481,10 @@ TEST_F(ReturnsTest, AnOrderPaidSeveralWaysIsRefundedByTheCallCentersMethod) {
 // answers the same and refunds nothing more.
 TEST_F(ReturnsTest, ARefundInterruptedAfterItsPlanIsMadeOnceByRecovery) {
   const Order order = ShippedOrder();
-  orchestration::OrderEntryOptions crashing;
-  crashing.crash_after_step = orchestration::kStepRefundPlanned;
-  auto doomed = suite->ExtraFrontDoor(crashing);
   const int64_t refunded_before = suite->connector->refunded_total();
   const auto request = ReturnOf(order, "crash", {{1, 1, fd::DISPOSITION_CREDIT_ONLY}});
+  StartReturnAndCrash(request);
   fd::ReturnOrder ret;
-  EXPECT_EQ(StartReturn(request, &ret, "agent", doomed.get()).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(suite->connector->refunded_total(), refunded_before);
   const int64_t credit = Share(order.lines(1), 0, 1);
   Order saved = Get(order.order_id());
@@ -482,14 +503,10 @@ TEST_F(ReturnsTest, ARefundInterruptedAfterItsPlanIsMadeOnceByRecovery) {
 // The agent retries before recovery ran: the retry makes the refund, once.
 TEST_F(ReturnsTest, ARefundInterruptedAfterItsPlanIsMadeOnceByTheRetry) {
   const Order order = ShippedOrder();
-  orchestration::OrderEntryOptions crashing;
-  crashing.crash_after_step = orchestration::kStepRefundPlanned;
-  auto doomed = suite->ExtraFrontDoor(crashing);
   const int64_t refunded_before = suite->connector->refunded_total();
   const auto request = ReturnOf(order, "crash", {{0, 2, fd::DISPOSITION_CREDIT_ONLY}});
+  StartReturnAndCrash(request);
   fd::ReturnOrder ret;
-  EXPECT_EQ(StartReturn(request, &ret, "agent", doomed.get()).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
   ASSERT_TRUE(StartReturn(request, &ret).ok());
   const int64_t credit = Share(order.lines(0), 0, 2);
   ASSERT_EQ(ret.refunds_size(), 1);
@@ -562,18 +579,6 @@ TEST_F(ReturnsTest, AnExchangeIsPaidByTheReturnsCreditAndConfirmedWhenTheGoodsAr
   const int64_t credit = ret.credit_total().minor_units();
   ASSERT_EQ(credit, Share(order.lines(0), 0, 1));
 
-  auto start_exchange = [&](const std::string& request_id, const std::string& customer,
-                            Order* out) {
-    fd::StartOrderRequest req;
-    req.set_request_id(Id(request_id));
-    req.set_call_center_id(Id("cc"));
-    req.set_customer_id(customer);
-    req.set_exchange_for_return_id(ret.return_id());
-    fd::StartOrderResponse resp;
-    grpc::Status s = suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp);
-    if (s.ok()) *out = resp.order();
-    return s;
-  };
   Order exchange;
   {  // Another customer's exchange: refused, nothing made.
     grpc::ClientContext ctx;
@@ -583,9 +588,9 @@ TEST_F(ReturnsTest, AnExchangeIsPaidByTheReturnsCreditAndConfirmedWhenTheGoodsAr
     order::v1::UpsertCustomerResponse resp;
     ASSERT_TRUE(suite->customers->UpsertCustomer(&ctx, req, &resp).ok());
   }
-  EXPECT_EQ(start_exchange("x-other", Id("cust-2"), &exchange).error_code(),
+  EXPECT_EQ(StartExchange("x-other", ret.return_id(), Id("cust-2"), &exchange).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  ASSERT_TRUE(start_exchange("x", Id("cust"), &exchange).ok());
+  ASSERT_TRUE(StartExchange("x", ret.return_id(), Id("cust"), &exchange).ok());
   EXPECT_EQ(exchange.exchange_for_return_id(), ret.return_id());
   ASSERT_EQ(exchange.payments_size(), 1);
   EXPECT_EQ(exchange.payments(0).method(), common::v1::PAYMENT_METHOD_RETURN_CREDIT);
@@ -594,7 +599,7 @@ TEST_F(ReturnsTest, AnExchangeIsPaidByTheReturnsCreditAndConfirmedWhenTheGoodsAr
   EXPECT_EQ(linked.exchange_order_id(), exchange.order_id());
   // A second exchange for the same return: refused.
   Order second;
-  EXPECT_EQ(start_exchange("x-2", Id("cust"), &second).error_code(),
+  EXPECT_EQ(StartExchange("x-2", ret.return_id(), Id("cust"), &second).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
   // One B (15.00): the credit pays it all; then one A more: the credit pays
@@ -641,21 +646,13 @@ TEST_F(ReturnsTest, AnExchangeSmallerThanTheCreditLeavesTheRestToRefund) {
   EXPECT_EQ(received.status(), fd::RETURN_STATUS_REFUNDED);  // no exchange: all refunded
   EXPECT_EQ(received.refunded().minor_units(), credit);
   // Its credit is spent: no exchange any more.
-  fd::StartOrderRequest req;
-  req.set_request_id(Id("x"));
-  req.set_call_center_id(Id("cc"));
-  req.set_customer_id(Id("cust"));
-  req.set_exchange_for_return_id(ret.return_id());
-  fd::StartOrderResponse resp;
-  EXPECT_EQ(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).error_code(),
+  Order exchange;
+  EXPECT_EQ(StartExchange("x", ret.return_id(), Id("cust"), &exchange).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
   fd::ReturnOrder next;
   ASSERT_TRUE(StartReturn(ReturnOf(order, "ret-2", {{0, 1, fd::DISPOSITION_REPLACE}}), &next).ok());
-  req.set_request_id(Id("x-2"));
-  req.set_exchange_for_return_id(next.return_id());
-  ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
-  Order exchange = resp.order();
+  ASSERT_TRUE(StartExchange("x-2", next.return_id(), Id("cust"), &exchange).ok());
   Product("C", 500, 100, false);  // 5.00, less than the credit
   ASSERT_TRUE(AddLine(&exchange, "C", 1).ok());
   const int64_t took = exchange.total().minor_units();
@@ -678,14 +675,8 @@ TEST_F(ReturnsTest, GoodsBackBeforeTheExchangeIsSubmittedAreRefundedAtItsSubmit)
   const int64_t refunded_before = suite->connector->refunded_total();
   fd::ReturnOrder ret, received;
   ASSERT_TRUE(StartReturn(ReturnOf(order, "ret", {{1, 1, fd::DISPOSITION_REPLACE}}), &ret).ok());
-  fd::StartOrderRequest req;
-  req.set_request_id(Id("x"));
-  req.set_call_center_id(Id("cc"));
-  req.set_customer_id(Id("cust"));
-  req.set_exchange_for_return_id(ret.return_id());
-  fd::StartOrderResponse resp;
-  ASSERT_TRUE(suite->front->StartOrder(suite->As(Id("agent")).get(), req, &resp).ok());
-  Order exchange = resp.order();
+  Order exchange;
+  ASSERT_TRUE(StartExchange("x", ret.return_id(), Id("cust"), &exchange).ok());
   ASSERT_TRUE(Receive(ret, "rcv", {{order.lines(1).line_id(), 1}}, &received).ok());
   EXPECT_EQ(received.status(), fd::RETURN_STATUS_RECEIVED);  // waits for the exchange
   EXPECT_EQ(received.refunded().minor_units(), 0);

@@ -233,6 +233,18 @@ absl::Status RequireCallCenterUser(const order::v1::GetOrderContextResponse& dat
   return absl::OkStatus();
 }
 
+absl::Status RequireUserOfOrdersCallCenter(const order::v1::GetOrderContextResponse& data,
+                                           const std::string& user_id, const char* what) {
+  RETURN_IF_ERROR(RequireCallCenterUser(data, user_id));
+  if (data.user().call_center_id() != data.order().call_center_id()) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "user ", user_id, " is not a user of call center ",
+                          data.order().call_center_id(), ", which the ", what, " belongs to")),
+                      "OTHER_CALL_CENTER");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user) {
   if (!user.may_record_fulfillment()) {
     return absl::PermissionDeniedError(absl::StrCat(

@@ -117,6 +117,12 @@ absl::Status CheckMayHold(const Order& order);
 absl::Status RequireCallCenterUser(const order::v1::GetOrderContextResponse& data,
                                    const std::string& user_id);
 
+// As RequireCallCenterUser, and the user is of the order's call center
+// (PERMISSION_DENIED, reason OTHER_CALL_CENTER, naming `what` the caller
+// reached: "order" or "return").
+absl::Status RequireUserOfOrdersCallCenter(const order::v1::GetOrderContextResponse& data,
+                                           const std::string& user_id, const char* what);
+
 // Fulfilment systems act through a user with may_record_fulfillment
 // (PERMISSION_DENIED otherwise).
 absl::Status RequireFulfilmentUser(const order::v1::CallCenterUser& user);

@@ -18,13 +18,7 @@ absl::StatusOr<Context> ChangeRunner::Load(const Caller& caller, const std::stri
   ASSIGN_OR_RETURN(c.data, clients_->orders.OrderContext(c.scope(), order_id, caller.user_id,
                                                          spec ? spec->method : "", fingerprint,
                                                          spec != nullptr && spec->with_returns));
-  RETURN_IF_ERROR(RequireCallCenterUser(c.data, caller.user_id));
-  if (c.data.user().call_center_id() != c.data.order().call_center_id()) {
-    return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                          "user ", caller.user_id, " is not a user of call center ",
-                          c.data.order().call_center_id(), ", which the order belongs to")),
-                      "OTHER_CALL_CENTER");
-  }
+  RETURN_IF_ERROR(RequireUserOfOrdersCallCenter(c.data, caller.user_id, "order"));
   return c;
 }
 

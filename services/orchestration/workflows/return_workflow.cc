@@ -62,13 +62,6 @@ int32_t Units(const ReturnOrder& ret) {
   return units;
 }
 
-absl::Status OtherCallCenter(const std::string& user_id, const std::string& call_center_id) {
-  return WithReason(
-      absl::PermissionDeniedError(absl::StrCat("user ", user_id, " is not a user of call center ",
-                                               call_center_id, ", which the return belongs to")),
-      "OTHER_CALL_CENTER");
-}
-
 }  // namespace
 
 void ReturnWorkflow::Log(ReturnOrder& ret, Edit& edit, const std::string& user,
@@ -217,10 +210,7 @@ absl::Status ReturnWorkflow::Get(const Caller& caller, const std::string& return
   if (return_id.empty()) return InvalidField("return_id", "required");
   ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
                    clients_->orders.ReturnContext(caller.scope(), return_id, caller.user_id));
-  RETURN_IF_ERROR(RequireCallCenterUser(data, caller.user_id));
-  if (data.user().call_center_id() != data.order().call_center_id()) {
-    return OtherCallCenter(caller.user_id, data.order().call_center_id());
-  }
+  RETURN_IF_ERROR(RequireUserOfOrdersCallCenter(data, caller.user_id, "return"));
   ASSIGN_OR_RETURN(std::vector<ReturnOrder> returns, ParseReturns(data.returns()));
   ReturnOrder* ret = FindReturn(returns, return_id);
   if (ret == nullptr) return absl::NotFoundError(absl::StrCat("return ", return_id, " not found"));

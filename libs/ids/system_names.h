@@ -13,6 +13,7 @@ inline constexpr char kSystemUser[] = "system";
 inline constexpr char kFraudHoldCode[] = "FRAUD";
 inline constexpr char kPaymentHoldCode[] = "PAYMENT";
 inline constexpr char kPendingReturnHoldCode[] = "PENDING_RETURN";
+inline constexpr char kCheckHoldCode[] = "CHECK";
 
 }  // namespace callcenter
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/ids/system_names.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 
@@ -48,6 +49,22 @@ absl::Status ValidateFraudData(const v1::FraudData& d) {
   }
   return absl::OkStatus();
 }
+
+// While a hold is checked out only its holder, or a user allowed to
+// override checkouts, may clear it or release the checkout (DOMAIN 11).
+absl::Status CheckMayActOnCheckout(const common::v1::OrderHold& h, const std::string& user_id,
+                                   bool may_override, const char* action) {
+  if (h.checked_out_by().empty() || h.checked_out_by() == user_id || may_override) {
+    return absl::OkStatus();
+  }
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        "hold ", h.hold_id(), " is checked out by ", h.checked_out_by(),
+                        ": only they, or a user who may override checkouts, may ", action, " it")),
+                    "HOLD_CHECKED_OUT", {{"checked_out_by", h.checked_out_by()}});
+}
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
 
 }  // namespace
 
@@ -150,9 +167,10 @@ grpc::Status HoldServiceImpl::PlaceHold(grpc::ServerContext*, const v1::PlaceHol
     if (!code->active()) {
       return absl::FailedPreconditionError(absl::StrCat("hold code ", req->hold_code(), " is inactive"));
     }
-    ASSIGN_OR_RETURN(*resp->mutable_hold(), store_.PlaceHold(req->request_id(), req->order_id(),
-                                                             req->hold_code(), req->note(),
-                                                             req->user_id()));
+    const HoldStore::Placement at{req->order_id(), req->call_center_id(), req->customer_id(),
+                                  req->user_id()};
+    ASSIGN_OR_RETURN(*resp->mutable_hold(),
+                     store_.PlaceHold(req->request_id(), at, req->hold_code(), req->note()));
     return absl::OkStatus();
   });
 }
@@ -171,6 +189,11 @@ grpc::Status HoldServiceImpl::ClearHold(grpc::ServerContext*, const v1::ClearHol
           if (!MayClear(h.hold_code(), req->clearable_hold_codes(), open_to_all)) {
             return absl::PermissionDeniedError(absl::StrCat(
                 "user ", req->user_id(), " may not clear holds with code ", h.hold_code()));
+          }
+          // The system's own releases (undoing a failed submit) pass.
+          if (h.open() && req->user_id() != kSystemUser) {
+            RETURN_IF_ERROR(
+                CheckMayActOnCheckout(h, req->user_id(), req->may_override_checkout(), "clear"));
           }
           return absl::OkStatus();
         });
@@ -194,6 +217,68 @@ grpc::Status HoldServiceImpl::ListOrderHolds(grpc::ServerContext*,
       if (h.open()) resp->set_has_open_holds(true);
       *resp->add_holds() = std::move(h);
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::ListOpenHolds(grpc::ServerContext*,
+                                            const v1::ListOpenHoldsRequest* req,
+                                            v1::ListOpenHoldsResponse* resp) {
+  return server::Serve(metrics_, "ListOpenHolds", "", [&]() -> absl::Status {
+    if (req->call_center_id().empty()) return InvalidField("call_center_id", "required");
+    if (req->page_size() < 0 || req->page_size() > kMaxPageSize) {
+      return InvalidField("page_size", absl::StrCat("must be 0 to ", kMaxPageSize));
+    }
+    const int size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();
+    ASSIGN_OR_RETURN(std::vector<v1::OpenHold> holds,
+                     store_.ListOpenHolds(req->call_center_id(), req->hold_code(), size,
+                                          req->page_token(), resp->mutable_next_page_token()));
+    for (auto& h : holds) *resp->add_holds() = std::move(h);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::CheckOutHold(grpc::ServerContext*, const v1::CheckOutHoldRequest* req,
+                                           v1::CheckOutHoldResponse* resp) {
+  return server::Serve(metrics_, "CheckOutHold", req->request_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->hold_id().empty()) return InvalidField("hold_id", "required");
+    if (req->user_id().empty()) return InvalidField("user_id", "required");
+    ASSIGN_OR_RETURN(
+        *resp->mutable_hold(),
+        store_.SetCheckout(
+            req->order_id(), req->hold_id(), req->user_id(), req->user_id(),
+            [&](const common::v1::OrderHold& h) -> absl::Status {
+              if (!h.open()) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat("hold ", h.hold_id(), " is cleared: nothing to check out"));
+              }
+              if (!h.checked_out_by().empty() && h.checked_out_by() != req->user_id()) {
+                return WithReason(
+                    absl::FailedPreconditionError(absl::StrCat(
+                        "hold ", h.hold_id(), " is checked out by ", h.checked_out_by())),
+                    "HOLD_CHECKED_OUT", {{"checked_out_by", h.checked_out_by()}});
+              }
+              return absl::OkStatus();
+            }));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status HoldServiceImpl::ReleaseHoldCheckout(grpc::ServerContext*,
+                                                  const v1::ReleaseHoldCheckoutRequest* req,
+                                                  v1::ReleaseHoldCheckoutResponse* resp) {
+  return server::Serve(metrics_, "ReleaseHoldCheckout", req->request_id(), [&]() -> absl::Status {
+    if (req->order_id().empty()) return InvalidField("order_id", "required");
+    if (req->hold_id().empty()) return InvalidField("hold_id", "required");
+    if (req->user_id().empty()) return InvalidField("user_id", "required");
+    ASSIGN_OR_RETURN(*resp->mutable_hold(),
+                     store_.SetCheckout(req->order_id(), req->hold_id(), "", req->user_id(),
+                                        [&](const common::v1::OrderHold& h) {
+                                          return CheckMayActOnCheckout(h, req->user_id(),
+                                                                       req->may_override_checkout(),
+                                                                       "release the checkout of");
+                                        }));
     return absl::OkStatus();
   });
 }

@@ -37,6 +37,12 @@ class HoldServiceImpl final : public v1::HoldService::Service {
                          v1::ClearHoldResponse*) override;
   grpc::Status ListOrderHolds(grpc::ServerContext*, const v1::ListOrderHoldsRequest*,
                               v1::ListOrderHoldsResponse*) override;
+  grpc::Status ListOpenHolds(grpc::ServerContext*, const v1::ListOpenHoldsRequest*,
+                             v1::ListOpenHoldsResponse*) override;
+  grpc::Status CheckOutHold(grpc::ServerContext*, const v1::CheckOutHoldRequest*,
+                            v1::CheckOutHoldResponse*) override;
+  grpc::Status ReleaseHoldCheckout(grpc::ServerContext*, const v1::ReleaseHoldCheckoutRequest*,
+                                   v1::ReleaseHoldCheckoutResponse*) override;
 
   // Rebuilds the fraud index from PostgreSQL and swaps it in, when the
   // fraud tables changed since the last build (or always, with `force`).

@@ -2,7 +2,9 @@
 
 #include <optional>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/db/entity_table.h"
 #include "libs/ids/system_names.h"
@@ -31,7 +33,28 @@ OrderHold FromRow(const pqxx::row& r) {
   h.set_cleared_reason(r["cleared_reason"].as<std::string>());
   const double cleared = r["cleared_at_epoch"].as<double>();
   if (cleared > 0) *h.mutable_cleared_at() = FromEpoch(cleared);
+  h.set_checked_out_by(r["checked_out_by"].as<std::string>());
+  const double checked_out = r["checked_out_at_epoch"].as<double>();
+  if (checked_out > 0) *h.mutable_checked_out_at() = FromEpoch(checked_out);
   return h;
+}
+
+constexpr char kNoHoldId[] = "00000000-0000-0000-0000-000000000000";
+
+// Workbench page tokens: "<placed_at in epoch microseconds>/<hold_id>" of
+// the last hold of the previous page.
+absl::Status ParsePageToken(const std::string& token, int64_t* micros, std::string* hold_id) {
+  *micros = 0;  // the epoch: before every hold
+  *hold_id = kNoHoldId;
+  if (token.empty()) return absl::OkStatus();
+  std::vector<std::string> parts = absl::StrSplit(token, '/');
+  // Within PostgreSQL's timestamps (years 1970 to about 2286).
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], micros) || *micros < 0 ||
+      *micros > 9'999'999'999'999'999 || !IsUuid(parts[1])) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  *hold_id = parts[1];
+  return absl::OkStatus();
 }
 
 // The definition of hold code `code`, or nullopt when none is stored.
@@ -45,17 +68,17 @@ absl::StatusOr<std::optional<v1::HoldCode>> CodeIn(pqxx::transaction_base& txn,
 }
 
 absl::StatusOr<OrderHold> Insert(pqxx::work& txn, const std::string& request_id,
-                                 const std::string& order_id, const std::string& code,
-                                 const std::string& note, const std::string& user_id) {
+                                 const HoldStore::Placement& at, const std::string& code,
+                                 const std::string& note) {
   const std::string id = NewUuid();
-  pqxx::result ins =
-      db::Exec(txn, queries::kHoldInsert, id, order_id, request_id, code, note, user_id);
+  pqxx::result ins = db::Exec(txn, queries::kHoldInsert, id, at.order_id, request_id, code, note,
+                              at.user_id, at.call_center_id, at.customer_id);
   if (ins.affected_rows() == 1) {
-    db::Exec(txn, queries::kHoldEvent, id, user_id, "placed", absl::StrCat(code, ": ", note));
+    db::Exec(txn, queries::kHoldEvent, id, at.user_id, "placed", absl::StrCat(code, ": ", note));
   }
   pqxx::result r = db::Exec(txn, queries::kHoldByRequest, request_id);
   OrderHold h = FromRow(r[0]);
-  if (r[0]["order_id"].as<std::string>() != order_id) {
+  if (r[0]["order_id"].as<std::string>() != at.order_id) {
     return InvalidField("request_id", "was already used for a hold on another order",
                         kReasonRequestIdReused);
   }
@@ -79,12 +102,69 @@ absl::StatusOr<v1::HoldCode> HoldStore::GetHoldCode(const std::string& code) {
 }
 
 absl::StatusOr<OrderHold> HoldStore::PlaceHold(const std::string& request_id,
-                                               const std::string& order_id,
+                                               const Placement& placement,
                                                const std::string& hold_code,
-                                               const std::string& note, const std::string& user_id) {
+                                               const std::string& note) {
   OrderHold out;
   RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(out, Insert(txn, request_id, order_id, hold_code, note, user_id));
+    ASSIGN_OR_RETURN(out, Insert(txn, request_id, placement, hold_code, note));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::OpenHold>> HoldStore::ListOpenHolds(
+    const std::string& call_center_id, const std::string& hold_code, int page_size,
+    const std::string& page_token, std::string* next_page_token) {
+  int64_t after_micros = 0;
+  std::string after_id;
+  RETURN_IF_ERROR(ParsePageToken(page_token, &after_micros, &after_id));
+  std::vector<v1::OpenHold> out;
+  next_page_token->clear();
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    // One row more than the page tells whether another page follows.
+    pqxx::result rows = db::Exec(txn, queries::kHoldsOpenOfCallCenter, call_center_id, hold_code,
+                                 after_micros, after_id, page_size + 1);
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
+      v1::OpenHold& h = out.emplace_back();
+      *h.mutable_hold() = FromRow(rows[i]);
+      h.set_order_id(rows[i]["order_id"].as<std::string>());
+      h.set_customer_id(rows[i]["customer_id"].as<std::string>());
+      if (static_cast<int>(rows.size()) > page_size && i == page_size - 1) {
+        *next_page_token =
+            absl::StrCat(rows[i]["placed_at_micros"].as<int64_t>(), "/", h.hold().hold_id());
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<OrderHold> HoldStore::SetCheckout(const std::string& order_id,
+                                                 const std::string& hold_id,
+                                                 const std::string& checked_out_by,
+                                                 const std::string& acting_user,
+                                                 const CheckoutCheck& check) {
+  if (!IsUuid(hold_id)) return InvalidField("hold_id", "must be a UUID");
+  OrderHold out;
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = db::Exec(txn, queries::kHoldLock, hold_id);
+    if (r.empty() || r[0]["order_id"].as<std::string>() != order_id) {
+      return absl::NotFoundError(absl::StrCat("hold ", hold_id, " not found on order ", order_id));
+    }
+    out = FromRow(r[0]);
+    RETURN_IF_ERROR(check(out));
+    if (out.checked_out_by() == checked_out_by) return absl::OkStatus();  // already so
+    db::Exec(txn, queries::kHoldCheckout, hold_id, checked_out_by);
+    if (checked_out_by.empty()) {
+      db::Exec(txn, queries::kHoldEvent, hold_id, acting_user, "checkout released",
+               absl::StrCat("checked out by ", out.checked_out_by()));
+      out.clear_checked_out_at();
+    } else {
+      db::Exec(txn, queries::kHoldEvent, hold_id, acting_user, "checked out", checked_out_by);
+      *out.mutable_checked_out_at() = TimeUtil::GetCurrentTime();
+    }
+    out.set_checked_out_by(checked_out_by);
     return absl::OkStatus();
   }));
   return out;
@@ -163,9 +243,11 @@ absl::StatusOr<v1::EvaluateFraudResponse> HoldStore::SaveEvaluation(
     for (const auto& m : response.matches()) {
       absl::StrAppend(&note, " ", m.source(), " ", m.reference(), " (+", m.score(), ")");
     }
-    ASSIGN_OR_RETURN(*response.mutable_hold(),
-                     Insert(txn, absl::StrCat(request.request_id(), ":fraud"), request.order_id(),
-                            kFraudHoldCode, note, kSystemUser));
+    const Placement at{request.order_id(), request.call_center_id(), request.customer_id(),
+                       kSystemUser};
+    ASSIGN_OR_RETURN(
+        *response.mutable_hold(),
+        Insert(txn, absl::StrCat(request.request_id(), ":fraud"), at, kFraudHoldCode, note));
     db::Exec(txn, queries::kEvaluationPut, request.request_id(), request.order_id(),
              db::ToJson(response));
     return absl::OkStatus();

@@ -40,6 +40,9 @@ OrderEntryServiceImpl::OrderEntryServiceImpl(OrderEntryParts parts, Clock clock)
   CC_PARSING(SubmitOrder);
   CC_PARSING(PlaceHold);
   CC_PARSING(ClearHold);
+  CC_PARSING(ListHolds);
+  CC_PARSING(CheckOutHold);
+  CC_PARSING(ReleaseHoldCheckout);
   CC_PARSING(CancelOrder);
   CC_PARSING(CancelContinuity);
   CC_PARSING(GetOrder);
@@ -272,7 +275,11 @@ grpc::Status OrderEntryServiceImpl::OverrideLinePrice(grpc::ServerContext* ctx,
                                               req->reason_code(), c.user_id()));
           return absl::OkStatus();
         },
-        resp->mutable_order());
+        resp->mutable_order(),
+        [&](Context&, Order& order, Edit&) -> absl::Status {
+          // The margin is known once the order is repriced (DOMAIN 11).
+          return CheckOverrideMargin(*FindLine(order, req->line_id()));
+        });
   });
 }
 
@@ -364,6 +371,35 @@ grpc::Status OrderEntryServiceImpl::ClearHold(grpc::ServerContext* ctx,
     if (req->reason().empty())
       return InvalidField("reason", "required: say why the hold is cleared");
     return parts_.holds->Clear(caller, *req, resp->mutable_order());
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::ListHolds(grpc::ServerContext* ctx,
+                                              const v1::ListHoldsRequest* req,
+                                              v1::ListHoldsResponse* resp) {
+  return Serve(parts_.metrics, "ListHolds", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, parts_.identity->Identify(ctx, "ListHolds", *req, "", false));
+    return parts_.holds->List(caller, *req, resp);
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::CheckOutHold(grpc::ServerContext* ctx,
+                                                 const v1::CheckOutHoldRequest* req,
+                                                 v1::CheckOutHoldResponse* resp) {
+  return Serve(parts_.metrics, "CheckOutHold", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller,
+                     parts_.identity->Identify(ctx, "CheckOutHold", *req, req->request_id(), true));
+    return parts_.holds->CheckOut(caller, *req, resp->mutable_order());
+  });
+}
+
+grpc::Status OrderEntryServiceImpl::ReleaseHoldCheckout(grpc::ServerContext* ctx,
+                                                        const v1::ReleaseHoldCheckoutRequest* req,
+                                                        v1::ReleaseHoldCheckoutResponse* resp) {
+  return Serve(parts_.metrics, "ReleaseHoldCheckout", req->request_id(), [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, parts_.identity->Identify(ctx, "ReleaseHoldCheckout", *req,
+                                                              req->request_id(), true));
+    return parts_.holds->ReleaseCheckout(caller, *req, resp->mutable_order());
   });
 }
 

@@ -63,6 +63,12 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
                          v1::PlaceHoldResponse*) override;
   grpc::Status ClearHold(grpc::ServerContext*, const v1::ClearHoldRequest*,
                          v1::ClearHoldResponse*) override;
+  grpc::Status ListHolds(grpc::ServerContext*, const v1::ListHoldsRequest*,
+                         v1::ListHoldsResponse*) override;
+  grpc::Status CheckOutHold(grpc::ServerContext*, const v1::CheckOutHoldRequest*,
+                            v1::CheckOutHoldResponse*) override;
+  grpc::Status ReleaseHoldCheckout(grpc::ServerContext*, const v1::ReleaseHoldCheckoutRequest*,
+                                   v1::ReleaseHoldCheckoutResponse*) override;
   grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest*,
                            v1::CancelOrderResponse*) override;
   grpc::Status CancelContinuity(grpc::ServerContext*, const v1::CancelContinuityRequest*,

@@ -429,11 +429,12 @@ TEST_F(OrderEntryServiceTest, DownstreamCallsAreDueByTheEarlierDeadline) {
 // The front door parses its own requests (its methods are marked generic
 // for gRPC); methods it does not serve still answer UNIMPLEMENTED at once.
 TEST_F(OrderEntryServiceTest, UnknownAndUnservedMethodsAnswerUnimplemented) {
-  v1::ListHoldsRequest list;  // declared by the contract, not served yet
-  v1::ListHoldsResponse holds;
+  v1::GetPriceDetailsRequest details;  // declared by the contract, not served yet
+  v1::GetPriceDetailsResponse lines;
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  EXPECT_EQ(front_->ListHolds(&ctx, list, &holds).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(front_->GetPriceDetails(&ctx, details, &lines).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
   grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
                                                 grpc::InsecureChannelCredentials()));
   grpc::ClientContext unknown;

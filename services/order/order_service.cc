@@ -15,6 +15,12 @@ namespace callcenter::order {
 
 using server::Serve;
 
+namespace {
+// RFM runs (DOMAIN 11): buckets per dimension by default, and the longest window.
+constexpr int kDefaultRfmDivisions = 5;
+constexpr int kMaxRfmWindowDays = 3660;
+}  // namespace
+
 grpc::Status CallCenterServiceImpl::UpsertCallCenter(grpc::ServerContext*,
                                                      const v1::UpsertCallCenterRequest* req,
                                                      v1::UpsertCallCenterResponse* resp) {
@@ -86,8 +92,29 @@ grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
   return Serve(metrics_, "UpsertCustomer", "", [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits::ForMasterData()));
     RETURN_IF_ERROR(ValidateCustomer(req->customer()));
-    RETURN_IF_ERROR(store_->UpsertCustomer(req->customer()));
-    *resp->mutable_customer() = req->customer();
+    ASSIGN_OR_RETURN(*resp->mutable_customer(), store_->UpsertCustomer(req->customer()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerServiceImpl::RunRfm(grpc::ServerContext*, const v1::RunRfmRequest* req,
+                                         v1::RunRfmResponse* resp) {
+  return Serve(metrics_, "RunRfm", "", [&]() -> absl::Status {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(req->as_of(), &day))
+      return InvalidField("as_of", "must be YYYY-MM-DD");
+    if (req->window_days() < 1 || req->window_days() > kMaxRfmWindowDays) {
+      return InvalidField("window_days", absl::StrCat("must be 1 to ", kMaxRfmWindowDays));
+    }
+    // One digit per dimension in the score ("535").
+    if (req->divisions() < 0 || req->divisions() > 9) {
+      return InvalidField("divisions", "must be 0 (the default, 5) to 9");
+    }
+    RETURN_IF_ERROR(validation::CheckMessage(*req, validation::Limits::ForMasterData()));
+    const int divisions = req->divisions() == 0 ? kDefaultRfmDivisions : req->divisions();
+    ASSIGN_OR_RETURN(int scored, store_->RunRfm(req->as_of(), req->window_days(), divisions,
+                                                req->customer_group()));
+    resp->set_scored(scored);
     return absl::OkStatus();
   });
 }

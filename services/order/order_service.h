@@ -40,6 +40,8 @@ class CustomerServiceImpl final : public v1::CustomerService::Service {
                            v1::GetCustomerResponse*) override;
   grpc::Status SearchCustomers(grpc::ServerContext*, const v1::SearchCustomersRequest*,
                                v1::SearchCustomersResponse*) override;
+  // RFM scores (DOMAIN 11), one statement over the orders.
+  grpc::Status RunRfm(grpc::ServerContext*, const v1::RunRfmRequest*, v1::RunRfmResponse*) override;
 
  private:
   OrderStore* store_;

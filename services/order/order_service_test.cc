@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -636,6 +637,199 @@ TEST_F(OrderServiceTest, ContinuityChildrenCreatedOnceEvenWhenRunsOverlap) {
   v1::RunDueResponse none;
   ASSERT_TRUE(continuity_->RunDue(&later_ctx, later, &none).ok());
   EXPECT_EQ(none.child_order_ids_size(), 0);
+}
+
+// ---------------------------------------------------------------- RFM (DOMAIN 11)
+
+class RfmTest : public OrderServiceTest {
+ protected:
+  static constexpr char kAsOf[] = "2026-06-30";
+
+  void Customer(const std::string& id, const std::string& group) {
+    grpc::ClientContext ctx;
+    v1::UpsertCustomerRequest req;
+    req.mutable_customer()->set_customer_id(id);
+    req.mutable_customer()->set_name(id);
+    req.mutable_customer()->set_customer_group(group);
+    v1::UpsertCustomerResponse resp;
+    ASSERT_TRUE(customers_->UpsertCustomer(&ctx, req, &resp).ok());
+  }
+
+  // An order of `customer` submitted `days_ago` days before kAsOf for
+  // `total`, of which `refunded` was refunded; or left in `status`.
+  void Submitted(const std::string& customer, int days_ago, int64_t total, int64_t refunded = 0,
+                 common::v1::OrderStatus status = common::v1::ORDER_STATUS_CONFIRMED) {
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest create;
+    create.set_request_id(absl::StrCat("create-", ++orders_made_));
+    create.mutable_order()->set_call_center_id("cc1");
+    create.mutable_order()->set_customer_id(customer);
+    create.mutable_order()->set_currency("USD");
+    create.mutable_order()->set_status(common::v1::ORDER_STATUS_DRAFT);
+    v1::CreateOrderResponse created;
+    ASSERT_TRUE(orders_->CreateOrder(&ctx, create, &created).ok());
+    Order order = created.order();
+    if (status == common::v1::ORDER_STATUS_DRAFT) return;
+    order.set_status(status);
+    absl::CivilDay day;
+    ASSERT_TRUE(absl::ParseCivilTime(kAsOf, &day));
+    order.mutable_submitted_at()->set_seconds(
+        absl::ToUnixSeconds(absl::FromCivil(day - days_ago, absl::UTCTimeZone())) + 12 * 3600);
+    order.mutable_total()->set_currency("USD");
+    order.mutable_total()->set_minor_units(total);
+    if (refunded > 0) {
+      auto* p = order.add_payments();
+      p->set_payment_id(absl::StrCat("p", orders_made_));
+      p->set_method(common::v1::PAYMENT_METHOD_CARD);
+      p->mutable_amount()->set_minor_units(total);
+      p->mutable_captured()->set_minor_units(total);
+      p->mutable_refunded()->set_minor_units(refunded);
+      p->set_status(common::v1::PAYMENT_STATUS_REFUNDED);
+    }
+    ASSERT_TRUE(Save(absl::StrCat("submit-", orders_made_), order, nullptr).ok());
+  }
+
+  grpc::Status Run(int window_days, int divisions, const std::string& group, int* scored) {
+    grpc::ClientContext ctx;
+    v1::RunRfmRequest req;
+    req.set_as_of(kAsOf);
+    req.set_window_days(window_days);
+    req.set_divisions(divisions);
+    req.set_customer_group(group);
+    v1::RunRfmResponse resp;
+    grpc::Status s = customers_->RunRfm(&ctx, req, &resp);
+    if (scored != nullptr) *scored = resp.scored();
+    return s;
+  }
+
+  v1::Customer Read(const std::string& id) {
+    grpc::ClientContext ctx;
+    v1::GetCustomerRequest req;
+    req.set_customer_id(id);
+    v1::GetCustomerResponse resp;
+    EXPECT_TRUE(customers_->GetCustomer(&ctx, req, &resp).ok());
+    return resp.customer();
+  }
+
+  int orders_made_ = 0;
+};
+
+TEST_F(RfmTest, BucketsRanksTiesAndFewCustomers) {
+  // One customer: last order `days_ago`, `orders` orders of `each` apiece.
+  struct Spec {
+    int days_ago, orders;
+    int64_t each;
+    std::string want;
+  };
+  struct Case {
+    std::string name;
+    int divisions;
+    std::vector<Spec> customers;
+  } cases[] = {
+      {"7 in 3: buckets of 3, 2, 2",
+       3,
+       {{0, 1, 1000, "311"},
+        {1, 2, 1000, "311"},
+        {2, 3, 1000, "322"},
+        {3, 4, 1000, "222"},
+        {4, 5, 1000, "233"},
+        {5, 6, 1000, "133"},
+        {6, 7, 1000, "133"}}},
+      {"equal values share the better bucket (positions 2 and 3 would be bucket 2)",
+       2,
+       {{1, 1, 4000, "222"}, {2, 1, 3000, "222"}, {2, 1, 3000, "222"}, {2, 1, 3000, "222"}}},
+      {"ties take the first position's bucket; the next value skips a bucket",
+       4,
+       {{1, 1, 4000, "444"}, {2, 1, 3000, "343"}, {2, 1, 3000, "343"}, {3, 1, 1000, "141"}}},
+      {"fewer customers than divisions", 5, {{0, 2, 1000, "555"}, {9, 1, 1000, "444"}}},
+      {"0 divisions means 5",
+       0,
+       {{0, 1, 5000, "555"},
+        {1, 1, 4000, "454"},
+        {2, 1, 3000, "353"},
+        {3, 1, 2000, "252"},
+        {4, 1, 1000, "151"}}},
+  };
+  int group = 0;
+  for (const Case& c : cases) {
+    const std::string g = absl::StrCat("G", ++group);
+    for (size_t i = 0; i < c.customers.size(); ++i) {
+      const std::string id = absl::StrCat(g, "-c", i);
+      Customer(id, g);
+      const Spec& s = c.customers[i];
+      // The last order `days_ago`, the others a day earlier each.
+      for (int k = 0; k < s.orders; ++k) Submitted(id, s.days_ago + k, s.each);
+    }
+    int scored = 0;
+    ASSERT_TRUE(Run(30, c.divisions, g, &scored).ok()) << c.name;
+    EXPECT_EQ(scored, static_cast<int>(c.customers.size())) << c.name;
+    for (size_t i = 0; i < c.customers.size(); ++i) {
+      const v1::Customer got = Read(absl::StrCat(g, "-c", i));
+      const std::string& want = c.customers[i].want;
+      EXPECT_EQ(got.rfm_score(), want) << c.name << " customer " << i;
+      EXPECT_EQ(got.rfm_total(), (want[0] - '0') + (want[1] - '0') + (want[2] - '0'))
+          << c.name << " customer " << i;
+    }
+  }
+}
+
+TEST_F(RfmTest, WindowCanceledDraftsRefundsGroupsAndUpserts) {
+  Customer("big", "R");       // 50.00 spent, 40.00 refunded: 10.00
+  Customer("mid", "R");       // 20.00
+  Customer("old", "R");       // only an order before the window
+  Customer("canceled", "R");  // only a canceled order
+  Customer("drafting", "R");  // only a draft
+  Customer("other", "W");     // another group
+  Submitted("big", 1, 5000, 4000);
+  Submitted("mid", 2, 2000);
+  Submitted("old", 40, 9000);
+  Submitted("canceled", 1, 9000, 0, common::v1::ORDER_STATUS_CANCELED);
+  Submitted("drafting", 0, 0, 0, common::v1::ORDER_STATUS_DRAFT);
+  Submitted("other", 1, 100);
+  // An earlier run (a 60-day window) scored "old".
+  int scored = 0;
+  ASSERT_TRUE(Run(60, 2, "R", &scored).ok());
+  EXPECT_EQ(scored, 3);
+  EXPECT_FALSE(Read("old").rfm_score().empty());
+  ASSERT_TRUE(Run(30, 2, "R", &scored).ok());
+  EXPECT_EQ(scored, 2);
+  EXPECT_EQ(Read("big").rfm_score(), "221");  // more recent; equal frequency; 10.00 net
+  EXPECT_EQ(Read("mid").rfm_score(), "122");  // refunds counted: 20.00 beats 10.00
+  EXPECT_EQ(Read("old").rfm_score(), "");     // nothing in the window: no score
+  EXPECT_EQ(Read("old").rfm_total(), 0);
+  EXPECT_EQ(Read("canceled").rfm_score(), "");
+  EXPECT_EQ(Read("drafting").rfm_score(), "");
+  EXPECT_EQ(Read("other").rfm_score(), "");  // not in the group
+  // Master data upserts keep the computed score.
+  Customer("mid", "R");
+  EXPECT_EQ(Read("mid").rfm_score(), "122");
+  EXPECT_EQ(Read("mid").rfm_total(), 5);
+  // All groups: "other" scored too.
+  ASSERT_TRUE(Run(30, 0, "", &scored).ok());
+  EXPECT_EQ(scored, 3);
+  EXPECT_FALSE(Read("other").rfm_score().empty());
+}
+
+TEST_F(RfmTest, BadArgumentsAreNamed) {
+  struct Case {
+    std::string as_of;
+    int window, divisions;
+    std::string field;
+  } cases[] = {
+      {"2026-13-01", 30, 5, "as_of"}, {kAsOf, 0, 5, "window_days"}, {kAsOf, 5000, 5, "window_days"},
+      {kAsOf, 30, 10, "divisions"},   {kAsOf, 30, -1, "divisions"},
+  };
+  for (const Case& c : cases) {
+    grpc::ClientContext ctx;
+    v1::RunRfmRequest req;
+    req.set_as_of(c.as_of);
+    req.set_window_days(c.window);
+    req.set_divisions(c.divisions);
+    v1::RunRfmResponse resp;
+    grpc::Status s = customers_->RunRfm(&ctx, req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_NE(s.error_message().find(c.field), std::string::npos) << s.error_message();
+  }
 }
 
 }  // namespace

@@ -138,6 +138,22 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
   db::Exec(txn, queries::kEventsInsert, order->order_id(), StampEvents(order, events));
 }
 
+// The RFM facts kept as columns (DOMAIN 11): the UTC day the order was
+// submitted ("" = not yet: NULL) and what its refunds gave back.
+std::string SubmittedOn(const Order& order) {
+  if (!order.has_submitted_at() || order.submitted_at().seconds() <= 0) return "";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(order.submitted_at().seconds()),
+                          absl::UTCTimeZone());
+}
+int64_t RefundedTotal(const Order& order) {
+  int64_t refunded = 0;
+  for (const auto& p : order.payments()) {
+    // Each at most its payment's capture, itself at most 10^12: no wrap.
+    refunded += p.refunded().minor_units();
+  }
+  return refunded;
+}
+
 // Inserts a new order (version 1, created now) with its first events and,
 // for a request with an id, its stored response, in one statement. False
 // when the request_id was used before: then nothing is written.
@@ -152,7 +168,8 @@ bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<Or
   return db::Exec(txn, queries::kOrderCreate, order->order_id(), order->call_center_id(),
                   order->customer_id(), common::v1::OrderStatus_Name(order->status()),
                   order->version(), Doc(*order), order->total().minor_units(), order->currency(),
-                  request_id, fingerprint, rows, HistoryHash(*order))[0]["created"]
+                  request_id, fingerprint, rows, HistoryHash(*order), SubmittedOn(*order),
+                  RefundedTotal(*order))[0]["created"]
              .as<int>() == 1;
 }
 
@@ -161,7 +178,8 @@ bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<Or
 void UpdateOrderRow(pqxx::work& txn, const Order& order) {
   db::Exec(txn, queries::kOrderUpdate, order.order_id(),
            common::v1::OrderStatus_Name(order.status()), order.version(), Doc(order),
-           order.total().minor_units(), order.currency(), HistoryHash(order));
+           order.total().minor_units(), order.currency(), HistoryHash(order), SubmittedOn(order),
+           RefundedTotal(order));
 }
 
 }  // namespace
@@ -213,9 +231,16 @@ absl::Status PgOrderStore::RemoveUser(const std::string& id) {
   });
 }
 
-absl::Status PgOrderStore::UpsertCustomer(const v1::Customer& customer) {
-  return pool_->Transact(
-      [&](pqxx::work& txn) { return Customers().Upsert(txn, customer.customer_id(), customer); });
+absl::StatusOr<v1::Customer> PgOrderStore::UpsertCustomer(v1::Customer customer) {
+  RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& txn) -> absl::Status {
+    v1::Customer stored;
+    absl::Status found = Customers().Get(txn, customer.customer_id(), &stored);
+    if (!found.ok() && !absl::IsNotFound(found)) return found;
+    customer.set_rfm_score(found.ok() ? stored.rfm_score() : "");
+    customer.set_rfm_total(found.ok() ? stored.rfm_total() : 0);
+    return Customers().Upsert(txn, customer.customer_id(), customer);
+  }));
+  return customer;
 }
 
 absl::StatusOr<v1::Customer> PgOrderStore::GetCustomer(const std::string& id) {
@@ -322,11 +347,12 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     next.set_version(loaded.version() + 1);
     *next.mutable_updated_at() = TimeUtil::GetCurrentTime();
     const std::string rows = StampEvents(&next, events);
-    pqxx::result written = db::Exec(
-        txn, queries::kOrderSaveWrite, next.order_id(), common::v1::OrderStatus_Name(next.status()),
-        next.version(), Doc(next), next.total().minor_units(), next.currency(), rows, method,
-        request_id, fingerprint, loaded.version(), HistoryHash(next),
-        StatusesThatMayBecome(next.status()), loaded_history, seen.token, seen.user_id);
+    pqxx::result written =
+        db::Exec(txn, queries::kOrderSaveWrite, next.order_id(),
+                 common::v1::OrderStatus_Name(next.status()), next.version(), Doc(next),
+                 next.total().minor_units(), next.currency(), rows, method, request_id, fingerprint,
+                 loaded.version(), HistoryHash(next), StatusesThatMayBecome(next.status()),
+                 loaded_history, seen.token, seen.user_id, SubmittedOn(next), RefundedTotal(next));
     if (written[0]["written"].as<int>() == 0) return false;
     result.order = std::move(next);
     return true;
@@ -694,6 +720,18 @@ const std::vector<db::Migration>& OrderSchemaMigrations() {
   static const auto* const kMigrations = new std::vector<db::Migration>(db::WithDataStep(
       migrations::OrderMigrations(), "0008_json_documents_to_binary", ConvertJsonDocuments));
   return *kMigrations;
+}
+
+absl::StatusOr<int> PgOrderStore::RunRfm(const std::string& as_of, int window_days, int divisions,
+                                         const std::string& customer_group) {
+  int scored = 0;
+  RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) -> absl::Status {
+    scored =
+        db::Exec(txn, queries::kRfmRun, as_of, window_days, divisions, customer_group)[0]["scored"]
+            .as<int>();
+    return absl::OkStatus();
+  }));
+  return scored;
 }
 
 }  // namespace callcenter::order

@@ -43,7 +43,9 @@ class OrderStore {
   virtual absl::Status UpsertUser(const v1::CallCenterUser& user) = 0;
   virtual absl::StatusOr<v1::CallCenterUser> GetUser(const std::string& id) = 0;
   virtual absl::Status RemoveUser(const std::string& id) = 0;
-  virtual absl::Status UpsertCustomer(const v1::Customer& customer) = 0;
+  // Stores `customer`, keeping the scores the last RFM run gave it (they
+  // are computed, not master data); returns what was stored.
+  virtual absl::StatusOr<v1::Customer> UpsertCustomer(v1::Customer customer) = 0;
   virtual absl::StatusOr<v1::Customer> GetCustomer(const std::string& id) = 0;
   virtual absl::Status SearchCustomers(const std::string& query, int page_size,
                                        const std::string& token,
@@ -94,6 +96,11 @@ class OrderStore {
   virtual absl::StatusOr<std::vector<std::string>> PurgeOrders(
       const std::string& call_center_id, const std::string& created_on_or_before,
       const std::string& customer_id) = 0;
+  // Scores RFM (DOMAIN 11) for the customers (of `customer_group`, "" =
+  // all) with a submitted order in the `window_days` up to `as_of`
+  // (YYYY-MM-DD), in `divisions` buckets; returns how many were scored.
+  virtual absl::StatusOr<int> RunRfm(const std::string& as_of, int window_days, int divisions,
+                                     const std::string& customer_group) = 0;
 };
 
 class PgOrderStore : public OrderStore {
@@ -107,7 +114,7 @@ class PgOrderStore : public OrderStore {
   absl::Status UpsertUser(const v1::CallCenterUser& user) override;
   absl::StatusOr<v1::CallCenterUser> GetUser(const std::string& id) override;
   absl::Status RemoveUser(const std::string& id) override;
-  absl::Status UpsertCustomer(const v1::Customer& customer) override;
+  absl::StatusOr<v1::Customer> UpsertCustomer(v1::Customer customer) override;
   absl::StatusOr<v1::Customer> GetCustomer(const std::string& id) override;
   absl::Status SearchCustomers(const std::string& query, int page_size, const std::string& token,
                                v1::SearchCustomersResponse* out) override;
@@ -139,6 +146,8 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<std::vector<std::string>> PurgeOrders(const std::string& call_center_id,
                                                        const std::string& created_on_or_before,
                                                        const std::string& customer_id) override;
+  absl::StatusOr<int> RunRfm(const std::string& as_of, int window_days, int divisions,
+                             const std::string& customer_group) override;
 
   // Deletes stored responses (what a repeated request_id gets back) older
   // than `age`, `batch` rows per statement; returns how many went. A retry

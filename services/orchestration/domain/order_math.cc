@@ -51,6 +51,11 @@ pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
   r.set_delivery_mode(order.delivery_mode());
   *r.mutable_delivery_address() = order.delivery_address();
   r.set_concurrency_model(call_center.concurrency_model());
+  if (call_center.price_control_enabled() && call_center.margin_acceptable_bp() > 0) {
+    // Margin alerts are part of price control (DOMAIN 11).
+    r.set_margin_acceptable_bp(call_center.margin_acceptable_bp());
+    r.set_margin_questionable_bp(call_center.margin_questionable_bp());
+  }
   return r;
 }
 
@@ -70,6 +75,8 @@ absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* 
     *line.mutable_net_amount() = p.net_amount();
     *line.mutable_tax() = p.tax();
     *line.mutable_discounts() = p.discounts();
+    line.set_margin_bp(p.margin_bp());
+    line.set_margin_alert(p.margin_alert());
   }
   *order->mutable_subtotal() = priced.subtotal();
   *order->mutable_discount_total() = priced.discount_total();

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
@@ -302,6 +303,57 @@ std::vector<order::v1::ContinuitySchedule> PlanContinuity(
     out.push_back(std::move(s));
   }
   return out;
+}
+
+// ---------------------------------------------------------- selling controls
+
+namespace {
+constexpr char kReasonMarginBlocked[] = "MARGIN_BLOCKED";
+
+// 2857 -> "28.57 %", -50 -> "-0.50 %".
+std::string MarginText(const common::v1::OrderLine& line) {
+  const int64_t bp = line.margin_bp();
+  const int64_t magnitude = bp < 0 ? -bp : bp;
+  return absl::StrFormat("%s%d.%02d %%", bp < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+}
+}  // namespace
+
+absl::Status CheckNoBlockedMargin(const Order& order) {
+  for (const auto& line : order.lines()) {
+    if (line.margin_alert() != common::v1::MARGIN_ALERT_BLOCKED) continue;
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "line ", line.line_id(), " (", line.product_id(), ") has a margin of ",
+            MarginText(line),
+            ", below the call center's questionable margin: raise its price or remove it "
+            "before submitting")),
+        kReasonMarginBlocked, {{"line_id", line.line_id()}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOverrideMargin(const common::v1::OrderLine& line) {
+  if (line.margin_alert() != common::v1::MARGIN_ALERT_BLOCKED) return absl::OkStatus();
+  return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                        "unit_price ", money::Format(line.unit_price().minor_units()),
+                        " leaves line ", line.line_id(), " a margin of ", MarginText(line),
+                        ", below the call center's questionable margin")),
+                    kReasonMarginBlocked, {{"line_id", line.line_id()}});
+}
+
+const common::v1::OrderPayment* CheckNeedingHold(const Order& order,
+                                                 const order::v1::CallCenter& call_center) {
+  const int64_t threshold = call_center.check_hold_threshold().minor_units();
+  if (threshold <= 0) return nullptr;
+  for (const auto& p : order.payments()) {
+    const bool accepted = p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
+                          p.status() == common::v1::PAYMENT_STATUS_CAPTURED;
+    if (p.method() == common::v1::PAYMENT_METHOD_CHECK && accepted &&
+        p.amount().minor_units() >= threshold) {
+      return &p;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace callcenter::orchestration

@@ -99,6 +99,21 @@ absl::Status CheckMayPayBalanceDue(const Order& order);
 
 // ------------------------------------------------- submit, holds, cancel
 
+// Margin alerts (DOMAIN 11): an order with a line whose margin is BLOCKED
+// cannot be submitted (FAILED_PRECONDITION, reason MARGIN_BLOCKED, naming
+// the first such line).
+absl::Status CheckNoBlockedMargin(const Order& order);
+
+// An override may not set a price whose margin is BLOCKED
+// (FAILED_PRECONDITION, reason MARGIN_BLOCKED); `line` as repriced.
+absl::Status CheckOverrideMargin(const common::v1::OrderLine& line);
+
+// A check payment of at least the call center's check_hold_threshold puts
+// the submitted order on hold code CHECK (0 = off): the first such check,
+// or nullptr.
+const common::v1::OrderPayment* CheckNeedingHold(const Order& order,
+                                                 const order::v1::CallCenter& call_center);
+
 // Whether any hold on the order is open.
 bool HasOpenHold(const Order& order);
 

@@ -41,6 +41,8 @@ inline constexpr ChangeSpec kAddPaymentChange{"AddPayment", false, true};
 inline constexpr ChangeSpec kSubmitOrderChange{"SubmitOrder", false, false};
 inline constexpr ChangeSpec kPlaceHoldChange{"PlaceHold", false, false};
 inline constexpr ChangeSpec kClearHoldChange{"ClearHold", false, false};
+inline constexpr ChangeSpec kCheckOutHoldChange{"CheckOutHold", false, false};
+inline constexpr ChangeSpec kReleaseHoldCheckoutChange{"ReleaseHoldCheckout", false, false};
 inline constexpr ChangeSpec kCancelOrderChange{"CancelOrder", false, false};
 inline constexpr ChangeSpec kRecordShipmentChange{"RecordShipment", false, false};
 inline constexpr ChangeSpec kSetExpectedShipDateChange{"SetExpectedShipDate", false, false};

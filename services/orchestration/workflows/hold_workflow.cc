@@ -15,9 +15,9 @@ absl::Status HoldWorkflow::Place(const Caller& caller, const v1::PlaceHoldReques
       kPlaceHoldChange, caller, req, req.order_id(),
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
         RETURN_IF_ERROR(CheckMayHold(order));
-        ASSIGN_OR_RETURN(common::v1::OrderHold hold,
-                         clients_->holds.Place(c.scope(), order.order_id(), req.hold_code(),
-                                               req.note(), c.user_id()));
+        ASSIGN_OR_RETURN(
+            common::v1::OrderHold hold,
+            clients_->holds.Place(c.scope(), order, req.hold_code(), req.note(), c.user_id()));
         if (!hold.open()) {  // this request's hold was released after a failure
           return absl::FailedPreconditionError(
               "the hold this request placed was released when its order could not record it; "
@@ -88,6 +88,100 @@ absl::Status HoldWorkflow::Clear(const Caller& caller, const v1::ClearHoldReques
           edit.events.push_back(MakeOrderEvent(c.user_id(), common::v1::ORDER_EVENT_KIND_CONFIRMED,
                                                "all holds cleared"));
         }
+        return absl::OkStatus();
+      },
+      out);
+}
+
+namespace {
+
+// The order's copy of hold `hold_id` (NOT_FOUND when the order has none).
+absl::StatusOr<common::v1::OrderHold*> HoldOf(Order& order, const std::string& hold_id) {
+  if (hold_id.empty()) return InvalidField("hold_id", "required");
+  for (auto& h : *order.mutable_holds()) {
+    if (h.hold_id() == hold_id) return &h;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("hold ", hold_id, " not found on order ", order.order_id()));
+}
+
+}  // namespace
+
+absl::Status HoldWorkflow::List(const Caller& caller, const v1::ListHoldsRequest& req,
+                                v1::ListHoldsResponse* out) {
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data,
+                   clients_->orders.CallerContext(caller.scope(), caller.user_id, ""));
+  RETURN_IF_ERROR(RequireCallCenterUser(data, caller.user_id));
+  const std::string& own = data.user().call_center_id();
+  if (!req.call_center_id().empty() && req.call_center_id() != own) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "user ", caller.user_id, " is not a user of call center ",
+                          req.call_center_id(), "; only its own call center's holds are listed")),
+                      "OTHER_CALL_CENTER");
+  }
+  ASSIGN_OR_RETURN(hold::v1::ListOpenHoldsResponse page,
+                   clients_->holds.ListOpen(caller.scope(), own, req.hold_code(), req.page_size(),
+                                            req.page_token()));
+  const absl::Time now = clock_.Now();
+  for (const auto& h : page.holds()) {
+    v1::HoldSummary* s = out->add_holds();
+    s->set_hold_id(h.hold().hold_id());
+    s->set_order_id(h.order_id());
+    s->set_customer_id(h.customer_id());
+    s->set_hold_code(h.hold().hold_code());
+    *s->mutable_placed_at() = h.hold().placed_at();
+    const absl::Time placed = absl::FromUnixSeconds(h.hold().placed_at().seconds());
+    s->set_days_on_hold(
+        static_cast<int32_t>(std::max<int64_t>(0, absl::ToInt64Hours(now - placed) / 24)));
+    s->set_checked_out_by(h.hold().checked_out_by());
+  }
+  out->set_next_page_token(page.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status HoldWorkflow::CheckOut(const Caller& caller, const v1::CheckOutHoldRequest& req,
+                                    Order* out) {
+  return changes_->Run(
+      kCheckOutHoldChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        ASSIGN_OR_RETURN(common::v1::OrderHold * hold, HoldOf(order, req.hold_id()));
+        if (!hold->open()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("hold ", req.hold_id(), " is cleared: nothing to check out"));
+        }
+        const bool had_it = hold->checked_out_by() == c.user_id();
+        ASSIGN_OR_RETURN(*hold, clients_->holds.CheckOut(c.scope(), order.order_id(), req.hold_id(),
+                                                         c.user_id()));
+        if (had_it) {
+          edit.unchanged = true;  // checking out what one has is harmless
+          return absl::OkStatus();
+        }
+        edit.events.push_back(MakeOrderEvent(
+            c.user_id(), common::v1::ORDER_EVENT_KIND_HOLD_CHECKED_OUT,
+            absl::StrCat(hold->hold_code(), " hold ", hold->hold_id(), " checked out")));
+        return absl::OkStatus();
+      },
+      out);
+}
+
+absl::Status HoldWorkflow::ReleaseCheckout(const Caller& caller,
+                                           const v1::ReleaseHoldCheckoutRequest& req, Order* out) {
+  return changes_->Run(
+      kReleaseHoldCheckoutChange, caller, req, req.order_id(),
+      [&](Context& c, Order& order, Edit& edit) -> absl::Status {
+        ASSIGN_OR_RETURN(common::v1::OrderHold * hold, HoldOf(order, req.hold_id()));
+        const std::string holder = hold->checked_out_by();
+        ASSIGN_OR_RETURN(*hold,
+                         clients_->holds.ReleaseCheckout(c.scope(), order.order_id(), req.hold_id(),
+                                                         c.user_id(), c.data.user()));
+        if (holder.empty()) {
+          edit.unchanged = true;  // nothing was checked out
+          return absl::OkStatus();
+        }
+        edit.events.push_back(MakeOrderEvent(
+            c.user_id(), common::v1::ORDER_EVENT_KIND_HOLD_CHECKOUT_RELEASED,
+            absl::StrCat(hold->hold_code(), " hold ", hold->hold_id(), " released by ", c.user_id(),
+                         " (checked out by ", holder, ")")));
         return absl::OkStatus();
       },
       out);

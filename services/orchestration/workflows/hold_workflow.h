@@ -23,6 +23,16 @@ class HoldWorkflow {
   absl::Status Place(const Caller& caller, const v1::PlaceHoldRequest& req, Order* out);
   absl::Status Clear(const Caller& caller, const v1::ClearHoldRequest& req, Order* out);
 
+  // The hold workbench (DOMAIN 11): the open holds of the caller's call
+  // center, oldest first, with days on hold and who has each checked out.
+  absl::Status List(const Caller& caller, const v1::ListHoldsRequest& req,
+                    v1::ListHoldsResponse* out);
+  // Checks a hold out to the caller, or releases its checkout; the order
+  // shows who has it and logs each.
+  absl::Status CheckOut(const Caller& caller, const v1::CheckOutHoldRequest& req, Order* out);
+  absl::Status ReleaseCheckout(const Caller& caller, const v1::ReleaseHoldCheckoutRequest& req,
+                               Order* out);
+
  private:
   ChangeRunner* changes_;
   Clients* clients_;

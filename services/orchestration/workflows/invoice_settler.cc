@@ -102,7 +102,7 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
       ASSIGN_OR_RETURN(
           common::v1::OrderHold hold,
           clients_->holds.Place(CallScope{ScopedRequestId(kSystemUser, "PaymentHold", at_version)},
-                                order_id, kPaymentHoldCode, note, kSystemUser));
+                                order, kPaymentHoldCode, note, kSystemUser));
       *order.add_holds() = hold;
       events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
                                       absl::StrCat(kPaymentHoldCode, ": ", note)));

@@ -106,7 +106,7 @@ absl::StatusOr<bool> MoneyProtocol::UndoUnsavedSubmit(const std::string& order_i
   // finish what a crash here left undone.
   RETURN_IF_ERROR(FinishCancel(order_id, request_id, *undone));
   const CallScope scope{request_id};
-  for (const char* code : {kFraudHoldCode, kPendingReturnHoldCode}) {
+  for (const char* code : {kFraudHoldCode, kPendingReturnHoldCode, kCheckHoldCode}) {
     ASSIGN_OR_RETURN(std::vector<common::v1::OrderHold> placed,
                      clients_->holds.OpenHolds(scope, order_id, code));
     for (const auto& h : placed) {

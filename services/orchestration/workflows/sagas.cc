@@ -58,16 +58,35 @@ absl::Status SubmitSaga::HoldForReturn(const Context& c, Order& order,
   if (ret.status() != v1::RETURN_STATUS_AWAITING_RECEIPT) return absl::OkStatus();
   const std::string note = absl::StrCat("exchange for return ", ret.return_id(),
                                         ": held until the returned goods are received");
-  ASSIGN_OR_RETURN(
-      common::v1::OrderHold hold,
-      clients_->holds.Place(
-          CallScope{ScopedRequestId(kSystemUser, "PendingReturnHold", order.order_id())},
-          order.order_id(), kPendingReturnHoldCode, note, kSystemUser));
+  ASSIGN_OR_RETURN(common::v1::OrderHold hold,
+                   clients_->holds.Place(CallScope{ScopedRequestId(kSystemUser, "PendingReturnHold",
+                                                                   order.order_id())},
+                                         order, kPendingReturnHoldCode, note, kSystemUser));
   bool known = false;
   for (const auto& h : order.holds()) known = known || h.hold_id() == hold.hold_id();
   if (!known) *order.add_holds() = hold;
   events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
                                   absl::StrCat(kPendingReturnHoldCode, " hold: ", note)));
+  return absl::OkStatus();
+}
+
+absl::Status SubmitSaga::HoldForCheck(const Context& c, Order& order,
+                                      std::vector<OrderEvent>& events) {
+  const common::v1::OrderPayment* check = CheckNeedingHold(order, c.data.call_center());
+  if (check == nullptr) return absl::OkStatus();
+  const std::string note = absl::StrCat(
+      "check of ", money::Format(check->amount().minor_units()), " at or above the threshold of ",
+      money::Format(c.data.call_center().check_hold_threshold().minor_units()),
+      ": held until the check clears");
+  ASSIGN_OR_RETURN(
+      common::v1::OrderHold hold,
+      clients_->holds.Place(CallScope{ScopedRequestId(kSystemUser, "CheckHold", order.order_id())},
+                            order, kCheckHoldCode, note, kSystemUser));
+  bool known = false;
+  for (const auto& h : order.holds()) known = known || h.hold_id() == hold.hold_id();
+  if (!known) *order.add_holds() = hold;
+  events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
+                                  absl::StrCat(kCheckHoldCode, " hold: ", note)));
   return absl::OkStatus();
 }
 
@@ -95,6 +114,7 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
       out,
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
         const bool completion = c.data.call_center().order_completion_enabled();
+        RETURN_IF_ERROR(CheckNoBlockedMargin(order));
         if (completion) RETURN_IF_ERROR(CheckPaymentsCoverTotal(order));
         if (sagas_ != nullptr) {
           ASSIGN_OR_RETURN(Saga saga,
@@ -109,6 +129,7 @@ absl::Status SubmitSaga::Run(const Caller& caller, const google::protobuf::Messa
           RETURN_IF_ERROR(EvaluateFraud(c, order, outcome));
           RETURN_IF_ERROR(step(kStepFraudEvaluated));
           RETURN_IF_ERROR(TakePrepaid(order, outcome));
+          RETURN_IF_ERROR(HoldForCheck(c, order, outcome));
         }
         if (!order.exchange_for_return_id().empty() && returns_ != nullptr) {
           RETURN_IF_ERROR(HoldForReturn(c, order, outcome));

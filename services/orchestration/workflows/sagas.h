@@ -47,6 +47,8 @@ class SubmitSaga {
   // An exchange order (DOMAIN 10): its return must name it; while the
   // goods are still awaited it goes on hold code PENDING_RETURN.
   absl::Status HoldForReturn(const Context& c, Order& order, std::vector<OrderEvent>& events);
+  // A check of at least the call center's threshold holds the order (CHECK).
+  absl::Status HoldForCheck(const Context& c, Order& order, std::vector<OrderEvent>& events);
 
   ChangeRunner* changes_;
   Clients* clients_;

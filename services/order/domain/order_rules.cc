@@ -81,6 +81,22 @@ absl::Status ValidateCallCenter(const v1::CallCenter& cc) {
     if (d.empty()) return InvalidField("call_center.delivery_modes", "empty delivery mode");
   }
   if (cc.min_fraud_score() < 0) return InvalidField("call_center.min_fraud_score", "must be >= 0");
+  // Margin alerts (DOMAIN 11): 0 = off; else questionable below acceptable.
+  if (cc.margin_acceptable_bp() < 0 || cc.margin_acceptable_bp() > 10000) {
+    return InvalidField("call_center.margin_acceptable_bp", "must be within [0, 10000]");
+  }
+  if (cc.margin_questionable_bp() < 0) {
+    return InvalidField("call_center.margin_questionable_bp", "must be >= 0");
+  }
+  if ((cc.margin_acceptable_bp() > 0 || cc.margin_questionable_bp() > 0) &&
+      cc.margin_questionable_bp() >= cc.margin_acceptable_bp()) {
+    return InvalidField(
+        "call_center.margin_questionable_bp",
+        absl::StrCat("must be below margin_acceptable_bp (", cc.margin_acceptable_bp(), ")"));
+  }
+  if (cc.check_hold_threshold().minor_units() < 0) {
+    return InvalidField("call_center.check_hold_threshold", "must be >= 0");
+  }
   return absl::OkStatus();
 }
 

@@ -8,8 +8,8 @@ WITH i AS (
   ON CONFLICT DO NOTHING
   RETURNING 1
 ), o AS (
-  INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, total_minor, currency, history_hash)
-  SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $12
+  INSERT INTO orders (order_id, call_center_id, customer_id, status, version, doc, total_minor, currency, history_hash, submitted_on, refunded_minor)
+  SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $12, NULLIF($13, '')::date, $14
   WHERE $9 = '' OR EXISTS (SELECT 1 FROM i)
   RETURNING 1
 ), e AS (

@@ -10,7 +10,8 @@
 -- the user $16) must also still hold.
 WITH u AS (
   UPDATE orders
-  SET status = $2, version = $3, doc = $4, total_minor = $5, currency = $6, updated_at = now(), history_hash = $12
+  SET status = $2, version = $3, doc = $4, total_minor = $5, currency = $6, updated_at = now(), history_hash = $12,
+      submitted_on = NULLIF($17, '')::date, refunded_minor = $18
   WHERE order_id = $1::uuid AND version = $11 AND COALESCE(history_hash, '') = $14
     AND NOT archived
     AND status = ANY($13::text[])

@@ -127,6 +127,13 @@ int64_t Total(const std::vector<Applied>& applied) {
   return t;
 }
 
+bool HasPriority(const std::vector<Applied>& applied, int32_t priority) {
+  for (const auto& a : applied) {
+    if (a.discount->priority() == priority) return true;
+  }
+  return false;
+}
+
 struct LineState {
   const v1::PriceLineInput* in;
   const v1::Product* product;
@@ -488,6 +495,8 @@ void Engine::ApplyLineDiscounts(LineState& line) {
 }
 
 void Engine::ApplyThreshold() {
+  const bool compound_across =
+      r_.concurrency_model() == common::v1::CONCURRENCY_MODEL_BEST_PRICE_COMPOUND_ACROSS;
   int64_t subtotal_after_lines = 0;
   for (const LineState& l : lines_) subtotal_after_lines += l.gross - Total(l.applied);
   // The highest priority that has an applicable threshold discount with a
@@ -521,6 +530,9 @@ void Engine::ApplyThreshold() {
       const bool ok = d->concurrency() == v1::CONCURRENCY_COMPOUND ? (undiscounted || l.only_compound)
                                                                    : undiscounted;
       if (!ok) continue;
+      // Under "best price within priority, compound across" a line takes at
+      // most one discount per priority, thresholds included.
+      if (compound_across && HasPriority(l.applied, d->priority())) continue;
       eligible.push_back(i);
       weights.push_back(l.gross - Total(l.applied));
     }
@@ -621,6 +633,13 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
                      (money::Amount(l.gross) - discount).Get("net_amount"));
     *out->mutable_discount() = MoneyOf(currency, discount);
     *out->mutable_net_amount() = MoneyOf(currency, net_amount);
+    if (r_.margin_acceptable_bp() > 0) {
+      const int32_t margin =
+          MarginBp(net_amount, l.product->unit_cost().minor_units(), l.in->quantity());
+      out->set_margin_bp(margin);
+      out->set_margin_alert(
+          MarginAlertFor(margin, r_.margin_acceptable_bp(), r_.margin_questionable_bp()));
+    }
     subtotal += l.gross;
     discount_total += line_discount;
   }
@@ -654,6 +673,25 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
   *out_.mutable_tax_total() = MoneyOf(currency, tax.value());
   *out_.mutable_total() = MoneyOf(currency, total);
   return std::move(out_);
+}
+
+int32_t MarginBp(int64_t net_amount, int64_t unit_cost, int32_t quantity) {
+  if (net_amount <= 0 || quantity <= 0) return kMarginFloorBp;
+  // (net - cost * q) * 10000 / net, in 128 bits: amounts reach 10^12 and
+  // quantities 10^4, so the products pass 2^63.
+  const __int128 cost = static_cast<__int128>(unit_cost) * quantity;
+  const __int128 bp = (static_cast<__int128>(net_amount) - cost) * 10000 / net_amount;
+  if (bp < kMarginFloorBp) return kMarginFloorBp;
+  if (bp > 10000) return 10000;  // a negative cost is refused at upsert; never wrap
+  return static_cast<int32_t>(bp);
+}
+
+common::v1::MarginAlert MarginAlertFor(int32_t margin_bp, int32_t acceptable_bp,
+                                       int32_t questionable_bp) {
+  if (acceptable_bp <= 0) return common::v1::MARGIN_ALERT_UNSPECIFIED;
+  if (margin_bp >= acceptable_bp) return common::v1::MARGIN_ALERT_OK;
+  if (margin_bp >= questionable_bp) return common::v1::MARGIN_ALERT_WARNING;
+  return common::v1::MARGIN_ALERT_BLOCKED;
 }
 
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,

@@ -74,6 +74,20 @@ class Snapshot {
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request);
 
+// A line's margin (DOMAIN 11): (net unit price - unit cost) / net unit
+// price in basis points, truncated toward zero, with the net unit price
+// taken exactly as net_amount / quantity. A line sold for nothing (or less)
+// has no meaningful ratio and gets kMarginFloorBp, as does any margin below
+// it (a price far under cost).
+inline constexpr int32_t kMarginFloorBp = -1000000;  // -10,000 %
+int32_t MarginBp(int64_t net_amount, int64_t unit_cost, int32_t quantity);
+
+// The band of a margin: OK at or above `acceptable_bp`, WARNING at or above
+// `questionable_bp`, else BLOCKED; UNSPECIFIED when alerts are off
+// (acceptable_bp 0).
+common::v1::MarginAlert MarginAlertFor(int32_t margin_bp, int32_t acceptable_bp,
+                                       int32_t questionable_bp);
+
 // Whether a coupon may be used on `date` by `customer_id`: OK, NOT_FOUND
 // (unknown) or FAILED_PRECONDITION (inactive, expired, not yet valid, used
 // up), each naming the reason.

@@ -501,6 +501,105 @@ TEST(EngineTest, ThresholdOnlyAtItsHighestPriority) {
   EXPECT_EQ(r.discount_total().minor_units(), 500);
 }
 
+// D365's own worked example (DOMAIN 3), one unit of each product, priced
+// under both concurrency models.
+TEST(EngineTest, D365WorkedExampleUnderBothModels) {
+  Tables t;
+  t.products = {Product("Prod1", 1000), Product("Prod2", 2000), Product("Prod3", 1000)};
+  t.discounts = {
+      Percent("BP1", kBest, 10, 1500, {"Prod1", "Prod2"}),
+      Percent("BP2", kBest, 5, 2000),
+      AmountOff("C1", kComp, 10, 100, {"Prod1", "Prod2"}),
+      Percent("C2", kComp, 10, 1000, {"Prod1", "Prod2"}),
+      Percent("C3", kComp, 5, 2500),
+      Threshold("C4", kComp, 5, {{1, 1000}}),
+  };
+  struct Case {
+    common::v1::ConcurrencyModel model;
+    int64_t want_prod1, want_prod2, want_prod3;
+  } cases[] = {
+      // 10.00 -1.00 -0.90 (C1, C2) -0.81 (C4); 20.00 -3.00 (BP1); 10.00 -2.50 (C3) -0.75 (C4).
+      {kWithin, 729, 1700, 675},
+      // 10.00 -1.50 (BP1) -2.13 (C3: 25% of 8.50); 20.00 -3.00 -4.25; 10.00 -2.50 (C3,
+      // and the priority-5 threshold C4 skips a line that has a priority-5 discount).
+      {kAcross, 637, 1275, 750},
+  };
+  for (const Case& c : cases) {
+    Order o{{{"Prod1", 1}, {"Prod2", 1}, {"Prod3", 1}}};
+    o.model = c.model;
+    auto r = Price(t, o);
+    ASSERT_EQ(r.lines_size(), 3);
+    EXPECT_EQ(r.lines(0).net_amount().minor_units(), c.want_prod1) << c.model;
+    EXPECT_EQ(r.lines(1).net_amount().minor_units(), c.want_prod2) << c.model;
+    EXPECT_EQ(r.lines(2).net_amount().minor_units(), c.want_prod3) << c.model;
+  }
+}
+
+// ---------------------------------------------------------------- margins
+
+TEST(EngineTest, MarginIsTruncatedBasisPointsOfTheNetUnitPrice) {
+  struct Case {
+    int64_t net_amount, unit_cost;
+    int32_t quantity, want_bp;
+  } cases[] = {
+      {1000, 600, 1, 4000},                      // 10.00 at cost 6.00: 40 %
+      {3000, 667, 3, 3330},                      // 10.00 each at cost 6.67: 33.30 %
+      {1000, 1000, 1, 0},                        // at cost
+      {900, 1000, 1, -1111},                     // below cost: -11.11 % truncated toward zero
+      {1000, 0, 1, 10000},                       // free to make
+      {333, 100, 3, 990},                        // net unit 1.11 exactly 333/3: (333-300)/333
+      {0, 100, 1, kMarginFloorBp},               // sold for nothing
+      {1, 1000000000000, 9999, kMarginFloorBp},  // far under cost: floored, never wraps
+      {1000000000000, 1, 9999, 9999},            // 10^12 at the limits: no overflow
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(MarginBp(c.net_amount, c.unit_cost, c.quantity), c.want_bp)
+        << c.net_amount << " " << c.unit_cost << " x" << c.quantity;
+  }
+}
+
+TEST(EngineTest, MarginBands) {
+  struct Case {
+    int32_t margin, acceptable, questionable;
+    common::v1::MarginAlert want;
+  } cases[] = {
+      {3000, 3000, 1000, common::v1::MARGIN_ALERT_OK},       // at acceptable
+      {2999, 3000, 1000, common::v1::MARGIN_ALERT_WARNING},  // just under
+      {1000, 3000, 1000, common::v1::MARGIN_ALERT_WARNING},  // at questionable
+      {999, 3000, 1000, common::v1::MARGIN_ALERT_BLOCKED},   // just under
+      {-500, 3000, 0, common::v1::MARGIN_ALERT_BLOCKED},     // questionable 0: below cost blocked
+      {0, 3000, 0, common::v1::MARGIN_ALERT_WARNING},
+      {5000, 0, 0, common::v1::MARGIN_ALERT_UNSPECIFIED},  // alerts off
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(MarginAlertFor(c.margin, c.acceptable, c.questionable), c.want)
+        << c.margin << " " << c.acceptable << " " << c.questionable;
+  }
+}
+
+TEST(EngineTest, LinesCarryMarginsAfterDiscountsOnlyWhenAsked) {
+  Tables t;
+  t.products = {Product("A", 10000), Product("B", 10000)};  // cost 50.00 each
+  t.discounts = {Percent("a30", kBest, 1, 3000, {"A"})};
+  auto snap = Snapshot::Build(t);
+  v1::PriceOrderRequest r = Request({{"A", 2}, {"B", 1}});
+  auto off = PriceOrder(*snap, r);
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->lines(0).margin_bp(), 0);
+  EXPECT_EQ(off->lines(0).margin_alert(), common::v1::MARGIN_ALERT_UNSPECIFIED);
+  r.set_margin_acceptable_bp(4000);
+  r.set_margin_questionable_bp(3000);
+  auto on = PriceOrder(*snap, r);
+  ASSERT_TRUE(on.ok()) << on.status();
+  // A: 70.00 a unit after 30 % off, cost 50.00: 28.57 % -> BLOCKED.
+  EXPECT_EQ(on->lines(0).margin_bp(), 2857);
+  EXPECT_EQ(on->lines(0).margin_alert(), common::v1::MARGIN_ALERT_BLOCKED);
+  // B: 100.00 at cost 50.00: 50 % -> OK.
+  EXPECT_EQ(on->lines(1).margin_bp(), 5000);
+  EXPECT_EQ(on->lines(1).margin_alert(), common::v1::MARGIN_ALERT_OK);
+  EXPECT_EQ(on->total().minor_units(), off->total().minor_units());  // margins change no price
+}
+
 // ---------------------------------------------------------------- coupons
 
 TEST(EngineTest, CouponUnlocksItsDiscount) {

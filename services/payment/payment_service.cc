@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/ids/uuid.h"
 #include "libs/money/money.h"
@@ -72,7 +73,51 @@ PaymentServiceImpl::PaymentServiceImpl(db::Pool* pool, metrics::Metrics* metrics
       connector_(connector),
       gift_cards_(
           &PaymentStore::GiftCards(), pool, metrics,
-          [](const v1::GiftCard& g) { return g.gift_card_number(); }, ValidateGiftCard) {}
+          [](const v1::GiftCard& g) { return g.gift_card_number(); }, ValidateGiftCard),
+      schedules_(
+          &PaymentStore::Schedules(), pool, metrics,
+          [](const v1::PaymentSchedule& s) { return s.schedule_id(); }, ValidatePaymentSchedule) {}
+
+grpc::Status PaymentServiceImpl::UpsertPaymentSchedule(grpc::ServerContext*,
+                                                       const v1::UpsertPaymentScheduleRequest* req,
+                                                       v1::UpsertPaymentScheduleResponse* resp) {
+  return schedules_.Upsert("UpsertPaymentSchedule", "payment_schedule", req->payment_schedule(),
+                           resp->mutable_payment_schedule());
+}
+
+grpc::Status PaymentServiceImpl::GetPaymentSchedule(grpc::ServerContext*,
+                                                    const v1::GetPaymentScheduleRequest* req,
+                                                    v1::GetPaymentScheduleResponse* resp) {
+  return schedules_.Get("GetPaymentSchedule", "schedule_id", req->schedule_id(),
+                        resp->mutable_payment_schedule());
+}
+
+grpc::Status PaymentServiceImpl::ListDueInstallments(grpc::ServerContext*,
+                                                     const v1::ListDueInstallmentsRequest* req,
+                                                     v1::ListDueInstallmentsResponse* resp) {
+  return server::Serve(metrics_, "ListDueInstallments", "", [&]() -> absl::Status {
+    absl::CivilDay as_of;
+    if (!absl::ParseCivilTime(req->as_of(), &as_of)) {
+      return InvalidField("as_of", "must be a date YYYY-MM-DD");
+    }
+    if (req->page_size() < 1 || req->page_size() > 1000) {
+      return InvalidField("page_size", "must be 1 to 1000");
+    }
+    if (!req->page_token().empty() && !IsUuid(req->page_token())) {
+      return InvalidField("page_token", "not a token from ListDueInstallments");
+    }
+    ASSIGN_OR_RETURN(std::vector<v1::Payment> due,
+                     store_.ListDueInstallments(
+                         req->as_of(),
+                         req->page_token().empty() ? "00000000-0000-0000-0000-000000000000"
+                                                   : req->page_token(),
+                         req->page_size()));
+    const bool full = static_cast<int>(due.size()) == req->page_size();
+    for (v1::Payment& p : due) *resp->add_payments() = std::move(p);
+    if (full) resp->set_next_page_token(resp->payments().rbegin()->payment_id());
+    return absl::OkStatus();
+  });
+}
 
 grpc::Status PaymentServiceImpl::UpsertGiftCard(grpc::ServerContext*,
                                                 const v1::UpsertGiftCardRequest* req,
@@ -98,6 +143,43 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     return absl::OkStatus();
   };
   const absl::Status valid = ValidateAuthorization(req);
+  // With a schedule: the installments, of which only the first is
+  // authorised now (DOMAIN 11).
+  std::vector<common::v1::Installment> installments;
+  int32_t interval_days = 0;
+  if (valid.ok() && !req.schedule_id().empty()) {
+    absl::StatusOr<v1::PaymentSchedule> schedule = store_.GetSchedule(req.schedule_id());
+    if (absl::IsNotFound(schedule.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("payment schedule ", req.schedule_id(), " is unknown"));
+    }
+    RETURN_IF_ERROR(schedule.status());
+    const common::v1::Money& min = schedule->min_order_amount();
+    if (min.minor_units() > 0 && min.currency() != req.amount().currency()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "payment schedule ", req.schedule_id(), " is for orders in ", min.currency()));
+    }
+    if (req.order_total().minor_units() < min.minor_units()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "payment schedule ", req.schedule_id(), " needs an order total of at least ",
+          money::Format(min.minor_units()), "; the order's is ",
+          money::Format(req.order_total().minor_units())));
+    }
+    ASSIGN_OR_RETURN(installments, PlanInstallments(req.amount().currency(),
+                                                    req.amount().minor_units(), *schedule,
+                                                    req.first_due_on()));
+    interval_days = schedule->interval_days();
+  }
+  auto with_installments = [&](v1::Payment p) {
+    if (installments.empty()) return p;
+    p.set_schedule_id(req.schedule_id());
+    p.set_interval_days(interval_days);
+    for (const auto& inst : installments) *p.add_installments() = inst;
+    if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
+      p.mutable_installments(0)->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+    }
+    return p;
+  };
   const bool on_record = req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT ||
                          req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD;
   if (!valid.ok() || on_record) {
@@ -112,7 +194,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     if (req.method() == common::v1::PAYMENT_METHOD_ON_ACCOUNT && req.customer_id().empty()) {
       return InvalidField("customer_id", "required for ON_ACCOUNT");
     }
-    *out = NewPayment(req, common::v1::PAYMENT_STATUS_AUTHORIZED);
+    *out = with_installments(NewPayment(req, common::v1::PAYMENT_STATUS_AUTHORIZED));
     absl::Status stored = store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
       if (req.method() == common::v1::PAYMENT_METHOD_GIFT_CARD) {
         RETURN_IF_ERROR(AdjustGiftCard(txn, req.gift_card_number(), -req.amount().minor_units(),
@@ -139,7 +221,7 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
   }
   // Card or check: recorded as PENDING before the connector is asked, so a
   // crash in between leaves a trace that a retry completes.
-  *out = NewPayment(req, common::v1::PAYMENT_STATUS_PENDING);
+  *out = with_installments(NewPayment(req, common::v1::PAYMENT_STATUS_PENDING));
   ASSIGN_OR_RETURN(const bool inserted, store_.InsertIfNew(req.request_id(), *out));
   if (!inserted) {
     bool found = false;
@@ -149,10 +231,15 @@ absl::Status PaymentServiceImpl::Authorize(const v1::AuthorizePaymentRequest& re
     // Still PENDING: the first attempt stopped before its outcome; finish it.
   }
   if (req.method() == common::v1::PAYMENT_METHOD_CARD) {
-    ConnectorDecision d = connector_->Authorize(req.card_token(), req.amount().minor_units(),
+    // With installments only the first is authorised now.
+    const int64_t now_amount = out->installments_size() > 0
+                                   ? out->installments(0).amount().minor_units()
+                                   : req.amount().minor_units();
+    ConnectorDecision d = connector_->Authorize(req.card_token(), now_amount,
                                                 req.amount().currency(), out->payment_id());
     out->set_status(d.approved ? common::v1::PAYMENT_STATUS_AUTHORIZED
                                : common::v1::PAYMENT_STATUS_DECLINED);
+    if (out->installments_size() > 0) out->mutable_installments(0)->set_status(out->status());
     out->set_decline_reason(d.reason);
     out->set_authorization_code(d.authorization_code);
     if (d.approved)
@@ -187,6 +274,9 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
                                       v1::Payment* out) {
   ASSIGN_OR_RETURN(*out, txn.LockPayment(payment_id));
   if (out->status() == common::v1::PAYMENT_STATUS_VOIDED) return absl::OkStatus();  // harmless
+  if (out->installments_size() > 0 && out->status() != common::v1::PAYMENT_STATUS_PENDING) {
+    return VoidInstallments(txn, out);
+  }
   // A partly captured payment keeps what it took and releases the rest.
   const bool release_rest = out->status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
   const common::v1::PaymentStatus after =
@@ -297,12 +387,130 @@ absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
   return absl::OkStatus();
 }
 
+absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
+                                                    const v1::CapturePaymentRequest& req,
+                                                    v1::CapturePaymentResponse* out) {
+  ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
+                   txn.FindCapture(req.request_id()));
+  if (first) {  // a retry: the first answer, nothing taken again
+    *out = *std::move(first);
+    return absl::OkStatus();
+  }
+  v1::Payment& p = *out->mutable_payment();
+  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  if (req.installment() > p.installments_size()) {
+    return InvalidField("installment", absl::StrCat("payment ", p.payment_id(), " has ",
+                                                    p.installments_size(), " installments"));
+  }
+  if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
+      p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+    return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
+                                                      common::v1::PaymentStatus_Name(p.status()),
+                                                      ": no installment to capture"));
+  }
+  const int index = req.installment() - 1;
+  common::v1::Installment& inst = *p.mutable_installments(index);
+  const bool first_one = index == 0;
+  if (inst.status() != (first_one ? common::v1::PAYMENT_STATUS_AUTHORIZED
+                                  : common::v1::PAYMENT_STATUS_PENDING)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("installment ", req.installment(), " of payment ", p.payment_id(), " is ",
+                     common::v1::PaymentStatus_Name(inst.status())));
+  }
+  if (first_one && !req.schedule_start_on().empty()) {
+    RETURN_IF_ERROR(RedateInstallments(p, req.schedule_start_on()));
+  }
+  const std::string& currency = p.amount().currency();
+  const int64_t amount = inst.amount().minor_units();
+  *out->mutable_captured() = common::v1::Money();
+  out->mutable_captured()->set_currency(currency);
+  auto declined = [&](const std::string& reason) {
+    inst.set_status(common::v1::PAYMENT_STATUS_DECLINED);
+    p.set_decline_reason(reason);
+    p.set_status(StatusAfterInstallment(p));
+    txn.Update(p);
+    out->set_declined(true);
+    out->set_decline_reason(reason);
+    txn.InsertCapture(req.request_id(), *out);
+    return absl::OkStatus();
+  };
+  if (p.method() == common::v1::PAYMENT_METHOD_CARD) {
+    if (!first_one) {
+      // A later installment: authorised on the card when it falls due.
+      ConnectorDecision d =
+          connector_->Reauthorize(p.card_token(), amount, currency,
+                                  absl::StrCat(req.request_id(), ":auth"));
+      if (!d.approved) return declined(d.reason);
+      p.set_authorization_code(d.authorization_code);
+      *p.mutable_authorized_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    }
+    ConnectorDecision d = connector_->Capture(p.card_token(), p.authorization_code(), amount,
+                                              currency, req.request_id());
+    if (!d.approved) return declined(d.reason);
+  }
+  // On account: the record is the capture (the account is billed).
+  ASSIGN_OR_RETURN(const int64_t captured,
+                   (money::Amount(p.captured().minor_units()) + amount).Get("captured"));
+  p.mutable_captured()->set_currency(currency);
+  p.mutable_captured()->set_minor_units(captured);
+  inst.set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  p.set_status(StatusAfterInstallment(p));
+  txn.Update(p);
+  out->mutable_captured()->set_minor_units(amount);
+  txn.InsertCapture(req.request_id(), *out);
+  return absl::OkStatus();
+}
+
+absl::Status PaymentServiceImpl::VoidInstallments(PaymentStore::Txn& txn, v1::Payment* p) {
+  if (p->status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
+      p->status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "payment ", p->payment_id(), " is ", common::v1::PaymentStatus_Name(p->status()),
+        " and cannot be voided"));
+  }
+  if (p->method() == common::v1::PAYMENT_METHOD_CARD) {
+    // What the installments took goes back to the card (the order was
+    // undone or canceled before it shipped), then the live authorisation
+    // is released; the gateway first, so a refusal changes nothing here.
+    const int64_t taken = p->captured().minor_units();
+    if (taken > 0) {
+      ConnectorDecision d =
+          connector_->Refund(p->card_token(), p->authorization_code(), taken,
+                             p->amount().currency(), absl::StrCat(p->payment_id(), ":giveback"));
+      if (!d.approved) {
+        return absl::UnavailableError(absl::StrCat(
+            "the payment gateway did not give back payment ", p->payment_id(), ": ", d.reason));
+      }
+    } else {
+      ConnectorDecision d = connector_->Void(p->payment_id(), p->authorization_code());
+      if (!d.approved) {
+        return absl::UnavailableError(absl::StrCat(
+            "the payment gateway did not void payment ", p->payment_id(), ": ", d.reason));
+      }
+    }
+  }
+  for (auto& inst : *p->mutable_installments()) {
+    if (inst.status() != common::v1::PAYMENT_STATUS_DECLINED) {
+      inst.set_status(common::v1::PAYMENT_STATUS_VOIDED);
+    }
+  }
+  p->mutable_captured()->set_minor_units(0);
+  p->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+  txn.Update(*p);
+  return absl::OkStatus();
+}
+
 grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
                                                 const v1::CapturePaymentRequest* req,
                                                 v1::CapturePaymentResponse* resp) {
   return server::Serve(metrics_, "CapturePayment", req->request_id(), [&]() -> absl::Status {
     if (req->request_id().empty()) return InvalidField("request_id", "required");
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
+    if (req->installment() < 0) return InvalidField("installment", "must be >= 0");
+    if (req->installment() > 0) {
+      return store_.Transact(
+          [&](PaymentStore::Txn& txn) { return CaptureInstallment(txn, *req, resp); });
+    }
     if (req->has_amount() && req->amount().minor_units() <= 0) {
       return InvalidField("amount", "must be > 0 (leave it unset to capture the rest)");
     }

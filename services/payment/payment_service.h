@@ -32,12 +32,24 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                                 v1::ListLivePaymentsResponse*) override;
   grpc::Status RefundPayment(grpc::ServerContext*, const v1::RefundPaymentRequest*,
                              v1::RefundPaymentResponse*) override;
+  grpc::Status UpsertPaymentSchedule(grpc::ServerContext*, const v1::UpsertPaymentScheduleRequest*,
+                                     v1::UpsertPaymentScheduleResponse*) override;
+  grpc::Status GetPaymentSchedule(grpc::ServerContext*, const v1::GetPaymentScheduleRequest*,
+                                  v1::GetPaymentScheduleResponse*) override;
+  grpc::Status ListDueInstallments(grpc::ServerContext*, const v1::ListDueInstallmentsRequest*,
+                                   v1::ListDueInstallmentsResponse*) override;
 
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);
   absl::Status Void(PaymentStore::Txn& txn, const std::string& payment_id, v1::Payment* out);
   absl::Status Capture(PaymentStore::Txn& txn, const v1::CapturePaymentRequest& req,
                        v1::CapturePaymentResponse* out);
+  // Installment billing: one installment captured (a later one authorised
+  // first), or declined; a payment with installments voided gives back
+  // what its installments took.
+  absl::Status CaptureInstallment(PaymentStore::Txn& txn, const v1::CapturePaymentRequest& req,
+                                  v1::CapturePaymentResponse* out);
+  absl::Status VoidInstallments(PaymentStore::Txn& txn, v1::Payment* payment);
   absl::Status Refund(PaymentStore::Txn& txn, const v1::RefundPaymentRequest& req,
                       v1::RefundPaymentResponse* out);
 
@@ -45,6 +57,7 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
   metrics::Metrics* metrics_;
   PaymentConnector* connector_;
   server::Crud<v1::GiftCard> gift_cards_;
+  server::Crud<v1::PaymentSchedule> schedules_;
 };
 
 }  // namespace callcenter::payment

@@ -626,3 +626,192 @@ TEST_F(PaymentServiceTest, ARefundCheckIsRecordedForMailing) {
 
 }  // namespace
 }  // namespace callcenter::payment
+
+namespace callcenter::payment {
+namespace {
+
+void PutSchedule(v1::PaymentService::Stub& stub, int32_t installments, int64_t min_order) {
+  grpc::ClientContext ctx;
+  v1::UpsertPaymentScheduleRequest req;
+  v1::PaymentSchedule* s = req.mutable_payment_schedule();
+  s->set_schedule_id("three-monthly");
+  s->set_installments(installments);
+  s->set_interval_days(30);
+  s->mutable_min_order_amount()->set_currency("USD");
+  s->mutable_min_order_amount()->set_minor_units(min_order);
+  v1::UpsertPaymentScheduleResponse resp;
+  ASSERT_TRUE(stub.UpsertPaymentSchedule(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.payment_schedule().installments(), installments);
+}
+
+grpc::Status AuthorizeInstallments(v1::PaymentService::Stub& stub, const std::string& request_id,
+                                   common::v1::PaymentMethod method, const std::string& token,
+                                   int64_t amount, int64_t order_total, v1::Payment* out) {
+  grpc::ClientContext ctx;
+  v1::AuthorizePaymentRequest req;
+  req.set_request_id(request_id);
+  req.set_order_id("order-1");
+  req.set_customer_id("c1");
+  req.set_method(method);
+  req.mutable_amount()->set_currency("USD");
+  req.mutable_amount()->set_minor_units(amount);
+  req.set_card_token(token);
+  req.add_allowed_methods(method);
+  req.set_allow_on_account(true);
+  req.mutable_credit_limit()->set_currency("USD");
+  req.mutable_credit_limit()->set_minor_units(1000000);
+  req.set_schedule_id("three-monthly");
+  req.mutable_order_total()->set_currency("USD");
+  req.mutable_order_total()->set_minor_units(order_total);
+  req.set_first_due_on("2026-12-01");
+  v1::AuthorizePaymentResponse resp;
+  grpc::Status s = stub.AuthorizePayment(&ctx, req, &resp);
+  if (out) *out = resp.payment();
+  return s;
+}
+
+grpc::Status CaptureInstallment(v1::PaymentService::Stub& stub, const std::string& request_id,
+                                const std::string& payment_id, int32_t installment,
+                                const std::string& start, v1::CapturePaymentResponse* out) {
+  grpc::ClientContext ctx;
+  v1::CapturePaymentRequest req;
+  req.set_request_id(request_id);
+  req.set_payment_id(payment_id);
+  req.set_installment(installment);
+  req.set_schedule_start_on(start);
+  v1::CapturePaymentResponse resp;
+  grpc::Status s = stub.CapturePayment(&ctx, req, &resp);
+  if (out) *out = resp;
+  return s;
+}
+
+std::vector<v1::Payment> Due(v1::PaymentService::Stub& stub, const std::string& as_of) {
+  std::vector<v1::Payment> out;
+  std::string token;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListDueInstallmentsRequest req;
+    req.set_as_of(as_of);
+    req.set_page_size(1);
+    req.set_page_token(token);
+    v1::ListDueInstallmentsResponse resp;
+    EXPECT_TRUE(stub.ListDueInstallments(&ctx, req, &resp).ok());
+    for (const auto& p : resp.payments()) out.push_back(p);
+    token = resp.next_page_token();
+  } while (!token.empty());
+  return out;
+}
+
+TEST_F(PaymentServiceTest, AScheduledCardPaymentAuthorisesOnlyItsFirstInstallment) {
+  PutSchedule(*stub_, 3, 5000);
+  v1::Payment p;
+  // Below the schedule's minimum order: refused, nothing stored.
+  EXPECT_EQ(AuthorizeInstallments(*stub_, "low", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
+                                  4999, 4999, nullptr)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(List().empty());
+  // 150.00 in 3: 50.00 each; a card declining above 100.00 authorises the first.
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_0005",
+                                    15000, 15000, &p)
+                  .ok());
+  EXPECT_EQ(p.status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(p.amount().minor_units(), 15000);
+  ASSERT_EQ(p.installments_size(), 3);
+  EXPECT_EQ(p.installments(0).status(), common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(p.installments(1).status(), common::v1::PAYMENT_STATUS_PENDING);
+  EXPECT_EQ(p.installments(1).due_on(), "2026-12-31");
+  // Not yet submitted: no run picks it up.
+  EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
+
+  // The submit takes the first installment and dates the schedule from its day.
+  v1::CapturePaymentResponse first;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-10", &first).ok());
+  EXPECT_FALSE(first.declined());
+  EXPECT_EQ(first.captured().minor_units(), 5000);
+  EXPECT_EQ(first.payment().status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(first.payment().installments(1).due_on(), "2027-01-09");
+  EXPECT_EQ(connector_.captured_total(), 5000);
+  // The same key again takes nothing more.
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-10", &first).ok());
+  EXPECT_EQ(connector_.captured_total(), 5000);
+
+  EXPECT_TRUE(Due(*stub_, "2027-01-08").empty());
+  ASSERT_EQ(Due(*stub_, "2027-01-09").size(), 1u);
+  v1::CapturePaymentResponse second;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i2", p.payment_id(), 2, "", &second).ok());
+  EXPECT_EQ(second.payment().installments(1).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(connector_.captured_total(), 10000);
+  // Asked again under another key: refused, nothing taken.
+  EXPECT_EQ(CaptureInstallment(*stub_, "i2-other", p.payment_id(), 2, "", nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(CaptureInstallment(*stub_, "i4", p.payment_id(), 4, "", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::CapturePaymentResponse third;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i3", p.payment_id(), 3, "", &third).ok());
+  EXPECT_EQ(third.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(third.payment().captured().minor_units(), 15000);
+  EXPECT_EQ(connector_.captured_total(), 15000);
+  EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
+}
+
+TEST_F(PaymentServiceTest, ADeclinedInstallmentIsMarkedAndTheRestGoOn) {
+  PutSchedule(*stub_, 3, 0);
+  v1::Payment p;
+  // 0009: authorises, but captures and re-authorisations are declined.
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_0009",
+                                    10000, 10000, &p)
+                  .ok());
+  v1::CapturePaymentResponse first;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", &first).ok());
+  EXPECT_TRUE(first.declined());
+  EXPECT_EQ(first.payment().installments(0).status(), common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(connector_.captured_total(), 0);
+}
+
+TEST_F(PaymentServiceTest, OnAccountInstallmentsAreRecordedAndAVoidGivesBackWhatWasTaken) {
+  PutSchedule(*stub_, 4, 0);
+  v1::Payment p;
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "acct", common::v1::PAYMENT_METHOD_ON_ACCOUNT, "",
+                                    10001, 10001, &p)
+                  .ok());
+  ASSERT_EQ(p.installments_size(), 4);
+  EXPECT_EQ(p.installments(3).amount().minor_units(), 2501);
+  v1::CapturePaymentResponse first;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", &first).ok());
+  EXPECT_EQ(first.payment().captured().minor_units(), 2500);
+
+  v1::Payment card;
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "card", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
+                                    9000, 9000, &card)
+                  .ok());
+  ASSERT_TRUE(CaptureInstallment(*stub_, "c1", card.payment_id(), 1, "2026-12-01", nullptr).ok());
+  EXPECT_EQ(connector_.captured_total(), 2250);
+  // The order canceled while on hold: both voided, the card's installment
+  // given back through the gateway.
+  ASSERT_TRUE(Void("v1", p.payment_id()).ok());
+  ASSERT_TRUE(Void("v2", card.payment_id()).ok());
+  EXPECT_EQ(connector_.refunded_total(), 2250);
+  for (const v1::Payment& after : List()) {
+    EXPECT_EQ(after.status(), common::v1::PAYMENT_STATUS_VOIDED);
+    EXPECT_EQ(after.captured().minor_units(), 0);
+    for (const auto& inst : after.installments()) {
+      EXPECT_EQ(inst.status(), common::v1::PAYMENT_STATUS_VOIDED);
+    }
+  }
+  EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
+}
+
+TEST_F(PaymentServiceTest, SchedulesAreCheckedWhenUpserted) {
+  grpc::ClientContext ctx;
+  v1::UpsertPaymentScheduleRequest req;
+  req.mutable_payment_schedule()->set_schedule_id("bad");
+  req.mutable_payment_schedule()->set_installments(0);
+  v1::UpsertPaymentScheduleResponse resp;
+  grpc::Status s = stub_->UpsertPaymentSchedule(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("payment_schedule.installments"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callcenter::payment

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/status/status.h"
+#include "services/payment/domain/payment_rules.h"
 #include "services/payment/queries.h"
 
 namespace callcenter::payment {
@@ -22,8 +23,9 @@ bool Insert(pqxx::transaction_base& txn, const std::string& request_id, const v1
 }
 
 void Write(pqxx::transaction_base& txn, const v1::Payment& p) {
+  const std::string next_due = NextInstallmentDue(p);
   db::Exec(txn, queries::kPaymentUpdate, p.payment_id(), PaymentStatus_Name(p.status()),
-           db::ToJson(p), p.captured().minor_units());
+           db::ToJson(p), p.captured().minor_units(), next_due);
 }
 
 }  // namespace
@@ -31,6 +33,31 @@ void Write(pqxx::transaction_base& txn, const v1::Payment& p) {
 const db::EntityTable& PaymentStore::GiftCards() {
   static const auto* t = new db::EntityTable("gift_cards");
   return *t;
+}
+
+const db::EntityTable& PaymentStore::Schedules() {
+  static const auto* t = new db::EntityTable("payment_schedules");
+  return *t;
+}
+
+absl::StatusOr<v1::PaymentSchedule> PaymentStore::GetSchedule(const std::string& schedule_id) {
+  v1::PaymentSchedule out;
+  RETURN_IF_ERROR(
+      pool_->Read([&](pqxx::work& txn) { return Schedules().Get(txn, schedule_id, &out); }));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Payment>> PaymentStore::ListDueInstallments(
+    const std::string& as_of, const std::string& after_payment_id, int page_size) {
+  std::vector<v1::Payment> out;
+  RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
+    for (const auto& row :
+         db::Exec(txn, queries::kInstallmentsDuePage, as_of, after_payment_id, page_size)) {
+      RETURN_IF_ERROR(ReadPayment(row, &out.emplace_back()));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<std::optional<v1::Payment>> PaymentStore::FindByRequest(

@@ -22,6 +22,16 @@ class PaymentStore {
 
   // The gift-card master data (upserted and read through server::Crud).
   static const db::EntityTable& GiftCards();
+  // The payment schedules (installment billing; master data like gift cards).
+  static const db::EntityTable& Schedules();
+  // A schedule; NOT_FOUND when unknown.
+  absl::StatusOr<v1::PaymentSchedule> GetSchedule(const std::string& schedule_id);
+
+  // Payments with an installment due on or before `as_of` (YYYY-MM-DD),
+  // after `after_payment_id`, by id, at most `page_size`.
+  absl::StatusOr<std::vector<v1::Payment>> ListDueInstallments(const std::string& as_of,
+                                                               const std::string& after_payment_id,
+                                                               int page_size);
 
   // The payment recorded for `request_id`, if any.
   absl::StatusOr<std::optional<v1::Payment>> FindByRequest(const std::string& request_id);

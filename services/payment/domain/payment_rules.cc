@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "libs/money/money.h"
 #include "libs/status/status.h"
 #include "libs/validation/validation.h"
@@ -9,6 +10,11 @@
 namespace callcenter::payment {
 
 using common::v1::PaymentMethod;
+
+namespace {
+constexpr int32_t kMaxInstallments = 120;
+constexpr int32_t kMaxIntervalDays = 366;
+}  // namespace
 
 absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
   if (r.request_id().empty()) return InvalidField("request_id", "required");
@@ -46,6 +52,10 @@ absl::Status ValidateAuthorization(const v1::AuthorizePaymentRequest& r) {
       break;
     default:
       break;
+  }
+  if (!r.schedule_id().empty() && r.method() != common::v1::PAYMENT_METHOD_CARD &&
+      r.method() != common::v1::PAYMENT_METHOD_ON_ACCOUNT) {
+    return InvalidField("method", "installment billing (schedule_id) takes CARD or ON_ACCOUNT");
   }
   return absl::OkStatus();
 }
@@ -227,6 +237,85 @@ absl::StatusOr<int64_t> CaptureAmount(int64_t amount, int64_t captured, int64_t 
 common::v1::PaymentStatus StatusAfterCapture(int64_t amount, int64_t captured) {
   return captured >= amount ? common::v1::PAYMENT_STATUS_CAPTURED
                             : common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
+}
+
+absl::Status ValidatePaymentSchedule(const v1::PaymentSchedule& s) {
+  if (s.schedule_id().empty()) return InvalidField("payment_schedule.schedule_id", "required");
+  if (s.installments() < 1 || s.installments() > kMaxInstallments) {
+    return InvalidField("payment_schedule.installments",
+                        absl::StrCat("must be 1 to ", kMaxInstallments));
+  }
+  if (s.installments() > 1 && (s.interval_days() < 1 || s.interval_days() > kMaxIntervalDays)) {
+    return InvalidField("payment_schedule.interval_days",
+                        absl::StrCat("must be 1 to ", kMaxIntervalDays));
+  }
+  if (s.interval_days() < 0) return InvalidField("payment_schedule.interval_days", "must be >= 0");
+  if (s.min_order_amount().currency().size() != 3) {
+    return InvalidField("payment_schedule.min_order_amount.currency", "must be an ISO 4217 code");
+  }
+  if (s.min_order_amount().minor_units() < 0) {
+    return InvalidField("payment_schedule.min_order_amount", "must be >= 0");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<int64_t> SplitInstallments(int64_t amount, int32_t count) {
+  if (count < 1) count = 1;
+  std::vector<int64_t> parts(count, amount / count);
+  parts.back() += amount % count;
+  return parts;
+}
+
+absl::StatusOr<std::vector<common::v1::Installment>> PlanInstallments(
+    const std::string& currency, int64_t amount, const v1::PaymentSchedule& schedule,
+    const std::string& first_due_on) {
+  absl::CivilDay first;
+  if (!absl::ParseCivilTime(first_due_on, &first)) {
+    return InvalidField("first_due_on", "must be a date YYYY-MM-DD");
+  }
+  std::vector<common::v1::Installment> out;
+  const std::vector<int64_t> parts = SplitInstallments(amount, schedule.installments());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    common::v1::Installment& inst = out.emplace_back();
+    inst.set_due_on(absl::FormatCivilTime(first + static_cast<int64_t>(i) * schedule.interval_days()));
+    inst.mutable_amount()->set_currency(currency);
+    inst.mutable_amount()->set_minor_units(parts[i]);
+    inst.set_status(common::v1::PAYMENT_STATUS_PENDING);
+  }
+  return out;
+}
+
+absl::Status RedateInstallments(v1::Payment& payment, const std::string& start) {
+  absl::CivilDay first;
+  if (!absl::ParseCivilTime(start, &first)) {
+    return InvalidField("schedule_start_on", "must be a date YYYY-MM-DD");
+  }
+  for (int i = 0; i < payment.installments_size(); ++i) {
+    payment.mutable_installments(i)->set_due_on(
+        absl::FormatCivilTime(first + static_cast<int64_t>(i) * payment.interval_days()));
+  }
+  return absl::OkStatus();
+}
+
+std::string NextInstallmentDue(const v1::Payment& p) {
+  if (p.installments_size() == 0 || p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED ||
+      p.installments(0).status() != common::v1::PAYMENT_STATUS_CAPTURED) {
+    return "";
+  }
+  for (const auto& inst : p.installments()) {
+    if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) return inst.due_on();
+  }
+  return "";
+}
+
+common::v1::PaymentStatus StatusAfterInstallment(const v1::Payment& p) {
+  for (const auto& inst : p.installments()) {
+    if (inst.status() == common::v1::PAYMENT_STATUS_PENDING ||
+        inst.status() == common::v1::PAYMENT_STATUS_AUTHORIZED) {
+      return common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED;
+    }
+  }
+  return common::v1::PAYMENT_STATUS_CAPTURED;
 }
 
 std::string LastFour(const std::string& card_token) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -139,6 +140,37 @@ absl::Status CheckRefundMethod(const v1::Payment& payment, common::v1::PaymentMe
 // The status after a refund: REFUNDED once a wholly captured payment has
 // all it captured back; otherwise the status stays.
 common::v1::PaymentStatus StatusAfterRefund(const v1::Payment& payment);
+
+// Installment billing (DOMAIN 11).
+//
+// A schedule: an id, 1 to 120 installments, interval_days 1 to 366 (any
+// when there is one installment), min_order_amount 0 or more with a
+// currency: INVALID_ARGUMENT naming the field otherwise.
+absl::Status ValidatePaymentSchedule(const v1::PaymentSchedule& schedule);
+
+// `amount` split into `count` installments: each rounded down to the minor
+// unit, the remainder on the last (10000 in 3 -> 3333, 3333, 3334).
+std::vector<int64_t> SplitInstallments(int64_t amount, int32_t count);
+
+// The installments of a payment of `amount` with `schedule`, the first
+// due on `first_due_on` (YYYY-MM-DD) and each next interval_days later,
+// all PENDING; INVALID_ARGUMENT naming first_due_on when it is no date.
+absl::StatusOr<std::vector<common::v1::Installment>> PlanInstallments(
+    const std::string& currency, int64_t amount, const v1::PaymentSchedule& schedule,
+    const std::string& first_due_on);
+
+// Dates the payment's installments again from `start` (YYYY-MM-DD).
+absl::Status RedateInstallments(v1::Payment& payment, const std::string& start);
+
+// Where a run picks the payment up: the due date of its first PENDING
+// installment once the first installment was captured and while the
+// payment is PARTIALLY_CAPTURED; empty otherwise.
+std::string NextInstallmentDue(const v1::Payment& payment);
+
+// The status of a payment with installments after one was captured or
+// declined: CAPTURED once none is left to capture (PENDING or AUTHORIZED),
+// else PARTIALLY_CAPTURED.
+common::v1::PaymentStatus StatusAfterInstallment(const v1::Payment& payment);
 
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);

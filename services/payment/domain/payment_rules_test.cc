@@ -118,3 +118,109 @@ TEST(PaymentRulesTest, CreditArithmetic) {
 
 }  // namespace
 }  // namespace callcenter::payment
+
+namespace callcenter::payment {
+namespace {
+
+TEST(InstallmentsTest, SplitsRoundDownWithTheRemainderOnTheLast) {
+  struct Row {
+    int64_t amount;
+    int32_t count;
+    std::vector<int64_t> want;
+  };
+  const Row rows[] = {
+      {10000, 3, {3333, 3333, 3334}},  // DOMAIN 11's example: 100.00 in 3
+      {10000, 1, {10000}},             // one installment: the whole amount
+      {9000, 3, {3000, 3000, 3000}},   // divides evenly
+      {10001, 4, {2500, 2500, 2500, 2501}},
+      {5, 4, {1, 1, 1, 2}},
+      {2, 3, {0, 0, 2}},  // fewer minor units than installments
+      {1000000000000, 7, {142857142857, 142857142857, 142857142857, 142857142857,
+                          142857142857, 142857142857, 142857142858}},
+  };
+  for (const Row& r : rows) {
+    std::vector<int64_t> got = SplitInstallments(r.amount, r.count);
+    EXPECT_EQ(got, r.want) << r.amount << " in " << r.count;
+    int64_t sum = 0;
+    for (int64_t g : got) sum += g;
+    EXPECT_EQ(sum, r.amount);
+  }
+}
+
+v1::PaymentSchedule Schedule(int32_t installments, int32_t interval_days) {
+  v1::PaymentSchedule s;
+  s.set_schedule_id("three-monthly");
+  s.set_installments(installments);
+  s.set_interval_days(interval_days);
+  s.mutable_min_order_amount()->set_currency("USD");
+  return s;
+}
+
+TEST(InstallmentsTest, PlannedFromTheFirstDueDateEveryInterval) {
+  auto plan = PlanInstallments("USD", 10000, Schedule(3, 30), "2026-12-20");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->size(), 3u);
+  EXPECT_EQ((*plan)[0].due_on(), "2026-12-20");
+  EXPECT_EQ((*plan)[1].due_on(), "2027-01-19");
+  EXPECT_EQ((*plan)[2].due_on(), "2027-02-18");
+  EXPECT_EQ((*plan)[2].amount().minor_units(), 3334);
+  for (const auto& i : *plan) EXPECT_EQ(i.status(), common::v1::PAYMENT_STATUS_PENDING);
+  EXPECT_EQ(PlanInstallments("USD", 10000, Schedule(3, 30), "2026-02-30").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::Payment p;
+  p.set_interval_days(30);
+  for (const auto& i : *plan) *p.add_installments() = i;
+  ASSERT_TRUE(RedateInstallments(p, "2027-01-01").ok());
+  EXPECT_EQ(p.installments(0).due_on(), "2027-01-01");
+  EXPECT_EQ(p.installments(2).due_on(), "2027-03-02");
+}
+
+TEST(InstallmentsTest, ARunPicksAPaymentUpOnlyOnceItsFirstInstallmentWasCaptured) {
+  auto plan = PlanInstallments("USD", 9000, Schedule(3, 10), "2026-12-01");
+  ASSERT_TRUE(plan.ok());
+  v1::Payment p;
+  for (const auto& i : *plan) *p.add_installments() = i;
+  p.set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+  p.mutable_installments(0)->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+  EXPECT_EQ(NextInstallmentDue(p), "");  // not submitted yet
+  p.mutable_installments(0)->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  p.set_status(StatusAfterInstallment(p));
+  EXPECT_EQ(p.status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(NextInstallmentDue(p), "2026-12-11");
+  p.mutable_installments(1)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(NextInstallmentDue(p), "2026-12-21");  // a declined one is not asked again
+  p.mutable_installments(2)->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  p.set_status(StatusAfterInstallment(p));
+  EXPECT_EQ(p.status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(NextInstallmentDue(p), "");
+}
+
+TEST(InstallmentsTest, SchedulesAreChecked) {
+  EXPECT_TRUE(ValidatePaymentSchedule(Schedule(3, 30)).ok());
+  EXPECT_TRUE(ValidatePaymentSchedule(Schedule(1, 0)).ok());  // one installment: no interval
+  EXPECT_EQ(ValidatePaymentSchedule(Schedule(0, 30)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidatePaymentSchedule(Schedule(121, 30)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidatePaymentSchedule(Schedule(3, 0)).code(), absl::StatusCode::kInvalidArgument);
+  v1::PaymentSchedule negative = Schedule(3, 30);
+  negative.mutable_min_order_amount()->set_minor_units(-1);
+  EXPECT_EQ(ValidatePaymentSchedule(negative).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(InstallmentsTest, OnlyCardsAndOnAccountTakeASchedule) {
+  v1::AuthorizePaymentRequest r;
+  r.set_request_id("r");
+  r.set_order_id("o");
+  r.set_method(common::v1::PAYMENT_METHOD_CHECK);
+  r.set_check_number("101");
+  r.mutable_amount()->set_currency("USD");
+  r.mutable_amount()->set_minor_units(100);
+  r.add_allowed_methods(common::v1::PAYMENT_METHOD_CHECK);
+  r.set_schedule_id("three-monthly");
+  absl::Status s = ValidateAuthorization(r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("method"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callcenter::payment

@@ -17,6 +17,7 @@
 #include "services/orchestration/workflows/directed_selling.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/fulfillment_workflow.h"
+#include "services/orchestration/workflows/installment_runner.h"
 #include "services/orchestration/workflows/hold_workflow.h"
 #include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
@@ -76,6 +77,7 @@ class FrontDoor {
   ChangeRunner changes_;
   DirectedSelling selling_;
   InvoiceSettler invoices_;
+  InstallmentRunner installments_;
   PaymentWorkflow payments_;
   HoldWorkflow holds_;
   SubmitSaga submit_;

@@ -26,6 +26,17 @@ FulfillmentServiceImpl::FulfillmentServiceImpl(const CallerIdentity* identity,
   use("RunDelayedOrderNotices", &FulfillmentServiceImpl::RunDelayedOrderNotices);
   use("PurgeOrders", &FulfillmentServiceImpl::PurgeOrders);
   use("RecordReturnReceipt", &FulfillmentServiceImpl::RecordReturnReceipt);
+  use("RunInstallments", &FulfillmentServiceImpl::RunInstallments);
+}
+
+grpc::Status FulfillmentServiceImpl::RunInstallments(grpc::ServerContext* ctx,
+                                                     const v1::RunInstallmentsRequest* req,
+                                                     v1::RunInstallmentsResponse* resp) {
+  return Serve(metrics_, "RunInstallments", "", [&]() -> absl::Status {
+    // Idempotent by its date (no request id; API.md).
+    ASSIGN_OR_RETURN(Caller caller, identity_->Identify(ctx, "RunInstallments", *req, "", false));
+    return fulfillment_->RunInstallments(caller, *req, resp);
+  });
 }
 
 grpc::Status FulfillmentServiceImpl::RecordShipment(grpc::ServerContext* ctx,

@@ -14,8 +14,7 @@ namespace callcenter::orchestration {
 // and scheduling systems report, with the same bearer JWT as agents; the
 // user must have may_record_fulfillment and act on its own call center's
 // orders. Thin handlers: identify, then the FulfillmentWorkflow (the
-// ReturnWorkflow for returned goods). RunInstallments comes with
-// installment billing (UNIMPLEMENTED until then).
+// ReturnWorkflow for returned goods).
 class FulfillmentServiceImpl final
     : public server::ParsingHandlers<v1::FulfillmentService::Service> {
  public:
@@ -33,6 +32,8 @@ class FulfillmentServiceImpl final
                            v1::PurgeOrdersResponse*) override;
   grpc::Status RecordReturnReceipt(grpc::ServerContext*, const v1::RecordReturnReceiptRequest*,
                                    v1::RecordReturnReceiptResponse*) override;
+  grpc::Status RunInstallments(grpc::ServerContext*, const v1::RunInstallmentsRequest*,
+                               v1::RunInstallmentsResponse*) override;
 
  private:
   const CallerIdentity* identity_;

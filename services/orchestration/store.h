@@ -26,19 +26,24 @@ inline constexpr char kStepCancelSaved[] = "CANCEL_SAVED";
 // Not recorded: where a test makes a refund "crash", after the return was
 // saved with its refunds planned.
 inline constexpr char kStepRefundPlanned[] = "REFUND_PLANNED";
+// Not recorded: where a test makes an installment run "crash", after the
+// captures and before the order shows them.
+inline constexpr char kStepInstallmentsCaptured[] = "INSTALLMENTS_CAPTURED";
 
 // What a saga does.
 inline constexpr char kSagaSubmit[] = "submit";  // submit: undone unless it saved
 inline constexpr char kSagaCancel[] = "cancel";  // cancel: the voids finished once saved
 inline constexpr char kSagaShipment[] = "shipment";  // shipment: its captures finished once saved
 inline constexpr char kSagaRefund[] = "refund";      // refund: its refunds finished once planned
+// installments: an order's due installments captured, then shown on it
+inline constexpr char kSagaInstallments[] = "installments";
 
 struct Saga {
   std::string saga_id;
   std::string order_id;
   std::string request_id;
   std::string step;
-  std::string kind;  // kSagaSubmit, kSagaCancel, kSagaShipment or kSagaRefund
+  std::string kind;  // kSagaSubmit, kSagaCancel, kSagaShipment, kSagaRefund or kSagaInstallments
 };
 
 // The orchestration service's own tables: one row per submit, its last

@@ -731,15 +731,5 @@ TEST_F(PrepaidTest, AnUndoneSubmitGivesTheGiftCardBack) {
   EXPECT_EQ(GiftCardBalance(), 3000);
 }
 
-TEST_F(FulfillmentTest, TheRunsOfLaterIssuesAnswerUnimplemented) {
-  World();
-  Warehouse("wh", Id("cc"));
-  fd::RunInstallmentsRequest req;
-  req.set_as_of("2030-01-01");
-  fd::RunInstallmentsResponse resp;
-  EXPECT_EQ(suite->fulfillment->RunInstallments(suite->As(Id("wh")).get(), req, &resp).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-}
-
 }  // namespace
 }  // namespace callcenter::testing

@@ -25,6 +25,11 @@ absl::StatusOr<payment::v1::Payment> PaymentClient::Authorize(
   *req.mutable_allowed_methods() = call_center.payment_methods();
   req.set_allow_on_account(customer.allow_on_account());
   *req.mutable_credit_limit() = customer.credit_limit();
+  if (!tender.schedule_id.empty()) {
+    req.set_schedule_id(tender.schedule_id);
+    *req.mutable_order_total() = order.total();
+    req.set_first_due_on(tender.first_due_on);
+  }
   payment::v1::AuthorizePaymentResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, payments_->AuthorizePayment(calls_.New(scope).get(), req, &resp)));
@@ -55,6 +60,43 @@ absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::Capture(
   return resp;
 }
 
+absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::CaptureInstallment(
+    const CallScope& scope, const std::string& payment_id, int32_t installment,
+    const std::string& schedule_start_on) {
+  payment::v1::CapturePaymentRequest req;
+  req.set_request_id(scope.request_id);
+  req.set_payment_id(payment_id);
+  req.set_installment(installment);
+  req.set_schedule_start_on(schedule_start_on);
+  payment::v1::CapturePaymentResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->CapturePayment(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<payment::v1::ListDueInstallmentsResponse> PaymentClient::ListDueInstallments(
+    const CallScope& scope, const std::string& as_of, int32_t page_size,
+    const std::string& page_token) {
+  payment::v1::ListDueInstallmentsRequest req;
+  req.set_as_of(as_of);
+  req.set_page_size(page_size);
+  req.set_page_token(page_token);
+  payment::v1::ListDueInstallmentsResponse resp;
+  RETURN_IF_ERROR(FromDownstream(
+      kService, payments_->ListDueInstallments(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
+absl::StatusOr<std::vector<payment::v1::Payment>> PaymentClient::List(
+    const CallScope& scope, const std::string& order_id) {
+  payment::v1::ListPaymentsRequest req;
+  req.set_order_id(order_id);
+  payment::v1::ListPaymentsResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->ListPayments(calls_.New(scope).get(), req, &resp)));
+  return std::vector<payment::v1::Payment>(resp.payments().begin(), resp.payments().end());
+}
+
 absl::Status PaymentClient::VoidMarked(const CallScope& scope, const Order& order) {
   payment::v1::VoidAllForOrderRequest req;
   req.set_request_id(scope.request_id);
@@ -62,8 +104,10 @@ absl::Status PaymentClient::VoidMarked(const CallScope& scope, const Order& orde
   for (const auto& p : order.payments()) {
     // VOIDED, or CAPTURED with its rest released: only those still live
     // at the payment service are voided there.
+    // (A payment with installments is CAPTURED short of its amount when one
+    // was declined: nothing of it is live, nothing to void.)
     if (p.status() == common::v1::PAYMENT_STATUS_VOIDED ||
-        (p.status() == common::v1::PAYMENT_STATUS_CAPTURED &&
+        (p.status() == common::v1::PAYMENT_STATUS_CAPTURED && p.installments().empty() &&
          p.captured().minor_units() < p.amount().minor_units())) {
       req.add_payment_ids(p.payment_id());
     }

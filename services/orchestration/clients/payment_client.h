@@ -2,6 +2,7 @@
 #define CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -19,6 +20,10 @@ struct Tender {
   std::string card_token;
   std::string check_number;
   std::string gift_card_number;
+  // A payment schedule (installment billing), checked by the caller; empty = none.
+  std::string schedule_id;
+  // With a schedule: when its first installment falls due (YYYY-MM-DD).
+  std::string first_due_on;
 };
 
 // The payment service: authorisations and voids.
@@ -44,6 +49,19 @@ class PaymentClient {
   absl::StatusOr<payment::v1::CapturePaymentResponse> Capture(
       const CallScope& scope, const std::string& payment_id, const common::v1::Money& amount,
       absl::Time reauthorize_if_authorized_before);
+  // Captures installment `installment` (1 = the first) of a payment taken
+  // with a schedule (idempotent by scope.request_id); with the first,
+  // `schedule_start_on` dates the schedule. A decline is an answer.
+  absl::StatusOr<payment::v1::CapturePaymentResponse> CaptureInstallment(
+      const CallScope& scope, const std::string& payment_id, int32_t installment,
+      const std::string& schedule_start_on);
+  // A page of payments with an installment due on or before `as_of`.
+  absl::StatusOr<payment::v1::ListDueInstallmentsResponse> ListDueInstallments(
+      const CallScope& scope, const std::string& as_of, int32_t page_size,
+      const std::string& page_token);
+  // An order's payments as the payment service has them, oldest first.
+  absl::StatusOr<std::vector<payment::v1::Payment>> List(const CallScope& scope,
+                                                         const std::string& order_id);
   // Gives `amount` of a captured payment back as `method` (CARD, GIFT_CARD,
   // ON_ACCOUNT, CHECK); idempotent by scope.request_id.
   absl::StatusOr<payment::v1::RefundPaymentResponse> Refund(const CallScope& scope,

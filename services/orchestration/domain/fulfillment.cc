@@ -144,7 +144,10 @@ void ApplyShipment(Order& order, Shipment shipment) {
   order.set_status(FulfilmentStatus(order));
 }
 
+bool HasInstallments(const OrderPayment& p) { return p.installments_size() > 0; }
+
 int64_t Uncaptured(const OrderPayment& p) {
+  if (HasInstallments(p)) return 0;  // shipments capture nothing of it
   if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
       p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
     return 0;

@@ -66,8 +66,13 @@ bool IsPrepaid(const common::v1::OrderPayment& payment);
 // A prepaid payment taken at submit (CAPTURED).
 bool TakenAtSubmit(const common::v1::OrderPayment& payment);
 
+// Taken with a payment schedule (DOMAIN 11): its installments are captured
+// at submit and by the installment runs, never per invoice.
+bool HasInstallments(const common::v1::OrderPayment& payment);
+
 // What a payment can still give an invoice: its authorised amount not yet
-// captured, if it is live (AUTHORIZED or PARTIALLY_CAPTURED); else 0.
+// captured, if it is live (AUTHORIZED or PARTIALLY_CAPTURED) and has no
+// installments; else 0.
 int64_t Uncaptured(const common::v1::OrderPayment& payment);
 
 // The same within `order`: a prepaid payment taken at submit can give what

@@ -22,6 +22,15 @@ bool Counts(common::v1::PaymentStatus s) {
 // What a counting payment pays: its amount, or for a CAPTURED one whose
 // rest was released, what it took.
 int64_t Pays(const common::v1::OrderPayment& p) {
+  if (!p.installments().empty()) {
+    // Taken with a schedule: all of it but the installments declined
+    // (whose balance is due again, DOMAIN 11).
+    int64_t declined = 0;
+    for (const auto& i : p.installments()) {
+      if (i.status() == common::v1::PAYMENT_STATUS_DECLINED) declined += i.amount().minor_units();
+    }
+    return p.amount().minor_units() - declined;
+  }
   if ((p.status() == common::v1::PAYMENT_STATUS_CAPTURED ||
        p.status() == common::v1::PAYMENT_STATUS_REFUNDED) &&
       p.has_captured()) {
@@ -151,9 +160,13 @@ void MarkLivePaymentsVoided(Order* order) {
   for (auto& p : *order->mutable_payments()) {
     // A check or gift card taken at submit goes back too while nothing
     // shipped (after a shipment an order is not canceled or undone).
+    // So do the installments a payment schedule took (given back by the
+    // payment service's void).
     if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
         p.status() == common::v1::PAYMENT_STATUS_PENDING ||
-        (TakenAtSubmit(p) && order->shipments_size() == 0)) {
+        ((TakenAtSubmit(p) || (HasInstallments(p) &&
+                               p.status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED)) &&
+         order->shipments_size() == 0)) {
       p.set_status(common::v1::PAYMENT_STATUS_VOIDED);
     }
   }

@@ -1,5 +1,6 @@
 #include "services/orchestration/domain/order_rules.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -339,6 +340,39 @@ absl::Status CheckOverrideMargin(const common::v1::OrderLine& line) {
                         " leaves line ", line.line_id(), " a margin of ", MarginText(line),
                         ", below the call center's questionable margin")),
                     kReasonMarginBlocked, {{"line_id", line.line_id()}});
+}
+
+absl::Status CheckInstallmentsAllowed(const Order& order, common::v1::PaymentMethod method,
+                                      const std::string& schedule_id,
+                                      const std::vector<std::string>& offered,
+                                      const order::v1::Customer& customer,
+                                      const std::vector<std::string>& ineligible_products) {
+  if (method != common::v1::PAYMENT_METHOD_CARD &&
+      method != common::v1::PAYMENT_METHOD_ON_ACCOUNT) {
+    return InvalidField("method", "installment billing (schedule_id) takes CARD or ON_ACCOUNT");
+  }
+  auto refused = [](std::string why) {
+    return WithReason(absl::FailedPreconditionError(std::move(why)), "INSTALLMENTS_NOT_ALLOWED");
+  };
+  if (order.status() != common::v1::ORDER_STATUS_DRAFT) {
+    return refused("installment billing is chosen before submit: the order is no longer a draft");
+  }
+  if (std::find(offered.begin(), offered.end(), schedule_id) == offered.end()) {
+    return refused(order.source_code().empty()
+                       ? absl::StrCat("payment schedule ", schedule_id,
+                                      " needs a source code offering it; the order has none")
+                       : absl::StrCat("source code ", order.source_code(),
+                                      " does not offer payment schedule ", schedule_id));
+  }
+  if (!customer.installment_eligible()) {
+    return refused(absl::StrCat("customer ", customer.customer_id(),
+                                " is not eligible for installment billing"));
+  }
+  if (!ineligible_products.empty()) {
+    return refused(absl::StrCat("product ", ineligible_products.front(),
+                                " is not eligible for installment billing"));
+  }
+  return absl::OkStatus();
 }
 
 const common::v1::OrderPayment* CheckNeedingHold(const Order& order,

@@ -114,6 +114,18 @@ absl::Status CheckOverrideMargin(const common::v1::OrderLine& line);
 const common::v1::OrderPayment* CheckNeedingHold(const Order& order,
                                                  const order::v1::CallCenter& call_center);
 
+// Installment billing (DOMAIN 11) for a payment of `order`: CARD or
+// ON_ACCOUNT (INVALID_ARGUMENT naming method); a draft, its source code
+// offering the schedule (`offered`: the source code's payment_schedule_ids),
+// the customer installment_eligible, and no product in
+// `ineligible_products` (FAILED_PRECONDITION, reason
+// INSTALLMENTS_NOT_ALLOWED, saying which).
+absl::Status CheckInstallmentsAllowed(const Order& order, common::v1::PaymentMethod method,
+                                      const std::string& schedule_id,
+                                      const std::vector<std::string>& offered,
+                                      const order::v1::Customer& customer,
+                                      const std::vector<std::string>& ineligible_products);
+
 // Whether any hold on the order is open.
 bool HasOpenHold(const Order& order);
 

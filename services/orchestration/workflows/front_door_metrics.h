@@ -46,6 +46,11 @@ struct FrontDoorMetrics {
     returns_started = m->MakeCounter("returns_started_total", "Returns (RMAs) started.", {});
     refunds_made =
         m->MakeCounter("refunds_total", "Refunds made at the payment service (each once).", {});
+    const char* installments = "Installments due that a run asked to capture, by outcome.";
+    installments_captured =
+        m->MakeCounter("installment_captures_total", installments, {{"outcome", "captured"}});
+    installments_declined =
+        m->MakeCounter("installment_captures_total", installments, {{"outcome", "declined"}});
   }
 
   metrics::Counter context_refreshes;
@@ -55,6 +60,7 @@ struct FrontDoorMetrics {
   metrics::Counter unrecorded_authorizations_voided;
   metrics::Counter shipments_recorded, captures_taken, captures_declined, delay_notices;
   metrics::Counter returns_started, refunds_made;
+  metrics::Counter installments_captured, installments_declined;
 };
 
 }  // namespace callcenter::orchestration

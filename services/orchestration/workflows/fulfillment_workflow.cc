@@ -124,6 +124,14 @@ absl::Status FulfillmentWorkflow::PurgeOrders(const Caller& caller,
   return absl::OkStatus();
 }
 
+absl::Status FulfillmentWorkflow::RunInstallments(const Caller& caller,
+                                                  const v1::RunInstallmentsRequest& req,
+                                                  v1::RunInstallmentsResponse* out) {
+  RETURN_IF_ERROR(CheckDate("as_of", req.as_of()));
+  ASSIGN_OR_RETURN(order::v1::GetOrderContextResponse data, FulfilmentCaller(caller));
+  return installments_->Run(caller, data.user().call_center_id(), req, out);
+}
+
 absl::Status FulfillmentWorkflow::RunDelayedOrderNotices(
     const Caller& caller, const v1::RunDelayedOrderNoticesRequest& req,
     v1::RunDelayedOrderNoticesResponse* out) {

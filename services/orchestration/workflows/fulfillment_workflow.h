@@ -11,6 +11,7 @@
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/context.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
+#include "services/orchestration/workflows/installment_runner.h"
 #include "services/orchestration/workflows/invoice_settler.h"
 #include "services/orchestration/workflows/money_protocol.h"
 
@@ -27,12 +28,13 @@ namespace callcenter::orchestration {
 class FulfillmentWorkflow {
  public:
   FulfillmentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money,
-                      InvoiceSettler* invoices, SagaLog* sagas, Clock clock,
-                      const FrontDoorMetrics* metrics, std::string crash_after_step)
+                      InvoiceSettler* invoices, InstallmentRunner* installments, SagaLog* sagas,
+                      Clock clock, const FrontDoorMetrics* metrics, std::string crash_after_step)
       : changes_(changes),
         clients_(clients),
         money_(money),
         invoices_(invoices),
+        installments_(installments),
         sagas_(sagas),
         clock_(std::move(clock)),
         metrics_(metrics),
@@ -54,6 +56,11 @@ class FulfillmentWorkflow {
   // before the date (DOMAIN 9): each replaced by its summary.
   absl::Status PurgeOrders(const Caller& caller, const v1::PurgeOrdersRequest& req,
                            v1::PurgeOrdersResponse* out);
+  // Captures the installments due by req.as_of of the caller's call
+  // center's orders (DOMAIN 11; InstallmentRunner), each once: the same
+  // date again captures nothing more.
+  absl::Status RunInstallments(const Caller& caller, const v1::RunInstallmentsRequest& req,
+                               v1::RunInstallmentsResponse* out);
 
  private:
   // The caller's user record, who must be a fulfilment user.
@@ -67,6 +74,7 @@ class FulfillmentWorkflow {
   Clients* clients_;
   MoneyProtocol* money_;
   InvoiceSettler* invoices_;
+  InstallmentRunner* installments_;
   SagaLog* sagas_;  // nullptr: no saga log (unit tests)
   Clock clock_;
   const FrontDoorMetrics* metrics_;

@@ -1,5 +1,7 @@
 #include "services/orchestration/workflows/payment_workflow.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "libs/logging/log.h"
 #include "libs/money/money.h"
@@ -22,6 +24,7 @@ common::v1::OrderPayment Recorded(const payment::v1::Payment& p) {
   op.set_status(p.status());
   op.set_last4(p.last4());
   op.set_decline_reason(p.decline_reason());
+  *op.mutable_installments() = p.installments();
   return op;
 }
 
@@ -46,6 +49,32 @@ OrderEvent PaymentEvent(const std::string& user, const payment::v1::Payment& p) 
 
 }  // namespace
 
+absl::Status PaymentWorkflow::CheckInstallments(const Context& c, const Order& order,
+                                                const v1::AddPaymentRequest& req) {
+  std::vector<std::string> offered;
+  if (!order.source_code().empty()) {
+    absl::StatusOr<guidedselling::v1::SourceCode> code =
+        clients_->selling.ValidateSourceCode(c.scope(), order.source_code(), clock_.Today());
+    // A source code no longer valid offers nothing.
+    if (code.ok()) offered.assign(code->payment_schedule_ids().begin(),
+                                  code->payment_schedule_ids().end());
+    else if (!absl::IsNotFound(code.status()) && !absl::IsFailedPrecondition(code.status()) &&
+             !absl::IsInvalidArgument(code.status())) {
+      return code.status();
+    }
+  }
+  std::vector<std::string> ineligible;
+  std::set<std::string> seen;
+  for (const auto& line : order.lines()) {
+    if (!seen.insert(line.product_id()).second) continue;
+    ASSIGN_OR_RETURN(pricing::v1::Product product,
+                     clients_->pricing.GetProduct(c.scope(), line.product_id()));
+    if (!product.installment_eligible()) ineligible.push_back(line.product_id());
+  }
+  return CheckInstallmentsAllowed(order, req.method(), req.schedule_id(), offered,
+                                  c.data.customer(), ineligible);
+}
+
 absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequest& req,
                                   Order* out) {
   common::v1::OrderPayment unsaved;  // the authorised payment, until the order records it
@@ -60,18 +89,15 @@ absl::Status PaymentWorkflow::Add(const Caller& caller, const v1::AddPaymentRequ
             req.method() == common::v1::PAYMENT_METHOD_RETURN_CREDIT) {
           return InvalidField("method", "must be CARD, CHECK, ON_ACCOUNT or GIFT_CARD");
         }
-        if (!req.schedule_id().empty()) {
-          return InvalidField("schedule_id", "installment billing is not available yet",
-                              "NOT_AVAILABLE_YET");
-        }
         // Price first so that "empty amount" means the current balance due
         // (a submitted order keeps its prices).
         if (draft) RETURN_IF_ERROR(changes_->Reprice(c, &order));
+        if (!req.schedule_id().empty()) RETURN_IF_ERROR(CheckInstallments(c, order, req));
         ASSIGN_OR_RETURN(const int64_t amount,
                          PaymentAmount(order, req.has_amount() ? &req.amount() : nullptr,
                                        req.percent_of_total_bp()));
-        const Tender tender{req.method(), req.card_token(), req.check_number(),
-                            req.gift_card_number()};
+        const Tender tender{req.method(),      req.card_token(),  req.check_number(),
+                            req.gift_card_number(), req.schedule_id(), clock_.Today()};
         ASSIGN_OR_RETURN(
             payment::v1::Payment p,
             clients_->payments.Authorize(c.scope(), order, MoneyOf(order.currency(), amount),

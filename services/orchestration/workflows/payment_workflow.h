@@ -18,19 +18,33 @@ namespace callcenter::orchestration {
 // worked out (an amount, a share of the total or the balance due; never
 // above it), authorised, recorded on the order. An authorisation the
 // order could not record is voided (MoneyProtocol::VoidUnsavedPayment).
+// With a payment schedule (DOMAIN 11) the payment is split into
+// installments once the order may use it (its source code offers the
+// schedule; the customer and every product eligible), only the first
+// authorised now.
 class PaymentWorkflow {
  public:
   PaymentWorkflow(ChangeRunner* changes, Clients* clients, MoneyProtocol* money,
-                  InvoiceSettler* invoices)
-      : changes_(changes), clients_(clients), money_(money), invoices_(invoices) {}
+                  InvoiceSettler* invoices, Clock clock)
+      : changes_(changes),
+        clients_(clients),
+        money_(money),
+        invoices_(invoices),
+        clock_(std::move(clock)) {}
 
   absl::Status Add(const Caller& caller, const v1::AddPaymentRequest& req, Order* out);
 
  private:
+  // Whether the order may pay `req` with its payment schedule (the source
+  // code's offer, the customer's and products' eligibility).
+  absl::Status CheckInstallments(const Context& c, const Order& order,
+                                 const v1::AddPaymentRequest& req);
+
   ChangeRunner* changes_;
   Clients* clients_;
   MoneyProtocol* money_;
   InvoiceSettler* invoices_;
+  Clock clock_;
 };
 
 }  // namespace callcenter::orchestration

@@ -21,6 +21,12 @@ absl::StatusOr<int> SagaRecovery::Run(absl::Duration idle) {
       metrics_->sagas_finished.Increment();
       return std::string(kStepDone);
     }
+    if (saga.kind == kSagaInstallments) {
+      // Whatever its captures took (each once) shown on the order.
+      RETURN_IF_ERROR(installments_->Sync(saga.order_id).status());
+      metrics_->sagas_finished.Increment();
+      return std::string(kStepDone);
+    }
     if (saga.kind == kSagaCancel) {
       // Saved CANCELED: finish the voids; never saved: nothing to do.
       ASSIGN_OR_RETURN(Order order,

@@ -7,6 +7,7 @@
 #include "services/orchestration/store.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
 #include "services/orchestration/workflows/invoice_settler.h"
+#include "services/orchestration/workflows/installment_runner.h"
 #include "services/orchestration/workflows/money_protocol.h"
 #include "services/orchestration/workflows/return_workflow.h"
 
@@ -21,10 +22,12 @@ namespace callcenter::orchestration {
 class SagaRecovery {
  public:
   SagaRecovery(Clients* clients, MoneyProtocol* money, InvoiceSettler* invoices,
-               ReturnWorkflow* returns, SagaLog* sagas, const FrontDoorMetrics* metrics)
+               InstallmentRunner* installments, ReturnWorkflow* returns, SagaLog* sagas,
+               const FrontDoorMetrics* metrics)
       : clients_(clients),
         money_(money),
         invoices_(invoices),
+        installments_(installments),
         returns_(returns),
         sagas_(sagas),
         metrics_(metrics) {}
@@ -36,6 +39,7 @@ class SagaRecovery {
   Clients* clients_;
   MoneyProtocol* money_;
   InvoiceSettler* invoices_;
+  InstallmentRunner* installments_;
   ReturnWorkflow* returns_;
   SagaLog* sagas_;  // nullptr: nothing to recover
   const FrontDoorMetrics* metrics_;

@@ -49,6 +49,31 @@ absl::Status SubmitSaga::TakePrepaid(Order& order, std::vector<OrderEvent>& even
                        absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " ",
                                     money::Format(p.amount().minor_units()), " taken at submit")));
   }
+  // The first installment of each payment taken with a schedule (DOMAIN
+  // 11), which dates the schedule from today; given back with the submit
+  // should it be undone (the payment service's void of the payment).
+  for (auto& p : *order.mutable_payments()) {
+    if (!HasInstallments(p) || p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED) continue;
+    const CallScope key{ScopedRequestId(kSystemUser, "FirstInstallment",
+                                        absl::StrCat(order.order_id(), "/", p.payment_id()))};
+    ASSIGN_OR_RETURN(payment::v1::CapturePaymentResponse capture,
+                     clients_->payments.CaptureInstallment(key, p.payment_id(), 1, clock_.Today()));
+    if (capture.declined()) {
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              "the first installment of payment ", p.payment_id(),
+              " could not be taken: ", capture.decline_reason(), "; take another payment")),
+          "PAYMENT_DECLINED");
+    }
+    p.set_status(capture.payment().status());
+    *p.mutable_captured() = capture.payment().captured();
+    *p.mutable_installments() = capture.payment().installments();
+    events.push_back(MakeOrderEvent(
+        kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
+        absl::StrCat(common::v1::PaymentMethod_Name(p.method()), " installment 1 of ",
+                     p.installments_size(), ", ",
+                     money::Format(capture.captured().minor_units()), ", taken at submit")));
+  }
   return RecomputePaid(&order);
 }
 

@@ -1,0 +1,174 @@
+#include "services/orchestration/workflows/installment_runner.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "libs/ids/order_event_kind.h"
+#include "libs/ids/system_names.h"
+#include "libs/money/money.h"
+#include "libs/status/status.h"
+#include "services/orchestration/domain/fulfillment.h"
+#include "services/orchestration/domain/order_math.h"
+#include "services/orchestration/domain/order_rules.h"
+
+namespace callcenter::orchestration {
+namespace {
+
+constexpr int32_t kDuePageSize = 100;
+
+bool HasOpenHoldOf(const Order& order, const std::string& hold_code) {
+  for (const auto& h : order.holds()) {
+    if (h.open() && h.hold_code() == hold_code) return true;
+  }
+  return false;
+}
+
+// "CARD card ending 4242 installment 2 of 3, 33.33".
+std::string Describe(const common::v1::OrderPayment& p, int index) {
+  return absl::StrCat(common::v1::PaymentMethod_Name(p.method()),
+                      p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
+                      " installment ", index + 1, " of ", p.installments_size(), ", ",
+                      money::Format(p.installments(index).amount().minor_units()));
+}
+
+}  // namespace
+
+absl::Status InstallmentRunner::Run(const Caller& caller, const std::string& call_center_id,
+                                    const v1::RunInstallmentsRequest& req,
+                                    v1::RunInstallmentsResponse* out) {
+  std::string token;
+  do {
+    ASSIGN_OR_RETURN(payment::v1::ListDueInstallmentsResponse page,
+                     clients_->payments.ListDueInstallments(caller.scope(), req.as_of(),
+                                                            kDuePageSize, token));
+    for (const payment::v1::Payment& due : page.payments()) {
+      RETURN_IF_ERROR(RunFor(call_center_id, due, req.as_of(), out));
+    }
+    token = page.next_page_token();
+  } while (!token.empty());
+  return absl::OkStatus();
+}
+
+absl::Status InstallmentRunner::RunFor(const std::string& call_center_id,
+                                       const payment::v1::Payment& due, const std::string& as_of,
+                                       v1::RunInstallmentsResponse* out) {
+  const CallScope read{ScopedRequestId(kSystemUser, "RunInstallments", due.order_id())};
+  absl::StatusOr<Order> order = clients_->orders.Get(read, due.order_id());
+  if (absl::IsNotFound(order.status())) return absl::OkStatus();  // not an order's (yet)
+  RETURN_IF_ERROR(order.status());
+  // Only the caller's call center's orders, submitted and not canceled;
+  // one on hold waits until its holds are cleared.
+  if (order->call_center_id() != call_center_id ||
+      order->status() == common::v1::ORDER_STATUS_DRAFT ||
+      order->status() == common::v1::ORDER_STATUS_CANCELED || HasOpenHold(*order)) {
+    return absl::OkStatus();
+  }
+  std::string saga_id;
+  if (sagas_ != nullptr) {
+    // Logged before the captures, so that recovery shows them on the order
+    // should this process stop before it does.
+    ASSIGN_OR_RETURN(Saga saga,
+                     sagas_->Begin(due.order_id(),
+                                   ScopedRequestId(kSystemUser, "RunInstallments",
+                                                   absl::StrCat(due.order_id(), "@", as_of)),
+                                   kSagaInstallments));
+    saga_id = saga.saga_id;
+  }
+  for (int i = 0; i < due.installments_size(); ++i) {
+    const common::v1::Installment& inst = due.installments(i);
+    if (inst.status() != common::v1::PAYMENT_STATUS_PENDING || inst.due_on() > as_of) continue;
+    const CallScope key{ScopedRequestId(kSystemUser, "Installment",
+                                        absl::StrCat(due.payment_id(), "/", i + 1))};
+    ASSIGN_OR_RETURN(payment::v1::CapturePaymentResponse r,
+                     clients_->payments.CaptureInstallment(key, due.payment_id(), i + 1, ""));
+    if (r.declined()) {
+      out->set_declined(out->declined() + 1);
+      metrics_->installments_declined.Increment();
+    } else {
+      out->set_captured(out->captured() + 1);
+      metrics_->installments_captured.Increment();
+    }
+  }
+  if (crash_after_step_ == kStepInstallmentsCaptured) {
+    return absl::UnavailableError("injected crash after the installments were captured");
+  }
+  RETURN_IF_ERROR(Sync(due.order_id()).status());
+  if (!saga_id.empty()) sagas_->MarkDone(saga_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
+  const CallScope read{ScopedRequestId(kSystemUser, "SyncInstallments", order_id)};
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(Order order, clients_->orders.Get(read, order_id));
+    ASSIGN_OR_RETURN(std::vector<payment::v1::Payment> records,
+                     clients_->payments.List(read, order_id));
+    std::map<std::string, const payment::v1::Payment*> by_id;
+    for (const auto& r : records) by_id[r.payment_id()] = &r;
+    const std::string at_version = absl::StrCat(order_id, "@", order.version());
+    std::vector<OrderEvent> events;
+    std::string declines;  // this time's, for the hold's note
+    for (common::v1::OrderPayment& p : *order.mutable_payments()) {
+      auto it = by_id.find(p.payment_id());
+      if (!HasInstallments(p) || it == by_id.end()) continue;
+      const payment::v1::Payment& record = *it->second;
+      if (record.installments_size() != p.installments_size()) continue;
+      bool changed = p.status() != record.status();
+      for (int i = 0; i < p.installments_size(); ++i) {
+        const common::v1::PaymentStatus was = p.installments(i).status();
+        const common::v1::PaymentStatus now = record.installments(i).status();
+        changed = changed || was != now ||
+                  p.installments(i).due_on() != record.installments(i).due_on();
+        if (was == now) continue;
+        if (now == common::v1::PAYMENT_STATUS_CAPTURED) {
+          events.push_back(MakeOrderEvent(kSystemUser,
+                                          common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
+                                          absl::StrCat(Describe(p, i), " captured")));
+        } else if (now == common::v1::PAYMENT_STATUS_DECLINED) {
+          absl::StrAppend(&declines, declines.empty() ? "" : "; ", Describe(p, i), ": ",
+                          record.decline_reason());
+          events.push_back(MakeOrderEvent(
+              kSystemUser, common::v1::ORDER_EVENT_KIND_CAPTURE_DECLINED,
+              absl::StrCat(Describe(p, i), " declined: ", record.decline_reason(),
+                           "; its amount is due again")));
+        }
+      }
+      if (!changed) continue;
+      p.set_status(record.status());
+      *p.mutable_captured() = record.captured();
+      *p.mutable_installments() = record.installments();
+      if (!record.decline_reason().empty()) p.set_decline_reason(record.decline_reason());
+    }
+    if (events.empty()) return order;  // shows them all already
+    if (!declines.empty() && !HasOpenHoldOf(order, kPaymentHoldCode)) {
+      const std::string note = absl::StrCat(
+          "installment declined (", declines,
+          "): take another payment for the balance due, then clear this hold");
+      ASSIGN_OR_RETURN(common::v1::OrderHold hold,
+                       clients_->holds.Place(
+                           CallScope{ScopedRequestId(kSystemUser, "PaymentHold", at_version)},
+                           order, kPaymentHoldCode, note, kSystemUser));
+      // The status stays, as for a declined invoice capture: the open hold
+      // stops shipments until cleared, and the order takes a payment for
+      // its balance due meanwhile.
+      *order.add_holds() = hold;
+      events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
+                                      absl::StrCat(kPaymentHoldCode, ": ", note)));
+    }
+    RETURN_IF_ERROR(RecomputePaid(&order));
+    OrderSave save;
+    save.method = "SyncInstallments";
+    save.order = std::move(order);
+    save.events = std::move(events);
+    absl::StatusOr<SavedOrder> saved = clients_->orders.Save(
+        CallScope{ScopedRequestId(kSystemUser, "SyncInstallments", at_version)}, std::move(save));
+    if (!saved.ok()) {
+      // A concurrent change: read again (what the payment service has stays).
+      if (absl::IsAborted(saved.status()) && attempt < 2) continue;
+      return saved.status();
+    }
+    return std::move(saved->order);
+  }
+}
+
+}  // namespace callcenter::orchestration

@@ -373,3 +373,56 @@ TEST(FulfillmentTest, PrepaidTakenAtSubmitGoesBackWithAnOrderNothingShippedOf) {
 
 }  // namespace
 }  // namespace callcenter::orchestration
+
+namespace callcenter::orchestration {
+namespace {
+
+// A payment taken with a schedule: 3333, 3333, 3334, the first `first`.
+OrderPayment* PayInInstallments(Order& o, const std::string& id, common::v1::PaymentStatus status,
+                                common::v1::PaymentStatus first) {
+  OrderPayment* p = Pay(o, id, 10000, status);
+  for (int64_t part : {3333, 3333, 3334}) {
+    auto* i = p->add_installments();
+    *i->mutable_amount() = MoneyOf("USD", part);
+    i->set_status(common::v1::PAYMENT_STATUS_PENDING);
+  }
+  p->mutable_installments(0)->set_status(first);
+  if (first == common::v1::PAYMENT_STATUS_CAPTURED) *p->mutable_captured() = MoneyOf("USD", 3333);
+  return p;
+}
+
+TEST(FulfillmentTest, ShipmentsNeitherCaptureNorReleaseAnInstallmentPayment) {
+  Order o = Confirmed({{2, 10000, 0}}, 0);
+  PayInInstallments(o, "plan", common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED,
+                    common::v1::PAYMENT_STATUS_CAPTURED);
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.paid_total().minor_units(), 10000);
+  EXPECT_EQ(Uncaptured(o.payments(0)), 0);
+  Record(o, "s1", {{"l1", 2}});
+  EXPECT_TRUE(Settle(o, 0).empty());  // the installments pay it, when due
+  EXPECT_EQ(ReleaseUnneeded(o), 0);
+  EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(o.paid_total().minor_units(), 10000);
+
+  // A declined installment is due again; a payment for it pays the invoice.
+  o.mutable_payments(0)->mutable_installments(1)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.paid_total().minor_units(), 10000 - 3333);
+  EXPECT_EQ(o.balance_due().minor_units(), 3333);
+  Pay(o, "card", 3333);
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.balance_due().minor_units(), 0);
+  EXPECT_EQ(Settle(o, 0), (std::vector<std::string>{"card:3333"}));
+}
+
+TEST(FulfillmentTest, AnUndoneOrCanceledOrderShowsItsInstallmentPaymentVoided) {
+  Order o = Confirmed({{1, 10000, 0}}, 0);
+  PayInInstallments(o, "plan", common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED,
+                    common::v1::PAYMENT_STATUS_CAPTURED);
+  MarkLivePaymentsVoided(&o);
+  EXPECT_EQ(o.payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(o.paid_total().minor_units(), 0);
+}
+
+}  // namespace
+}  // namespace callcenter::orchestration

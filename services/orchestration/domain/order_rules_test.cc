@@ -308,3 +308,64 @@ TEST(OrderRulesTest, ContinuityPlanning) {
 
 }  // namespace
 }  // namespace callcenter::orchestration
+
+namespace callcenter::orchestration {
+namespace {
+
+TEST(OrderRulesTest, InstallmentsOnlyWhereOfferedAndEligible) {
+  Order draft;
+  draft.set_status(common::v1::ORDER_STATUS_DRAFT);
+  draft.set_source_code("CAT");
+  order::v1::Customer eligible;
+  eligible.set_customer_id("c1");
+  eligible.set_installment_eligible(true);
+  order::v1::Customer not_eligible = eligible;
+  not_eligible.set_installment_eligible(false);
+  Order confirmed = draft;
+  confirmed.set_status(common::v1::ORDER_STATUS_CONFIRMED);
+  Order no_source = draft;
+  no_source.clear_source_code();
+  const std::vector<std::string> offered = {"plan"};
+  struct Row {
+    const char* name;
+    const Order* order;
+    common::v1::PaymentMethod method;
+    std::vector<std::string> offered;
+    const order::v1::Customer* customer;
+    std::vector<std::string> ineligible;
+    absl::StatusCode want;
+    const char* names;  // what the message names
+  };
+  const Row rows[] = {
+      {"card", &draft, common::v1::PAYMENT_METHOD_CARD, offered, &eligible, {},
+       absl::StatusCode::kOk, ""},
+      {"on account", &draft, common::v1::PAYMENT_METHOD_ON_ACCOUNT, offered, &eligible, {},
+       absl::StatusCode::kOk, ""},
+      {"check", &draft, common::v1::PAYMENT_METHOD_CHECK, offered, &eligible, {},
+       absl::StatusCode::kInvalidArgument, "method"},
+      {"gift card", &draft, common::v1::PAYMENT_METHOD_GIFT_CARD, offered, &eligible, {},
+       absl::StatusCode::kInvalidArgument, "method"},
+      {"submitted", &confirmed, common::v1::PAYMENT_METHOD_CARD, offered, &eligible, {},
+       absl::StatusCode::kFailedPrecondition, "draft"},
+      {"not offered", &draft, common::v1::PAYMENT_METHOD_CARD, {"other"}, &eligible, {},
+       absl::StatusCode::kFailedPrecondition, "does not offer"},
+      {"no source code", &no_source, common::v1::PAYMENT_METHOD_CARD, {}, &eligible, {},
+       absl::StatusCode::kFailedPrecondition, "source code"},
+      {"customer", &draft, common::v1::PAYMENT_METHOD_CARD, offered, &not_eligible, {},
+       absl::StatusCode::kFailedPrecondition, "customer c1"},
+      {"product", &draft, common::v1::PAYMENT_METHOD_CARD, offered, &eligible, {"sofa"},
+       absl::StatusCode::kFailedPrecondition, "product sofa"},
+  };
+  for (const Row& r : rows) {
+    absl::Status s =
+        CheckInstallmentsAllowed(*r.order, r.method, "plan", r.offered, *r.customer, r.ineligible);
+    EXPECT_EQ(s.code(), r.want) << r.name << ": " << s;
+    EXPECT_NE(std::string(s.message()).find(r.names), std::string::npos) << r.name << ": " << s;
+    if (r.want == absl::StatusCode::kFailedPrecondition) {
+      EXPECT_EQ(ReasonOf(s), "INSTALLMENTS_NOT_ALLOWED") << r.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace callcenter::orchestration

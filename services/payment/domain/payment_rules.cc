@@ -250,7 +250,9 @@ absl::Status ValidatePaymentSchedule(const v1::PaymentSchedule& s) {
                         absl::StrCat("must be 1 to ", kMaxIntervalDays));
   }
   if (s.interval_days() < 0) return InvalidField("payment_schedule.interval_days", "must be >= 0");
-  if (s.min_order_amount().currency().size() != 3) {
+  // No minimum (unset or 0) needs no currency.
+  if ((s.min_order_amount().minor_units() != 0 || !s.min_order_amount().currency().empty()) &&
+      s.min_order_amount().currency().size() != 3) {
     return InvalidField("payment_schedule.min_order_amount.currency", "must be an ISO 4217 code");
   }
   if (s.min_order_amount().minor_units() < 0) {

@@ -202,6 +202,11 @@ TEST(InstallmentsTest, SchedulesAreChecked) {
   EXPECT_EQ(ValidatePaymentSchedule(Schedule(0, 30)).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidatePaymentSchedule(Schedule(121, 30)).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidatePaymentSchedule(Schedule(3, 0)).code(), absl::StatusCode::kInvalidArgument);
+  v1::PaymentSchedule no_minimum = Schedule(3, 30);
+  no_minimum.clear_min_order_amount();
+  EXPECT_TRUE(ValidatePaymentSchedule(no_minimum).ok());
+  no_minimum.mutable_min_order_amount()->set_minor_units(500);  // a minimum needs its currency
+  EXPECT_EQ(ValidatePaymentSchedule(no_minimum).code(), absl::StatusCode::kInvalidArgument);
   v1::PaymentSchedule negative = Schedule(3, 30);
   negative.mutable_min_order_amount()->set_minor_units(-1);
   EXPECT_EQ(ValidatePaymentSchedule(negative).code(), absl::StatusCode::kInvalidArgument);

@@ -134,6 +134,14 @@ bool HasPriority(const std::vector<Applied>& applied, int32_t priority) {
   return false;
 }
 
+// What the engine decided of one discount on one line (price details).
+struct Verdict {
+  v1::DiscountOutcomeKind outcome = v1::DISCOUNT_OUTCOME_KIND_UNSPECIFIED;
+  int64_t amount = 0;
+  std::string beaten_by;
+  int64_t needed = 0;
+};
+
 struct LineState {
   const v1::PriceLineInput* in;
   const v1::Product* product;
@@ -145,7 +153,27 @@ struct LineState {
   bool only_compound = true;          // every line discount is compound
   // Mix-and-match savings precomputed per discount id.
   std::map<std::string, int64_t> mix_match;
+  // Where unit_price came from: the trade agreement, if one set it.
+  const v1::TradeAgreement* agreement = nullptr;
+  // With explain: each discount's verdict, by id, as decided (the first
+  // decision about a discount stands).
+  std::map<std::string, Verdict> verdicts;
 };
+
+// "C1+C2": how a winner is named (a compound combination by its parts).
+std::string Label(const std::vector<Applied>& chosen) {
+  std::string out;
+  for (const Applied& a : chosen) {
+    if (!out.empty()) out += '+';
+    out += a.discount->discount_id();
+  }
+  return out;
+}
+
+void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outcome,
+            int64_t amount, std::string beaten_by, int64_t needed = 0) {
+  line.verdicts.emplace(d->discount_id(), Verdict{outcome, amount, std::move(beaten_by), needed});
+}
 
 }  // namespace
 
@@ -160,6 +188,11 @@ class Engine {
   absl::Status PriceLines();
   void ResolveCoupons();
   bool Applicable(const v1::Discount& d, std::string* coupon) const;
+  // Valid on the pricing date and for the order's price groups (a coupon
+  // aside): the discounts price details speak of.
+  bool Matches(const v1::Discount& d) const;
+  // Price details of every line (explain): each matching discount's verdict.
+  void Explain(const LineState& line, v1::PricedLine* out) const;
   void ComputeMixAndMatch();
   std::vector<Candidate> LineCandidates(const LineState& line) const;
   void ApplyLineDiscounts(LineState& line);
@@ -169,6 +202,7 @@ class Engine {
 
   const Snapshot& s_;
   const v1::PriceOrderRequest& r_;
+  const bool explain_ = r_.explain();
   std::vector<LineState> lines_;
   std::set<std::string> price_groups_;
   // discount id -> coupon code that unlocks it (valid coupons only).
@@ -188,13 +222,18 @@ bool Better(int64_t saving, const v1::Discount* d, int64_t best_saving, const v1
 
 }  // namespace
 
-bool Engine::Applicable(const v1::Discount& d, std::string* coupon) const {
+bool Engine::Matches(const v1::Discount& d) const {
   if (!ValidOn(d.valid_from(), d.valid_to(), r_.pricing_date())) return false;
   if (!d.price_group_ids().empty()) {
     bool any = false;
     for (const auto& g : d.price_group_ids()) any = any || price_groups_.count(g) > 0;
     if (!any) return false;
   }
+  return true;
+}
+
+bool Engine::Applicable(const v1::Discount& d, std::string* coupon) const {
+  if (!Matches(d)) return false;
   auto it = unlocked_.find(d.discount_id());
   if (it != unlocked_.end()) {
     *coupon = it->second;
@@ -206,7 +245,12 @@ bool Engine::Applicable(const v1::Discount& d, std::string* coupon) const {
 
 void Engine::ResolveCoupons() {
   for (const std::string& code : r_.coupon_codes()) {
-    absl::Status s = CheckCoupon(s_, code, r_.customer_id(), r_.pricing_date());
+    // Redeemed at submit: known is enough (its limits counted its own use).
+    absl::Status s = r_.coupons_redeemed()
+                         ? (s_.FindCoupon(code) == nullptr
+                                ? absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"))
+                                : absl::OkStatus())
+                         : CheckCoupon(s_, code, r_.customer_id(), r_.pricing_date());
     if (!s.ok()) {
       coupon_reason_[code] = std::string(s.message());
       continue;
@@ -249,6 +293,8 @@ absl::Status Engine::PriceLines() {
     int64_t best = -1;
     int best_group_priority = INT32_MIN;
     int64_t best_group_price = -1;
+    const v1::TradeAgreement* best_agreement = nullptr;
+    const v1::TradeAgreement* best_group_agreement = nullptr;
     auto it = s_.agreements_by_product_.find(in.product_id());
     if (it != s_.agreements_by_product_.end()) {
       for (const v1::TradeAgreement* a : it->second) {
@@ -258,6 +304,7 @@ absl::Status Engine::PriceLines() {
         const int64_t price = a->price().minor_units();
         if (!a->customer_id().empty()) {
           if (a->customer_id() != r_.customer_id()) continue;
+          if (best < 0 || price < best) best_agreement = a;
           best = best < 0 ? price : std::min(best, price);
         } else if (!a->price_group_id().empty()) {
           if (price_groups_.count(a->price_group_id()) == 0) continue;
@@ -265,15 +312,22 @@ absl::Status Engine::PriceLines() {
           if (priority > best_group_priority) {
             best_group_priority = priority;
             best_group_price = price;
+            best_group_agreement = a;
           } else if (priority == best_group_priority) {
+            if (price < best_group_price) best_group_agreement = a;
             best_group_price = std::min(best_group_price, price);
           }
         } else {
+          if (best < 0 || price < best) best_agreement = a;
           best = best < 0 ? price : std::min(best, price);
         }
       }
     }
-    if (best_group_price >= 0) best = best < 0 ? best_group_price : std::min(best, best_group_price);
+    if (best_group_price >= 0 && (best < 0 || best_group_price < best)) {
+      best = best_group_price;
+      best_agreement = best_group_agreement;
+    }
+    line.agreement = best_agreement;
     line.unit_price = product->base_price().minor_units();
     if (best >= 0) {
       line.unit_price = best;
@@ -440,6 +494,18 @@ void Engine::ApplyLineDiscounts(LineState& line) {
       if (best != nullptr) {
         line.applied.push_back({best->discount, best_saving, best->coupon_code});
         line.only_compound = false;
+        if (explain_) {
+          // The other exclusive ones of its priority lost to it; it rules
+          // out every other discount.
+          Record(line, best->discount, v1::DISCOUNT_OUTCOME_KIND_APPLIED, best_saving, "");
+          for (const auto& c : all) {
+            const bool rival = c.discount->priority() == priority &&
+                               c.discount->concurrency() == v1::CONCURRENCY_EXCLUSIVE;
+            Record(line, c.discount,
+                   rival ? v1::DISCOUNT_OUTCOME_KIND_LOST : v1::DISCOUNT_OUTCOME_KIND_BLOCKED, 0,
+                   best->discount->discount_id());
+          }
+        }
         return;  // no other discount at any priority
       }
     }
@@ -483,6 +549,24 @@ void Engine::ApplyLineDiscounts(LineState& line) {
         chose_compound = best->discount->concurrency() == v1::CONCURRENCY_COMPOUND;
       }
     }
+    if (explain_) {
+      // This priority's verdicts: the chosen applied, the rest lost to them;
+      // an exclusive one skipped because the line has a discount already is
+      // blocked by it.
+      const std::string winner = Label(chosen);
+      const std::string earlier = line.applied.empty() ? "" : Label({line.applied.front()});
+      for (const Applied& a : chosen) {
+        Record(line, a.discount, v1::DISCOUNT_OUTCOME_KIND_APPLIED, a.amount, "");
+      }
+      for (const auto& c : all) {
+        if (c.discount->priority() != priority) continue;
+        if (c.discount->concurrency() == v1::CONCURRENCY_EXCLUSIVE && !line.applied.empty()) {
+          Record(line, c.discount, v1::DISCOUNT_OUTCOME_KIND_BLOCKED, 0, earlier);
+        } else {
+          Record(line, c.discount, v1::DISCOUNT_OUTCOME_KIND_LOST, 0, winner);
+        }
+      }
+    }
     if (chosen.empty()) continue;
     for (const Applied& a : chosen) {
       amount -= a.amount;
@@ -490,7 +574,17 @@ void Engine::ApplyLineDiscounts(LineState& line) {
     }
     if (!chose_compound) line.only_compound = false;
     // 3. Within priority, never across: lower priorities are ignored.
-    if (!compound_across) return;
+    if (!compound_across) {
+      if (explain_) {
+        const std::string winner = Label(chosen);
+        for (const auto& c : all) {
+          if (c.discount->priority() < priority) {
+            Record(line, c.discount, v1::DISCOUNT_OUTCOME_KIND_IGNORED, 0, winner);
+          }
+        }
+      }
+      return;
+    }
   }
 }
 
@@ -507,36 +601,82 @@ void Engine::ApplyThreshold() {
   int64_t best_saving = 0;
   std::vector<int64_t> best_parts;
   int best_priority = INT32_MIN;
+  // With explain: each threshold discount that reached a tier, the lines
+  // it could take and its parts, for the verdicts once the winner is known.
+  struct Contender {
+    const v1::Discount* d;
+    std::vector<size_t> lines;
+  };
+  std::vector<Contender> contenders;
   for (const v1::Discount* d : s_.threshold_discounts_) {
     std::string coupon;
     if (!Applicable(*d, &coupon)) continue;
-    if (best != nullptr && d->priority() < best_priority) continue;
+    if (!explain_ && best != nullptr && d->priority() < best_priority) continue;
     const v1::DiscountTier* tier = nullptr;
+    int64_t lowest = -1;
     for (const auto& t : d->tiers()) {
-      if (subtotal_after_lines >= t.min_amount().minor_units() &&
-          (tier == nullptr || t.min_amount().minor_units() >= tier->min_amount().minor_units())) {
+      const int64_t min = t.min_amount().minor_units();
+      lowest = lowest < 0 ? min : std::min(lowest, min);
+      if (subtotal_after_lines >= min &&
+          (tier == nullptr || min >= tier->min_amount().minor_units())) {
         tier = &t;
       }
     }
-    if (tier == nullptr) continue;
     std::set<std::string> products(d->product_ids().begin(), d->product_ids().end());
+    if (tier == nullptr) {
+      if (explain_) {
+        for (LineState& l : lines_) {
+          if (l.discountable && (products.empty() || products.count(l.in->product_id()) > 0)) {
+            Record(l, d, v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD, 0, "",
+                   std::max<int64_t>(0, lowest - subtotal_after_lines));
+          }
+        }
+      }
+      continue;
+    }
     std::vector<size_t> eligible;
     std::vector<int64_t> weights;
     for (size_t i = 0; i < lines_.size(); ++i) {
-      const LineState& l = lines_[i];
+      LineState& l = lines_[i];
       if (!l.discountable) continue;
       if (!products.empty() && products.count(l.in->product_id()) == 0) continue;
       const bool undiscounted = l.applied.empty();
       const bool ok = d->concurrency() == v1::CONCURRENCY_COMPOUND ? (undiscounted || l.only_compound)
                                                                    : undiscounted;
-      if (!ok) continue;
+      if (!ok) {
+        if (explain_) {
+          // Ruled out by the line's discount: any one (an exclusive or
+          // best-price threshold), else its first that is not compound.
+          const Applied* by = &l.applied.front();
+          for (const Applied& a : l.applied) {
+            if (d->concurrency() == v1::CONCURRENCY_COMPOUND &&
+                a.discount->concurrency() != v1::CONCURRENCY_COMPOUND) {
+              by = &a;
+              break;
+            }
+          }
+          Record(l, d, v1::DISCOUNT_OUTCOME_KIND_BLOCKED, 0, by->discount->discount_id());
+        }
+        continue;
+      }
       // Under "best price within priority, compound across" a line takes at
       // most one discount per priority, thresholds included.
-      if (compound_across && HasPriority(l.applied, d->priority())) continue;
+      if (compound_across && HasPriority(l.applied, d->priority())) {
+        if (explain_) {
+          for (const Applied& a : l.applied) {
+            if (a.discount->priority() != d->priority()) continue;
+            Record(l, d, v1::DISCOUNT_OUTCOME_KIND_BLOCKED, 0, a.discount->discount_id());
+            break;
+          }
+        }
+        continue;
+      }
       eligible.push_back(i);
       weights.push_back(l.gross - Total(l.applied));
     }
     if (eligible.empty()) continue;
+    if (explain_) contenders.push_back({d, eligible});
+    if (best != nullptr && d->priority() < best_priority) continue;  // explained, not a rival
     std::vector<int64_t> parts;
     if (tier->percent_bp() > 0) {
       for (int64_t w : weights) parts.push_back(money::PercentOf(w, tier->percent_bp()));
@@ -558,9 +698,112 @@ void Engine::ApplyThreshold() {
       best_priority = d->priority();
     }
   }
-  if (best == nullptr) return;
-  for (size_t k = 0; k < best_lines.size(); ++k) {
-    if (best_parts[k] > 0) lines_[best_lines[k]].order_level.push_back({best, best_parts[k], best_coupon});
+  if (best != nullptr) {
+    for (size_t k = 0; k < best_lines.size(); ++k) {
+      if (best_parts[k] > 0) {
+        lines_[best_lines[k]].order_level.push_back({best, best_parts[k], best_coupon});
+        if (explain_) {
+          Record(lines_[best_lines[k]], best, v1::DISCOUNT_OUTCOME_KIND_APPLIED, best_parts[k], "");
+        }
+      }
+    }
+  }
+  // The others that could have taken these lines: lost to the winner at
+  // its priority, ignored below it.
+  for (const Contender& c : contenders) {
+    const std::string by = best == nullptr || c.d == best ? "" : best->discount_id();
+    const bool lower = best != nullptr && c.d->priority() < best_priority;
+    for (size_t i : c.lines) {
+      Record(lines_[i], c.d,
+             lower ? v1::DISCOUNT_OUTCOME_KIND_IGNORED : v1::DISCOUNT_OUTCOME_KIND_LOST, 0, by);
+    }
+  }
+}
+
+void Engine::Explain(const LineState& line, v1::PricedLine* out) const {
+  const std::string& currency = r_.currency();
+  if (out->price_overridden()) {
+    out->set_price_source(v1::PRICE_SOURCE_OVERRIDE);
+  } else if (line.agreement != nullptr) {
+    out->set_price_source(v1::PRICE_SOURCE_TRADE_AGREEMENT);
+    out->set_trade_agreement_id(line.agreement->trade_agreement_id());
+    out->set_price_group_id(line.agreement->price_group_id());
+  } else {
+    out->set_price_source(v1::PRICE_SOURCE_BASE);
+  }
+  // The discounts that match the line: its product's, every product's and
+  // the thresholds for it, valid today for the order's price groups.
+  std::vector<const v1::Discount*> matching;
+  auto add = [&](const v1::Discount* d) {
+    if (Matches(*d)) matching.push_back(d);
+  };
+  auto it = s_.line_discounts_by_product_.find(line.in->product_id());
+  if (it != s_.line_discounts_by_product_.end()) {
+    for (const v1::Discount* d : it->second) add(d);
+  }
+  for (const v1::Discount* d : s_.line_discounts_all_products_) add(d);
+  for (const v1::Discount* d : s_.threshold_discounts_) {
+    if (d->product_ids().empty() ||
+        std::find(d->product_ids().begin(), d->product_ids().end(), line.in->product_id()) !=
+            d->product_ids().end()) {
+      add(d);
+    }
+  }
+  std::stable_sort(matching.begin(), matching.end(),
+                   [](const v1::Discount* a, const v1::Discount* b) {
+                     if (a->priority() != b->priority()) return a->priority() > b->priority();
+                     return a->discount_id() < b->discount_id();
+                   });
+  for (const v1::Discount* d : matching) {
+    v1::DiscountExplanation* e = out->add_explanations();
+    e->set_discount_id(d->discount_id());
+    e->set_name(d->name());
+    e->set_priority(d->priority());
+    Verdict v;
+    auto found = line.verdicts.find(d->discount_id());
+    if (!line.discountable) {
+      v.outcome = v1::DISCOUNT_OUTCOME_KIND_BLOCKED;
+      v.beaten_by = out->price_overridden() ? "OVERRIDE" : "PREVENT_DISCOUNTS";
+    } else if (d->requires_coupon() && unlocked_.count(d->discount_id()) == 0) {
+      v.outcome = v1::DISCOUNT_OUTCOME_KIND_NO_COUPON;
+    } else if (found != line.verdicts.end()) {
+      v = found->second;
+    } else if (d->kind() == v1::DISCOUNT_KIND_QUANTITY) {
+      // No tier reached: the units still missing for the lowest, at this
+      // line's unit price.
+      int32_t lowest = -1;
+      for (const auto& t : d->tiers()) {
+        lowest = lowest < 0 ? t.min_quantity() : std::min(lowest, t.min_quantity());
+      }
+      v.outcome = v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD;
+      v.needed = std::max(0, lowest - line.in->quantity()) * line.unit_price;
+    } else if (d->kind() == v1::DISCOUNT_KIND_MIX_AND_MATCH) {
+      // Not one whole set: the units still missing, at this line's price.
+      int64_t units = 0;
+      for (const LineState& l : lines_) {
+        if (l.discountable &&
+            (d->product_ids().empty() ||
+             std::find(d->product_ids().begin(), d->product_ids().end(), l.in->product_id()) !=
+                 d->product_ids().end())) {
+          units += l.in->quantity();
+        }
+      }
+      const int64_t set = std::max<int64_t>(1, d->mix_match_needed());
+      if (units >= set && units % set == 0) {
+        v.outcome = v1::DISCOUNT_OUTCOME_KIND_LOST;  // whole sets, none saving here
+      } else {
+        v.outcome = v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD;
+        v.needed = (set - units % set) * line.unit_price;
+      }
+    } else {
+      v.outcome = v1::DISCOUNT_OUTCOME_KIND_LOST;  // it would save nothing here
+    }
+    e->set_outcome(v.outcome);
+    if (v.outcome == v1::DISCOUNT_OUTCOME_KIND_APPLIED) *e->mutable_amount() = MoneyOf(currency, v.amount);
+    e->set_beaten_by(v.beaten_by);
+    if (v.outcome == v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD) {
+      *e->mutable_amount_needed() = MoneyOf(currency, v.needed);
+    }
   }
 }
 
@@ -633,13 +876,14 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
                      (money::Amount(l.gross) - discount).Get("net_amount"));
     *out->mutable_discount() = MoneyOf(currency, discount);
     *out->mutable_net_amount() = MoneyOf(currency, net_amount);
-    if (r_.margin_acceptable_bp() > 0) {
+    if (r_.margin_acceptable_bp() > 0 || explain_) {
       const int32_t margin =
           MarginBp(net_amount, l.product->unit_cost().minor_units(), l.in->quantity());
       out->set_margin_bp(margin);
       out->set_margin_alert(
           MarginAlertFor(margin, r_.margin_acceptable_bp(), r_.margin_questionable_bp()));
     }
+    if (explain_) Explain(l, out);
     subtotal += l.gross;
     discount_total += line_discount;
   }

@@ -2,6 +2,7 @@
 #include "services/pricing/domain/engine.h"
 
 #include <random>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "libs/money/money.h"
@@ -68,6 +69,7 @@ struct Order {
   std::string customer = "C1";
   std::vector<std::string> price_groups;
   std::string customer_group;
+  bool explain = false;
 };
 
 // A request in USD for today with `lines` (product, quantity), ids L1, L2...
@@ -93,6 +95,7 @@ v1::PriceOrderResponse Price(Tables t, const Order& o) {
   for (const auto& g : o.price_groups) r.add_call_center_price_groups(g);
   r.set_customer_price_group(o.customer_group);
   for (const auto& c : o.coupons) r.add_coupon_codes(c);
+  r.set_explain(o.explain);
   auto out = PriceOrder(*snap, r);
   EXPECT_TRUE(out.ok()) << out.status();
   return out.ok() ? *out : v1::PriceOrderResponse();
@@ -807,6 +810,262 @@ TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
     EXPECT_EQ(r.discount_total().minor_units(), discounts);
     EXPECT_EQ(r.total().minor_units(), subtotal - discounts + r.charges_total().minor_units() +
                                            r.tax_total().minor_units());
+  }
+}
+
+// ----------------------------------------------------------- price details
+
+constexpr auto kApplied = v1::DISCOUNT_OUTCOME_KIND_APPLIED;
+constexpr auto kLost = v1::DISCOUNT_OUTCOME_KIND_LOST;
+constexpr auto kBlocked = v1::DISCOUNT_OUTCOME_KIND_BLOCKED;
+constexpr auto kIgnored = v1::DISCOUNT_OUTCOME_KIND_IGNORED;
+constexpr auto kNoCoupon = v1::DISCOUNT_OUTCOME_KIND_NO_COUPON;
+constexpr auto kBelow = v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD;
+
+// One discount's expected verdict on a line.
+struct Outcome {
+  std::string discount_id;
+  v1::DiscountOutcomeKind outcome;
+  int64_t amount = 0;     // APPLIED
+  std::string beaten_by;  // LOST, BLOCKED, IGNORED
+  int64_t needed = 0;     // BELOW_THRESHOLD
+};
+
+void ExpectOutcomes(const v1::PricedLine& line, const std::vector<Outcome>& want,
+                    const std::string& where) {
+  ASSERT_EQ(line.explanations_size(), static_cast<int>(want.size())) << where;
+  for (const Outcome& w : want) {
+    const v1::DiscountExplanation* got = nullptr;
+    for (const auto& e : line.explanations()) {
+      if (e.discount_id() == w.discount_id) got = &e;
+    }
+    ASSERT_NE(got, nullptr) << where << " " << w.discount_id;
+    EXPECT_EQ(got->outcome(), w.outcome)
+        << where << " " << w.discount_id << ": " << v1::DiscountOutcomeKind_Name(got->outcome());
+    EXPECT_EQ(got->amount().minor_units(), w.amount) << where << " " << w.discount_id;
+    EXPECT_EQ(got->beaten_by(), w.beaten_by) << where << " " << w.discount_id;
+    EXPECT_EQ(got->amount_needed().minor_units(), w.needed) << where << " " << w.discount_id;
+  }
+}
+
+// D365's worked example (DOMAIN 3) explained under both models: per line,
+// every discount matching it and what became of it, with the amounts.
+TEST(PriceDetailsTest, D365WorkedExampleUnderBothModels) {
+  Tables t;
+  t.products = {Product("Prod1", 1000), Product("Prod2", 2000), Product("Prod3", 1000)};
+  t.discounts = {
+      Percent("BP1", kBest, 10, 1500, {"Prod1", "Prod2"}),
+      Percent("BP2", kBest, 5, 2000),
+      AmountOff("C1", kComp, 10, 100, {"Prod1", "Prod2"}),
+      Percent("C2", kComp, 10, 1000, {"Prod1", "Prod2"}),
+      Percent("C3", kComp, 5, 2500),
+      Threshold("C4", kComp, 5, {{1, 1000}}),
+  };
+  struct Case {
+    common::v1::ConcurrencyModel model;
+    std::vector<Outcome> prod1, prod2, prod3;
+  } cases[] = {
+      {kWithin,
+       // C1 and C2 applied, BP1 lost to them, C4 applied, BP2 and C3 ignored.
+       {{"C1", kApplied, 100},
+        {"C2", kApplied, 90},
+        {"BP1", kLost, 0, "C1+C2"},
+        {"C4", kApplied, 81},
+        {"BP2", kIgnored, 0, "C1+C2"},
+        {"C3", kIgnored, 0, "C1+C2"}},
+       // BP1 applied, C1 and C2 lost to it, C4 blocked by it, BP2 and C3 ignored.
+       {{"BP1", kApplied, 300},
+        {"C1", kLost, 0, "BP1"},
+        {"C2", kLost, 0, "BP1"},
+        {"C4", kBlocked, 0, "BP1"},
+        {"BP2", kIgnored, 0, "BP1"},
+        {"C3", kIgnored, 0, "BP1"}},
+       // C3 applied, BP2 lost to it, C4 applied.
+       {{"C3", kApplied, 250}, {"BP2", kLost, 0, "C3"}, {"C4", kApplied, 75}}},
+      {kAcross,
+       // Per priority one: BP1 at 10 (C1, C2 lost), C3 at 5 (BP2 lost); C4
+       // blocked by the best-price BP1.
+       {{"BP1", kApplied, 150},
+        {"C1", kLost, 0, "BP1"},
+        {"C2", kLost, 0, "BP1"},
+        {"C3", kApplied, 213},
+        {"BP2", kLost, 0, "C3"},
+        {"C4", kBlocked, 0, "BP1"}},
+       {{"BP1", kApplied, 300},
+        {"C1", kLost, 0, "BP1"},
+        {"C2", kLost, 0, "BP1"},
+        {"C3", kApplied, 425},
+        {"BP2", kLost, 0, "C3"},
+        {"C4", kBlocked, 0, "BP1"}},
+       // The priority-5 threshold skips a line with a priority-5 discount.
+       {{"C3", kApplied, 250}, {"BP2", kLost, 0, "C3"}, {"C4", kBlocked, 0, "C3"}}},
+  };
+  for (const Case& c : cases) {
+    Order o{{{"Prod1", 1}, {"Prod2", 1}, {"Prod3", 1}}};
+    o.model = c.model;
+    o.explain = true;
+    auto r = Price(t, o);
+    ASSERT_EQ(r.lines_size(), 3);
+    const std::string model = common::v1::ConcurrencyModel_Name(c.model);
+    ExpectOutcomes(r.lines(0), c.prod1, model + " Prod1");
+    ExpectOutcomes(r.lines(1), c.prod2, model + " Prod2");
+    ExpectOutcomes(r.lines(2), c.prod3, model + " Prod3");
+    // Highest priority first.
+    EXPECT_EQ(r.lines(0).explanations(0).priority(), 10) << model;
+    EXPECT_EQ(r.lines(2).explanations(2).priority(), 5) << model;
+  }
+}
+
+TEST(PriceDetailsTest, CouponsTiersExclusivesAndOverrides) {
+  Tables t;
+  t.products = {Product("A", 1000), Product("B", 2000)};
+  v1::Discount coupon_only = Percent("COUP", kBest, 3, 5000, {"A"});
+  coupon_only.set_requires_coupon(true);
+  v1::Discount qty;
+  qty.set_discount_id("QTY");
+  qty.set_name("QTY");
+  qty.set_kind(v1::DISCOUNT_KIND_QUANTITY);
+  qty.set_concurrency(kBest);
+  qty.set_priority(2);
+  qty.add_product_ids("A");
+  qty.add_tiers()->set_min_quantity(5);
+  qty.mutable_tiers(0)->set_percent_bp(1000);
+  t.discounts = {coupon_only, qty, Percent("EX", kEx, 1, 500, {"B"}),
+                 Percent("B10", kBest, 1, 1000, {"B"}),
+                 Threshold("T100", kBest, 1, {{10000, 500}})};
+  Order o{{{"A", 2}, {"B", 1}}};
+  o.explain = true;
+  auto r = Price(t, o);
+  // A: no coupon for COUP; 3 more units for QTY's 5 (at 10.00); the order
+  // (40.00, B at 5 % off: 39.00) needs 61.00 more for T100.
+  ExpectOutcomes(r.lines(0),
+                 {{"COUP", kNoCoupon}, {"QTY", kBelow, 0, "", 3000}, {"T100", kBelow, 0, "", 6100}},
+                 "A");
+  // B: the exclusive EX goes first, though B10 would save more, and rules
+  // B10 out.
+  ExpectOutcomes(r.lines(1), {{"EX", kApplied, 100}, {"B10", kBlocked, 0, "EX"},
+                              {"T100", kBelow, 0, "", 6100}},
+                 "B");
+
+  // An exclusive winner rules out every other discount of the line.
+  Tables t2;
+  t2.products = {Product("B", 2000)};
+  t2.discounts = {Percent("EX", kEx, 1, 2500, {"B"}), Percent("B10", kBest, 1, 1000, {"B"}),
+                  Percent("LOW", kComp, 0, 1000, {"B"}), Threshold("T1", kComp, 0, {{1, 500}})};
+  Order one{{{"B", 1}}};
+  one.explain = true;
+  r = Price(t2, one);
+  ExpectOutcomes(r.lines(0), {{"EX", kApplied, 500}, {"B10", kBlocked, 0, "EX"},
+                              {"LOW", kBlocked, 0, "EX"}, {"T1", kBlocked, 0, "EX"}},
+                 "exclusive");
+
+  // A manual price takes no discount: each is blocked by the override.
+  auto snap = Snapshot::Build(t2);
+  v1::PriceOrderRequest manual = Request({{"B", 1}});
+  *manual.mutable_lines(0)->mutable_manual_unit_price() = Usd(1800);
+  manual.set_explain(true);
+  auto m = PriceOrder(*snap, manual);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->lines(0).price_source(), v1::PRICE_SOURCE_OVERRIDE);
+  for (const auto& e : m->lines(0).explanations()) {
+    EXPECT_EQ(e.outcome(), kBlocked) << e.discount_id();
+    EXPECT_EQ(e.beaten_by(), "OVERRIDE") << e.discount_id();
+  }
+}
+
+TEST(PriceDetailsTest, WhereTheUnitPriceCameFrom) {
+  struct Case {
+    const char* name;
+    std::vector<v1::TradeAgreement> agreements;
+    v1::PriceSource source;
+    std::string agreement, group;
+    int64_t unit_price;
+  } cases[] = {
+      {"base", {}, v1::PRICE_SOURCE_BASE, "", "", 1000},
+      {"the customer's", {Agreement("TA-C", 900, "C1", ""), Agreement("TA-ALL", 950, "", "")},
+       v1::PRICE_SOURCE_TRADE_AGREEMENT, "TA-C", "", 900},
+      {"a price group's, cheaper", {Agreement("TA-C", 900, "C1", ""), Agreement("TA-G", 800, "", "G1")},
+       v1::PRICE_SOURCE_TRADE_AGREEMENT, "TA-G", "G1", 800},
+      {"all customers'", {Agreement("TA-ALL", 950, "", "")}, v1::PRICE_SOURCE_TRADE_AGREEMENT,
+       "TA-ALL", "", 950},
+  };
+  for (const Case& c : cases) {
+    Tables t;
+    t.products = {Product("A", 1000)};
+    t.price_groups.emplace_back().set_price_group_id("G1");
+    t.trade_agreements = c.agreements;
+    Order o{{{"A", 1}}};
+    o.price_groups = {"G1"};
+    o.explain = true;
+    auto r = Price(t, o);
+    EXPECT_EQ(r.lines(0).price_source(), c.source) << c.name;
+    EXPECT_EQ(r.lines(0).trade_agreement_id(), c.agreement) << c.name;
+    EXPECT_EQ(r.lines(0).price_group_id(), c.group) << c.name;
+    EXPECT_EQ(r.lines(0).unit_price().minor_units(), c.unit_price) << c.name;
+    // Cost 5.00: the margin at the price charged, explained even with alerts off.
+    EXPECT_EQ(r.lines(0).margin_bp(), (c.unit_price - 500) * 10000 / c.unit_price) << c.name;
+  }
+}
+
+// The explanation comes from the pricing pass itself: asked for, it
+// changes no amount; and on every line the APPLIED amounts add up to the
+// line's discount, each discount explained once.
+TEST(PriceDetailsTest, RandomOrdersExplainedExactlyAsPriced) {
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const v1::Concurrency conc[] = {kEx, kBest, kComp};
+  for (int round = 0; round < 500; ++round) {
+    Tables t;
+    for (int p = 0; p < 5; ++p) t.products.push_back(Product("P" + std::to_string(p), 1 + pick(20000)));
+    for (int d = 0; d < 10; ++d) {
+      const std::string id = "D" + std::to_string(d);
+      const std::vector<std::string> prods = pick(2) ? std::vector<std::string>{} :
+                                                       std::vector<std::string>{"P" + std::to_string(pick(5))};
+      switch (pick(5)) {
+        case 0: t.discounts.push_back(Percent(id, conc[pick(3)], pick(3), 1 + pick(10000), prods)); break;
+        case 1: t.discounts.push_back(AmountOff(id, conc[pick(3)], pick(3), 1 + pick(30000), prods)); break;
+        case 2: t.discounts.push_back(FixedPrice(id, conc[pick(3)], pick(3), pick(20000), prods)); break;
+        case 3: {
+          v1::Discount m = MixMatch(id, 2 + pick(3), prods);
+          m.set_concurrency(conc[pick(3)]);
+          m.set_priority(pick(3));
+          m.set_percent_bp(1 + pick(10000));
+          t.discounts.push_back(m);
+          break;
+        }
+        default:
+          t.discounts.push_back(Threshold(id, conc[pick(3)], pick(3), {{pick(50000), 1 + pick(5000)}}));
+      }
+    }
+    Order o;
+    for (int l = 0; l < 1 + pick(6); ++l) o.lines.push_back({"P" + std::to_string(pick(5)), 1 + pick(5)});
+    o.model = pick(2) ? kWithin : kAcross;
+    const v1::PriceOrderResponse plain = Price(t, o);
+    o.explain = true;
+    const v1::PriceOrderResponse explained = Price(t, o);
+    ASSERT_EQ(plain.lines_size(), explained.lines_size());
+    EXPECT_EQ(plain.total().minor_units(), explained.total().minor_units()) << round;
+    for (int i = 0; i < explained.lines_size(); ++i) {
+      const v1::PricedLine& line = explained.lines(i);
+      EXPECT_EQ(line.discount().minor_units(), plain.lines(i).discount().minor_units()) << round;
+      int64_t applied = 0;
+      std::set<std::string> seen;
+      for (const auto& e : line.explanations()) {
+        EXPECT_TRUE(seen.insert(e.discount_id()).second) << round << " " << e.discount_id();
+        EXPECT_NE(e.outcome(), v1::DISCOUNT_OUTCOME_KIND_UNSPECIFIED) << round;
+        if (e.outcome() == kApplied) applied += e.amount().minor_units();
+      }
+      EXPECT_EQ(applied, line.discount().minor_units()) << "round " << round << " line " << i;
+      // Every discount the line took is explained as APPLIED with its amount.
+      for (const auto& d : line.discounts()) {
+        bool found = false;
+        for (const auto& e : line.explanations()) {
+          found = found || (e.discount_id() == d.discount_id() && e.outcome() == kApplied &&
+                            e.amount().minor_units() == d.amount().minor_units());
+        }
+        EXPECT_TRUE(found) << round << " " << d.discount_id();
+      }
+    }
   }
 }
 

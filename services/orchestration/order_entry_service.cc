@@ -1,6 +1,7 @@
 #include "services/orchestration/order_entry_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/ids/order_event_kind.h"
 #include "libs/ids/uuid.h"
@@ -55,6 +56,7 @@ OrderEntryServiceImpl::OrderEntryServiceImpl(OrderEntryParts parts, Clock clock)
   CC_PARSING(CancelReturn);
   CC_PARSING(GetReturn);
   CC_PARSING(PriceMatch);
+  CC_PARSING(GetPriceDetails);
 #undef CC_PARSING
 }
 
@@ -581,6 +583,66 @@ grpc::Status OrderEntryServiceImpl::GetReturn(grpc::ServerContext* ctx,
   return Serve(parts_.metrics, "GetReturn", "", [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, parts_.identity->Identify(ctx, "GetReturn", *req, "", false));
     return parts_.returns->Get(caller, req->return_id(), resp->mutable_return_order());
+  });
+}
+
+// The pricing service's enums mirror the contract's, value for value.
+static_assert(static_cast<int>(pricing::v1::PRICE_SOURCE_OVERRIDE) ==
+              static_cast<int>(v1::PRICE_SOURCE_OVERRIDE));
+static_assert(static_cast<int>(pricing::v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD) ==
+              static_cast<int>(v1::DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD));
+static_assert(static_cast<int>(pricing::v1::DISCOUNT_OUTCOME_KIND_IGNORED) ==
+              static_cast<int>(v1::DISCOUNT_OUTCOME_KIND_IGNORED));
+
+// Price details (DOMAIN 3): the order priced again as it stands, by the
+// same engine pass, with each line explained; nothing is saved. A draft is
+// explained as of today, a submitted order as of its submit day with its
+// coupons as they were redeemed, so both read as they were priced.
+grpc::Status OrderEntryServiceImpl::GetPriceDetails(grpc::ServerContext* ctx,
+                                                    const v1::GetPriceDetailsRequest* req,
+                                                    v1::GetPriceDetailsResponse* resp) {
+  return Serve(parts_.metrics, "GetPriceDetails", "", [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller,
+                     parts_.identity->Identify(ctx, "GetPriceDetails", *req, "", false));
+    ASSIGN_OR_RETURN(Context c, parts_.changes->Load(caller, req->order_id()));
+    RETURN_IF_ERROR(RequireFeature(c.data.call_center().price_control_enabled(),
+                                   c.data.call_center(), kPriceControl, "price details are"));
+    const Order& order = c.data.order();
+    if (order.archived()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "order ", order.order_id(), " is archived: only its summary is kept"));
+    }
+    if (order.lines().empty()) return absl::OkStatus();
+    const bool submitted = order.status() != common::v1::ORDER_STATUS_DRAFT && order.has_submitted_at();
+    const std::string day =
+        submitted ? absl::FormatCivilTime(absl::ToCivilDay(
+                        absl::FromUnixSeconds(order.submitted_at().seconds()), absl::UTCTimeZone()))
+                  : clock_.Today();
+    ASSIGN_OR_RETURN(pricing::v1::PriceOrderResponse priced,
+                     parts_.clients->pricing.Explain(c.scope(), order, c.data.call_center(),
+                                                     c.data.customer(), day, submitted));
+    for (const pricing::v1::PricedLine& p : priced.lines()) {
+      v1::LinePriceDetail* d = resp->add_lines();
+      d->set_line_id(p.line_id());
+      d->set_product_id(p.product_id());
+      *d->mutable_base_price() = p.base_price();
+      *d->mutable_unit_price() = p.unit_price();
+      d->set_price_source(static_cast<v1::PriceSource>(p.price_source()));
+      d->set_trade_agreement_id(p.trade_agreement_id());
+      d->set_price_group_id(p.price_group_id());
+      d->set_margin_bp(p.margin_bp());
+      for (const pricing::v1::DiscountExplanation& e : p.explanations()) {
+        v1::DiscountOutcome* o = d->add_discounts();
+        o->set_discount_id(e.discount_id());
+        o->set_name(e.name());
+        o->set_priority(e.priority());
+        o->set_outcome(static_cast<v1::DiscountOutcomeKind>(e.outcome()));
+        if (e.has_amount()) *o->mutable_amount() = e.amount();
+        o->set_beaten_by(e.beaten_by());
+        if (e.has_amount_needed()) *o->mutable_amount_needed() = e.amount_needed();
+      }
+    }
+    return absl::OkStatus();
   });
 }
 

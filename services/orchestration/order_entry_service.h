@@ -94,6 +94,8 @@ class OrderEntryServiceImpl final : public server::ParsingHandlers<v1::OrderEntr
                          v1::GetReturnResponse*) override;
   grpc::Status PriceMatch(grpc::ServerContext*, const v1::PriceMatchRequest*,
                           v1::PriceMatchResponse*) override;
+  grpc::Status GetPriceDetails(grpc::ServerContext*, const v1::GetPriceDetailsRequest*,
+                               v1::GetPriceDetailsResponse*) override;
 
  private:
   // The caller's user and call center (and `customer_id`'s record, if

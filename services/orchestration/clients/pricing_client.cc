@@ -23,6 +23,21 @@ absl::StatusOr<pricing::v1::PriceOrderResponse> PricingClient::PriceOrder(
   return resp;
 }
 
+absl::StatusOr<pricing::v1::PriceOrderResponse> PricingClient::Explain(
+    const CallScope& scope, const Order& order, const order::v1::CallCenter& call_center,
+    const order::v1::Customer& customer, const std::string& pricing_date,
+    bool coupons_redeemed) {
+  pricing::v1::PriceOrderRequest req = BuildPriceRequest(order, call_center, customer);
+  req.set_source_price_group(order.source_price_group());
+  req.set_pricing_date(pricing_date);
+  req.set_explain(true);
+  req.set_coupons_redeemed(coupons_redeemed);
+  pricing::v1::PriceOrderResponse resp;
+  RETURN_IF_ERROR(
+      FromDownstream(kService, pricing_->PriceOrder(calls_.New(scope).get(), req, &resp)));
+  return resp;
+}
+
 absl::Status PricingClient::ValidateOverride(const CallScope& scope, const std::string& product_id,
                                              const common::v1::Money& system_price,
                                              const common::v1::Money& unit_price,

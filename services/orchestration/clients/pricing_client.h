@@ -24,6 +24,13 @@ class PricingClient {
       const CallScope& scope, const Order& order, const order::v1::CallCenter& call_center,
       const order::v1::Customer& customer, const std::string& pricing_date,
       const std::string& check_coupon);
+  // Prices `order` as PriceOrder does and explains each line (price
+  // details: price source, every matching discount's outcome, margin);
+  // `coupons_redeemed` for an order submitted with its coupons counted.
+  absl::StatusOr<pricing::v1::PriceOrderResponse> Explain(
+      const CallScope& scope, const Order& order, const order::v1::CallCenter& call_center,
+      const order::v1::Customer& customer, const std::string& pricing_date,
+      bool coupons_redeemed);
   // Whether `user_max_bp` allows `unit_price` for a product whose system
   // price is `system_price` (refused with the reason otherwise).
   absl::Status ValidateOverride(const CallScope& scope, const std::string& product_id,

@@ -350,6 +350,53 @@ void Seed() {
   }
 }
 
+// One line's price details (GetPriceDetails) in the words an agent reads
+// to the customer: where the price came from, then each discount.
+std::string InWords(const cc::orchestration::v1::LinePriceDetail& d, const std::string& name) {
+  using namespace cc::orchestration::v1;
+  std::string out = absl::StrCat(name, ": list price ", Fmt(d.base_price()), "; ");
+  switch (d.price_source()) {
+    case PRICE_SOURCE_TRADE_AGREEMENT:
+      absl::StrAppend(&out, "you pay ", Fmt(d.unit_price()), " each under agreement ",
+                      d.trade_agreement_id(),
+                      d.price_group_id().empty() ? "" : absl::StrCat(" (price group ", d.price_group_id(), ")"),
+                      ".");
+      break;
+    case PRICE_SOURCE_OVERRIDE:
+      absl::StrAppend(&out, "the price was set to ", Fmt(d.unit_price()), " by an agent.");
+      break;
+    default:
+      absl::StrAppend(&out, "you pay the list price.");
+  }
+  if (d.discounts().empty()) absl::StrAppend(&out, " No discount applies to it.");
+  for (const DiscountOutcome& o : d.discounts()) {
+    absl::StrAppend(&out, " \"", o.name(), "\" ");
+    switch (o.outcome()) {
+      case DISCOUNT_OUTCOME_KIND_APPLIED:
+        absl::StrAppend(&out, "saves you ", Fmt(o.amount()), ".");
+        break;
+      case DISCOUNT_OUTCOME_KIND_LOST:
+        absl::StrAppend(&out, "does not apply: ", o.beaten_by(), " saves you more.");
+        break;
+      case DISCOUNT_OUTCOME_KIND_BLOCKED:
+        absl::StrAppend(&out, "does not apply: it cannot be combined with ", o.beaten_by(), ".");
+        break;
+      case DISCOUNT_OUTCOME_KIND_IGNORED:
+        absl::StrAppend(&out, "does not apply: ", o.beaten_by(), " already applies before it.");
+        break;
+      case DISCOUNT_OUTCOME_KIND_NO_COUPON:
+        absl::StrAppend(&out, "needs a coupon code.");
+        break;
+      case DISCOUNT_OUTCOME_KIND_BELOW_THRESHOLD:
+        absl::StrAppend(&out, "applies with ", Fmt(o.amount_needed()), " more.");
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
 void PrintScripts(const Order& o) {
   for (const auto& s : o.scripts()) {
     std::cout << "    [" << (s.kind() == cc::common::v1::SCRIPT_KIND_NOTE ? "note" : "read aloud")
@@ -442,6 +489,30 @@ int Session(bool check) {
     step("ApplyCoupon", agent.stub().ApplyCoupon(agent.Ctx().get(), req, &resp));
     order = resp.order();
     std::cout << "Coupon WELCOME10 applied: discounts now " << Fmt(order.discount_total()) << "\n";
+  }
+  {
+    // "Why is the tea cheaper, and why is the vitamin C not 12.99?"
+    cc::orchestration::v1::GetPriceDetailsRequest req;
+    req.set_order_id(order.order_id());
+    cc::orchestration::v1::GetPriceDetailsResponse resp;
+    step("GetPriceDetails", agent.stub().GetPriceDetails(agent.Ctx().get(), req, &resp));
+    Check(resp.lines_size() == order.lines_size(), "price details for every line");
+    for (int i = 0; i < resp.lines_size(); ++i) {
+      const auto& d = resp.lines(i);
+      if (d.product_id() != "VIT-C" && d.product_id() != "TEA-GRN") continue;
+      std::cout << "Price details, as read to the customer: " << InWords(d, order.lines(i).product_name())
+                << "\n";
+      if (d.product_id() == "VIT-C") {
+        Check(d.price_source() == cc::orchestration::v1::PRICE_SOURCE_TRADE_AGREEMENT &&
+                  d.trade_agreement_id() == "TA-SPRING-VIT",
+              "vitamin C priced by the spring catalog's trade agreement");
+      } else {
+        Check(d.discounts_size() == 1 &&
+                  d.discounts(0).outcome() == cc::orchestration::v1::DISCOUNT_OUTCOME_KIND_APPLIED &&
+                  d.discounts(0).amount().minor_units() == 255,
+              "the tea's coupon discount explained: 2.55");
+      }
+    }
   }
   {
     cc::orchestration::v1::SetDeliveryRequest req;

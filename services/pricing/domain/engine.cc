@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -155,9 +156,9 @@ struct LineState {
   std::map<std::string, int64_t> mix_match;
   // Where unit_price came from: the trade agreement, if one set it.
   const v1::TradeAgreement* agreement = nullptr;
-  // With explain: each discount's verdict, by id, as decided (the first
-  // decision about a discount stands).
-  std::map<std::string, Verdict> verdicts;
+  // With explain: each discount's verdict as decided (the first decision
+  // about a discount stands).
+  std::unordered_map<const v1::Discount*, Verdict> verdicts;
 };
 
 // "C1+C2": how a winner is named (a compound combination by its parts).
@@ -172,7 +173,7 @@ std::string Label(const std::vector<Applied>& chosen) {
 
 void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outcome,
             int64_t amount, std::string beaten_by, int64_t needed = 0) {
-  line.verdicts.emplace(d->discount_id(), Verdict{outcome, amount, std::move(beaten_by), needed});
+  line.verdicts.emplace(d, Verdict{outcome, amount, std::move(beaten_by), needed});
 }
 
 }  // namespace
@@ -760,7 +761,7 @@ void Engine::Explain(const LineState& line, v1::PricedLine* out) const {
     e->set_name(d->name());
     e->set_priority(d->priority());
     Verdict v;
-    auto found = line.verdicts.find(d->discount_id());
+    auto found = line.verdicts.find(d);
     if (!line.discountable) {
       v.outcome = v1::DISCOUNT_OUTCOME_KIND_BLOCKED;
       v.beaten_by = out->price_overridden() ? "OVERRIDE" : "PREVENT_DISCOUNTS";

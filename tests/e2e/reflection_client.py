@@ -51,7 +51,9 @@ SERVICES = {
 FRONT_DOOR_RPCS = [
     "StartOrder", "AddLine", "UpdateLineQuantity", "RemoveLine", "SetSourceCode", "ApplyCoupon",
     "OverrideLinePrice", "SetDelivery", "AddPayment", "GetOrderSummary", "SubmitOrder",
-    "PlaceHold", "ClearHold", "CancelOrder", "GetOrder", "ListCustomerOrders", "RequestCatalog"]
+    "PlaceHold", "ClearHold", "CancelOrder", "GetOrder", "ListCustomerOrders", "RequestCatalog",
+    "ListHolds", "CheckOutHold", "ReleaseHoldCheckout", "StartReturn", "AdjustReturnCredit",
+    "ApproveRefund", "CancelReturn", "GetReturn", "PriceMatch", "GetPriceDetails"]
 
 # API.md's fulfilment service, every RPC by name.
 FULFILLMENT_RPCS = ["RecordShipment", "SetExpectedShipDate", "RecordReturnReceipt",
@@ -360,6 +362,13 @@ def main():
         check(line.discount.minor_units == 213 and line.net_amount.minor_units == 637,
               f"25% of 8.50 = 2.125 -> 2.13 off, net 6.37 (got {line.discount.minor_units}, "
               f"{line.net_amount.minor_units})")
+        details = front("GetPriceDetails", order_id=oid)
+        tea_detail = next(d for d in details.lines if d.product_id == tea)
+        coupon = next(d for d in tea_detail.discounts if d.discount_id == f"py-d-{run}")
+        check(tea_detail.price_source == 1 and coupon.outcome == 1  # BASE, APPLIED
+              and coupon.amount.minor_units == 213,
+              f"GetPriceDetails: the tea's coupon discount APPLIED, 2.13 (got outcome "
+              f"{coupon.outcome}, {coupon.amount.minor_units})")
         order = front("SetDelivery", request_id=f"r-{run}-{n}-dl", order_id=oid,
                       delivery_mode=f"GROUND-{run}", address=address).order
         # 48.50 - 2.13 = 46.37 < 50.00: 5.95 delivery; 8% tax per line: 0.51 + 3.20 + 0.48.

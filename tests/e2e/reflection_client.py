@@ -175,6 +175,78 @@ def jwt(user, secret, ttl=3600):
     return (head + b"." + body + b"." + sig).decode()
 
 
+def forged(secret, header, claims, hash_name="sha256", sig=None):
+    """A token with any header and claims, signed as HS-something with
+    `secret` (or carrying `sig` as its signature part)."""
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+    head = b64(json.dumps(header).encode())
+    body = b64(json.dumps(claims).encode())
+    if sig is None:
+        sig = b64(hmac.new(secret.encode(), head + b"." + body, getattr(hashlib, hash_name)).digest())
+    return (head + b"." + body + b"." + sig).decode()
+
+
+def token_attacks(run, call_centers, front, cc_id, agent, secret):
+    """Tokens an attacker would try, each against a read and a change of an
+    order of `cc_id`: refused (UNAUTHENTICATED, or PERMISSION_DENIED for a
+    real user of another call center) and nothing written."""
+    other_cc, stranger = f"py-cc-other-{run}", f"py-stranger-{run}"
+    call_centers("UpsertCallCenter", call_center={
+        "call_center_id": other_cc, "name": "Another desk", "currency": "USD",
+        "payment_methods": ["PAYMENT_METHOD_CARD"], "delivery_modes": ["GROUND"]})
+    call_centers("UpsertUser", user={"user_id": stranger, "call_center_id": other_cc})
+    order = front("StartOrder", request_id=f"r-{run}-attack", call_center_id=cc_id,
+                  customer_id=f"py-c-{run}").order
+    now = int(time.time())
+    good = {"sub": agent, "exp": now + 600}
+    hs = {"alg": "HS256", "typ": "JWT"}
+    valid = forged(secret, hs, good)
+    head, body, sig = valid.split(".")
+    # The signature's last character with its unused padding bits set: the
+    # same bytes decoded leniently, not canonical base64url.
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(sig[-1])
+    padded = sig[:-1] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last | 3]
+    attacks = [
+        ("alg none, no signature", forged(secret, {"alg": "none", "typ": "JWT"}, good, sig=b""),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("alg HS384", forged(secret, {"alg": "HS384", "typ": "JWT"}, good, "sha384"),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("alg RS256 over an HMAC signature", forged(secret, {"alg": "RS256", "typ": "JWT"}, good),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("a wrong key", forged("not-the-secret", hs, good), grpc.StatusCode.UNAUTHENTICATED),
+        ("expired exp", forged(secret, hs, {"sub": agent, "exp": now - 300}),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("nbf in the future", forged(secret, hs, {"sub": agent, "nbf": now + 600, "exp": now + 1200}),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("no sub", forged(secret, hs, {"exp": now + 600}), grpc.StatusCode.UNAUTHENTICATED),
+        ("no exp", forged(secret, hs, {"sub": agent}), grpc.StatusCode.UNAUTHENTICATED),
+        ("a lifetime beyond the maximum", forged(secret, hs, {"sub": agent, "exp": now + 3 * 86400}),
+         grpc.StatusCode.UNAUTHENTICATED),
+        ("padding bits altered", ".".join([head, body, padded]), grpc.StatusCode.UNAUTHENTICATED),
+        ("a user nobody added", forged(secret, hs, {"sub": f"py-ghost-{run}", "exp": now + 600}),
+         None),
+        ("a user of another call center", forged(secret, hs, {"sub": stranger, "exp": now + 600}),
+         grpc.StatusCode.PERMISSION_DENIED),
+    ]
+    if padded == sig:
+        attacks.pop(-3)  # the signature's last character had no spare bits
+    for name, token, want in attacks:
+        read, _ = code_of(lambda: front("GetOrder", _token=token, order_id=order.order_id))
+        change, _ = code_of(lambda: front("AddLine", _token=token, request_id=f"r-{run}-{name}",
+                                          order_id=order.order_id, product_id=f"py-tea-{run}",
+                                          quantity=1))
+        expected = (want,) if want else (grpc.StatusCode.UNAUTHENTICATED,
+                                         grpc.StatusCode.PERMISSION_DENIED)
+        check(read in expected and change in expected,
+              f"token with {name}: GetOrder {read.name}, AddLine {change.name}")
+    after = front("GetOrder", order_id=order.order_id).order
+    check(after.version == order.version and len(after.lines) == 0,
+          f"after {len(attacks)} forged tokens the order is as it was (version {after.version})")
+    check(code_of(lambda: front("GetOrder", _token=valid, order_id=order.order_id))[0]
+          == grpc.StatusCode.OK, "the same claims, properly signed: GetOrder OK")
+
+
 def code_of(call):
     try:
         call()
@@ -418,6 +490,7 @@ def main():
                     "payment_declined", "payment_authorized", "submitted", "held", "hold_cleared",
                     "confirmed"], f"the event log tells the story in order: {kinds}")
 
+    token_attacks(run, call_centers, front, cc_id, agent, os.environ["CALLCENTER_JWT_SECRET"])
     more_rules(run, admin, front, cc_id, agent, tea, kettle, address)
     fulfil = ship_in_two(run, admin, channels[0], pool, front, cc_id, order, tea)
     return_and_refund(run, pool, front, fulfil, order, tea)

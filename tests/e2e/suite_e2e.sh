@@ -41,6 +41,15 @@ order_id=$(echo "$out" | sed -n 's/^ORDER_ID=//p')
 # the messages from the servers' reflection.
 step "a Python client through reflection places, holds and clears orders" \
   "$root/tests/e2e/reflection_client.py"
+
+# A stalled dependency: the pricing service stopped (SIGSTOP) for a while.
+# Calls that need it fail within the front door's downstream deadline,
+# calls that do not still answer meanwhile, and it serves again on SIGCONT.
+kill -STOP "$(cat "$CALLCENTER_STATE_DIR/pricing.pid")"
+step "pricing stalled: AddLine answers DEADLINE_EXCEEDED or UNAVAILABLE within 5 s, GetOrder meanwhile at once" \
+  "$client" stalled "$order_id"
+kill -CONT "$(cat "$CALLCENTER_STATE_DIR/pricing.pid")"
+step "pricing resumed: a session places, submits and ships an order" "$client" session --check
 step "suite down" "$suite" down
 step "suite up again" "$suite" up
 step "the order survives a restart" "$client" verify "$order_id"
@@ -67,41 +76,80 @@ step "the outage is logged once per service, not per call ($outage_logs)" \
   test "$outage_logs" -le 6 -a "$outage_logs" -ge 1
 step "after the outage, a session places an order" "$client" session --check
 
-# The front door killed (SIGKILL) in the middle of orders, then restarted:
-# no order confirmed to an agent is lost, recovery settles every
-# interrupted submit, and the sweep leaves no authorisation off its order.
-# The same with the payment service killed (authorisations left PENDING).
-crash() {
-  local victim=$1 crash_log="$CALLCENTER_STATE_DIR/crash-$1.log"
-  "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=8 --allow_failures --ship \
-    --return_one --port_base="$CALLCENTER_PORT_BASE" >"$crash_log" 2>&1 &
+# Every service's process is still the one started (none died of a fault).
+alive() {
+  local service
+  for service in order pricing guidedselling payment hold orchestration; do
+    kill -0 "$(cat "$CALLCENTER_STATE_DIR/$service.pid")" 2>/dev/null || return 1
+  done
+}
+
+# A fault in the middle of orders placed, shipped and returned by 8 agents;
+# afterwards no order confirmed to an agent is lost, recovery settles every
+# interrupted saga, the sweep leaves no authorisation off its order, and
+# every invoice is captured and every refund made exactly once.
+under_load() {
+  local name=$1 fault=$2 load_log="$CALLCENTER_STATE_DIR/load-$1.log"
+  "$root/bazel-bin/tests/load/load_generator" --agents=8 --seconds=10 --allow_failures --ship \
+    --return_one --port_base="$CALLCENTER_PORT_BASE" >"$load_log" 2>&1 &
   local load_pid=$!
   sleep 3
-  kill -9 "$(cat "$CALLCENTER_STATE_DIR/$victim.pid")"
-  sleep 1
-  step "$victim killed under load, restarted" "$suite" up
+  "$fault"
   wait "$load_pid"
   local load_rc=$?
-  grep -E "completed=|lost=|OK|FAILED|customer=" "$crash_log"
-  step "$victim killed: no order confirmed to an agent is lost" test "$load_rc" -eq 0
+  grep -E "completed=|lost=|OK|FAILED|customer=" "$load_log"
+  step "$name: no order confirmed to an agent is lost" test "$load_rc" -eq 0
   sleep 10  # SAGA_IDLE_MS and PAYMENT_SWEEP_MIN_AGE_MS, and a round of each
   local unfinished
   unfinished=$(env PGHOST=127.0.0.1 PGPORT="$(cat "$CALLCENTER_STATE_DIR/postgres/port")" \
     PGUSER=postgres PGDATABASE=postgres psql -Atc \
     "SELECT count(*) FROM orchestration_svc.sagas WHERE state NOT IN ('DONE', 'COMPENSATED')")
-  step "$victim killed: recovery settled every interrupted saga ($unfinished left)" \
+  step "$name: recovery settled every interrupted saga ($unfinished left)" \
     test "$unfinished" = 0
-  step "$victim killed: every live payment is counted by its order" "$client" settled
-  # Shipments under the crash: each invoice captured exactly once, no
-  # payment captured beyond its authorisation or its invoices.
+  step "$name: every live payment is counted by its order" "$client" settled
   local customer
-  customer=$(sed -n 's/^customer=//p' "$crash_log")
-  step "$victim killed: every shipped order's captures equal its invoices, each refund made once" \
+  customer=$(sed -n 's/^customer=//p' "$load_log")
+  step "$name: every shipped order's captures equal its invoices, each refund made once" \
     "$root/bazel-bin/tests/load/load_generator" --port_base="$CALLCENTER_PORT_BASE" \
     --verify_captures="$customer"
 }
-crash orchestration
-crash payment
+
+# PostgreSQL restarted under load: every service stays up, NOT_SERVING on
+# readiness and UNAVAILABLE at once while it is gone, SERVING again within
+# seconds of its return.
+restart_postgres() {
+  "$root/deploy/local/pg.sh" stop "$pgdir" >/dev/null
+  sleep 2
+  local during
+  during=$("$client" health 2>&1)
+  step "PostgreSQL restarted under load: all six NOT_SERVING while it is gone" \
+    test "$(echo "$during" | grep -c NOT_SERVING)" -eq 6
+  step "PostgreSQL restarted under load: a change answers UNAVAILABLE at once" \
+    "$client" unavailable
+  "$root/deploy/local/pg.sh" start "$pgdir" >/dev/null
+  sleep 3
+  local back
+  back=$("$client" health 2>&1)
+  step "PostgreSQL restarted under load: all six SERVING within 3 s of its return" \
+    test "$(echo "$back" | grep -c ' SERVING$')" -eq 6
+  step "PostgreSQL restarted under load: every service stayed up" alive
+}
+under_load "PostgreSQL restarted" restart_postgres
+
+# The front door killed (SIGKILL) in the middle of orders, then restarted;
+# the same with the payment service killed (authorisations left PENDING).
+kill_orchestration() {
+  kill -9 "$(cat "$CALLCENTER_STATE_DIR/orchestration.pid")"
+  sleep 1
+  step "orchestration killed under load, restarted" "$suite" up
+}
+kill_payment() {
+  kill -9 "$(cat "$CALLCENTER_STATE_DIR/payment.pid")"
+  sleep 1
+  step "payment killed under load, restarted" "$suite" up
+}
+under_load "orchestration killed" kill_orchestration
+under_load "payment killed" kill_payment
 "$suite" down >/dev/null 2>&1
 
 # The same suite with TLS as in production (mutual TLS between services).
@@ -118,5 +166,11 @@ step "with TLS, a client without a certificate reaches only the front door" \
   test "$(echo "$health_anonymous" | grep -c ' SERVING')" -eq 1 -a \
   "$(echo "$health_anonymous" | grep -c '^orchestration .* SERVING')" -eq 1
 "$suite" down >/dev/null 2>&1
+
+# Nothing that must never be logged was: card numbers, card tokens, the
+# test customers' e-mail addresses and telephone numbers, over every log of
+# the whole run (both suites, the faults and the crashes included).
+step "no card number, card token, e-mail address or telephone number in any log" \
+  "$root/tests/e2e/scan_logs.py" "$CALLCENTER_STATE_DIR/logs"
 echo "E2E_RESULT $passed $failed"
 [ "$failed" -eq 0 ]

@@ -18,6 +18,14 @@ struct Claims {
 // How far clocks may disagree when `nbf` and `iat` are checked.
 inline constexpr absl::Duration kClockSkew = absl::Seconds(60);
 
+// Hand-written rather than Debian's libcpp-jwt-dev (cpp-jwt 1.4), for a
+// reason its tests show: cpp-jwt ends the process with an uncaught
+// exception on a token whose claims part is a JSON array or string, signed
+// or not, even through its error_code overload, so one request would stop
+// the front door (jwt_test.cc, ClaimsThatAreNotAnObjectAreRefusedNotFatal,
+// keeps this verifier from doing the same); it also accepts tokens with no
+// `exp`, no `sub` or any lifetime unless every caller adds those checks.
+//
 // Verifies an HS256 JSON Web Token against `secret` at time `now`: each
 // part canonical base64url (no padding, unused bits zero: one token has
 // one spelling), the header alg HS256, the signature matching

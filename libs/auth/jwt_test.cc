@@ -62,6 +62,24 @@ TEST(JwtTest, RejectsGarbage) {
   EXPECT_FALSE(VerifyHs256("a.b.c", "s", kNow).ok());
 }
 
+// Debian's cpp-jwt 1.4 (libcpp-jwt-dev) ends the process on these: an
+// uncaught nlohmann exception when the claims part is a JSON array or
+// string, signed or not, even through its error_code overload. One such
+// request would take the front door down; this verifier refuses them.
+TEST(JwtTest, ClaimsThatAreNotAnObjectAreRefusedNotFatal) {
+  const std::string header = absl::WebSafeBase64Escape(R"({"alg":"HS256","typ":"JWT"})");
+  for (const std::string claims : {"[1,2]", R"("x")", "5", "null", "[]", R"({"sub":["u"]})"}) {
+    const std::string unsigned_token =
+        header + "." + absl::WebSafeBase64Escape(claims) + ".AAAA";
+    EXPECT_EQ(VerifyHs256(unsigned_token, "s3cret", kNow).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << claims;
+    EXPECT_EQ(VerifyHs256(SignHs256Payload(claims, "s3cret"), "s3cret", kNow).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << claims;
+  }
+}
+
 // A token signed with `payload` (JSON) by the right secret.
 std::string With(const std::string& payload) { return SignHs256Payload(payload, "s3cret"); }
 std::string At(absl::Duration d) { return absl::StrCat(absl::ToUnixSeconds(kNow + d)); }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts a private PostgreSQL,
 # `bazel test //...`, the protos' buf lint and contract check, the
-# end-to-end suite test; ends with "N passed, N failed".
+# end-to-end suite test, a bounded fuzzing round; ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -87,6 +87,19 @@ if [ -z "${ep:-}" ]; then
 fi
 passed=$((passed + ep))
 failed=$((failed + ef))
+
+# Fuzzing, bounded: each libFuzzer target for FUZZ_SECONDS (15) from its
+# corpus (clang, AddressSanitizer and UBSan; tests/fuzz/run.sh SECONDS for
+# longer runs).
+fuzz_out=$(FUZZ_SEED=${FUZZ_SEED:-1} "$root/tests/fuzz/run.sh" "${FUZZ_SECONDS:-15}" 2>&1)
+echo "$fuzz_out" | grep -E "^fuzz |^  " || true
+read -r fp _ ff _ <<<"$(echo "$fuzz_out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)"
+if [ -z "${fp:-}" ]; then
+  echo "$fuzz_out" | tail -30
+  ff=1; fp=0
+fi
+passed=$((passed + fp))
+failed=$((failed + ff))
 
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

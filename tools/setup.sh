@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(bazel-bootstrap bazel-rules-java g++ pkg-config protobuf-compiler libprotobuf-dev
   protobuf-compiler-grpc libgrpc++-dev libabsl-dev libpqxx-dev libpq-dev postgresql-15
   libgtest-dev libgmock-dev grpc-proto prometheus-cpp-dev libssl-dev nlohmann-json3-dev
-  libbenchmark-dev libgoogle-perftools-dev yamllint python3 python3-grpcio openssl)
+  libbenchmark-dev libgoogle-perftools-dev yamllint python3 python3-grpcio openssl
+  clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

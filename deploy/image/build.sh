@@ -39,6 +39,8 @@ if ! pm image exists "$base"; then
     sed -E 's/^(URIs:|deb( \[[^]]*\])?) *//; s/ .*//' | head -1)
   rm -rf "$work/rootfs"
   debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1
+  # The packages debootstrap fetched stay out of the image.
+  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
   tar -C "$work/rootfs" -c . | pm import - "$base" >/dev/null
   rm -rf "$work/rootfs"
 fi

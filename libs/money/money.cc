@@ -120,7 +120,11 @@ bool Parse(const std::string& text, int64_t* minor_units) {
     if (decimals == 1) cents *= 10;
   }
   if (digits == 0) return false;
-  *minor_units = (negative ? -1 : 1) * (whole * 100 + cents);
+  // Beyond 64 bits is no amount (found by the money fuzzer: whole * 100
+  // used to overflow).
+  const __int128 value = static_cast<__int128>(whole) * 100 + cents;
+  if (value > INT64_MAX) return false;
+  *minor_units = static_cast<int64_t>(negative ? -value : value);
   return true;
 }
 

@@ -62,6 +62,11 @@ TEST(MoneyTest, FormatAndParse) {
   EXPECT_TRUE(Parse("-7", &v));
   EXPECT_EQ(v, -700);
   EXPECT_FALSE(Parse("1.234", &v));
+  // Found by the money fuzzer: beyond 64 bits is refused, not wrapped.
+  EXPECT_FALSE(Parse("900000000000000009.99", &v));
+  EXPECT_FALSE(Parse("-92233720368547758.08", &v));
+  EXPECT_TRUE(Parse("92233720368547758.07", &v));
+  EXPECT_EQ(v, INT64_MAX);
   EXPECT_FALSE(Parse("abc", &v));
   EXPECT_FALSE(Parse("", &v));
   EXPECT_FALSE(Parse(".5", &v));

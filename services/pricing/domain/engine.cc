@@ -30,7 +30,10 @@ std::shared_ptr<const Snapshot> Snapshot::Build(Tables tables) {
     } else if (d.product_ids().empty()) {
       s->line_discounts_all_products_.push_back(&d);
     } else {
-      for (const auto& p : d.product_ids()) s->line_discounts_by_product_[p].push_back(&d);
+      // Each product once, however often the discount names it (a compound
+      // discount listed twice for a product would otherwise apply twice).
+      std::set<std::string> products(d.product_ids().begin(), d.product_ids().end());
+      for (const auto& p : products) s->line_discounts_by_product_[p].push_back(&d);
     }
   }
   for (const auto& c : t.coupons) s->coupons_[c.coupon_code()] = &c;

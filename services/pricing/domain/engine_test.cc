@@ -813,6 +813,19 @@ TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
   }
 }
 
+// Found by the pricing fuzzer: a discount naming a product twice applies
+// once (a compound one used to apply twice).
+TEST(EngineTest, ADiscountNamingAProductTwiceAppliesOnce) {
+  Tables t;
+  t.products = {Product("A", 1000)};
+  t.discounts = {Percent("C10", kComp, 1, 1000, {"A", "A"})};
+  Order o{{{"A", 1}}};
+  o.explain = true;
+  auto r = Price(t, o);
+  EXPECT_EQ(r.lines(0).discount().minor_units(), 100);
+  EXPECT_EQ(r.lines(0).explanations_size(), 1);
+}
+
 // ----------------------------------------------------------- price details
 
 constexpr auto kApplied = v1::DISCOUNT_OUTCOME_KIND_APPLIED;

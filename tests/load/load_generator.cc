@@ -50,6 +50,9 @@ ABSL_FLAG(int, agents, 16, "concurrent agents, each placing one order after anot
 ABSL_FLAG(int, seconds, 30, "how long to run");
 ABSL_FLAG(int, max_orders, 100000, "stop after this many orders in all");
 ABSL_FLAG(int, port_base, 50051, "the suite's first port (the front door; order is +1)");
+ABSL_FLAG(int, front_doors, 1,
+          "front-door replicas to spread the agents over (replica r at port_base + 100 x r, "
+          "as deploy/local/suite runs CALLCENTER_REPLICAS)");
 ABSL_FLAG(bool, allow_failures, false,
           "failed orders are expected (a crash test): only lost orders fail the run");
 ABSL_FLAG(bool, ship, false, "ship each confirmed order in two shipments (a warehouse's calls)");
@@ -318,7 +321,8 @@ int main(int argc, char** argv) {
       cc::auth::SignHs256("load-warehouse", absl::Now() + absl::Hours(2), secret);
   const bool allow_failures = absl::GetFlag(FLAGS_allow_failures);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < 4; ++i) {
+  const int front_doors = std::max(1, absl::GetFlag(FLAGS_front_doors));
+  for (int i = 0; i < 4 * front_doors; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("grpc.channel_id", i);  // separate connections
     // Reconnect within a second when the front door comes back (a crash
@@ -328,8 +332,10 @@ int main(int argc, char** argv) {
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    channels.push_back(grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", base),
-                                                 grpc::InsecureChannelCredentials(), args));
+    // Channel i reaches front door i % front_doors: agents alternate.
+    channels.push_back(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", base + 100 * (i % front_doors)),
+        grpc::InsecureChannelCredentials(), args));
   }
   Recorder recorder;
   std::atomic<int> started{0}, completed{0}, failed{0}, shipped{0}, ship_failed{0}, returned{0};

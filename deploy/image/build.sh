@@ -45,7 +45,9 @@ if ! pm image exists "$base"; then
   rm -rf "$work/rootfs"
 fi
 
-pm build --network host --build-arg BASE="$base" --build-arg RUNTIME_BASE="$base" \
-  -t "$tag" -f "$root/deploy/image/Dockerfile" "$root"
+# The Dockerfile's own base names, answered from local storage (nothing
+# is pulled: podman builds with the images it has).
+pm tag "$base" docker.io/library/debian:12 docker.io/library/debian:12-slim
+pm build --network host --pull=never -t "$tag" -f "$root/deploy/image/Dockerfile" "$root"
 size=$(pm image inspect --format '{{.Size}}' "$tag")
 echo "built $tag: $((size / 1000000)) MB"

@@ -73,6 +73,12 @@ for _ in $(seq 1 60); do
 done
 step "six services from the image SERVING (read-only root, user 10001, no capabilities)" \
   test "$serving" -eq 6
+if [ "$serving" -ne 6 ]; then
+  for s in "${services[@]}"; do
+    echo "--- $s: $(pm inspect --format '{{.State.Status}} {{.State.ExitCode}}' "cc-test-$s" 2>&1)"
+    pm logs "cc-test-$s" 2>&1 | tail -3
+  done
+fi
 for s in "${services[@]}"; do
   caps=$(pm inspect --format '{{.EffectiveCaps}}' "cc-test-$s" 2>/dev/null)
   ro=$(pm inspect --format '{{.HostConfig.ReadonlyRootfs}}' "cc-test-$s" 2>/dev/null)

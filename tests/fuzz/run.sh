@@ -19,7 +19,9 @@ targets=("$@")
 out_base=${CALLCENTER_FUZZ_OUTPUT_BASE:-$HOME/.cache/callcenter-fuzz}
 labels=()
 for t in "${targets[@]}"; do labels+=("//tests/fuzz:$t"); done
-if ! bazel --output_base="$out_base" build --config=fuzz "${labels[@]}" >/tmp/callcenter-fuzz-build.log 2>&1; then
+# --symlink_prefix=/: no bazel-* links, so the ordinary build's stay put.
+if ! bazel --output_base="$out_base" build --config=fuzz --symlink_prefix=/ "${labels[@]}" \
+    >/tmp/callcenter-fuzz-build.log 2>&1; then
   tail -30 /tmp/callcenter-fuzz-build.log
   echo "fuzz: the targets did not build"
   echo "0 passed, ${#targets[@]} failed"

@@ -79,25 +79,23 @@ absl::Status InstallmentRunner::RunFor(const std::string& call_center_id,
     if (inst.status() != common::v1::PAYMENT_STATUS_PENDING || inst.due_on() > as_of) continue;
     const CallScope key{ScopedRequestId(kSystemUser, "Installment",
                                         absl::StrCat(due.payment_id(), "/", i + 1))};
-    ASSIGN_OR_RETURN(payment::v1::CapturePaymentResponse r,
-                     clients_->payments.CaptureInstallment(key, due.payment_id(), i + 1, ""));
-    if (r.declined()) {
-      out->set_declined(out->declined() + 1);
-      metrics_->installments_declined.Increment();
-    } else {
-      out->set_captured(out->captured() + 1);
-      metrics_->installments_captured.Increment();
-    }
+    // A run of another front door may have asked first: the same key gets
+    // its answer, nothing is taken twice.
+    RETURN_IF_ERROR(
+        clients_->payments.CaptureInstallment(key, due.payment_id(), i + 1, "").status());
   }
   if (crash_after_step_ == kStepInstallmentsCaptured) {
     return absl::UnavailableError("injected crash after the installments were captured");
   }
-  RETURN_IF_ERROR(Sync(due.order_id()).status());
+  // Counted as the order first shows them (so once, whichever run did it).
+  ASSIGN_OR_RETURN(Synced synced, Sync(due.order_id()));
+  out->set_captured(out->captured() + synced.captured);
+  out->set_declined(out->declined() + synced.declined);
   if (!saga_id.empty()) sagas_->MarkDone(saga_id);
   return absl::OkStatus();
 }
 
-absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
+absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::string& order_id) {
   const CallScope read{ScopedRequestId(kSystemUser, "SyncInstallments", order_id)};
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(Order order, clients_->orders.Get(read, order_id));
@@ -108,6 +106,7 @@ absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
     const std::string at_version = absl::StrCat(order_id, "@", order.version());
     std::vector<OrderEvent> events;
     std::string declines;  // this time's, for the hold's note
+    int captured = 0, declined = 0;
     for (common::v1::OrderPayment& p : *order.mutable_payments()) {
       auto it = by_id.find(p.payment_id());
       if (!HasInstallments(p) || it == by_id.end()) continue;
@@ -121,10 +120,12 @@ absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
                   p.installments(i).due_on() != record.installments(i).due_on();
         if (was == now) continue;
         if (now == common::v1::PAYMENT_STATUS_CAPTURED) {
+          ++captured;
           events.push_back(MakeOrderEvent(kSystemUser,
                                           common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
                                           absl::StrCat(Describe(p, i), " captured")));
         } else if (now == common::v1::PAYMENT_STATUS_DECLINED) {
+          ++declined;
           absl::StrAppend(&declines, declines.empty() ? "" : "; ", Describe(p, i), ": ",
                           record.decline_reason());
           events.push_back(MakeOrderEvent(
@@ -139,7 +140,7 @@ absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
       *p.mutable_installments() = record.installments();
       if (!record.decline_reason().empty()) p.set_decline_reason(record.decline_reason());
     }
-    if (events.empty()) return order;  // shows them all already
+    if (events.empty()) return Synced{std::move(order), 0, 0};  // shows them all already
     if (!declines.empty() && !HasOpenHoldOf(order, kPaymentHoldCode)) {
       const std::string note = absl::StrCat(
           "installment declined (", declines,
@@ -167,7 +168,9 @@ absl::StatusOr<Order> InstallmentRunner::Sync(const std::string& order_id) {
       if (absl::IsAborted(saved.status()) && attempt < 2) continue;
       return saved.status();
     }
-    return std::move(saved->order);
+    for (int i = 0; i < captured; ++i) metrics_->installments_captured.Increment();
+    for (int i = 0; i < declined; ++i) metrics_->installments_declined.Increment();
+    return Synced{std::move(saved->order), captured, declined};
   }
 }
 

@@ -37,11 +37,19 @@ class InstallmentRunner {
   absl::Status Run(const Caller& caller, const std::string& call_center_id,
                    const v1::RunInstallmentsRequest& req, v1::RunInstallmentsResponse* out);
 
+  // What Sync showed on the order for the first time.
+  struct Synced {
+    Order order;
+    int captured = 0;  // installments newly shown CAPTURED
+    int declined = 0;  // installments newly shown DECLINED
+  };
   // Shows on the order what the payment service has of its payments'
   // installments (statuses, captured, due dates), with their events and,
   // for a new decline, the PAYMENT hold; nothing saved when it shows all
-  // already. Recovery finishes an interrupted run with it.
-  absl::StatusOr<Order> Sync(const std::string& order_id);
+  // already. Recovery finishes an interrupted run with it. Only one save
+  // shows an installment's outcome first, so two runs at once (two front
+  // doors) count each installment once between them.
+  absl::StatusOr<Synced> Sync(const std::string& order_id);
 
  private:
   // One order's due installments of the payment `due` (as listed).

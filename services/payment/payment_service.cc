@@ -328,6 +328,9 @@ grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
 absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
                                          const v1::CapturePaymentRequest& req,
                                          v1::CapturePaymentResponse* out) {
+  // The payment locked first: a concurrent request with the same key (a
+  // second front door) waits here, then finds the first answer.
+  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
   ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
                    txn.FindCapture(req.request_id()));
   if (first) {  // a retry: the first answer, nothing taken again
@@ -335,7 +338,7 @@ absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
     return absl::OkStatus();
   }
   v1::Payment& p = *out->mutable_payment();
-  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  p = std::move(locked);
   if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
       p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
     return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
@@ -390,6 +393,9 @@ absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
 absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
                                                     const v1::CapturePaymentRequest& req,
                                                     v1::CapturePaymentResponse* out) {
+  // The payment locked first: a concurrent request with the same key (a
+  // second front door) waits here, then finds the first answer.
+  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
   ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
                    txn.FindCapture(req.request_id()));
   if (first) {  // a retry: the first answer, nothing taken again
@@ -397,7 +403,7 @@ absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
     return absl::OkStatus();
   }
   v1::Payment& p = *out->mutable_payment();
-  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  p = std::move(locked);
   if (req.installment() > p.installments_size()) {
     return InvalidField("installment", absl::StrCat("payment ", p.payment_id(), " has ",
                                                     p.installments_size(), " installments"));
@@ -520,6 +526,9 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
 
 absl::Status PaymentServiceImpl::Refund(PaymentStore::Txn& txn, const v1::RefundPaymentRequest& req,
                                         v1::RefundPaymentResponse* out) {
+  // Locked first, as for captures: a concurrent same-key refund waits, then
+  // finds the first answer.
+  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
   ASSIGN_OR_RETURN(std::optional<v1::RefundPaymentResponse> first,
                    txn.FindRefund(req.request_id()));
   if (first) {  // a retry: the first answer, nothing given back again
@@ -527,7 +536,7 @@ absl::Status PaymentServiceImpl::Refund(PaymentStore::Txn& txn, const v1::Refund
     return absl::OkStatus();
   }
   v1::Payment& p = *out->mutable_payment();
-  ASSIGN_OR_RETURN(p, txn.LockPayment(req.payment_id()));
+  p = std::move(locked);
   const std::string& currency = p.amount().currency();
   if (req.amount().currency() != currency) {
     return InvalidField("amount.currency", absl::StrCat("the payment is in ", currency));

@@ -3,6 +3,9 @@
 // capture's hold and balance due, the expected ship date and backorders,
 // and a shipment interrupted between its save and its captures.
 
+#include <set>
+#include <thread>
+
 #include "absl/time/clock.h"
 #include "callcenter/payment/v1/payment_mock.grpc.pb.h"
 #include "tests/e2e/front_door_fixture.h"
@@ -424,6 +427,54 @@ class DelayNoticeTest : public FulfillmentTest {
     return kinds;
   }
 };
+
+// Two front doors (replicas) running the same date at once, as two
+// schedulers might: each order's notice is recorded once, by one of them.
+TEST_F(DelayNoticeTest, TwoFrontDoorsRunningTheSameDateRecordEachNoticeOnce) {
+  World();
+  Warehouse("wh", Id("cc"));
+  NoticeDays(1, 0, 0);
+  std::set<std::string> order_ids;
+  for (int i = 0; i < 6; ++i) {
+    const std::string tag = std::to_string(i);
+    Order order = Start("", Id("start-" + tag));
+    ASSERT_TRUE(AddLine(&order, "A", 1, Id("line-" + tag)).ok());
+    ASSERT_TRUE(Pay(&order, "tok_4242", "pay-" + tag).ok());
+    ASSERT_TRUE(Submit(&order, "submit-" + tag).ok());
+    order_ids.insert(order.order_id());
+  }
+  auto second = suite->ExtraFulfillment({});
+  fd::RunDelayedOrderNoticesRequest req;
+  req.set_as_of(Date(absl::Now() + absl::Hours(24)));
+  fd::RunDelayedOrderNoticesResponse a, b;
+  grpc::Status sa, sb;
+  std::thread one([&] { sa = suite->fulfillment->RunDelayedOrderNotices(suite->As(Id("wh")).get(), req, &a); });
+  std::thread two([&] { sb = second->RunDelayedOrderNotices(suite->As(Id("wh")).get(), req, &b); });
+  one.join();
+  two.join();
+  std::multiset<std::string> noticed;
+  for (const auto* r : {&a, &b}) {
+    for (const auto& n : r->notices()) {
+      if (order_ids.count(n.order_id())) noticed.insert(n.order_id());
+    }
+  }
+  // A run that met the other's save on an order may stop there; the
+  // scheduler runs the date again, which records only what is missing.
+  if (!sa.ok() || !sb.ok()) {
+    fd::RunDelayedOrderNoticesResponse again;
+    ASSERT_TRUE(Run(1, &again).ok());
+    for (const auto& n : again.notices()) {
+      if (order_ids.count(n.order_id())) noticed.insert(n.order_id());
+    }
+  }
+  EXPECT_EQ(noticed.size(), order_ids.size());
+  for (const std::string& id : order_ids) {
+    EXPECT_EQ(noticed.count(id), 1u) << id;
+    const Order after = Get(id);
+    EXPECT_EQ(after.delay_notices_size(), 1) << id;
+    EXPECT_EQ(CountEvents(after, "delay_notice"), 1) << id;
+  }
+}
 
 TEST_F(DelayNoticeTest, FirstSecondThenCancellationWhichCancelsAnOrderWithNothingShipped) {
   World();

@@ -719,6 +719,15 @@ int Settled() {
   return unrecorded == 0 ? 0 : 1;
 }
 
+// A new draft for the sample customer (no source code: nothing to price).
+grpc::Status StartDraft(Agent& agent, cc::orchestration::v1::StartOrderResponse* out) {
+  cc::orchestration::v1::StartOrderRequest start;
+  start.set_request_id(cc::NewUuid());
+  start.set_call_center_id("cc-east");
+  start.set_customer_id("C-1001");
+  return agent.stub().StartOrder(agent.Ctx().get(), start, out);
+}
+
 // While the pricing service is stopped (SIGSTOP, so its socket accepts
 // but nothing answers): calls that need it answer DEADLINE_EXCEEDED or
 // UNAVAILABLE within the front door's downstream deadline (3 s) rather
@@ -726,12 +735,8 @@ int Settled() {
 // while those wait, so no thread is parked for good.
 int Stalled(const std::string& order_id) {
   Agent agent(Channel(Addr(0)));
-  cc::orchestration::v1::StartOrderRequest start;
-  start.set_request_id(cc::NewUuid());
-  start.set_call_center_id("cc-east");
-  start.set_customer_id("C-1001");
   cc::orchestration::v1::StartOrderResponse draft;
-  Must(agent.stub().StartOrder(agent.Ctx().get(), start, &draft), "StartOrder (no pricing)");
+  Must(StartDraft(agent, &draft), "StartOrder (no pricing)");
   constexpr int kStalled = 8;
   std::vector<std::thread> adders;
   std::vector<grpc::Status> added(kStalled);
@@ -777,13 +782,9 @@ int Stalled(const std::string& order_id) {
 // service whose database is gone says so), not after the caller's deadline.
 int Unavailable() {
   Agent agent(Channel(Addr(0)));
-  cc::orchestration::v1::StartOrderRequest start;
-  start.set_request_id(cc::NewUuid());
-  start.set_call_center_id("cc-east");
-  start.set_customer_id("C-1001");
   cc::orchestration::v1::StartOrderResponse resp;
   const absl::Time began = absl::Now();
-  const grpc::Status s = agent.stub().StartOrder(agent.Ctx().get(), start, &resp);
+  const grpc::Status s = StartDraft(agent, &resp);
   const double seconds = absl::ToDoubleSeconds(absl::Now() - began);
   std::cout << "StartOrder while PostgreSQL is down: " << s.error_code() << " " << s.error_message()
             << " after " << seconds << " s\n";

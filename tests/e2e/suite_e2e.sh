@@ -139,18 +139,16 @@ under_load "PostgreSQL restarted" restart_postgres
 
 # The front door killed (SIGKILL) in the middle of orders, then restarted;
 # the same with the payment service killed (authorisations left PENDING).
-kill_orchestration() {
-  kill -9 "$(cat "$CALLCENTER_STATE_DIR/orchestration.pid")"
+# SIGKILL to the instances named in KILL ("payment", "order-2", ...), then
+# the suite brought back up.
+kill_instances() {
+  local s
+  for s in $KILL; do kill -9 "$(cat "$CALLCENTER_STATE_DIR/$s.pid")"; done
   sleep 1
-  step "orchestration killed under load, restarted" "$suite" up
+  step "$KILL killed under load, restarted" "$suite" up
 }
-kill_payment() {
-  kill -9 "$(cat "$CALLCENTER_STATE_DIR/payment.pid")"
-  sleep 1
-  step "payment killed under load, restarted" "$suite" up
-}
-under_load "orchestration killed" kill_orchestration
-under_load "payment killed" kill_payment
+KILL=orchestration under_load "orchestration killed" kill_instances
+KILL=payment under_load "payment killed" kill_instances
 "$suite" down >/dev/null 2>&1
 
 # Two replicas of every service on the one database, the agents spread over
@@ -160,15 +158,8 @@ under_load "payment killed" kill_payment
 # nothing captured, refunded or voided twice.
 export CALLCENTER_REPLICAS=2
 step "suite up with two replicas of every service, all twelve SERVING" "$suite" up
-kill_second_replicas() {
-  local s
-  for s in orchestration order pricing guidedselling payment hold; do
-    kill -9 "$(cat "$CALLCENTER_STATE_DIR/$s-2.pid")"
-  done
-  sleep 1
-  step "two replicas: the second of each killed under load, restarted" "$suite" up
-}
-FRONT_DOORS=2 under_load "two replicas, one of each killed" kill_second_replicas
+KILL="orchestration-2 order-2 pricing-2 guidedselling-2 payment-2 hold-2" FRONT_DOORS=2 \
+  under_load "two replicas, one of each killed" kill_instances
 "$suite" down >/dev/null 2>&1
 unset CALLCENTER_REPLICAS
 

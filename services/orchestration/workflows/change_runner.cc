@@ -38,7 +38,10 @@ void ChangeRunner::Keep(const std::string& user_id, order::v1::GetOrderContextRe
 absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
                                const google::protobuf::Message& request,
                                const std::string& order_id, const Change& change, Order* out,
-                               const Change& after_pricing) {
+                               const Change& after_pricing, bool* replayed) {
+  bool ignored = false;
+  if (replayed == nullptr) replayed = &ignored;
+  *replayed = false;
   if (order_id.empty()) return InvalidField("order_id", "required");
   const std::string fingerprint = Fingerprint(request);  // once: the read and the save
   if (spec.may_start_from_kept_context) {
@@ -49,6 +52,7 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
       c.kept = true;
       bool saved = false;
       absl::Status s = Apply(spec, c, change, out, after_pricing, &saved);
+      *replayed = c.replayed;
       if (s.ok() && saved) return s;
       contexts_.Erase(order_id, caller.user_id);
       // A dependency that stalled or is down is not asked again: one
@@ -61,10 +65,13 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
   ASSIGN_OR_RETURN(Context c, Load(caller, order_id, &spec, fingerprint));
   if (c.data.has_replayed_order()) {  // a retry: the first result, nothing changes
     *out = c.data.replayed_order();
+    *replayed = true;
     return absl::OkStatus();
   }
   bool saved = false;
-  return Apply(spec, c, change, out, after_pricing, &saved);
+  absl::Status s = Apply(spec, c, change, out, after_pricing, &saved);
+  *replayed = c.replayed;
+  return s;
 }
 
 absl::Status ChangeRunner::CheckLimits(const ChangeSpec& spec, const Order& order,
@@ -128,6 +135,7 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   save.schedules = std::move(edit.new_schedules);
   save.returns = std::move(edit.returns);
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
+  c.replayed = saved.replayed;
   *out = std::move(saved.order);
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).

@@ -70,9 +70,13 @@ class ChangeRunner {
 
   // Runs `change` on `order_id` for `caller` (its result in `out`), then
   // `after_pricing`, if given, on the repriced order before the save.
+  // `replayed` (optional): set when the answer is an earlier save of the
+  // same request id (a retry, or another process that made it first), so
+  // that nothing this call decided was written.
   absl::Status Run(const ChangeSpec& spec, const Caller& caller,
                    const google::protobuf::Message& request, const std::string& order_id,
-                   const Change& change, Order* out, const Change& after_pricing = nullptr);
+                   const Change& change, Order* out, const Change& after_pricing = nullptr,
+                   bool* replayed = nullptr);
 
   // The order's context for `caller`, who must be a user of its call
   // center; with `spec`, a replay of the caller's request id is answered

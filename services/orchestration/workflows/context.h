@@ -70,6 +70,9 @@ struct Context {
   pricing::v1::PriceOrderResponse priced;
   // `data` came from the ContextCache: the save checks it is still current.
   bool kept = false;
+  // The save answered an earlier save of the same request id (another
+  // process made this change first): nothing of this attempt was written.
+  bool replayed = false;
 };
 
 // What a change decides besides the order it edits.

@@ -177,6 +177,7 @@ absl::Status FulfillmentWorkflow::NoticesFor(const Caller& caller,
   std::string saga_id;
   bool canceled = false, released = false;
   Order saved;
+  bool replayed = false;
   RETURN_IF_ERROR(changes_->Run(
       kDelayNoticesChange, per_order, req, order_id,
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
@@ -242,7 +243,10 @@ absl::Status FulfillmentWorkflow::NoticesFor(const Caller& caller,
         }
         return absl::OkStatus();
       },
-      &saved));
+      &saved, nullptr, &replayed));
+  // Another run of the date (a second front door) recorded this order's
+  // notices first: they are its to report, not this run's.
+  if (replayed) recorded.clear();
   if (canceled) {
     RETURN_IF_ERROR(money_->FinishCancel(order_id, per_order.request_id, saved));
   } else if (released) {

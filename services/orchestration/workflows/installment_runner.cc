@@ -168,6 +168,12 @@ absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::str
       if (absl::IsAborted(saved.status()) && attempt < 2) continue;
       return saved.status();
     }
+    // The same save made by another run first (the same key): counted by
+    // it; read again, in case this run has seen more than it did.
+    if (saved->replayed) {
+      if (attempt < 2) continue;
+      return Synced{std::move(saved->order), 0, 0};
+    }
     for (int i = 0; i < captured; ++i) metrics_->installments_captured.Increment();
     for (int i = 0; i < declined; ++i) metrics_->installments_declined.Increment();
     return Synced{std::move(saved->order), captured, declined};

@@ -16,7 +16,8 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(request_fuzzer jwt_fuzzer money_fuzzer config_fuzzer pricing_fuzzer)
-out_base=${CALLCENTER_FUZZ_OUTPUT_BASE:-$HOME/.cache/callcenter-fuzz}
+# One output base per checkout (an output base belongs to one workspace).
+out_base=${CALLCENTER_FUZZ_OUTPUT_BASE:-$HOME/.cache/callcenter-fuzz/$(echo "$root" | md5sum | cut -c1-12)}
 labels=()
 for t in "${targets[@]}"; do labels+=("//tests/fuzz:$t"); done
 # --symlink_prefix=/: no bazel-* links, so the ordinary build's stay put.

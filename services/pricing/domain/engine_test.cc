@@ -767,33 +767,46 @@ TEST(EngineTest, Errors) {
 
 // ---------------------------------------------------- randomized property
 
-TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
-  std::mt19937 rng(42);
+// A random world for the property tests: five products, `discounts`
+// discounts of every kind (percent, amount off, fixed price, mix and
+// match, percent and amount-off thresholds) with random concurrency and
+// priority, each for every product or one; an order of 1 to 6 lines under
+// either concurrency model.
+void RandomWorld(std::mt19937& rng, int discounts, Tables* t, Order* o) {
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   const v1::Concurrency conc[] = {kEx, kBest, kComp};
+  for (int p = 0; p < 5; ++p) t->products.push_back(Product("P" + std::to_string(p), 1 + pick(20000)));
+  for (int d = 0; d < discounts; ++d) {
+    const std::string id = "D" + std::to_string(d);
+    const std::vector<std::string> prods = pick(2) ? std::vector<std::string>{} :
+                                                     std::vector<std::string>{"P" + std::to_string(pick(5))};
+    switch (pick(6)) {
+      case 0: t->discounts.push_back(Percent(id, conc[pick(3)], pick(3), 1 + pick(10000), prods)); break;
+      case 1: t->discounts.push_back(AmountOff(id, conc[pick(3)], pick(3), 1 + pick(30000), prods)); break;
+      case 2: t->discounts.push_back(FixedPrice(id, conc[pick(3)], pick(3), pick(20000), prods)); break;
+      case 3: {
+        v1::Discount m = MixMatch(id, 2 + pick(3), prods);
+        m.set_concurrency(conc[pick(3)]);
+        m.set_priority(pick(3));
+        m.set_percent_bp(1 + pick(10000));
+        t->discounts.push_back(m);
+        break;
+      }
+      case 4: t->discounts.push_back(Threshold(id, conc[pick(3)], pick(3), {{pick(50000), 1 + pick(5000)}})); break;
+      default:
+        t->discounts.push_back(Threshold(id, conc[pick(3)], pick(3), {}, {{pick(50000), 1 + pick(50000)}}));
+    }
+  }
+  for (int l = 0; l < 1 + pick(6); ++l) o->lines.push_back({"P" + std::to_string(pick(5)), 1 + pick(5)});
+  o->model = pick(2) ? kWithin : kAcross;
+}
+
+TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
+  std::mt19937 rng(42);
   for (int round = 0; round < 300; ++round) {
     Tables t;
-    for (int p = 0; p < 5; ++p) t.products.push_back(Product("P" + std::to_string(p), 1 + pick(20000)));
-    for (int d = 0; d < 8; ++d) {
-      const std::string id = "D" + std::to_string(d);
-      const std::vector<std::string> prods = pick(2) ? std::vector<std::string>{} :
-                                                       std::vector<std::string>{"P" + std::to_string(pick(5))};
-      switch (pick(4)) {
-        case 0: t.discounts.push_back(Percent(id, conc[pick(3)], pick(3), 1 + pick(10000), prods)); break;
-        case 1: t.discounts.push_back(AmountOff(id, conc[pick(3)], pick(3), 1 + pick(30000), prods)); break;
-        case 2: t.discounts.push_back(FixedPrice(id, conc[pick(3)], pick(3), pick(20000), prods)); break;
-        default: {
-          v1::Discount m = MixMatch(id, 2 + pick(3), prods);
-          m.set_concurrency(conc[pick(3)]);
-          m.set_percent_bp(1 + pick(10000));
-          t.discounts.push_back(m);
-        }
-      }
-    }
-    t.discounts.push_back(Threshold("T", conc[pick(3)], pick(3), {}, {{pick(50000), 1 + pick(50000)}}));
     Order o;
-    for (int l = 0; l < 1 + pick(6); ++l) o.lines.push_back({"P" + std::to_string(pick(5)), 1 + pick(5)});
-    o.model = pick(2) ? kWithin : kAcross;
+    RandomWorld(rng, 9, &t, &o);
     auto r = Price(t, o);
     int64_t subtotal = 0, discounts = 0;
     for (const auto& line : r.lines()) {
@@ -1025,34 +1038,10 @@ TEST(PriceDetailsTest, WhereTheUnitPriceCameFrom) {
 // line's discount, each discount explained once.
 TEST(PriceDetailsTest, RandomOrdersExplainedExactlyAsPriced) {
   std::mt19937 rng(7);
-  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
-  const v1::Concurrency conc[] = {kEx, kBest, kComp};
   for (int round = 0; round < 500; ++round) {
     Tables t;
-    for (int p = 0; p < 5; ++p) t.products.push_back(Product("P" + std::to_string(p), 1 + pick(20000)));
-    for (int d = 0; d < 10; ++d) {
-      const std::string id = "D" + std::to_string(d);
-      const std::vector<std::string> prods = pick(2) ? std::vector<std::string>{} :
-                                                       std::vector<std::string>{"P" + std::to_string(pick(5))};
-      switch (pick(5)) {
-        case 0: t.discounts.push_back(Percent(id, conc[pick(3)], pick(3), 1 + pick(10000), prods)); break;
-        case 1: t.discounts.push_back(AmountOff(id, conc[pick(3)], pick(3), 1 + pick(30000), prods)); break;
-        case 2: t.discounts.push_back(FixedPrice(id, conc[pick(3)], pick(3), pick(20000), prods)); break;
-        case 3: {
-          v1::Discount m = MixMatch(id, 2 + pick(3), prods);
-          m.set_concurrency(conc[pick(3)]);
-          m.set_priority(pick(3));
-          m.set_percent_bp(1 + pick(10000));
-          t.discounts.push_back(m);
-          break;
-        }
-        default:
-          t.discounts.push_back(Threshold(id, conc[pick(3)], pick(3), {{pick(50000), 1 + pick(5000)}}));
-      }
-    }
     Order o;
-    for (int l = 0; l < 1 + pick(6); ++l) o.lines.push_back({"P" + std::to_string(pick(5)), 1 + pick(5)});
-    o.model = pick(2) ? kWithin : kAcross;
+    RandomWorld(rng, 10, &t, &o);
     const v1::PriceOrderResponse plain = Price(t, o);
     o.explain = true;
     const v1::PriceOrderResponse explained = Price(t, o);

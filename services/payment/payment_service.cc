@@ -18,6 +18,23 @@ namespace callcenter::payment {
 namespace {
 
 // Moves `delta` on a locked gift card's balance (negative reserves).
+// A capture's payment, locked into out->payment; or, when `req`'s key was
+// answered before, that answer in `out` (true). Locked first, so that a
+// concurrent request with the same key (a second front door) waits here and
+// then finds the first answer.
+absl::StatusOr<bool> LockOrReplay(PaymentStore::Txn& txn, const v1::CapturePaymentRequest& req,
+                                  v1::CapturePaymentResponse* out) {
+  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
+  ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
+                   txn.FindCapture(req.request_id()));
+  if (first) {
+    *out = *std::move(first);
+    return true;
+  }
+  *out->mutable_payment() = std::move(locked);
+  return false;
+}
+
 absl::Status AdjustGiftCard(PaymentStore::Txn& txn, const std::string& number, int64_t delta,
                             const std::string& currency, bool check_balance) {
   ASSIGN_OR_RETURN(v1::GiftCard card, txn.LockGiftCard(number));
@@ -328,17 +345,9 @@ grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
 absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
                                          const v1::CapturePaymentRequest& req,
                                          v1::CapturePaymentResponse* out) {
-  // The payment locked first: a concurrent request with the same key (a
-  // second front door) waits here, then finds the first answer.
-  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
-  ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
-                   txn.FindCapture(req.request_id()));
-  if (first) {  // a retry: the first answer, nothing taken again
-    *out = *std::move(first);
-    return absl::OkStatus();
-  }
+  ASSIGN_OR_RETURN(const bool answered, LockOrReplay(txn, req, out));
+  if (answered) return absl::OkStatus();  // a retry: the first answer, nothing taken again
   v1::Payment& p = *out->mutable_payment();
-  p = std::move(locked);
   if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
       p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
     return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
@@ -393,17 +402,9 @@ absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
 absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
                                                     const v1::CapturePaymentRequest& req,
                                                     v1::CapturePaymentResponse* out) {
-  // The payment locked first: a concurrent request with the same key (a
-  // second front door) waits here, then finds the first answer.
-  ASSIGN_OR_RETURN(v1::Payment locked, txn.LockPayment(req.payment_id()));
-  ASSIGN_OR_RETURN(std::optional<v1::CapturePaymentResponse> first,
-                   txn.FindCapture(req.request_id()));
-  if (first) {  // a retry: the first answer, nothing taken again
-    *out = *std::move(first);
-    return absl::OkStatus();
-  }
+  ASSIGN_OR_RETURN(const bool answered, LockOrReplay(txn, req, out));
+  if (answered) return absl::OkStatus();  // a retry: the first answer, nothing taken again
   v1::Payment& p = *out->mutable_payment();
-  p = std::move(locked);
   if (req.installment() > p.installments_size()) {
     return InvalidField("installment", absl::StrCat("payment ", p.payment_id(), " has ",
                                                     p.installments_size(), " installments"));

@@ -502,6 +502,7 @@ def main():
                       token=jwt(user, os.environ["CALLCENTER_JWT_SECRET"]))
 
     every_payment_method(run, admin, front_door_as, tea, kettle, address)
+    installments(run, admin, channels[0], pool, front_door_as, address)
     print(f"reflection client: {failures} failed")
     return 1 if failures else 0
 
@@ -708,6 +709,68 @@ def more_rules(run, admin, front, cc_id, agent, tea, kettle, address):
     continuity("RunDue", as_of=days_on(61))
     children = list(front("GetOrder", order_id=sub.order_id).order.child_order_ids)
     check(len(children) == 1, f"no child after the cancellation ({len(children)} in all)")
+
+
+def installments(run, admin, channel, pool, front_door_as, address):
+    """Installment billing by API.md's names only: a payment schedule, a
+    source code offering it, an eligible customer and product; the total on
+    a card in 3 (equal, rounded down, the remainder on the last), the first
+    taken at submit and the second by RunInstallments when due, the same
+    date again taking nothing."""
+    call_centers = admin["callcenter.order.v1.CallCenterService"]
+    customers = admin["callcenter.order.v1.CustomerService"]
+    pricing = admin["callcenter.pricing.v1.PricingService"]
+    payments = admin["callcenter.payment.v1.PaymentService"]
+    selling = admin["callcenter.guidedselling.v1.GuidedSellingService"]
+    cc_id, agent, clerk = f"py-cc-inst-{run}", f"py-inst-agent-{run}", f"py-inst-wh-{run}"
+    call_centers("UpsertCallCenter", call_center={
+        "call_center_id": cc_id, "name": "Installments", "currency": "USD",
+        "payment_methods": ["PAYMENT_METHOD_CARD"], "delivery_modes": ["GROUND"],
+        "order_completion_enabled": True, "directed_selling_enabled": True,
+        "min_fraud_score": 100})
+    call_centers("UpsertUser", user={"user_id": agent, "call_center_id": cc_id})
+    call_centers("UpsertUser", user={"user_id": clerk, "call_center_id": cc_id,
+                                     "may_record_fulfillment": True})
+    customer, product, plan, code = (f"py-c-inst-{run}", f"py-sofa-{run}", f"py-plan-{run}",
+                                     f"PYINST{run}".upper())
+    customers("UpsertCustomer", customer={"customer_id": customer, "name": "Ida Instalment",
+                                          "delivery_address": address,
+                                          "installment_eligible": True})
+    pricing("UpsertProduct", product={"product_id": product, "name": "Sofa",
+                                      "unit_cost": usd(4000), "base_price": usd(10000),
+                                      "installment_eligible": True})
+    stored = payments("UpsertPaymentSchedule", payment_schedule={
+        "schedule_id": plan, "installments": 3, "interval_days": 30,
+        "min_order_amount": usd(5000)}).payment_schedule
+    check(stored.installments == 3, "UpsertPaymentSchedule stores the schedule")
+    selling("UpsertSourceCode", source_code={"source_code": code, "catalog_id": "HOME",
+                                             "payment_schedule_ids": [plan]})
+    front = front_door_as(agent)
+    o = front("StartOrder", request_id=f"r-{run}-i-start", call_center_id=cc_id,
+              customer_id=customer, source_code=code).order
+    o = front("AddLine", request_id=f"r-{run}-i-l", order_id=o.order_id, product_id=product,
+              quantity=1).order
+    o = front("AddPayment", request_id=f"r-{run}-i-pay", order_id=o.order_id,
+              method="PAYMENT_METHOD_CARD", card_token="tok_visa_4242", schedule_id=plan).order
+    # Equal installments rounded down, the remainder on the last (the total
+    # includes the address's 8% tax).
+    total = o.total.minor_units
+    want = [total // 3, total // 3, total - 2 * (total // 3)]
+    parts = [i.amount.minor_units for i in o.payments[0].installments]
+    check(parts == want and o.balance_due.minor_units == 0,
+          f"{total / 100:.2f} in 3 installments: {parts}, nothing due")
+    o = front("SubmitOrder", request_id=f"r-{run}-i-submit", order_id=o.order_id).order
+    check(o.payments[0].captured.minor_units == want[0] and o.payments[0].installments[0].status == 5,
+          "the first installment captured at submit")
+    fulfil = Client(channel, pool, "callcenter.orchestration.v1.FulfillmentService",
+                    token=jwt(clerk, os.environ["CALLCENTER_JWT_SECRET"]))
+    due = o.payments[0].installments[1].due_on
+    ran = fulfil("RunInstallments", as_of=due)
+    again = fulfil("RunInstallments", as_of=due)
+    o = front("GetOrder", order_id=o.order_id).order
+    check(ran.captured == 1 and again.captured == 0 and
+          o.payments[0].captured.minor_units == want[0] + want[1],
+          f"RunInstallments on {due}: the second taken once ({ran.captured}, then {again.captured})")
 
 
 def every_payment_method(run, admin, front_door_as, tea, kettle, address):

@@ -614,10 +614,7 @@ grpc::Status OrderEntryServiceImpl::GetPriceDetails(grpc::ServerContext* ctx,
     }
     if (order.lines().empty()) return absl::OkStatus();
     const bool submitted = order.status() != common::v1::ORDER_STATUS_DRAFT && order.has_submitted_at();
-    const std::string day =
-        submitted ? absl::FormatCivilTime(absl::ToCivilDay(
-                        absl::FromUnixSeconds(order.submitted_at().seconds()), absl::UTCTimeZone()))
-                  : clock_.Today();
+    const std::string day = submitted ? absl::FormatCivilTime(SubmitDay(order)) : clock_.Today();
     ASSIGN_OR_RETURN(pricing::v1::PriceOrderResponse priced,
                      parts_.clients->pricing.Explain(c.scope(), order, c.data.call_center(),
                                                      c.data.customer(), day, submitted));

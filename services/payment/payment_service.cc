@@ -17,7 +17,17 @@
 namespace callcenter::payment {
 namespace {
 
-// Moves `delta` on a locked gift card's balance (negative reserves).
+// OK for a payment with something still to take (AUTHORIZED or
+// PARTIALLY_CAPTURED); else FAILED_PRECONDITION: "payment X is S" + `then`.
+absl::Status RequireLive(const v1::Payment& p, absl::string_view then) {
+  if (p.status() == common::v1::PAYMENT_STATUS_AUTHORIZED ||
+      p.status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "payment ", p.payment_id(), " is ", common::v1::PaymentStatus_Name(p.status()), then));
+}
+
 // A capture's payment, locked into out->payment; or, when `req`'s key was
 // answered before, that answer in `out` (true). Locked first, so that a
 // concurrent request with the same key (a second front door) waits here and
@@ -35,6 +45,7 @@ absl::StatusOr<bool> LockOrReplay(PaymentStore::Txn& txn, const v1::CapturePayme
   return false;
 }
 
+// Moves `delta` on a locked gift card's balance (negative reserves).
 absl::Status AdjustGiftCard(PaymentStore::Txn& txn, const std::string& number, int64_t delta,
                             const std::string& currency, bool check_balance) {
   ASSIGN_OR_RETURN(v1::GiftCard card, txn.LockGiftCard(number));
@@ -348,12 +359,7 @@ absl::Status PaymentServiceImpl::Capture(PaymentStore::Txn& txn,
   ASSIGN_OR_RETURN(const bool answered, LockOrReplay(txn, req, out));
   if (answered) return absl::OkStatus();  // a retry: the first answer, nothing taken again
   v1::Payment& p = *out->mutable_payment();
-  if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
-      p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
-    return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
-                                                      common::v1::PaymentStatus_Name(p.status()),
-                                                      ": nothing to capture"));
-  }
+  RETURN_IF_ERROR(RequireLive(p, ": nothing to capture"));
   const std::string& currency = p.amount().currency();
   if (req.has_amount() && req.amount().currency() != currency) {
     return InvalidField("amount.currency", absl::StrCat("the payment is in ", currency));
@@ -409,12 +415,7 @@ absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
     return InvalidField("installment", absl::StrCat("payment ", p.payment_id(), " has ",
                                                     p.installments_size(), " installments"));
   }
-  if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
-      p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
-    return absl::FailedPreconditionError(absl::StrCat("payment ", p.payment_id(), " is ",
-                                                      common::v1::PaymentStatus_Name(p.status()),
-                                                      ": no installment to capture"));
-  }
+  RETURN_IF_ERROR(RequireLive(p, ": no installment to capture"));
   const int index = req.installment() - 1;
   common::v1::Installment& inst = *p.mutable_installments(index);
   const bool first_one = index == 0;
@@ -469,12 +470,7 @@ absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
 }
 
 absl::Status PaymentServiceImpl::VoidInstallments(PaymentStore::Txn& txn, v1::Payment* p) {
-  if (p->status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
-      p->status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "payment ", p->payment_id(), " is ", common::v1::PaymentStatus_Name(p->status()),
-        " and cannot be voided"));
-  }
+  RETURN_IF_ERROR(RequireLive(*p, " and cannot be voided"));
   if (p->method() == common::v1::PAYMENT_METHOD_CARD) {
     // What the installments took goes back to the card (the order was
     // undone or canceled before it shipped), then the live authorisation

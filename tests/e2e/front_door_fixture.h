@@ -235,6 +235,22 @@ class FrontDoorTest : public ::testing::Test {
     return s;
   }
 
+  // Another call center `id` (cards, STANDARD delivery), for the tenant
+  // checks: its users must see and change none of this test's orders.
+  void OtherCallCenter(const std::string& id, bool price_control = false) {
+    grpc::ClientContext ctx;
+    order::v1::UpsertCallCenterRequest req;
+    auto* cc = req.mutable_call_center();
+    cc->set_call_center_id(id);
+    cc->set_name("Other phone sales");
+    cc->set_currency("USD");
+    cc->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
+    cc->add_delivery_modes("STANDARD");
+    cc->set_price_control_enabled(price_control);
+    order::v1::UpsertCallCenterResponse resp;
+    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
+  }
+
   // A fulfilment system's user (may_record_fulfillment) of `call_center_id`.
   void Warehouse(const std::string& id, const std::string& call_center_id) {
     grpc::ClientContext ctx;

@@ -176,17 +176,7 @@ TEST_F(FulfillmentTest, ShipmentsBeyondTheOpenQuantityOrOfOthersAreRefusedAndWri
   // center (made for the purpose).
   EXPECT_EQ(Ship(Shipment(order, "X6", {{0, 1}}), &out, "agent").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  {
-    grpc::ClientContext ctx;
-    order::v1::UpsertCallCenterRequest req;
-    req.mutable_call_center()->set_call_center_id(Id("cc-other"));
-    req.mutable_call_center()->set_name("Other");
-    req.mutable_call_center()->set_currency("USD");
-    req.mutable_call_center()->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
-    req.mutable_call_center()->add_delivery_modes("STANDARD");
-    order::v1::UpsertCallCenterResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
-  }
+  OtherCallCenter(Id("cc-other"));
   Warehouse("wh-other", Id("cc-other"));
   EXPECT_EQ(Ship(Shipment(order, "X7", {{0, 1}}), &out, "wh-other").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);

@@ -401,18 +401,7 @@ TEST_F(InstallmentsTest, OnlyFulfilmentUsersRunInstallmentsAndOnlyForTheirCallCe
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("as_of"), std::string::npos);
   // Another call center's warehouse takes nothing of this order.
-  {
-    grpc::ClientContext ctx;
-    order::v1::UpsertCallCenterRequest req;
-    auto* cc = req.mutable_call_center();
-    cc->set_call_center_id(Id("other-cc"));
-    cc->set_name("Other phone sales");
-    cc->set_currency("USD");
-    cc->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
-    cc->add_delivery_modes("STANDARD");
-    order::v1::UpsertCallCenterResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
-  }
+  OtherCallCenter(Id("other-cc"));
   Warehouse("other-wh", Id("other-cc"));
   ASSERT_TRUE(Run(30, &run, nullptr, "other-wh").ok());
   EXPECT_EQ(run.captured(), 0);

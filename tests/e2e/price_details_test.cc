@@ -213,18 +213,8 @@ TEST_F(PriceDetailsTest, RefusedWithoutPriceControlForOtherCallCentersAndUnknown
   ASSERT_TRUE(AddLine(&order, "A", 1).ok());
   fd::GetPriceDetailsResponse details;
   // Another call center's user.
+  OtherCallCenter(Id("other-cc"), /*price_control=*/true);
   {
-    grpc::ClientContext ctx;
-    order::v1::UpsertCallCenterRequest req;
-    auto* cc = req.mutable_call_center();
-    cc->set_call_center_id(Id("other-cc"));
-    cc->set_name("Other");
-    cc->set_currency("USD");
-    cc->add_payment_methods(common::v1::PAYMENT_METHOD_CARD);
-    cc->add_delivery_modes("STANDARD");
-    cc->set_price_control_enabled(true);
-    order::v1::UpsertCallCenterResponse resp;
-    ASSERT_TRUE(suite->call_centers->UpsertCallCenter(&ctx, req, &resp).ok());
     grpc::ClientContext uctx;
     order::v1::UpsertUserRequest user;
     user.mutable_user()->set_user_id(Id("stranger"));

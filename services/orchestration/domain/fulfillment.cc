@@ -254,6 +254,11 @@ int64_t ReleaseUnneeded(Order& order) {
   return released;
 }
 
+absl::CivilDay SubmitDay(const Order& order) {
+  return absl::ToCivilDay(absl::FromUnixSeconds(order.submitted_at().seconds()),
+                          absl::UTCTimeZone());
+}
+
 std::string ExpectedShipDate(const std::string& submit_date,
                              const order::v1::CallCenter& call_center) {
   absl::CivilDay day;
@@ -305,8 +310,7 @@ std::vector<std::string> DueNotices(const Order& order, const order::v1::CallCen
   }
   absl::CivilDay today;
   if (!open || !absl::ParseCivilTime(as_of, &today)) return due;
-  const absl::CivilDay submitted =
-      absl::ToCivilDay(absl::FromUnixSeconds(order.submitted_at().seconds()), absl::UTCTimeZone());
+  const absl::CivilDay submitted = SubmitDay(order);
   const std::pair<const char*, int32_t> kinds[] = {
       {kFirstNotice, call_center.first_notice_days()},
       {kSecondNotice, call_center.second_notice_days()},

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "callcenter/common/v1/common.pb.h"
 #include "callcenter/order/v1/order.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
@@ -112,6 +113,9 @@ void RecordCapture(Order& order, common::v1::Shipment& shipment, const PlannedCa
 // what it took). Returns how much was released; 0 when the order still
 // has open units or nothing is live.
 int64_t ReleaseUnneeded(Order& order);
+
+// The day (UTC) a submitted order was submitted.
+absl::CivilDay SubmitDay(const Order& order);
 
 // The expected ship date of an order submitted on `submit_date`
 // (YYYY-MM-DD): plus the call center's lead time (0 means 2 days).

@@ -206,6 +206,13 @@ bool HasOpenHold(const Order& order) {
   return false;
 }
 
+bool HasOpenHoldOf(const Order& order, const std::string& hold_code) {
+  for (const auto& h : order.holds()) {
+    if (h.open() && h.hold_code() == hold_code) return true;
+  }
+  return false;
+}
+
 common::v1::OrderStatus SubmitOutcome(const Order& order) {
   return HasOpenHold(order) ? common::v1::ORDER_STATUS_ON_HOLD : common::v1::ORDER_STATUS_CONFIRMED;
 }

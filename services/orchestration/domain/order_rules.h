@@ -128,6 +128,8 @@ absl::Status CheckInstallmentsAllowed(const Order& order, common::v1::PaymentMet
 
 // Whether any hold on the order is open.
 bool HasOpenHold(const Order& order);
+// Whether a hold of `hold_code` on the order is open.
+bool HasOpenHoldOf(const Order& order, const std::string& hold_code);
 
 // What a submit makes of the order: ON_HOLD while a hold is open, else
 // CONFIRMED (DOMAIN 7).

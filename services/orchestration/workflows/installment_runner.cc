@@ -10,18 +10,12 @@
 #include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_math.h"
 #include "services/orchestration/domain/order_rules.h"
+#include "services/orchestration/workflows/invoice_settler.h"
 
 namespace callcenter::orchestration {
 namespace {
 
 constexpr int32_t kDuePageSize = 100;
-
-bool HasOpenHoldOf(const Order& order, const std::string& hold_code) {
-  for (const auto& h : order.holds()) {
-    if (h.open() && h.hold_code() == hold_code) return true;
-  }
-  return false;
-}
 
 // "CARD card ending 4242 installment 2 of 3, 33.33".
 std::string Describe(const common::v1::OrderPayment& p, int index) {
@@ -141,20 +135,10 @@ absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::str
       if (!record.decline_reason().empty()) p.set_decline_reason(record.decline_reason());
     }
     if (events.empty()) return Synced{std::move(order), 0, 0};  // shows them all already
-    if (!declines.empty() && !HasOpenHoldOf(order, kPaymentHoldCode)) {
-      const std::string note = absl::StrCat(
-          "installment declined (", declines,
-          "): take another payment for the balance due, then clear this hold");
-      ASSIGN_OR_RETURN(common::v1::OrderHold hold,
-                       clients_->holds.Place(
-                           CallScope{ScopedRequestId(kSystemUser, "PaymentHold", at_version)},
-                           order, kPaymentHoldCode, note, kSystemUser));
-      // The status stays, as for a declined invoice capture: the open hold
-      // stops shipments until cleared, and the order takes a payment for
-      // its balance due meanwhile.
-      *order.add_holds() = hold;
-      events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
-                                      absl::StrCat(kPaymentHoldCode, ": ", note)));
+    if (!declines.empty()) {
+      RETURN_IF_ERROR(PlacePaymentHold(clients_, order, at_version,
+                                       absl::StrCat("installment declined (", declines, ")"),
+                                       events));
     }
     RETURN_IF_ERROR(RecomputePaid(&order));
     OrderSave save;

@@ -24,14 +24,22 @@ std::string Describe(const Order& order, const std::string& payment_id, int64_t 
   return absl::StrCat("payment ", payment_id, " ", money::Format(amount));
 }
 
-bool HasOpenHoldOf(const Order& order, const std::string& hold_code) {
-  for (const auto& h : order.holds()) {
-    if (h.open() && h.hold_code() == hold_code) return true;
-  }
-  return false;
-}
-
 }  // namespace
+
+absl::Status PlacePaymentHold(Clients* clients, Order& order, const std::string& at_version,
+                              const std::string& what, std::vector<OrderEvent>& events) {
+  if (HasOpenHoldOf(order, kPaymentHoldCode)) return absl::OkStatus();
+  const std::string note =
+      absl::StrCat(what, ": take another payment for the balance due, then clear this hold");
+  ASSIGN_OR_RETURN(
+      common::v1::OrderHold hold,
+      clients->holds.Place(CallScope{ScopedRequestId(kSystemUser, "PaymentHold", at_version)},
+                           order, kPaymentHoldCode, note, kSystemUser));
+  *order.add_holds() = hold;
+  events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
+                                  absl::StrCat(kPaymentHoldCode, ": ", note)));
+  return absl::OkStatus();
+}
 
 absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
   const CallScope read{ScopedRequestId(kSystemUser, "SettleInvoices", order_id)};
@@ -95,17 +103,9 @@ absl::StatusOr<Order> InvoiceSettler::Settle(const std::string& order_id) {
         changed = true;
       }
     }
-    if (!declines.empty() && !HasOpenHoldOf(order, kPaymentHoldCode)) {
-      const std::string note =
-          absl::StrCat("capture declined (", declines,
-                       "): take another payment for the balance due, then clear this hold");
-      ASSIGN_OR_RETURN(
-          common::v1::OrderHold hold,
-          clients_->holds.Place(CallScope{ScopedRequestId(kSystemUser, "PaymentHold", at_version)},
-                                order, kPaymentHoldCode, note, kSystemUser));
-      *order.add_holds() = hold;
-      events.push_back(MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_HELD,
-                                      absl::StrCat(kPaymentHoldCode, ": ", note)));
+    if (!declines.empty()) {
+      RETURN_IF_ERROR(PlacePaymentHold(clients_, order, at_version,
+                                       absl::StrCat("capture declined (", declines, ")"), events));
     }
     const int64_t released = ReleaseUnneeded(order);
     if (released > 0) {

@@ -2,6 +2,7 @@
 #define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_INVOICE_SETTLER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/orchestration/clients/clients.h"
@@ -20,6 +21,14 @@ namespace callcenter::orchestration {
 // nothing more can ship, what no invoice needs is released. The order is
 // saved with what was captured, then the releases are voided at the
 // payment service.
+// Puts `order` (as read at `at_version`) on hold code PAYMENT unless such a
+// hold is open already: a declined capture or installment (`what`, for the
+// note) leaves a balance due for an agent to take. The status stays (an
+// open hold stops shipments; the order takes a payment for the balance
+// due meanwhile); the hold's event is added to `events`.
+absl::Status PlacePaymentHold(Clients* clients, Order& order, const std::string& at_version,
+                              const std::string& what, std::vector<OrderEvent>& events);
+
 class InvoiceSettler {
  public:
   InvoiceSettler(Clients* clients, Clock clock, const FrontDoorMetrics* metrics)

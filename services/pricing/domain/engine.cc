@@ -553,12 +553,14 @@ void Engine::ApplyLineDiscounts(LineState& line) {
         chose_compound = best->discount->concurrency() == v1::CONCURRENCY_COMPOUND;
       }
     }
+    // How this priority's winner is named in the other discounts' verdicts.
+    const std::string winner = explain_ ? Label(chosen) : "";
     if (explain_) {
       // This priority's verdicts: the chosen applied, the rest lost to them;
       // an exclusive one skipped because the line has a discount already is
       // blocked by it.
-      const std::string winner = Label(chosen);
-      const std::string earlier = line.applied.empty() ? "" : Label({line.applied.front()});
+      const std::string earlier =
+          line.applied.empty() ? "" : line.applied.front().discount->discount_id();
       for (const Applied& a : chosen) {
         Record(line, a.discount, v1::DISCOUNT_OUTCOME_KIND_APPLIED, a.amount, "");
       }
@@ -580,7 +582,6 @@ void Engine::ApplyLineDiscounts(LineState& line) {
     // 3. Within priority, never across: lower priorities are ignored.
     if (!compound_across) {
       if (explain_) {
-        const std::string winner = Label(chosen);
         for (const auto& c : all) {
           if (c.discount->priority() < priority) {
             Record(line, c.discount, v1::DISCOUNT_OUTCOME_KIND_IGNORED, 0, winner);
@@ -605,8 +606,8 @@ void Engine::ApplyThreshold() {
   int64_t best_saving = 0;
   std::vector<int64_t> best_parts;
   int best_priority = INT32_MIN;
-  // With explain: each threshold discount that reached a tier, the lines
-  // it could take and its parts, for the verdicts once the winner is known.
+  // With explain: each threshold discount that reached a tier and the lines
+  // it could take, for their verdicts once the winner is known.
   struct Contender {
     const v1::Discount* d;
     std::vector<size_t> lines;

@@ -2,22 +2,23 @@
 
 namespace callcenter::orchestration {
 
-std::optional<order::v1::GetOrderContextResponse> ContextCache::Find(
-    const std::string& order_id, const std::string& user_id) const {
-  std::shared_ptr<const order::v1::GetOrderContextResponse> found;
+std::optional<order::v1::GetOrderContextResponse> ContextCache::Take(
+    const std::string& order_id, const std::string& user_id) {
+  std::unique_ptr<order::v1::GetOrderContextResponse> found;
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(Key(order_id, user_id));
     if (it == entries_.end()) return std::nullopt;
-    found = it->second;
+    found = std::move(it->second);
+    entries_.erase(it);
   }
-  return *found;  // copied outside the lock
+  return std::move(*found);  // moved, not copied: same arena (none)
 }
 
 void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextResponse context) {
   context.clear_replayed_order();
   Key key(context.order().order_id(), user_id);
-  auto entry = std::make_shared<const order::v1::GetOrderContextResponse>(std::move(context));
+  auto entry = std::make_unique<order::v1::GetOrderContextResponse>(std::move(context));
   absl::MutexLock lock(&mu_);
   if (entries_.size() >= capacity_ && entries_.find(key) == entries_.end()) entries_.clear();
   entries_[std::move(key)] = std::move(entry);

@@ -19,13 +19,15 @@ namespace callcenter::orchestration {
 // only ever a guess: the save that follows checks the order's version and
 // history and the master-data token, and a change that does not save is
 // done again on a freshly read context. Holds at most `capacity` entries
-// (then starts afresh). Thread-safe.
+// (then starts afresh). A change takes its entry out (no copy of the
+// order) and the save that ends it puts the new one back. Thread-safe.
 class ContextCache {
  public:
   explicit ContextCache(size_t capacity = 10000) : capacity_(capacity) {}
 
-  std::optional<order::v1::GetOrderContextResponse> Find(const std::string& order_id,
-                                                         const std::string& user_id) const;
+  // Removes and returns the context kept for (order, user), if any.
+  std::optional<order::v1::GetOrderContextResponse> Take(const std::string& order_id,
+                                                         const std::string& user_id);
   // Keeps `context` (its order's id is the key) for `user_id`.
   void Put(const std::string& user_id, order::v1::GetOrderContextResponse context);
   void Erase(const std::string& order_id, const std::string& user_id);
@@ -35,7 +37,7 @@ class ContextCache {
   using Key = std::pair<std::string, std::string>;  // order id, user id
   const size_t capacity_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<Key, std::shared_ptr<const order::v1::GetOrderContextResponse>> entries_
+  absl::flat_hash_map<Key, std::unique_ptr<order::v1::GetOrderContextResponse>> entries_
       ABSL_GUARDED_BY(mu_);
 };
 

@@ -15,18 +15,20 @@ order::v1::GetOrderContextResponse Context(const std::string& order_id, int64_t 
 
 TEST(ContextCacheTest, KeptPerOrderAndUser) {
   ContextCache cache;
-  EXPECT_FALSE(cache.Find("o1", "agent").has_value());
+  EXPECT_FALSE(cache.Take("o1", "agent").has_value());
   cache.Put("agent", Context("o1", 1));
-  auto found = cache.Find("o1", "agent");
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->order().version(), 1);
-  EXPECT_EQ(found->master_data_token(), "1/2/3");
-  EXPECT_FALSE(cache.Find("o1", "supervisor").has_value());  // another user's view
+  EXPECT_FALSE(cache.Take("o1", "supervisor").has_value());  // another user's view
   cache.Put("agent", Context("o1", 2));                       // replaced, not added
-  EXPECT_EQ(cache.Find("o1", "agent")->order().version(), 2);
   EXPECT_EQ(cache.size(), 1u);
+  auto found = cache.Take("o1", "agent");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->order().version(), 2);
+  EXPECT_EQ(found->master_data_token(), "1/2/3");
+  EXPECT_EQ(cache.size(), 0u);  // taken: the change that took it puts it back
+  EXPECT_FALSE(cache.Take("o1", "agent").has_value());
+  cache.Put("agent", Context("o1", 3));
   cache.Erase("o1", "agent");
-  EXPECT_FALSE(cache.Find("o1", "agent").has_value());
+  EXPECT_FALSE(cache.Take("o1", "agent").has_value());
 }
 
 TEST(ContextCacheTest, NeverKeepsAReplayedOrder) {
@@ -34,7 +36,7 @@ TEST(ContextCacheTest, NeverKeepsAReplayedOrder) {
   auto c = Context("o1", 3);
   c.mutable_replayed_order()->set_order_id("o1");
   cache.Put("agent", c);
-  EXPECT_FALSE(cache.Find("o1", "agent")->has_replayed_order());
+  EXPECT_FALSE(cache.Take("o1", "agent")->has_replayed_order());
 }
 
 TEST(ContextCacheTest, BoundedByCapacity) {
@@ -43,7 +45,7 @@ TEST(ContextCacheTest, BoundedByCapacity) {
     cache.Put("agent", Context("o" + std::to_string(i), 1));
     EXPECT_LE(cache.size(), 3u);
   }
-  EXPECT_TRUE(cache.Find("o9", "agent").has_value());  // the newest is always kept
+  EXPECT_TRUE(cache.Take("o9", "agent").has_value());  // the newest is always kept
 }
 
 }  // namespace

@@ -165,11 +165,18 @@ class OrderEntryServiceTest : public ::testing::Test {
     return grpc::Status::OK;
   }
 
+  // The order a save sends, as bytes.
+  static Order Sent(const order::v1::SaveOrderRequest& req) {
+    Order order;
+    EXPECT_TRUE(order.ParseFromString(req.order_doc()));
+    return order;
+  }
+
   // The order service stores what it is given: the saved order, a new version.
   static grpc::Status SaveAsSent(grpc::ClientContext*, const order::v1::SaveOrderRequest& req,
                                  order::v1::SaveOrderResponse* out) {
-    *out->mutable_order() = req.order();
-    out->mutable_order()->set_version(req.order().version() + 1);
+    *out->mutable_order() = Sent(req);
+    out->mutable_order()->set_version(out->order().version() + 1);
     return grpc::Status::OK;
   }
 
@@ -328,9 +335,9 @@ TEST_F(OrderEntryServiceTest, AnUnsavedAuthorisationIsRecordedVoidedThenVoided) 
       .WillOnce(Invoke([](grpc::ClientContext* ctx, const order::v1::SaveOrderRequest& req,
                           order::v1::SaveOrderResponse* out) {
         EXPECT_EQ(req.method(), "VoidUnsavedPayment");
-        EXPECT_EQ(req.order().payments_size(), 1);
-        EXPECT_EQ(req.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
-        EXPECT_EQ(req.order().paid_total().minor_units(), 0);
+        EXPECT_EQ(Sent(req).payments_size(), 1);
+        EXPECT_EQ(Sent(req).payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+        EXPECT_EQ(Sent(req).paid_total().minor_units(), 0);
         return SaveAsSent(ctx, req, out);
       }));
   EXPECT_CALL(*payments_, VoidPayment(_, _, _))
@@ -365,8 +372,8 @@ TEST_F(OrderEntryServiceTest, ACancellationSavesFirstThenVoidsThenReleasesCoupon
   EXPECT_CALL(*orders_, SaveOrder(_, _, _))
       .WillOnce(Invoke([](grpc::ClientContext* ctx, const order::v1::SaveOrderRequest& req,
                           order::v1::SaveOrderResponse* out) {
-        EXPECT_EQ(req.order().status(), common::v1::ORDER_STATUS_CANCELED);
-        EXPECT_EQ(req.order().payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
+        EXPECT_EQ(Sent(req).status(), common::v1::ORDER_STATUS_CANCELED);
+        EXPECT_EQ(Sent(req).payments(0).status(), common::v1::PAYMENT_STATUS_VOIDED);
         return SaveAsSent(ctx, req, out);
       }));
   EXPECT_CALL(*payments_, VoidAllForOrder(_, _, _))

@@ -192,17 +192,33 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
                                               v1::SaveOrderResponse* resp) {
   return Serve(metrics_, "SaveOrder", req->request_id(), [&]() -> absl::Status {
     if (req->method().empty()) return InvalidField("method", "required");
-    if (req->order().order_id().empty()) return InvalidField("order.order_id", "required");
+    // The order is built on an arena, from the bytes the front door sends:
+    // a large order's parts are allocated and freed at once, not one by one.
+    google::protobuf::Arena arena;
+    Order* order = google::protobuf::Arena::CreateMessage<Order>(&arena);
+    if (!req->order_doc().empty()) {
+      if (!order->ParseFromString(req->order_doc())) {
+        return InvalidField("order_doc", "is not a serialized callcenter.common.v1.Order");
+      }
+    } else {
+      *order = req->order();
+    }
+    if (order->order_id().empty()) return InvalidField("order.order_id", "required");
     std::vector<OrderEvent> events(req->new_events().begin(), req->new_events().end());
     std::vector<v1::ContinuitySchedule> schedules(req->new_schedules().begin(),
                                                   req->new_schedules().end());
     ASSIGN_OR_RETURN(SaveResult result,
                      store_->SaveOrder(req->method(), req->request_id(), req->request_fingerprint(),
-                                       req->order(), events, schedules,
+                                       order, events, schedules,
                                        {req->user_id(), req->master_data_token()},
                                        {req->returns().begin(), req->returns().end()}));
-    *resp->mutable_order() = std::move(result.order);
     resp->set_replayed(result.replayed);
+    if (result.as_sent && req->reply_without_order()) {
+      resp->mutable_saved()->set_version(order->version());
+      *resp->mutable_saved()->mutable_updated_at() = result.updated_at;
+      return absl::OkStatus();
+    }
+    *resp->mutable_order() = *order;
     return absl::OkStatus();
   });
 }

@@ -319,6 +319,61 @@ TEST_F(OrderServiceTest, RetriedSaveReturnsFirstResult) {
   EXPECT_EQ(again.events_size(), 2);
 }
 
+// The front door's way: the order as bytes, and back only what the save
+// added when it stored the order as sent; the stored order is the one sent
+// with that version, time and the new events stamped at that time.
+TEST_F(OrderServiceTest, AnOrderSentAsBytesIsAnsweredWithTheStampsItGot) {
+  Order order = Create("create-bytes");
+  order.add_lines()->set_line_id("l1");
+  order.mutable_lines(0)->set_product_id("p1");
+  order.mutable_lines(0)->set_quantity(2);
+  auto save = [&](const std::string& request_id, const Order& sent, v1::SaveOrderResponse* resp) {
+    grpc::ClientContext ctx;
+    v1::SaveOrderRequest req;
+    req.set_request_id(request_id);
+    req.set_method("AddLine");
+    sent.SerializeToString(req.mutable_order_doc());
+    req.set_reply_without_order(true);
+    req.add_new_events()->set_kind("line_added");
+    req.add_new_events()->set_kind("prompted");
+    return orders_->SaveOrder(&ctx, req, resp);
+  };
+  v1::SaveOrderResponse resp;
+  grpc::Status s = save("save-bytes", order, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(resp.has_saved());
+  EXPECT_FALSE(resp.has_order());
+  EXPECT_FALSE(resp.replayed());
+  EXPECT_EQ(resp.saved().version(), order.version() + 1);
+  Order stored = Get(order.order_id());
+  Order expected = order;
+  expected.set_version(resp.saved().version());
+  *expected.mutable_updated_at() = resp.saved().updated_at();
+  for (const char* kind : {"line_added", "prompted"}) {
+    auto* e = expected.add_events();
+    e->set_kind(kind);
+    *e->mutable_at() = resp.saved().updated_at();
+  }
+  EXPECT_EQ(stored.SerializeAsString(), expected.SerializeAsString()) << stored.DebugString();
+  // A retry gets the first answer in full (the caller may not hold it).
+  v1::SaveOrderResponse retried;
+  ASSERT_TRUE(save("save-bytes", order, &retried).ok());
+  EXPECT_TRUE(retried.replayed());
+  EXPECT_FALSE(retried.has_saved());
+  EXPECT_EQ(retried.order().SerializeAsString(), expected.SerializeAsString());
+  // A stale copy is refused as before; bytes that are no order name the field.
+  v1::SaveOrderResponse refused;
+  EXPECT_EQ(save("save-stale", order, &refused).error_code(), grpc::StatusCode::ABORTED);
+  grpc::ClientContext ctx;
+  v1::SaveOrderRequest garbage;
+  garbage.set_method("AddLine");
+  garbage.set_order_doc("\xff\xff\xff");
+  grpc::Status bad = orders_->SaveOrder(&ctx, garbage, &refused);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("order_doc"), std::string::npos);
+  EXPECT_EQ(Get(order.order_id()).version(), expected.version());
+}
+
 TEST_F(OrderServiceTest, ListRecordedPaymentsGivesEachOrdersPaymentIds) {
   Order paid = Create("rec-1");
   paid.add_payments()->set_payment_id("pay-1");

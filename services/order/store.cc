@@ -15,6 +15,7 @@
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
 #include "services/order/domain/continuity.h"
+#include "services/order/domain/history_hash.h"
 #include "services/order/domain/order_rules.h"
 #include "services/order/migrations.h"
 #include "services/order/queries.h"
@@ -50,30 +51,6 @@ absl::Status ChangedConcurrently(const Order& order, int64_t current_version) {
   return absl::AbortedError(absl::StrCat("order ", order.order_id(),
                                          " was changed concurrently (version ", current_version,
                                          ", not ", order.version(), "); reload and retry"));
-}
-
-// SHA-256 (hex) of the facts that are the server's: identity, creation
-// and the event history. Equal fingerprints mean the caller's copy of them
-// is the stored one.
-std::string HistoryHash(const Order& order) {
-  Order facts;
-  facts.set_order_id(order.order_id());
-  facts.set_call_center_id(order.call_center_id());
-  facts.set_customer_id(order.customer_id());
-  *facts.mutable_created_at() = order.created_at();
-  facts.set_created_by(order.created_by());
-  *facts.mutable_events() = order.events();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    facts.SerializeToCodedStream(&out);
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 // The statuses an order may be saved from with status `to`, as a PostgreSQL
@@ -118,10 +95,10 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
   return true;
 }
 
-// Appends events (stamped now) to the order's copy of its log; returns
+// Appends events (stamped `now`) to the order's copy of its log; returns
 // them as the JSON rows the event statements insert.
-std::string StampEvents(Order* order, const std::vector<OrderEvent>& events) {
-  const auto now = TimeUtil::GetCurrentTime();
+std::string StampEvents(Order* order, const std::vector<OrderEvent>& events,
+                        const google::protobuf::Timestamp& now) {
   nlohmann::json rows = nlohmann::json::array();
   for (const OrderEvent& e : events) {
     OrderEvent* stored = order->add_events();
@@ -135,7 +112,8 @@ std::string StampEvents(Order* order, const std::vector<OrderEvent>& events) {
 
 // Appends events to the stored log and the order's copy of it.
 void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
-  db::Exec(txn, queries::kEventsInsert, order->order_id(), StampEvents(order, events));
+  db::Exec(txn, queries::kEventsInsert, order->order_id(),
+           StampEvents(order, events, TimeUtil::GetCurrentTime()));
 }
 
 // The RFM facts kept as columns (DOMAIN 11): the UTC day the order was
@@ -164,7 +142,7 @@ bool InsertOrder(pqxx::transaction_base& txn, Order* order, const std::vector<Or
   *order->mutable_created_at() = now;
   *order->mutable_updated_at() = now;
   order->clear_events();
-  const std::string rows = StampEvents(order, events);
+  const std::string rows = StampEvents(order, events, now);
   return db::Exec(txn, queries::kOrderCreate, order->order_id(), order->call_center_id(),
                   order->customer_id(), common::v1::OrderStatus_Name(order->status()),
                   order->version(), Doc(*order), order->total().minor_units(), order->currency(),
@@ -332,29 +310,43 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
 
 absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     const std::string& method, const std::string& request_id, const std::string& fingerprint,
-    Order order, const std::vector<OrderEvent>& events,
+    Order* sent, const std::vector<OrderEvent>& events,
     const std::vector<v1::ContinuitySchedule>& schedules, const SeenMasterData& seen,
     const std::vector<v1::StoredReturn>& returns) {
+  Order& order = *sent;
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
   if (!seen.token.empty() && seen.user_id.empty()) {
     return InvalidField("user_id", "required with master_data_token");
   }
   SaveResult result;
-  // Writes `next` over the row if it still is `loaded` (version and history
-  // fingerprint); false when it wrote nothing.
-  auto write = [&](pqxx::transaction_base& txn, Order next, const Order& loaded,
-                   const std::string& loaded_history) -> bool {
-    next.set_version(loaded.version() + 1);
-    *next.mutable_updated_at() = TimeUtil::GetCurrentTime();
-    const std::string rows = StampEvents(&next, events);
+  // Writes `next` (its version the stored one) with its new version, time
+  // and events over the row if the row still is at that version and has
+  // the history fingerprint `loaded_history` (null: `next`'s own, before
+  // the new events). False when it wrote nothing: then `next` is as it
+  // was.
+  auto write = [&](pqxx::transaction_base& txn, Order& next,
+                   const std::string* loaded_history) -> bool {
+    const int64_t loaded_version = next.version();
+    const google::protobuf::Timestamp loaded_updated_at = next.updated_at();
+    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+    next.set_version(loaded_version + 1);
+    *next.mutable_updated_at() = now;
+    const std::string rows = StampEvents(&next, events, now);
+    const HistoryHashes hashes = HashHistory(next, static_cast<int>(events.size()));
     pqxx::result written =
         db::Exec(txn, queries::kOrderSaveWrite, next.order_id(),
                  common::v1::OrderStatus_Name(next.status()), next.version(), Doc(next),
                  next.total().minor_units(), next.currency(), rows, method, request_id, fingerprint,
-                 loaded.version(), HistoryHash(next), StatusesThatMayBecome(next.status()),
-                 loaded_history, seen.token, seen.user_id, SubmittedOn(next), RefundedTotal(next));
-    if (written[0]["written"].as<int>() == 0) return false;
-    result.order = std::move(next);
+                 loaded_version, hashes.after, StatusesThatMayBecome(next.status()),
+                 loaded_history != nullptr ? *loaded_history : hashes.before, seen.token,
+                 seen.user_id, SubmittedOn(next), RefundedTotal(next));
+    if (written[0]["written"].as<int>() == 0) {
+      next.set_version(loaded_version);
+      *next.mutable_updated_at() = loaded_updated_at;
+      for (size_t k = 0; k < events.size(); ++k) next.mutable_events()->RemoveLast();
+      return false;
+    }
+    result.updated_at = now;
     return true;
   };
   // Continuity schedules and a cancellation write more rows: those lock the
@@ -368,10 +360,13 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   if (!in_transaction) {
     bool applied = false;
     RETURN_IF_ERROR(pool_->Single([&](pqxx::transaction_base& txn) {
-      applied = write(txn, order, order, HistoryHash(order));
+      applied = write(txn, order, nullptr);
       return absl::OkStatus();
     }));
-    if (applied) return result;
+    if (applied) {
+      result.as_sent = true;
+      return result;
+    }
   }
   // A retry, a conflict, a refusal or a caller's copy that differs from the
   // stored facts: read the row and decide.
@@ -387,7 +382,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                             kReasonRequestIdReused);
       }
       result.replayed = true;
-      return ParseOrder(r[0]["response_doc"], &result.order);
+      order.Clear();
+      return ParseOrder(r[0]["response_doc"], &order);
     }
     if (!seen.token.empty() && r[0]["master_data_token"].as<std::string>() != seen.token) {
       return absl::AbortedError(absl::StrCat("the user, call center or customer of order ",
@@ -422,7 +418,9 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                  static_cast<int>(k + 1), due[k]);
       }
     }
-    if (write(txn, order, stored, r[0]["history_hash"].is_null() ? "" : r[0]["history_hash"].as<std::string>())) {
+    const std::string stored_history =
+        r[0]["history_hash"].is_null() ? "" : r[0]["history_hash"].as<std::string>();
+    if (write(txn, order, &stored_history)) {
       for (const v1::StoredReturn& ret : returns) {
         db::Exec(txn, queries::kReturnUpsert, ret.return_id(), order.order_id(),
                  pqxx::binarystring(ret.record()), ret.open());
@@ -435,7 +433,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
                                   request_id, seen.token, seen.user_id);
     if (!again.empty() && !request_id.empty() && again[0]["replayed"].as<bool>()) {
       result.replayed = true;
-      return ParseOrder(again[0]["response_doc"], &result.order);
+      order.Clear();
+      return ParseOrder(again[0]["response_doc"], &order);
     }
     Order now;
     if (!again.empty()) RETURN_IF_ERROR(ParseOrder(again[0]["doc"], &now));

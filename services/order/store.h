@@ -21,8 +21,13 @@ inline constexpr size_t kMaxPageBytes = 2 * 1024 * 1024;
 // The result of an idempotent write: the stored order and whether it is the
 // replay of an earlier request with the same request_id.
 struct SaveResult {
+  // CreateOrder's order (SaveOrder leaves its answer in its `order`).
   Order order;
   bool replayed = false;
+  // SaveOrder wrote the caller's order as sent, only with a new version,
+  // `updated_at` and the new events stamped at `updated_at`.
+  bool as_sent = false;
+  google::protobuf::Timestamp updated_at;
 };
 
 // The master data a caller decided a change on (GetOrderContext's token
@@ -61,10 +66,13 @@ class OrderStore {
   // Replaces the order when order.version() is the stored version and
   // `seen` still holds (else ABORTED) and the status transition is legal;
   // appends `events`; creates or replaces `returns` (in the same
-  // transaction).
+  // transaction). `order` is changed in place: on success it is the stored
+  // order (or, replayed, the earlier request's answer); on an error, it may
+  // hold the server's facts. In place, so that a large order (which the
+  // caller may keep on an arena) is never copied.
   virtual absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
-      Order order, const std::vector<OrderEvent>& events,
+      Order* order, const std::vector<OrderEvent>& events,
       const std::vector<v1::ContinuitySchedule>& schedules = {}, const SeenMasterData& seen = {},
       const std::vector<v1::StoredReturn>& returns = {}) = 0;
   // Creates every child due on or before `as_of`, exactly once even when
@@ -125,7 +133,7 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<std::vector<v1::RecordedPayments>> ListRecordedPayments(
       const std::vector<std::string>& order_ids) override;
   absl::StatusOr<SaveResult> SaveOrder(const std::string& method, const std::string& request_id,
-                                       const std::string& fingerprint, Order order,
+                                       const std::string& fingerprint, Order* order,
                                        const std::vector<OrderEvent>& events,
                                        const std::vector<v1::ContinuitySchedule>& schedules = {},
                                        const SeenMasterData& seen = {},

@@ -65,6 +65,7 @@ void BM_AddLine(benchmark::State& state) {
     return;
   }
   const std::string order_id = started.order().order_id();
+  size_t last_order_bytes = 0;
   for (int i = 0; i < lines - 1; ++i) {
     fd::AddLineRequest add;
     add.set_request_id(NextId());
@@ -86,6 +87,7 @@ void BM_AddLine(benchmark::State& state) {
     fd::AddLineResponse added;
     grpc::Status s = suite->front->AddLine(suite->As("bench-agent").get(), add, &added);
     state.PauseTiming();
+    last_order_bytes = added.order().ByteSizeLong();
     if (!s.ok()) {
       state.SkipWithError(s.error_message().c_str());
       break;
@@ -99,6 +101,7 @@ void BM_AddLine(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.counters["lines"] = lines;
+  state.counters["order_bytes"] = static_cast<double>(last_order_bytes);
 }
 // A fixed number of iterations: each adds two events to the order's log,
 // so every size is measured with the same log.

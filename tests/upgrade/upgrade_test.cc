@@ -254,11 +254,12 @@ TEST_F(UpgradeTest, OrdersKeptAsJsonReadBackTheSameAfterTheUpgrade) {
     EXPECT_TRUE(MessageDifferencer::Equals(*read, *want)) << read->DebugString();
   }
   // The stored response is what a retry of that request gets back.
+  common::v1::Order answer = old_order;
   absl::StatusOr<order::SaveResult> retried =
-      store.SaveOrder("SubmitOrder", "r-old", "f-old", old_order, {});
+      store.SaveOrder("SubmitOrder", "r-old", "f-old", &answer, {});
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_TRUE(retried->replayed);
-  EXPECT_TRUE(MessageDifferencer::Equals(retried->order, old_order));
+  EXPECT_TRUE(MessageDifferencer::Equals(answer, old_order));
   // One representation: nothing is left only as JSON, and a row without
   // its document is refused from now on.
   ASSERT_TRUE(pool->Read([](pqxx::work& txn) -> absl::Status {

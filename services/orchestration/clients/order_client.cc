@@ -88,14 +88,27 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
     req.set_user_id(*save.kept_by_user);
     req.set_master_data_token(save.master_data_token);
   }
-  *req.mutable_order() = std::move(save.order);
-  for (auto& e : save.events) *req.add_new_events() = std::move(e);
+  // The order goes as bytes, which the order service parses onto an arena;
+  // stored as sent, it comes back as the stamps the save added to it, not
+  // as the whole order again.
+  save.order.SerializeToString(req.mutable_order_doc());
+  req.set_reply_without_order(true);
+  for (const auto& e : save.events) *req.add_new_events() = e;
   for (auto& s : save.schedules) *req.add_new_schedules() = std::move(s);
   for (auto& r : save.returns) *req.add_returns() = std::move(r);
   order::v1::SaveOrderResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, orders_->SaveOrder(calls_.New(scope).get(), req, &resp)));
-  return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
+  if (!resp.has_saved()) return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
+  Order stored = std::move(save.order);
+  stored.set_version(resp.saved().version());
+  *stored.mutable_updated_at() = resp.saved().updated_at();
+  for (auto& e : save.events) {
+    OrderEvent* added = stored.add_events();
+    *added = std::move(e);
+    *added->mutable_at() = resp.saved().updated_at();
+  }
+  return SavedOrder{std::move(stored), resp.replayed()};
 }
 
 absl::StatusOr<Order> OrderClient::Get(const CallScope& scope, const std::string& order_id) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
@@ -11,6 +14,27 @@
 
 namespace callcenter::orchestration {
 namespace {
+
+bool SameMoney(const common::v1::Money& a, const common::v1::Money& b) {
+  return a.minor_units() == b.minor_units() && a.currency() == b.currency();
+}
+
+// Equal lists, each discount present where the other's is (as a copy
+// would leave them).
+bool SameDiscounts(const google::protobuf::RepeatedPtrField<common::v1::AppliedDiscount>& a,
+                   const google::protobuf::RepeatedPtrField<common::v1::AppliedDiscount>& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    const auto& x = a.Get(i);
+    const auto& y = b.Get(i);
+    if (x.discount_id() != y.discount_id() || x.name() != y.name() ||
+        x.coupon_code() != y.coupon_code() || x.has_amount() != y.has_amount() ||
+        !SameMoney(x.amount(), y.amount())) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool Counts(common::v1::PaymentStatus s) {
   return s == common::v1::PAYMENT_STATUS_AUTHORIZED ||
@@ -69,7 +93,11 @@ pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
 }
 
 absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order) {
-  std::map<std::string, const pricing::v1::PricedLine*> by_id;
+  // Most lines keep their prices when one line changes: a field already
+  // holding the price is left alone rather than copied again, so repricing
+  // a large order allocates only for what changed.
+  absl::flat_hash_map<absl::string_view, const pricing::v1::PricedLine*> by_id;
+  by_id.reserve(static_cast<size_t>(priced.lines_size()));
   for (const auto& l : priced.lines()) by_id[l.line_id()] = &l;
   for (common::v1::OrderLine& line : *order->mutable_lines()) {
     auto it = by_id.find(line.line_id());
@@ -77,13 +105,17 @@ absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* 
       return absl::InternalError(absl::StrCat("pricing returned no price for line ", line.line_id()));
     }
     const pricing::v1::PricedLine& p = *it->second;
-    line.set_product_name(p.product_name());
-    *line.mutable_base_price() = p.base_price();
-    *line.mutable_unit_price() = p.unit_price();
-    *line.mutable_discount() = p.discount();
-    *line.mutable_net_amount() = p.net_amount();
-    *line.mutable_tax() = p.tax();
-    *line.mutable_discounts() = p.discounts();
+    if (line.product_name() != p.product_name()) line.set_product_name(p.product_name());
+    if (!line.has_base_price() || !SameMoney(line.base_price(), p.base_price()))
+      *line.mutable_base_price() = p.base_price();
+    if (!line.has_unit_price() || !SameMoney(line.unit_price(), p.unit_price()))
+      *line.mutable_unit_price() = p.unit_price();
+    if (!line.has_discount() || !SameMoney(line.discount(), p.discount()))
+      *line.mutable_discount() = p.discount();
+    if (!line.has_net_amount() || !SameMoney(line.net_amount(), p.net_amount()))
+      *line.mutable_net_amount() = p.net_amount();
+    if (!line.has_tax() || !SameMoney(line.tax(), p.tax())) *line.mutable_tax() = p.tax();
+    if (!SameDiscounts(line.discounts(), p.discounts())) *line.mutable_discounts() = p.discounts();
     line.set_margin_bp(p.margin_bp());
     line.set_margin_alert(p.margin_alert());
   }

@@ -1,5 +1,8 @@
 #include "services/orchestration/domain/order_math.h"
 
+#include <random>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/status/status.h"
 
@@ -58,6 +61,79 @@ TEST(OrderMathTest, ApplyPricingMatchesLinesById) {
   EXPECT_EQ(o.balance_due().minor_units(), 300);
   o.add_lines()->set_line_id("c");
   EXPECT_EQ(ApplyPricing(r, &o).code(), absl::StatusCode::kInternal);
+}
+
+// Repricing an order that already holds prices must leave exactly what
+// pricing a fresh copy leaves (ApplyPricing skips fields that hold the
+// price already), presence of empty amounts included.
+TEST(OrderMathTest, RepricingInPlaceEqualsPricingAFreshCopy) {
+  // A field added to these messages must be compared by ApplyPricing too.
+  EXPECT_EQ(common::v1::Money::descriptor()->field_count(), 2);
+  EXPECT_EQ(common::v1::AppliedDiscount::descriptor()->field_count(), 4);
+  std::mt19937 rng(3);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  auto money = [&](common::v1::Money* m) {
+    if (pick(4) == 0) return;  // absent
+    m->set_currency(pick(5) == 0 ? "EUR" : "USD");
+    m->set_minor_units(pick(3) == 0 ? 0 : pick(1000));
+  };
+  auto price = [&](const Order& order) {
+    pricing::v1::PriceOrderResponse r;
+    for (const auto& line : order.lines()) {
+      auto* p = r.add_lines();
+      p->set_line_id(line.line_id());
+      if (pick(3) != 0) p->set_product_name(absl::StrCat("name ", pick(3)));
+      money(p->mutable_base_price());
+      money(p->mutable_unit_price());
+      money(p->mutable_discount());
+      money(p->mutable_net_amount());
+      money(p->mutable_tax());
+      for (int d = pick(3); d > 0; --d) {
+        auto* x = p->add_discounts();
+        x->set_discount_id(absl::StrCat("D", pick(3)));
+        if (pick(2)) x->set_name("Spring");
+        if (pick(2)) x->set_coupon_code("C1");
+        money(x->mutable_amount());
+      }
+      p->set_margin_bp(pick(5000));
+    }
+    money(r.mutable_total());
+    return r;
+  };
+  for (int n = 0; n < 300; ++n) {
+    Order order;
+    order.set_currency("USD");
+    order.set_status(common::v1::ORDER_STATUS_DRAFT);
+    for (int i = pick(6); i >= 0; --i) order.add_lines()->set_line_id(absl::StrCat("l", i));
+    ASSERT_TRUE(ApplyPricing(price(order), &order).ok());
+    // Some lines priced again the same, some differently.
+    pricing::v1::PriceOrderResponse again = price(order);
+    for (int i = 0; i < again.lines_size(); ++i) {
+      if (pick(2) == 0) continue;
+      const auto& line = order.lines(i);
+      auto* p = again.mutable_lines(i);
+      p->set_product_name(line.product_name());
+      if (line.has_base_price()) *p->mutable_base_price() = line.base_price(); else p->clear_base_price();
+      if (line.has_unit_price()) *p->mutable_unit_price() = line.unit_price(); else p->clear_unit_price();
+      if (line.has_discount()) *p->mutable_discount() = line.discount(); else p->clear_discount();
+      if (line.has_net_amount()) *p->mutable_net_amount() = line.net_amount(); else p->clear_net_amount();
+      if (line.has_tax()) *p->mutable_tax() = line.tax(); else p->clear_tax();
+      *p->mutable_discounts() = line.discounts();
+    }
+    Order fresh = order;
+    for (auto& line : *fresh.mutable_lines()) {
+      line.clear_product_name();
+      line.clear_base_price();
+      line.clear_unit_price();
+      line.clear_discount();
+      line.clear_net_amount();
+      line.clear_tax();
+      line.clear_discounts();
+    }
+    ASSERT_TRUE(ApplyPricing(again, &order).ok());
+    ASSERT_TRUE(ApplyPricing(again, &fresh).ok());
+    ASSERT_EQ(order.SerializeAsString(), fresh.SerializeAsString()) << n;
+  }
 }
 
 TEST(OrderMathTest, AnEmptyOrderPricesToZeroInItsCurrency) {

@@ -45,7 +45,7 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
   if (order_id.empty()) return InvalidField("order_id", "required");
   const std::string fingerprint = Fingerprint(request);  // once: the read and the save
   if (spec.may_start_from_kept_context) {
-    if (auto kept = contexts_.Find(order_id, caller.user_id)) {
+    if (auto kept = contexts_.Take(order_id, caller.user_id)) {
       Context c(caller);
       c.fingerprint = fingerprint;
       c.data = *std::move(kept);
@@ -54,7 +54,6 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
       absl::Status s = Apply(spec, c, change, out, after_pricing, &saved);
       *replayed = c.replayed;
       if (s.ok() && saved) return s;
-      contexts_.Erase(order_id, caller.user_id);
       // A dependency that stalled or is down is not asked again: one
       // stalled service costs the caller one downstream deadline, not two.
       if (absl::IsDeadlineExceeded(s) || absl::IsUnavailable(s)) return s;

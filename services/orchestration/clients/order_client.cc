@@ -1,5 +1,6 @@
 #include "services/orchestration/clients/order_client.h"
 
+#include "absl/strings/match.h"
 #include "libs/status/status.h"
 
 namespace callcenter::orchestration {
@@ -97,8 +98,17 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   for (auto& s : save.schedules) *req.add_new_schedules() = std::move(s);
   for (auto& r : save.returns) *req.add_returns() = std::move(r);
   order::v1::SaveOrderResponse resp;
-  RETURN_IF_ERROR(
-      FromDownstream(kService, orders_->SaveOrder(calls_.New(scope).get(), req, &resp)));
+  grpc::Status sent = orders_->SaveOrder(calls_.New(scope).get(), req, &resp);
+  if (sent.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+      absl::StartsWith(sent.error_message(), "order.order_id: required")) {
+    // An order service older than order_doc (during a rolling update)
+    // ignored it and found no order: it gets the order as a message.
+    req.clear_order_doc();
+    *req.mutable_order() = save.order;
+    resp.Clear();
+    sent = orders_->SaveOrder(calls_.New(scope).get(), req, &resp);
+  }
+  RETURN_IF_ERROR(FromDownstream(kService, sent));
   if (!resp.has_saved()) return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
   Order stored = std::move(save.order);
   stored.set_version(resp.saved().version());

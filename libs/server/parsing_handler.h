@@ -10,6 +10,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/support/method_handler.h"
+#include "libs/server/after_reply.h"
 #include "libs/status/status.h"
 
 namespace callcenter::server {
@@ -27,18 +28,31 @@ std::string TakeBytes(grpc_byte_buffer* buffer);
 // answers a request protobuf refuses (invalid UTF-8 in a string field of a
 // proto3 message) with a bare INTERNAL; this one answers INVALID_ARGUMENT
 // naming the field, with the error details every error carries (API.md).
-// It then runs the service's method as gRPC's handler would.
+// It then runs the service's method as gRPC's handler would, in a
+// ReplyScope: what the method queued with AfterReply runs once the reply
+// has been sent, before the reply's message is destroyed.
 template <class Service, class Request, class Response>
 class ParsingUnaryHandler : public grpc::internal::MethodHandler {
  public:
   using Method = grpc::Status (Service::*)(grpc::ServerContext*, const Request*, Response*);
 
-  ParsingUnaryHandler(Method method, Service* service)
-      : inner_([method](Service* s, grpc::ServerContext* ctx, const Request* req,
-                        Response* resp) { return (s->*method)(ctx, req, resp); },
-               service) {}
+  ParsingUnaryHandler(Method method, Service* service) : method_(method), service_(service) {}
 
-  void RunHandler(const HandlerParameter& param) override { inner_.RunHandler(param); }
+  // As gRPC's RpcMethodHandler::RunHandler, with the scope around it.
+  void RunHandler(const HandlerParameter& param) override {
+    Response rsp;
+    grpc::Status status = param.status;
+    ReplyScope scope;
+    if (status.ok()) {
+      status = grpc::internal::CatchingFunctionHandler([this, &param, &rsp] {
+        return (service_->*method_)(static_cast<grpc::ServerContext*>(param.server_context),
+                                    static_cast<Request*>(param.request), &rsp);
+      });
+      static_cast<Request*>(param.request)->~Request();
+    }
+    grpc::internal::UnaryRunHandlerHelper(param, &rsp, status);
+    scope.Run();
+  }
 
   void* Deserialize(grpc_call* call, grpc_byte_buffer* req, grpc::Status* status,
                     void** /*handler_data*/) override {
@@ -62,7 +76,8 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
   }
 
  private:
-  grpc::internal::RpcMethodHandler<Service, Request, Response> inner_;
+  Method method_;
+  Service* service_;
 };
 
 // Lets a generated service class replace the handler of its method `index`

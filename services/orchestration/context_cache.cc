@@ -20,7 +20,10 @@ void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextRes
   Key key(context.order().order_id(), user_id);
   auto entry = std::make_unique<order::v1::GetOrderContextResponse>(std::move(context));
   absl::MutexLock lock(&mu_);
-  if (entries_.size() >= capacity_ && entries_.find(key) == entries_.end()) entries_.clear();
+  auto it = entries_.find(key);
+  // A context kept after its reply may arrive after a newer one: the newer stays.
+  if (it != entries_.end() && it->second->order().version() > entry->order().version()) return;
+  if (entries_.size() >= capacity_ && it == entries_.end()) entries_.clear();
   entries_[std::move(key)] = std::move(entry);
 }
 

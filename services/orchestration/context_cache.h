@@ -28,7 +28,8 @@ class ContextCache {
   // Removes and returns the context kept for (order, user), if any.
   std::optional<order::v1::GetOrderContextResponse> Take(const std::string& order_id,
                                                          const std::string& user_id);
-  // Keeps `context` (its order's id is the key) for `user_id`.
+  // Keeps `context` (its order's id is the key) for `user_id`, unless a
+  // newer version of that order is kept already.
   void Put(const std::string& user_id, order::v1::GetOrderContextResponse context);
   void Erase(const std::string& order_id, const std::string& user_id);
   size_t size() const;

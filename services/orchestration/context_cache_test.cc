@@ -31,6 +31,16 @@ TEST(ContextCacheTest, KeptPerOrderAndUser) {
   EXPECT_FALSE(cache.Take("o1", "agent").has_value());
 }
 
+TEST(ContextCacheTest, AnOlderContextNeverReplacesANewerOne) {
+  ContextCache cache;
+  cache.Put("agent", Context("o1", 5));
+  cache.Put("agent", Context("o1", 4));  // kept after its reply, late
+  EXPECT_EQ(cache.Take("o1", "agent")->order().version(), 5);
+  cache.Put("agent", Context("o1", 4));
+  cache.Put("agent", Context("o1", 6));
+  EXPECT_EQ(cache.Take("o1", "agent")->order().version(), 6);
+}
+
 TEST(ContextCacheTest, NeverKeepsAReplayedOrder) {
   ContextCache cache;
   auto c = Context("o1", 3);

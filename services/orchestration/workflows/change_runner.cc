@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
+#include "libs/server/after_reply.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/order_math.h"
 #include "services/orchestration/domain/order_rules.h"
@@ -139,8 +140,22 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).
   if (!saved.replayed && out->status() == common::v1::ORDER_STATUS_DRAFT) {
-    *c.data.mutable_order() = *out;
-    contexts_.Put(c.user_id(), std::move(c.data));  // the save is a change's last step
+    if (server::InReplyScope()) {
+      // The order is moved out of the reply once the reply is sent, not
+      // copied now (for a large order, the copy cost as much as the save).
+      // A later change of the same reply replaces this one.
+      server::AfterReply(out, [this, user = c.user_id(), data = std::move(c.data), out,
+                               id = out->order_id(), version = out->version()]() mutable {
+        // Only the order this save stored (the handler may have answered
+        // with another state of it since).
+        if (out->order_id() != id || out->version() != version) return;
+        *data.mutable_order() = std::move(*out);
+        contexts_.Put(user, std::move(data));
+      });
+    } else {
+      *c.data.mutable_order() = *out;
+      contexts_.Put(c.user_id(), std::move(c.data));  // the save is a change's last step
+    }
   } else {
     contexts_.Erase(out->order_id(), c.user_id());
   }

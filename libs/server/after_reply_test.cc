@@ -1,0 +1,96 @@
+#include "libs/server/after_reply.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "callcenter/order/v1/order.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "libs/server/host.h"
+#include "libs/server/parsing_handler.h"
+
+namespace callcenter::server {
+namespace {
+
+TEST(AfterReplyTest, QueuedWorkRunsOnceInOrderAndALaterWordWins) {
+  EXPECT_FALSE(InReplyScope());
+  std::vector<std::string> ran;
+  {
+    ReplyScope scope;
+    EXPECT_TRUE(InReplyScope());
+    int a = 0, b = 0;
+    AfterReply(&a, [&] { ran.push_back("a1"); });
+    AfterReply(&b, [&] { ran.push_back("b"); });
+    AfterReply(&a, [&] { ran.push_back("a2"); });  // replaces a1, keeps its place
+    EXPECT_TRUE(ran.empty());
+    scope.Run();
+    EXPECT_FALSE(InReplyScope());  // after the reply: nothing more to queue
+  }
+  EXPECT_EQ(ran, (std::vector<std::string>{"a2", "b"}));
+  EXPECT_FALSE(InReplyScope());
+}
+
+TEST(AfterReplyTest, WorkNotRunIsDroppedWithItsScope) {
+  bool ran = false;
+  {
+    ReplyScope scope;
+    AfterReply(&ran, [&] { ran = true; });
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_FALSE(InReplyScope());
+  AfterReply(&ran, [&] { ran = true; });  // outside any scope: nothing queued
+  EXPECT_FALSE(ran);
+}
+
+// A service whose method queues the move of its reply's content: the
+// client must get the whole reply (the move comes after it was sent), and
+// the moved content must arrive where the work put it.
+class CallCenters : public ParsingHandlers<order::v1::CallCenterService::Service> {
+ public:
+  CallCenters() {
+    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+        "callcenter.order.v1.CallCenterService");
+    const auto* m = service->FindMethodByName("GetCallCenter");
+    UseParsingHandler(m->index(), "/callcenter.order.v1.CallCenterService/GetCallCenter",
+                      &CallCenters::GetCallCenter);
+  }
+
+  grpc::Status GetCallCenter(grpc::ServerContext*, const order::v1::GetCallCenterRequest* req,
+                             order::v1::GetCallCenterResponse* resp) override {
+    resp->mutable_call_center()->set_call_center_id(req->call_center_id());
+    resp->mutable_call_center()->set_name(std::string(1000, 'n'));
+    in_scope = InReplyScope();
+    AfterReply(resp, [this, resp] { kept = std::move(*resp->mutable_call_center()->mutable_name()); });
+    return grpc::Status::OK;
+  }
+
+  bool in_scope = false;
+  std::string kept;
+};
+
+TEST(AfterReplyTest, AParsingHandlerRunsTheWorkAfterTheReplyIsSent) {
+  CallCenters service;
+  HostOptions options;
+  options.service = "test";
+  options.listen_address = "127.0.0.1:0";
+  options.drain_delay = absl::ZeroDuration();
+  ServiceHost host(options);
+  host.Register(&service);
+  ASSERT_TRUE(host.Start().ok());
+  const int port = host.port();
+  auto stub = order::v1::CallCenterService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  order::v1::GetCallCenterRequest req;
+  req.set_call_center_id("cc1");
+  order::v1::GetCallCenterResponse resp;
+  ASSERT_TRUE(stub->GetCallCenter(&ctx, req, &resp).ok());
+  EXPECT_TRUE(service.in_scope);
+  EXPECT_EQ(resp.call_center().name(), std::string(1000, 'n'));  // sent whole
+  EXPECT_EQ(service.kept, std::string(1000, 'n'));                 // then moved
+  host.Shutdown();
+}
+
+}  // namespace
+}  // namespace callcenter::server

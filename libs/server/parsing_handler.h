@@ -2,10 +2,12 @@
 #define CALLCENTER_LIBS_SERVER_PARSING_HANDLER_H_
 
 #include <deque>
+#include <memory>
 #include <new>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/rpc_service_method.h"
@@ -36,21 +38,31 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
  public:
   using Method = grpc::Status (Service::*)(grpc::ServerContext*, const Request*, Response*);
 
-  ParsingUnaryHandler(Method method, Service* service) : method_(method), service_(service) {}
+  // `on_arena`: the request and the response live on a protobuf arena of
+  // the call's, allocated and freed at once (for methods whose messages
+  // have many parts, e.g. an order's lines).
+  ParsingUnaryHandler(Method method, Service* service, bool on_arena = false)
+      : method_(method), service_(service), on_arena_(on_arena) {}
 
   // As gRPC's RpcMethodHandler::RunHandler, with the scope around it.
   void RunHandler(const HandlerParameter& param) override {
-    Response rsp;
+    // An arena request owns its arena (Deserialize made both); freed last.
+    std::unique_ptr<google::protobuf::Arena> arena(
+        on_arena_ && param.request != nullptr ? static_cast<Request*>(param.request)->GetArena()
+                                              : nullptr);
+    Response on_stack;
+    Response* rsp = arena != nullptr ? google::protobuf::Arena::CreateMessage<Response>(arena.get())
+                                     : &on_stack;
     grpc::Status status = param.status;
     ReplyScope scope;
     if (status.ok()) {
-      status = grpc::internal::CatchingFunctionHandler([this, &param, &rsp] {
+      status = grpc::internal::CatchingFunctionHandler([this, &param, rsp] {
         return (service_->*method_)(static_cast<grpc::ServerContext*>(param.server_context),
-                                    static_cast<Request*>(param.request), &rsp);
+                                    static_cast<Request*>(param.request), rsp);
       });
-      static_cast<Request*>(param.request)->~Request();
+      if (arena == nullptr) static_cast<Request*>(param.request)->~Request();
     }
-    grpc::internal::UnaryRunHandlerHelper(param, &rsp, status);
+    grpc::internal::UnaryRunHandlerHelper(param, rsp, status);
     scope.Run();
   }
 
@@ -61,13 +73,23 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
       return nullptr;
     }
     const std::string bytes = TakeBytes(req);
-    auto* request =
-        new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(call, sizeof(Request))) Request;
+    Request* request;
+    if (on_arena_) {
+      // RunHandler frees the arena with the request (its GetArena()).
+      request = google::protobuf::Arena::CreateMessage<Request>(new google::protobuf::Arena);
+    } else {
+      request =
+          new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(call, sizeof(Request))) Request;
+    }
     if (request->ParseFromString(bytes)) {
       *status = grpc::Status::OK;
       return request;
     }
-    request->~Request();
+    if (on_arena_) {
+      delete request->GetArena();
+    } else {
+      request->~Request();
+    }
     const std::string field = FindInvalidUtf8(bytes, Request::descriptor());
     *status = ToGrpcStatus(field.empty()
                                ? absl::InvalidArgumentError("the request is not a valid message")
@@ -78,6 +100,7 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
  private:
   Method method_;
   Service* service_;
+  bool on_arena_;
 };
 
 // Lets a generated service class replace the handler of its method `index`
@@ -90,12 +113,14 @@ class ParsingHandlers : public GeneratedService {
   template <class Service, class Request, class Response>
   void UseParsingHandler(int index, const std::string& name,
                          grpc::Status (Service::*method)(grpc::ServerContext*, const Request*,
-                                                         Response*)) {
+                                                         Response*),
+                         bool on_arena = false) {
     names_.push_back(name);          // RpcServiceMethod keeps the pointer
     this->MarkMethodGeneric(index);  // removes gRPC's handler
     this->AddMethod(new grpc::internal::RpcServiceMethod(
         names_.back().c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
-        new ParsingUnaryHandler<Service, Request, Response>(method, static_cast<Service*>(this))));
+        new ParsingUnaryHandler<Service, Request, Response>(method, static_cast<Service*>(this),
+                                                            on_arena)));
   }
 
  private:

@@ -184,9 +184,11 @@ void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outc
 // Prices one request; a friend of Snapshot to read its indexes.
 class Engine {
  public:
-  Engine(const Snapshot& s, const v1::PriceOrderRequest& r) : s_(s), r_(r) {}
+  // The answer goes to `out` (empty; it may live on an arena).
+  Engine(const Snapshot& s, const v1::PriceOrderRequest& r, v1::PriceOrderResponse* out)
+      : s_(s), r_(r), out_(*out) {}
 
-  absl::StatusOr<v1::PriceOrderResponse> Run();
+  absl::Status Run();
 
  private:
   absl::Status PriceLines();
@@ -212,7 +214,7 @@ class Engine {
   // discount id -> coupon code that unlocks it (valid coupons only).
   std::map<std::string, std::string> unlocked_;
   std::map<std::string, std::string> coupon_reason_;  // code -> why not usable
-  v1::PriceOrderResponse out_;
+  v1::PriceOrderResponse& out_;
 };
 
 namespace {
@@ -844,7 +846,7 @@ int32_t Engine::TaxRate() const {
   return best_prefix > 0 ? rate : country_rate;
 }
 
-absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
+absl::Status Engine::Run() {
   const std::string& currency = r_.currency();
   if (currency.size() != 3) return InvalidField("currency", "must be an ISO 4217 code");
   if (r_.pricing_date().size() != 10) return InvalidField("pricing_date", "must be YYYY-MM-DD");
@@ -921,7 +923,7 @@ absl::StatusOr<v1::PriceOrderResponse> Engine::Run() {
   *out_.mutable_charges_total() = MoneyOf(currency, charges);
   *out_.mutable_tax_total() = MoneyOf(currency, tax.value());
   *out_.mutable_total() = MoneyOf(currency, total);
-  return std::move(out_);
+  return absl::OkStatus();
 }
 
 int32_t MarginBp(int64_t net_amount, int64_t unit_cost, int32_t quantity) {
@@ -943,9 +945,17 @@ common::v1::MarginAlert MarginAlertFor(int32_t margin_bp, int32_t acceptable_bp,
   return common::v1::MARGIN_ALERT_BLOCKED;
 }
 
+absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
+                        v1::PriceOrderResponse* out) {
+  out->Clear();
+  return Engine(snapshot, request, out).Run();
+}
+
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request) {
-  return Engine(snapshot, request).Run();
+  v1::PriceOrderResponse out;
+  RETURN_IF_ERROR(PriceOrder(snapshot, request, &out));
+  return out;
 }
 
 absl::Status CheckCoupon(const Snapshot& s, const std::string& code, const std::string& customer_id,

@@ -73,6 +73,10 @@ class Snapshot {
 // per line. Ties go to the compound combination, then to the lowest id.
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request);
+// The same, answered in `out` (cleared first; it may live on an arena, as
+// the service's answer does).
+absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
+                        v1::PriceOrderResponse* out);
 
 // A line's margin (DOMAIN 11): (net unit price - unit cost) / net unit
 // price in basis points, truncated toward zero, with the net unit price

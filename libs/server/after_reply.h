@@ -7,10 +7,11 @@
 
 namespace callcenter::server {
 
-// Work a unary handler defers until its reply has been sent, on the same
-// thread and while the reply's message still exists: e.g. keeping what the
-// reply carries by moving it, where before the reply it would have to be
-// copied. Only calls served by a ParsingUnaryHandler have such a scope;
+// Work a unary handler defers until its reply has been serialized, on the
+// same thread, before the reply is sent (so the client's next call finds
+// it done) and while the reply's message still exists: e.g. keeping what
+// the reply carries by moving it out of the message, where before the
+// serialization it would have to be copied. Only calls served by a ParsingUnaryHandler have such a scope;
 // elsewhere (background work, tests calling a method directly)
 // InReplyScope() is false and the caller does the work at once its own
 // way.

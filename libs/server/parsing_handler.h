@@ -2,12 +2,10 @@
 #define CALLCENTER_LIBS_SERVER_PARSING_HANDLER_H_
 
 #include <deque>
-#include <memory>
 #include <new>
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/rpc_service_method.h"
@@ -32,38 +30,37 @@ std::string TakeBytes(grpc_byte_buffer* buffer);
 // naming the field, with the error details every error carries (API.md).
 // It then runs the service's method as gRPC's handler would, in a
 // ReplyScope: what the method queued with AfterReply runs once the reply
-// has been sent, before the reply's message is destroyed.
+// has been serialized, before it is sent.
 template <class Service, class Request, class Response>
 class ParsingUnaryHandler : public grpc::internal::MethodHandler {
  public:
   using Method = grpc::Status (Service::*)(grpc::ServerContext*, const Request*, Response*);
 
-  // `on_arena`: the request and the response live on a protobuf arena of
-  // the call's, allocated and freed at once (for methods whose messages
-  // have many parts, e.g. an order's lines).
-  ParsingUnaryHandler(Method method, Service* service, bool on_arena = false)
-      : method_(method), service_(service), on_arena_(on_arena) {}
+  ParsingUnaryHandler(Method method, Service* service) : method_(method), service_(service) {}
 
   // As gRPC's RpcMethodHandler::RunHandler, with the scope around it.
   void RunHandler(const HandlerParameter& param) override {
-    // An arena request owns its arena (Deserialize made both); freed last.
-    std::unique_ptr<google::protobuf::Arena> arena(
-        on_arena_ && param.request != nullptr ? static_cast<Request*>(param.request)->GetArena()
-                                              : nullptr);
-    Response on_stack;
-    Response* rsp = arena != nullptr ? google::protobuf::Arena::CreateMessage<Response>(arena.get())
-                                     : &on_stack;
+    Response rsp;
     grpc::Status status = param.status;
     ReplyScope scope;
     if (status.ok()) {
-      status = grpc::internal::CatchingFunctionHandler([this, &param, rsp] {
+      status = grpc::internal::CatchingFunctionHandler([this, &param, &rsp] {
         return (service_->*method_)(static_cast<grpc::ServerContext*>(param.server_context),
-                                    static_cast<Request*>(param.request), rsp);
+                                    static_cast<Request*>(param.request), &rsp);
       });
-      if (arena == nullptr) static_cast<Request*>(param.request)->~Request();
+      static_cast<Request*>(param.request)->~Request();
     }
-    grpc::internal::UnaryRunHandlerHelper(param, rsp, status);
+    // The reply is serialized here rather than by gRPC, so that the work
+    // queued with AfterReply runs between the two: before the reply can
+    // reach the client (whose next call may count on that work done), and
+    // after the reply's message was read.
+    grpc::ByteBuffer reply;
+    if (status.ok()) {
+      bool own_buffer = false;
+      status = grpc::SerializationTraits<Response>::Serialize(rsp, &reply, &own_buffer);
+    }
     scope.Run();
+    grpc::internal::UnaryRunHandlerHelper(param, &reply, status);
   }
 
   void* Deserialize(grpc_call* call, grpc_byte_buffer* req, grpc::Status* status,
@@ -73,23 +70,13 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
       return nullptr;
     }
     const std::string bytes = TakeBytes(req);
-    Request* request;
-    if (on_arena_) {
-      // RunHandler frees the arena with the request (its GetArena()).
-      request = google::protobuf::Arena::CreateMessage<Request>(new google::protobuf::Arena);
-    } else {
-      request =
-          new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(call, sizeof(Request))) Request;
-    }
+    auto* request =
+        new (grpc::g_core_codegen_interface->grpc_call_arena_alloc(call, sizeof(Request))) Request;
     if (request->ParseFromString(bytes)) {
       *status = grpc::Status::OK;
       return request;
     }
-    if (on_arena_) {
-      delete request->GetArena();
-    } else {
-      request->~Request();
-    }
+    request->~Request();
     const std::string field = FindInvalidUtf8(bytes, Request::descriptor());
     *status = ToGrpcStatus(field.empty()
                                ? absl::InvalidArgumentError("the request is not a valid message")
@@ -100,7 +87,6 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
  private:
   Method method_;
   Service* service_;
-  bool on_arena_;
 };
 
 // Lets a generated service class replace the handler of its method `index`
@@ -113,14 +99,12 @@ class ParsingHandlers : public GeneratedService {
   template <class Service, class Request, class Response>
   void UseParsingHandler(int index, const std::string& name,
                          grpc::Status (Service::*method)(grpc::ServerContext*, const Request*,
-                                                         Response*),
-                         bool on_arena = false) {
+                                                         Response*)) {
     names_.push_back(name);          // RpcServiceMethod keeps the pointer
     this->MarkMethodGeneric(index);  // removes gRPC's handler
     this->AddMethod(new grpc::internal::RpcServiceMethod(
         names_.back().c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
-        new ParsingUnaryHandler<Service, Request, Response>(method, static_cast<Service*>(this),
-                                                            on_arena)));
+        new ParsingUnaryHandler<Service, Request, Response>(method, static_cast<Service*>(this))));
   }
 
  private:

@@ -42,17 +42,7 @@ PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics
       tax_rates_(
           &PricingStore::Table("tax_rates"), pool, metrics,
           [](const v1::TaxRate& t) { return t.tax_rate_id(); }, ValidateTaxRate,
-          [this] { Refresh().IgnoreError(); }) {
-  // PriceOrder's request and answer carry every line of an order, each with
-  // its amounts: they live on an arena of the call's, allocated and freed
-  // at once (its invalid UTF-8 is also named by field, as the front door's).
-  const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "callcenter.pricing.v1.PricingService");
-  const google::protobuf::MethodDescriptor* price_order = service->FindMethodByName("PriceOrder");
-  UseParsingHandler(price_order->index(), absl::StrCat("/", service->full_name(), "/PriceOrder"),
-                    &PricingServiceImpl::PriceOrder, /*on_arena=*/true);
-}
+          [this] { Refresh().IgnoreError(); }) {}
 
 absl::Status PricingServiceImpl::Refresh(bool force) { return catalog_.Refresh(force); }
 

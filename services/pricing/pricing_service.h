@@ -10,14 +10,13 @@
 #include "libs/db/pool.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/crud.h"
-#include "libs/server/parsing_handler.h"
 #include "libs/snapshot/snapshot.h"
 #include "services/pricing/domain/engine.h"
 #include "services/pricing/store.h"
 
 namespace callcenter::pricing {
 
-class PricingServiceImpl final : public server::ParsingHandlers<v1::PricingService::Service> {
+class PricingServiceImpl final : public v1::PricingService::Service {
  public:
   PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                      std::function<absl::Time()> clock = [] { return absl::Now(); });

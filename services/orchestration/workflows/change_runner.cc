@@ -141,9 +141,10 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   // returns an earlier order: not kept).
   if (!saved.replayed && out->status() == common::v1::ORDER_STATUS_DRAFT) {
     if (server::InReplyScope()) {
-      // The order is moved out of the reply once the reply is sent, not
-      // copied now (for a large order, the copy cost as much as the save).
-      // A later change of the same reply replaces this one.
+      // The order is moved out of the reply once the reply is serialized
+      // (before it is sent), not copied now (for a large order, the copy
+      // cost as much as the save). A later change of the same reply
+      // replaces this one.
       server::AfterReply(out, [this, user = c.user_id(), data = std::move(c.data), out,
                                id = out->order_id(), version = out->version()]() mutable {
         // Only the order this save stored (the handler may have answered

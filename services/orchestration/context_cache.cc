@@ -21,7 +21,8 @@ void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextRes
   auto entry = std::make_unique<order::v1::GetOrderContextResponse>(std::move(context));
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
-  // A context kept after its reply may arrive after a newer one: the newer stays.
+  // A context kept as its reply goes out may arrive after a newer one (two
+  // calls of one user on one order at once): the newer stays.
   if (it != entries_.end() && it->second->order().version() > entry->order().version()) return;
   if (entries_.size() >= capacity_ && it == entries_.end()) entries_.clear();
   entries_[std::move(key)] = std::move(entry);

@@ -1,12 +1,10 @@
 #include "services/orchestration/domain/order_math.h"
 
 #include <algorithm>
-#include <map>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"

@@ -184,7 +184,7 @@ void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outc
 // Prices one request; a friend of Snapshot to read its indexes.
 class Engine {
  public:
-  // The answer goes to `out` (empty; it may live on an arena).
+  // The answer goes to `out`, empty (filled in place, not moved out).
   Engine(const Snapshot& s, const v1::PriceOrderRequest& r, v1::PriceOrderResponse* out)
       : s_(s), r_(r), out_(*out) {}
 

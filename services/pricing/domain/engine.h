@@ -73,8 +73,8 @@ class Snapshot {
 // per line. Ties go to the compound combination, then to the lowest id.
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request);
-// The same, answered in `out` (cleared first; it may live on an arena, as
-// the service's answer does).
+// The same, answered in `out` (cleared first): the service fills its
+// reply in place.
 absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
                         v1::PriceOrderResponse* out);
 

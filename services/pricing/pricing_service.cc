@@ -79,10 +79,7 @@ grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,
       }
       RETURN_IF_ERROR(usable);
     }
-    if (!req->pricing_date().empty()) return pricing::PriceOrder(*snapshot(), *req, resp);
-    v1::PriceOrderRequest dated = *req;
-    dated.set_pricing_date(date);
-    return pricing::PriceOrder(*snapshot(), dated, resp);
+    return pricing::PriceOrder(*snapshot(), *req, date, resp);
   });
 }
 

@@ -14,6 +14,7 @@ absl::StatusOr<pricing::v1::PriceOrderResponse> PricingClient::PriceOrder(
     const order::v1::Customer& customer, const std::string& pricing_date,
     const std::string& check_coupon) {
   pricing::v1::PriceOrderRequest req = BuildPriceRequest(order, call_center, customer);
+  AddPricedFingerprints(order, &req);  // answered: only the lines whose prices changed
   req.set_source_price_group(order.source_price_group());
   req.set_pricing_date(pricing_date);
   req.set_check_coupon_code(check_coupon);

@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
+#include "libs/priced_line/fingerprint.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/fulfillment.h"
 
@@ -90,6 +91,12 @@ pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
   return r;
 }
 
+void AddPricedFingerprints(const Order& order, pricing::v1::PriceOrderRequest* request) {
+  for (int i = 0; i < order.lines_size() && i < request->lines_size(); ++i) {
+    request->mutable_lines(i)->set_priced_fingerprint(priced_line::Fingerprint(order.lines(i)));
+  }
+}
+
 absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order) {
   // Most lines keep their prices when one line changes: a field already
   // holding the price is left alone rather than copied again, so repricing
@@ -97,9 +104,17 @@ absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* 
   absl::flat_hash_map<absl::string_view, const pricing::v1::PricedLine*> by_id;
   by_id.reserve(static_cast<size_t>(priced.lines_size()));
   for (const auto& l : priced.lines()) by_id[l.line_id()] = &l;
+  // Lines pricing left out priced to the fingerprint we sent: they stand.
+  const bool left_out = priced.unchanged_lines() > 0;
+  if (left_out && priced.lines_size() + priced.unchanged_lines() != order->lines_size()) {
+    return absl::InternalError(absl::StrCat("pricing answered ", priced.lines_size(), " and left out ",
+                                            priced.unchanged_lines(), " of ", order->lines_size(),
+                                            " lines"));
+  }
   for (common::v1::OrderLine& line : *order->mutable_lines()) {
     auto it = by_id.find(line.line_id());
     if (it == by_id.end()) {
+      if (left_out) continue;
       return absl::InternalError(absl::StrCat("pricing returned no price for line ", line.line_id()));
     }
     const pricing::v1::PricedLine& p = *it->second;

@@ -17,7 +17,13 @@ pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
 
 // Copies prices, discounts and totals from a pricing result onto the order
 // (lines matched by line_id), then recomputes paid_total and balance_due.
+// Lines the answer left out as unchanged (their fingerprint matched) keep
+// their prices.
 absl::Status ApplyPricing(const pricing::v1::PriceOrderResponse& priced, Order* order);
+
+// Each line's priced_fingerprint in `request` (built from `order`, lines in
+// order): pricing then answers only the lines whose prices changed.
+void AddPricedFingerprints(const Order& order, pricing::v1::PriceOrderRequest* request);
 
 // Whether the order costs nothing without asking pricing: no lines and no
 // delivery mode, so no line price, discount, charge or tax applies.

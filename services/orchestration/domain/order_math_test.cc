@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/money/money_proto.h"
+#include "libs/priced_line/fingerprint.h"
 #include "libs/status/status.h"
 
 namespace callcenter::orchestration {
@@ -61,6 +63,42 @@ TEST(OrderMathTest, ApplyPricingMatchesLinesById) {
   EXPECT_EQ(o.balance_due().minor_units(), 300);
   o.add_lines()->set_line_id("c");
   EXPECT_EQ(ApplyPricing(r, &o).code(), absl::StatusCode::kInternal);
+}
+
+// Lines pricing left out (their fingerprint matched) keep their prices;
+// an answer that does not add up is refused, not half applied.
+TEST(OrderMathTest, LinesLeftOutAsUnchangedKeepTheirPrices) {
+  Order o;
+  o.set_currency("USD");
+  o.set_status(common::v1::ORDER_STATUS_DRAFT);
+  for (const char* id : {"a", "b", "c"}) {
+    auto* l = o.add_lines();
+    l->set_line_id(id);
+    *l->mutable_unit_price() = MoneyOf("USD", 100);
+    *l->mutable_net_amount() = MoneyOf("USD", 100);
+  }
+  pricing::v1::PriceOrderRequest request;
+  for (const auto& l : o.lines()) request.add_lines()->set_line_id(l.line_id());
+  AddPricedFingerprints(o, &request);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(request.lines(i).priced_fingerprint(), priced_line::Fingerprint(o.lines(i)));
+  }
+  pricing::v1::PriceOrderResponse r;
+  auto* b = r.add_lines();
+  b->set_line_id("b");
+  *b->mutable_unit_price() = MoneyOf("USD", 80);
+  *b->mutable_net_amount() = MoneyOf("USD", 80);
+  r.set_unchanged_lines(2);
+  *r.mutable_total() = MoneyOf("USD", 280);
+  ASSERT_TRUE(ApplyPricing(r, &o).ok());
+  EXPECT_EQ(o.lines(0).net_amount().minor_units(), 100);
+  EXPECT_EQ(o.lines(1).net_amount().minor_units(), 80);
+  EXPECT_EQ(o.lines(2).net_amount().minor_units(), 100);
+  EXPECT_EQ(o.balance_due().minor_units(), 280);
+  r.set_unchanged_lines(1);  // 1 + 1 of 3 lines
+  Order before = o;
+  EXPECT_EQ(ApplyPricing(r, &o).code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(o.SerializeAsString(), before.SerializeAsString());
 }
 
 // Repricing an order that already holds prices must leave exactly what

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
+#include "libs/priced_line/fingerprint.h"
 #include "libs/status/status.h"
 
 namespace callcenter::pricing {
@@ -185,13 +186,17 @@ void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outc
 class Engine {
  public:
   // The answer goes to `out`, empty (filled in place, not moved out).
-  Engine(const Snapshot& s, const v1::PriceOrderRequest& r, v1::PriceOrderResponse* out)
-      : s_(s), r_(r), out_(*out) {}
+  Engine(const Snapshot& s, const v1::PriceOrderRequest& r, const std::string& date,
+         v1::PriceOrderResponse* out)
+      : s_(s), r_(r), date_(date), out_(*out) {}
 
   absl::Status Run();
 
  private:
   absl::Status PriceLines();
+  // Leaves out of the answer the lines that priced to the fingerprint the
+  // request sent for them.
+  void LeaveOutUnchangedLines();
   void ResolveCoupons();
   bool Applicable(const v1::Discount& d, std::string* coupon) const;
   // Valid on the pricing date and for the order's price groups (a coupon
@@ -208,6 +213,7 @@ class Engine {
 
   const Snapshot& s_;
   const v1::PriceOrderRequest& r_;
+  const std::string& date_;  // the pricing date, YYYY-MM-DD
   const bool explain_ = r_.explain();
   std::vector<LineState> lines_;
   std::set<std::string> price_groups_;
@@ -229,7 +235,7 @@ bool Better(int64_t saving, const v1::Discount* d, int64_t best_saving, const v1
 }  // namespace
 
 bool Engine::Matches(const v1::Discount& d) const {
-  if (!ValidOn(d.valid_from(), d.valid_to(), r_.pricing_date())) return false;
+  if (!ValidOn(d.valid_from(), d.valid_to(), date_)) return false;
   if (!d.price_group_ids().empty()) {
     bool any = false;
     for (const auto& g : d.price_group_ids()) any = any || price_groups_.count(g) > 0;
@@ -256,7 +262,7 @@ void Engine::ResolveCoupons() {
                          ? (s_.FindCoupon(code) == nullptr
                                 ? absl::NotFoundError(absl::StrCat("coupon ", code, " is unknown"))
                                 : absl::OkStatus())
-                         : CheckCoupon(s_, code, r_.customer_id(), r_.pricing_date());
+                         : CheckCoupon(s_, code, r_.customer_id(), date_);
     if (!s.ok()) {
       coupon_reason_[code] = std::string(s.message());
       continue;
@@ -306,7 +312,7 @@ absl::Status Engine::PriceLines() {
       for (const v1::TradeAgreement* a : it->second) {
         if (a->price().currency() != currency) continue;
         if (a->from_quantity() > in.quantity()) continue;
-        if (!ValidOn(a->valid_from(), a->valid_to(), r_.pricing_date())) continue;
+        if (!ValidOn(a->valid_from(), a->valid_to(), date_)) continue;
         const int64_t price = a->price().minor_units();
         if (!a->customer_id().empty()) {
           if (a->customer_id() != r_.customer_id()) continue;
@@ -849,7 +855,7 @@ int32_t Engine::TaxRate() const {
 absl::Status Engine::Run() {
   const std::string& currency = r_.currency();
   if (currency.size() != 3) return InvalidField("currency", "must be an ISO 4217 code");
-  if (r_.pricing_date().size() != 10) return InvalidField("pricing_date", "must be YYYY-MM-DD");
+  if (date_.size() != 10) return InvalidField("pricing_date", "must be YYYY-MM-DD");
   for (const auto& g : r_.call_center_price_groups()) price_groups_.insert(g);
   if (!r_.customer_price_group().empty()) price_groups_.insert(r_.customer_price_group());
   if (!r_.source_price_group().empty()) price_groups_.insert(r_.source_price_group());
@@ -923,7 +929,25 @@ absl::Status Engine::Run() {
   *out_.mutable_charges_total() = MoneyOf(currency, charges);
   *out_.mutable_tax_total() = MoneyOf(currency, tax.value());
   *out_.mutable_total() = MoneyOf(currency, total);
+  LeaveOutUnchangedLines();
   return absl::OkStatus();
+}
+
+void Engine::LeaveOutUnchangedLines() {
+  // An explained line carries more than the fingerprint covers; so does a
+  // continuity plan (the submit plans the subscriptions from the answer).
+  if (explain_) return;
+  auto& lines = *out_.mutable_lines();
+  int kept = 0;
+  for (int i = 0; i < lines.size(); ++i) {
+    const uint64_t held = r_.lines(i).priced_fingerprint();
+    const v1::PricedLine& line = lines.Get(i);
+    if (held != 0 && !line.has_continuity() && priced_line::Fingerprint(line) == held) continue;
+    if (kept != i) lines.SwapElements(kept, i);
+    ++kept;
+  }
+  out_.set_unchanged_lines(lines.size() - kept);
+  lines.DeleteSubrange(kept, lines.size() - kept);
 }
 
 int32_t MarginBp(int64_t net_amount, int64_t unit_cost, int32_t quantity) {
@@ -946,9 +970,14 @@ common::v1::MarginAlert MarginAlertFor(int32_t margin_bp, int32_t acceptable_bp,
 }
 
 absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
-                        v1::PriceOrderResponse* out) {
+                        const std::string& pricing_date, v1::PriceOrderResponse* out) {
   out->Clear();
-  return Engine(snapshot, request, out).Run();
+  return Engine(snapshot, request, pricing_date, out).Run();
+}
+
+absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
+                        v1::PriceOrderResponse* out) {
+  return PriceOrder(snapshot, request, request.pricing_date(), out);
 }
 
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,

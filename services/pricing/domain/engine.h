@@ -77,6 +77,10 @@ absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
 // reply in place.
 absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
                         v1::PriceOrderResponse* out);
+// The same on `pricing_date` (YYYY-MM-DD) whatever the request's says: the
+// service prices a request without a date as of today without copying it.
+absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
+                        const std::string& pricing_date, v1::PriceOrderResponse* out);
 
 // A line's margin (DOMAIN 11): (net unit price - unit cost) / net unit
 // price in basis points, truncated toward zero, with the net unit price

@@ -1,11 +1,13 @@
 // Table-driven tests of the pricing rules (DOMAIN.md section 3), to the cent.
 #include "services/pricing/domain/engine.h"
 
+#include <map>
 #include <random>
 #include <set>
 
 #include "gtest/gtest.h"
 #include "libs/money/money.h"
+#include "libs/priced_line/fingerprint.h"
 #include "libs/status/status.h"
 
 namespace callcenter::pricing {
@@ -824,6 +826,117 @@ TEST(EngineTest, RandomOrdersNeverGoBelowZeroAndTotalsAddUp) {
     EXPECT_EQ(r.total().minor_units(), subtotal - discounts + r.charges_total().minor_units() +
                                            r.tax_total().minor_units());
   }
+}
+
+// ------------------------------------------------- lines left out unchanged
+
+// What of a priced line the fingerprint covers (the fields pricing sets on
+// an order line), as bytes to compare.
+std::string PricesOf(v1::PricedLine line) {
+  line.clear_line_id();
+  line.clear_product_id();
+  line.clear_quantity();
+  line.clear_price_overridden();
+  line.clear_continuity();
+  return line.SerializeAsString();
+}
+
+// A caller that holds an order's prices from its last answer and sends
+// their fingerprints gets exactly the lines whose prices changed and the
+// same totals; every line left out holds what a full answer would give it.
+TEST(EngineTest, LinesPricedToTheHeldFingerprintAreLeftOut) {
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  int left_out = 0, answered = 0;
+  for (int round = 0; round < 400; ++round) {
+    Tables t;
+    Order o;
+    RandomWorld(rng, 9, &t, &o);
+    auto snap = Snapshot::Build(std::move(t));
+    v1::PriceOrderRequest before = Request(o.lines);
+    before.set_concurrency_model(o.model);
+    auto held = PriceOrder(*snap, before);
+    ASSERT_TRUE(held.ok()) << held.status();
+    // The agent's change: a line added, one removed or a quantity changed.
+    v1::PriceOrderRequest after = before;
+    switch (pick(4)) {
+      case 0: {
+        auto* l = after.add_lines();
+        l->set_line_id("L99");
+        l->set_product_id("P" + std::to_string(pick(5)));
+        l->set_quantity(1 + pick(5));
+        break;
+      }
+      case 1:
+        if (after.lines_size() > 1) after.mutable_lines()->DeleteSubrange(pick(after.lines_size()), 1);
+        break;
+      case 2:
+        after.mutable_lines(pick(after.lines_size()))->set_quantity(1 + pick(5));
+        break;
+      default:
+        break;
+    }
+    auto full = PriceOrder(*snap, after);
+    ASSERT_TRUE(full.ok()) << full.status();
+    std::map<std::string, const v1::PricedLine*> held_by_id;
+    for (const auto& l : held->lines()) held_by_id[l.line_id()] = &l;
+    for (auto& l : *after.mutable_lines()) {
+      auto it = held_by_id.find(l.line_id());
+      if (it != held_by_id.end()) l.set_priced_fingerprint(priced_line::Fingerprint(*it->second));
+    }
+    auto elided = PriceOrder(*snap, after);
+    ASSERT_TRUE(elided.ok()) << elided.status();
+    ASSERT_EQ(elided->lines_size() + elided->unchanged_lines(), full->lines_size()) << round;
+    std::map<std::string, const v1::PricedLine*> answered_by_id;
+    for (const auto& l : elided->lines()) answered_by_id[l.line_id()] = &l;
+    for (const auto& l : full->lines()) {
+      auto it = answered_by_id.find(l.line_id());
+      if (it != answered_by_id.end()) {
+        EXPECT_EQ(it->second->SerializeAsString(), l.SerializeAsString()) << round;
+        ++answered;
+      } else {
+        ASSERT_TRUE(held_by_id.count(l.line_id())) << round << " " << l.line_id();
+        EXPECT_EQ(PricesOf(*held_by_id[l.line_id()]), PricesOf(l)) << round << " " << l.line_id();
+        ++left_out;
+      }
+    }
+    v1::PriceOrderResponse totals = *elided, full_totals = *full;
+    totals.clear_lines();
+    totals.clear_unchanged_lines();
+    full_totals.clear_lines();
+    EXPECT_EQ(totals.SerializeAsString(), full_totals.SerializeAsString()) << round;
+  }
+  // Both happen often enough for the test to mean something.
+  EXPECT_GT(left_out, 300);
+  EXPECT_GT(answered, 150);
+}
+
+// Explained lines and lines with a continuity plan carry more than the
+// fingerprint covers: always answered.
+TEST(EngineTest, ExplainedAndContinuityLinesAreAlwaysAnswered) {
+  Tables t;
+  t.products = {Product("A", 1000), Product("S", 2000)};
+  t.products[1].mutable_continuity()->set_interval_days(30);
+  t.products[1].mutable_continuity()->set_repeats(3);
+  auto snap = Snapshot::Build(std::move(t));
+  v1::PriceOrderRequest r = Request({{"A", 1}, {"S", 1}});
+  auto first = PriceOrder(*snap, r);
+  ASSERT_TRUE(first.ok());
+  for (int i = 0; i < 2; ++i) {
+    r.mutable_lines(i)->set_priced_fingerprint(priced_line::Fingerprint(first->lines(i)));
+  }
+  auto again = PriceOrder(*snap, r);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->lines_size(), 1);
+  EXPECT_EQ(again->lines(0).line_id(), "L2");  // the subscription
+  EXPECT_TRUE(again->lines(0).has_continuity());
+  EXPECT_EQ(again->unchanged_lines(), 1);
+  EXPECT_EQ(again->total().minor_units(), 3000);
+  r.set_explain(true);
+  auto explained = PriceOrder(*snap, r);
+  ASSERT_TRUE(explained.ok());
+  EXPECT_EQ(explained->lines_size(), 2);
+  EXPECT_EQ(explained->unchanged_lines(), 0);
 }
 
 // Found by the pricing fuzzer: a discount naming a product twice applies

@@ -1,0 +1,57 @@
+#ifndef CALLCENTER_LIBS_PRICED_LINE_FINGERPRINT_H_
+#define CALLCENTER_LIBS_PRICED_LINE_FINGERPRINT_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "callcenter/common/v1/common.pb.h"
+
+namespace callcenter::priced_line {
+
+// A 64-bit digest of the words and strings added to it, the same in every
+// process and build (absl::Hash is seeded per process, so it cannot be
+// compared across services).
+class Digest {
+ public:
+  void Add(uint64_t word);
+  void Add(absl::string_view bytes);
+  // Presence, then minor units and currency.
+  void Add(bool present, const common::v1::Money& money);
+  uint64_t value() const { return state_; }
+
+ private:
+  uint64_t state_ = 0x2545F4914F6CDD1DULL;
+};
+
+// A line's prices as one value: every field pricing sets on an order line
+// (what the front door's ApplyPricing copies), presence included, compared
+// as ApplyPricing compares them. `Line` is an order line
+// (common.v1.OrderLine) or a priced line (pricing.v1.PricedLine): the two
+// name these fields alike. The front door sends each priced line's
+// fingerprint with PriceOrder and pricing leaves out the lines that price to
+// the same (pricing.v1.PriceLineInput.priced_fingerprint); never 0, which
+// means "no fingerprint".
+template <typename Line>
+uint64_t Fingerprint(const Line& line) {
+  Digest d;
+  d.Add(line.product_name());
+  d.Add(line.has_base_price(), line.base_price());
+  d.Add(line.has_unit_price(), line.unit_price());
+  d.Add(line.has_discount(), line.discount());
+  d.Add(line.has_net_amount(), line.net_amount());
+  d.Add(line.has_tax(), line.tax());
+  d.Add(static_cast<uint64_t>(line.discounts_size()));
+  for (const common::v1::AppliedDiscount& a : line.discounts()) {
+    d.Add(a.discount_id());
+    d.Add(a.name());
+    d.Add(a.coupon_code());
+    d.Add(a.has_amount(), a.amount());
+  }
+  d.Add(static_cast<uint64_t>(static_cast<uint32_t>(line.margin_bp())));
+  d.Add(static_cast<uint64_t>(line.margin_alert()));
+  return d.value() | 1;
+}
+
+}  // namespace callcenter::priced_line
+
+#endif  // CALLCENTER_LIBS_PRICED_LINE_FINGERPRINT_H_

@@ -2,6 +2,7 @@
 #define CALLCENTER_LIBS_PRICED_LINE_FINGERPRINT_H_
 
 #include <cstdint>
+#include <cstring>
 
 #include "absl/strings/string_view.h"
 #include "callcenter/common/v1/common.pb.h"
@@ -10,16 +11,50 @@ namespace callcenter::priced_line {
 
 // A 64-bit digest of the words and strings added to it, the same in every
 // process and build (absl::Hash is seeded per process, so it cannot be
-// compared across services).
+// compared across services). Strings are read as little-endian words, as
+// on every platform the services are built for (x86-64, arm64).
+// Inline: the front door and pricing fingerprint every line of an order
+// on each change.
 class Digest {
  public:
-  void Add(uint64_t word);
-  void Add(absl::string_view bytes);
+  void Add(uint64_t word) { state_ = Mix(state_ + 0x9E3779B97F4A7C15ULL + word); }
+
+  void Add(absl::string_view bytes) {
+    Add(static_cast<uint64_t>(bytes.size()));  // "ab","c" differs from "a","bc"
+    size_t at = 0;
+    for (; at + 8 <= bytes.size(); at += 8) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + at, 8);
+      Add(word);
+    }
+    if (at < bytes.size()) {
+      uint64_t word = 0;
+      std::memcpy(&word, bytes.data() + at, bytes.size() - at);
+      Add(word);
+    }
+  }
+
   // Presence, then minor units and currency.
-  void Add(bool present, const common::v1::Money& money);
+  void Add(bool present, const common::v1::Money& money) {
+    Add(static_cast<uint64_t>(present));
+    if (!present) return;
+    Add(static_cast<uint64_t>(money.minor_units()));
+    Add(money.currency());
+  }
+
   uint64_t value() const { return state_; }
 
  private:
+  // splitmix64's finalizer: every input bit reaches every output bit.
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return x;
+  }
+
   uint64_t state_ = 0x2545F4914F6CDD1DULL;
 };
 

@@ -6,18 +6,14 @@
 
 #include "callcenter/pricing/v1/pricing.pb.h"
 #include "gtest/gtest.h"
+#include "libs/money/money_proto.h"
 
 namespace callcenter::priced_line {
 namespace {
 
 using common::v1::Money;
 
-Money Usd(int64_t minor) {
-  Money m;
-  m.set_currency("USD");
-  m.set_minor_units(minor);
-  return m;
-}
+Money Usd(int64_t minor) { return MoneyOf("USD", minor); }
 
 pricing::v1::PricedLine Priced() {
   pricing::v1::PricedLine p;

@@ -429,9 +429,29 @@ absl::Status PaymentServiceImpl::CaptureInstallment(PaymentStore::Txn& txn,
     RETURN_IF_ERROR(RedateInstallments(p, req.schedule_start_on()));
   }
   const std::string& currency = p.amount().currency();
-  const int64_t amount = inst.amount().minor_units();
   *out->mutable_captured() = common::v1::Money();
   out->mutable_captured()->set_currency(currency);
+  if (req.has_amount()) {
+    // The first is authorised when the payment is added and taken whole at
+    // submit; only a later one (not yet authorised) can be lowered.
+    if (first_one) {
+      return InvalidField("amount", "the first installment is captured whole at submit");
+    }
+    if (req.amount().currency() != currency) {
+      return InvalidField("amount.currency",
+                          absl::StrCat("must be the payment's currency, ", currency));
+    }
+    // The order owes less than planned: this installment takes at most that.
+    ReduceInstallment(&p, index, req.amount().minor_units());
+    if (inst.amount().minor_units() == 0) {
+      inst.set_status(common::v1::PAYMENT_STATUS_VOIDED);
+      p.set_status(StatusAfterInstallment(p));
+      txn.Update(p);
+      txn.InsertCapture(req.request_id(), *out);
+      return absl::OkStatus();
+    }
+  }
+  const int64_t amount = inst.amount().minor_units();
   auto declined = [&](const std::string& reason) {
     inst.set_status(common::v1::PAYMENT_STATUS_DECLINED);
     p.set_decline_reason(reason);
@@ -511,6 +531,9 @@ grpc::Status PaymentServiceImpl::CapturePayment(grpc::ServerContext*,
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
     if (req->installment() < 0) return InvalidField("installment", "must be >= 0");
     if (req->installment() > 0) {
+      if (req->has_amount() && req->amount().minor_units() < 0) {
+        return InvalidField("amount", "must be >= 0 (at most this much of the installment)");
+      }
       return store_.Transact(
           [&](PaymentStore::Txn& txn) { return CaptureInstallment(txn, *req, resp); });
     }

@@ -755,6 +755,67 @@ TEST_F(PaymentServiceTest, AScheduledCardPaymentAuthorisesOnlyItsFirstInstallmen
   EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
 }
 
+// An order that owes less than its plan (lines canceled) has a later
+// installment capped: it and the payment are lowered, and one capped to
+// nothing is voided without touching the card.
+TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
+  PutSchedule(*stub_, 3, 0);
+  v1::Payment p;
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
+                                    10000, 10000, &p)
+                  .ok());
+  auto capped = [&](const std::string& rid, int32_t installment, int64_t at_most,
+                    const std::string& currency, v1::CapturePaymentResponse* out) {
+    grpc::ClientContext ctx;
+    v1::CapturePaymentRequest req;
+    req.set_request_id(rid);
+    req.set_payment_id(p.payment_id());
+    req.set_installment(installment);
+    req.mutable_amount()->set_currency(currency);
+    req.mutable_amount()->set_minor_units(at_most);
+    v1::CapturePaymentResponse resp;
+    grpc::Status s = stub_->CapturePayment(&ctx, req, &resp);
+    if (out) *out = resp;
+    return s;
+  };
+  // The first is taken whole at submit: no cap.
+  EXPECT_EQ(capped("i1-capped", 1, 100, "USD", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", nullptr).ok());
+  EXPECT_EQ(capped("i2-neg", 2, -1, "USD", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(capped("i2-eur", 2, 100, "EUR", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(connector_.captured_total(), 3333);
+  // 33.33 planned, 20.00 owed: 20.00 taken, the payment worth 13.33 less.
+  v1::CapturePaymentResponse second;
+  ASSERT_TRUE(capped("i2", 2, 2000, "USD", &second).ok());
+  EXPECT_EQ(second.captured().minor_units(), 2000);
+  EXPECT_EQ(second.payment().installments(1).amount().minor_units(), 2000);
+  EXPECT_EQ(second.payment().installments(1).status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(second.payment().amount().minor_units(), 8667);
+  EXPECT_EQ(connector_.captured_total(), 5333);
+  // A cap above the installment changes nothing of it.
+  v1::CapturePaymentResponse again;
+  ASSERT_TRUE(capped("i2", 2, 2000, "USD", &again).ok());  // a retry: the first answer
+  EXPECT_EQ(connector_.captured_total(), 5333);
+  // Nothing more owed: the last is voided, nothing taken, the payment done.
+  v1::CapturePaymentResponse third;
+  ASSERT_TRUE(capped("i3", 3, 0, "USD", &third).ok());
+  EXPECT_FALSE(third.declined());
+  EXPECT_EQ(third.captured().minor_units(), 0);
+  EXPECT_EQ(third.payment().installments(2).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(third.payment().installments(2).amount().minor_units(), 0);
+  EXPECT_EQ(third.payment().amount().minor_units(), 5333);
+  EXPECT_EQ(third.payment().captured().minor_units(), 5333);
+  EXPECT_EQ(third.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(connector_.captured_total(), 5333);
+  EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
+  const v1::Payment stored = List()[0];
+  EXPECT_EQ(stored.amount().minor_units(), 5333);
+  EXPECT_EQ(stored.status(), common::v1::PAYMENT_STATUS_CAPTURED);
+}
+
 TEST_F(PaymentServiceTest, ADeclinedInstallmentIsMarkedAndTheRestGoOn) {
   PutSchedule(*stub_, 3, 0);
   v1::Payment p;

@@ -388,6 +388,60 @@ TEST_F(InstallmentsTest, CancelingAHeldOrderGivesBackWhatItsInstallmentsTook) {
   EXPECT_EQ(run.captured(), 0);
 }
 
+// A cancellation notice cancels the units a partly shipped order still
+// waits for: the order then owes less than its plan, and the installments
+// still due take no more than that (the next one lowered, the last one
+// released), never the plan's amounts.
+TEST_F(InstallmentsTest, InstallmentsTakeNoMoreThanAnOrderOwesAfterItsLinesAreCanceled) {
+  InstallmentWorld(2000, 3);
+  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
+  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  ASSERT_EQ(order.payments(0).captured().minor_units(), 3333);
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 2}}), &shipped).ok());  // 40.00 of goods
+  EditCallCenter([](order::v1::CallCenter& cc) { cc.set_cancellation_notice_days(1); });
+  fd::RunDelayedOrderNoticesRequest notices;
+  notices.set_as_of(Day(1));
+  fd::RunDelayedOrderNoticesResponse noticed;
+  grpc::Status s =
+      suite->fulfillment->RunDelayedOrderNotices(suite->As(Id("wh")).get(), notices, &noticed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  Order canceled = Get(order.order_id());
+  ASSERT_EQ(canceled.lines(0).canceled_quantity(), 3);
+  EXPECT_EQ(canceled.status(), common::v1::ORDER_STATUS_SHIPPED);
+
+  // Due: 33.33 planned, 6.67 still owed (40.00 less the 33.33 taken).
+  fd::RunInstallmentsResponse run;
+  ASSERT_TRUE(Run(30, &run).ok());
+  EXPECT_EQ(run.captured(), 1);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.payments(0).captured().minor_units(), 4000);
+  EXPECT_EQ(after.payments(0).amount().minor_units(), 4000 + 3334);
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 667, 3334}));
+  // Nothing more owed: the last is released, nothing taken.
+  ASSERT_TRUE(Run(60, &run).ok());
+  EXPECT_EQ(run.captured(), 0);
+  after = Get(order.order_id());
+  EXPECT_EQ(Statuses(after.payments(0)), (std::vector<common::v1::PaymentStatus>{
+                                             PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_CAPTURED,
+                                             PAYMENT_STATUS_VOIDED}));
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 667, 0}));
+  EXPECT_EQ(after.payments(0).amount().minor_units(), 4000);
+  EXPECT_EQ(after.payments(0).status(), PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(after.paid_total().minor_units(), 4000);
+  EXPECT_EQ(after.balance_due().minor_units(), 0);
+  EXPECT_EQ(CountEvents(after, "payment_released"), 1);
+  const payment::v1::Payment stored = PaymentsOf(order.order_id())[0];
+  EXPECT_EQ(stored.captured().minor_units(), 4000);
+  EXPECT_EQ(stored.amount().minor_units(), 4000);
+  EXPECT_EQ(stored.status(), PAYMENT_STATUS_CAPTURED);
+  // The same dates again take nothing more.
+  ASSERT_TRUE(Run(90, &run).ok());
+  EXPECT_EQ(run.captured(), 0);
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), 4000);
+}
+
 TEST_F(InstallmentsTest, OnlyFulfilmentUsersRunInstallmentsAndOnlyForTheirCallCenter) {
   InstallmentWorld(3000, 2);
   Order order = Draft(2);

@@ -62,12 +62,13 @@ absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::Capture(
 
 absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::CaptureInstallment(
     const CallScope& scope, const std::string& payment_id, int32_t installment,
-    const std::string& schedule_start_on) {
+    const std::string& schedule_start_on, const std::optional<common::v1::Money>& at_most) {
   payment::v1::CapturePaymentRequest req;
   req.set_request_id(scope.request_id);
   req.set_payment_id(payment_id);
   req.set_installment(installment);
   req.set_schedule_start_on(schedule_start_on);
+  if (at_most) *req.mutable_amount() = *at_most;
   payment::v1::CapturePaymentResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, payments_->CapturePayment(calls_.New(scope).get(), req, &resp)));

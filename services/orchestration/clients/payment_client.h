@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_
 #define CALLCENTER_SERVICES_ORCHESTRATION_CLIENTS_PAYMENT_CLIENT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,10 +52,13 @@ class PaymentClient {
       absl::Time reauthorize_if_authorized_before);
   // Captures installment `installment` (1 = the first) of a payment taken
   // with a schedule (idempotent by scope.request_id); with the first,
-  // `schedule_start_on` dates the schedule. A decline is an answer.
+  // `schedule_start_on` dates the schedule. A decline is an answer. With
+  // `at_most` (a later installment): at most that much of it, the payment
+  // lowered by the rest (an order that owes less than its plan).
   absl::StatusOr<payment::v1::CapturePaymentResponse> CaptureInstallment(
       const CallScope& scope, const std::string& payment_id, int32_t installment,
-      const std::string& schedule_start_on);
+      const std::string& schedule_start_on,
+      const std::optional<common::v1::Money>& at_most = std::nullopt);
   // A page of payments with an installment due on or before `as_of`.
   absl::StatusOr<payment::v1::ListDueInstallmentsResponse> ListDueInstallments(
       const CallScope& scope, const std::string& as_of, int32_t page_size,

@@ -201,6 +201,18 @@ absl::Status CheckPaymentsCoverTotal(const Order& order) {
   return absl::OkStatus();
 }
 
+std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
+                                                const std::string& payment_id, int64_t taken) {
+  const int64_t canceled = CanceledValue(order);
+  if (canceled <= 0) return std::nullopt;
+  money::Amount left = money::Amount(order.total().minor_units()) - canceled - taken;
+  for (const auto& p : order.payments()) {
+    if (p.payment_id() != payment_id && Counts(p.status())) left -= Pays(p);
+  }
+  // Sums of stored amounts: an overflow would be a corrupt order; it takes nothing.
+  return std::max<int64_t>(0, left.Get("installments").value_or(0));
+}
+
 void MarkLivePaymentsVoided(Order* order) {
   for (auto& p : *order->mutable_payments()) {
     // A check or gift card taken at submit goes back too while nothing

@@ -1,6 +1,10 @@
 #ifndef CALLCENTER_SERVICES_ORCHESTRATION_DOMAIN_ORDER_MATH_H_
 #define CALLCENTER_SERVICES_ORCHESTRATION_DOMAIN_ORDER_MATH_H_
 
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include "absl/status/status.h"
 #include "callcenter/common/v1/common.pb.h"
 #include "callcenter/order/v1/order.pb.h"
@@ -37,6 +41,14 @@ absl::Status ApplyZeroPricing(Order* order);
 // was released: what it took); balance_due = total - paid
 // (checked sums: INVALID_ARGUMENT, reason AMOUNT_OVERFLOW, never a wrap).
 absl::Status RecomputePaid(Order* order);
+
+// What payment `payment_id` (taken with a schedule, `taken` of it captured
+// so far) may still take once lines were canceled: what the order owes
+// (total less the canceled units' value) less what its other payments pay
+// and `taken`, never below 0. nullopt when no line was canceled (the plan
+// stands as it is).
+std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
+                                                const std::string& payment_id, int64_t taken);
 
 // Marks the order's live (authorised or pending) payments VOIDED, before
 // they are voided at the payment service, so that the order never counts

@@ -101,6 +101,35 @@ TEST(OrderMathTest, LinesLeftOutAsUnchangedKeepTheirPrices) {
   EXPECT_EQ(o.SerializeAsString(), before.SerializeAsString());
 }
 
+// What an installment payment may still take once lines were canceled:
+// the order's total less the canceled units' value, its other payments and
+// what it took; nothing to cap while no line is canceled.
+TEST(OrderMathTest, InstallmentsMayTakeWhatTheOrderStillOwes) {
+  Order o;
+  o.set_currency("USD");
+  auto* line = o.add_lines();
+  line->set_quantity(5);
+  *line->mutable_net_amount() = MoneyOf("USD", 10000);
+  *line->mutable_tax() = MoneyOf("USD", 0);
+  *o.mutable_total() = MoneyOf("USD", 10000);
+  auto* plan = o.add_payments();
+  plan->set_payment_id("plan");
+  plan->set_status(common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  *plan->mutable_amount() = MoneyOf("USD", 9000);
+  auto* gift = o.add_payments();
+  gift->set_payment_id("gift");
+  gift->set_status(common::v1::PAYMENT_STATUS_AUTHORIZED);
+  *gift->mutable_amount() = MoneyOf("USD", 1000);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 3000), std::nullopt);
+  line->set_canceled_quantity(3);  // 60.00 canceled: 40.00 owed, 10.00 by the gift card
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 0), 3000);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 2500), 500);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 3000), 0);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 5000), 0);  // never below nothing
+  gift->set_status(common::v1::PAYMENT_STATUS_VOIDED);       // a voided one pays nothing
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 0), 4000);
+}
+
 // Repricing an order that already holds prices must leave exactly what
 // pricing a fresh copy leaves (ApplyPricing skips fields that hold the
 // price already), presence of empty amounts included.

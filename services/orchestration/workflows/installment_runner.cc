@@ -1,11 +1,13 @@
 #include "services/orchestration/workflows/installment_runner.h"
 
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "libs/ids/order_event_kind.h"
 #include "libs/ids/system_names.h"
 #include "libs/money/money.h"
+#include "libs/money/money_proto.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/fulfillment.h"
 #include "services/orchestration/domain/order_math.h"
@@ -17,12 +19,14 @@ namespace {
 
 constexpr int32_t kDuePageSize = 100;
 
-// "CARD card ending 4242 installment 2 of 3, 33.33".
-std::string Describe(const common::v1::OrderPayment& p, int index) {
+// "CARD card ending 4242 installment 2 of 3, 33.33" (the installment's
+// amount as the payment service has it: lowered when the order owed less).
+std::string Describe(const common::v1::OrderPayment& p, const payment::v1::Payment& record,
+                     int index) {
   return absl::StrCat(common::v1::PaymentMethod_Name(p.method()),
                       p.last4().empty() ? "" : absl::StrCat(" card ending ", p.last4()),
                       " installment ", index + 1, " of ", p.installments_size(), ", ",
-                      money::Format(p.installments(index).amount().minor_units()));
+                      money::Format(record.installments(index).amount().minor_units()));
 }
 
 }  // namespace
@@ -68,15 +72,27 @@ absl::Status InstallmentRunner::RunFor(const std::string& call_center_id,
                                    kSagaInstallments));
     saga_id = saga.saga_id;
   }
+  // Lines canceled since the plan was made (a cancellation notice): the
+  // installments take no more than the order still owes, the last ones
+  // lowered or released.
+  int64_t taken = due.captured().minor_units();
   for (int i = 0; i < due.installments_size(); ++i) {
     const common::v1::Installment& inst = due.installments(i);
     if (inst.status() != common::v1::PAYMENT_STATUS_PENDING || inst.due_on() > as_of) continue;
     const CallScope key{ScopedRequestId(kSystemUser, "Installment",
                                         absl::StrCat(due.payment_id(), "/", i + 1))};
+    std::optional<common::v1::Money> at_most;
+    const std::optional<int64_t> may_take =
+        InstallmentsMayStillTake(*order, due.payment_id(), taken);
+    if (may_take && *may_take < inst.amount().minor_units()) {
+      at_most = MoneyOf(inst.amount().currency(), *may_take);
+    }
     // A run of another front door may have asked first: the same key gets
     // its answer, nothing is taken twice.
-    RETURN_IF_ERROR(
-        clients_->payments.CaptureInstallment(key, due.payment_id(), i + 1, "").status());
+    ASSIGN_OR_RETURN(payment::v1::CapturePaymentResponse captured,
+                     clients_->payments.CaptureInstallment(key, due.payment_id(), i + 1, "",
+                                                           at_most));
+    if (!captured.declined()) taken += captured.captured().minor_units();
   }
   if (crash_after_step_ == kStepInstallmentsCaptured) {
     return absl::UnavailableError("injected crash after the installments were captured");
@@ -106,30 +122,41 @@ absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::str
       if (!HasInstallments(p) || it == by_id.end()) continue;
       const payment::v1::Payment& record = *it->second;
       if (record.installments_size() != p.installments_size()) continue;
-      bool changed = p.status() != record.status();
+      bool changed = p.status() != record.status() ||
+                     p.amount().minor_units() != record.amount().minor_units();
       for (int i = 0; i < p.installments_size(); ++i) {
-        const common::v1::PaymentStatus was = p.installments(i).status();
+        const common::v1::Installment& was_inst = p.installments(i);
+        const common::v1::PaymentStatus was = was_inst.status();
         const common::v1::PaymentStatus now = record.installments(i).status();
-        changed = changed || was != now ||
-                  p.installments(i).due_on() != record.installments(i).due_on();
+        changed = changed || was != now || was_inst.due_on() != record.installments(i).due_on();
         if (was == now) continue;
+        const std::string lowered =
+            record.installments(i).amount().minor_units() < was_inst.amount().minor_units()
+                ? absl::StrCat(" (of ", money::Format(was_inst.amount().minor_units()),
+                               " planned: the order owes less after lines were canceled)")
+                : "";
         if (now == common::v1::PAYMENT_STATUS_CAPTURED) {
           ++captured;
-          events.push_back(MakeOrderEvent(kSystemUser,
-                                          common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
-                                          absl::StrCat(Describe(p, i), " captured")));
+          events.push_back(MakeOrderEvent(
+              kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_CAPTURED,
+              absl::StrCat(Describe(p, record, i), " captured", lowered)));
+        } else if (now == common::v1::PAYMENT_STATUS_VOIDED) {
+          events.push_back(MakeOrderEvent(
+              kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_RELEASED,
+              absl::StrCat(Describe(p, record, i), " released", lowered)));
         } else if (now == common::v1::PAYMENT_STATUS_DECLINED) {
           ++declined;
-          absl::StrAppend(&declines, declines.empty() ? "" : "; ", Describe(p, i), ": ",
+          absl::StrAppend(&declines, declines.empty() ? "" : "; ", Describe(p, record, i), ": ",
                           record.decline_reason());
           events.push_back(MakeOrderEvent(
               kSystemUser, common::v1::ORDER_EVENT_KIND_CAPTURE_DECLINED,
-              absl::StrCat(Describe(p, i), " declined: ", record.decline_reason(),
+              absl::StrCat(Describe(p, record, i), " declined: ", record.decline_reason(),
                            "; its amount is due again")));
         }
       }
       if (!changed) continue;
       p.set_status(record.status());
+      *p.mutable_amount() = record.amount();
       *p.mutable_captured() = record.captured();
       *p.mutable_installments() = record.installments();
       if (!record.decline_reason().empty()) p.set_decline_reason(record.decline_reason());

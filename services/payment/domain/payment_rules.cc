@@ -320,6 +320,15 @@ common::v1::PaymentStatus StatusAfterInstallment(const v1::Payment& p) {
   return common::v1::PAYMENT_STATUS_CAPTURED;
 }
 
+void ReduceInstallment(v1::Payment* payment, int index, int64_t at_most) {
+  common::v1::Installment& inst = *payment->mutable_installments(index);
+  const int64_t planned = inst.amount().minor_units();
+  if (at_most < 0 || at_most >= planned) return;
+  inst.mutable_amount()->set_minor_units(at_most);
+  // Never wraps: the installment was part of the amount.
+  payment->mutable_amount()->set_minor_units(payment->amount().minor_units() - (planned - at_most));
+}
+
 std::string LastFour(const std::string& card_token) {
   return card_token.size() <= 4 ? card_token : card_token.substr(card_token.size() - 4);
 }

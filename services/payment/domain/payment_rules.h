@@ -172,6 +172,11 @@ std::string NextInstallmentDue(const v1::Payment& payment);
 // else PARTIALLY_CAPTURED.
 common::v1::PaymentStatus StatusAfterInstallment(const v1::Payment& payment);
 
+// Installment `index` of `payment` lowered to `at_most` (>= 0) when it is
+// more, and the payment's amount by as much: the order owes less than its
+// plan. A lower installment stays as it is.
+void ReduceInstallment(v1::Payment* payment, int index, int64_t at_most);
+
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);
 

@@ -11,7 +11,9 @@
 
 namespace callcenter::orchestration {
 
-// Steps of a submit, in order. Each is recorded before the next begins.
+// Steps of a submit, in order. Only the start is recorded (recovery undoes
+// an unfinished submit whatever step it reached); the others name where a
+// test stops it. Sagas written by older releases may show them.
 inline constexpr char kStepStarted[] = "STARTED";
 inline constexpr char kStepCouponsRedeemed[] = "COUPONS_REDEEMED";
 inline constexpr char kStepFraudEvaluated[] = "FRAUD_EVALUATED";

@@ -2,6 +2,7 @@
 #include "services/payment/payment_service.h"
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -670,15 +671,18 @@ grpc::Status AuthorizeInstallments(v1::PaymentService::Stub& stub, const std::st
   return s;
 }
 
+// With `at_most`: at most that much of the installment.
 grpc::Status CaptureInstallment(v1::PaymentService::Stub& stub, const std::string& request_id,
                                 const std::string& payment_id, int32_t installment,
-                                const std::string& start, v1::CapturePaymentResponse* out) {
+                                const std::string& start, v1::CapturePaymentResponse* out,
+                                const std::optional<common::v1::Money>& at_most = std::nullopt) {
   grpc::ClientContext ctx;
   v1::CapturePaymentRequest req;
   req.set_request_id(request_id);
   req.set_payment_id(payment_id);
   req.set_installment(installment);
   req.set_schedule_start_on(start);
+  if (at_most) *req.mutable_amount() = *at_most;
   v1::CapturePaymentResponse resp;
   grpc::Status s = stub.CapturePayment(&ctx, req, &resp);
   if (out) *out = resp;
@@ -766,17 +770,10 @@ TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
                   .ok());
   auto capped = [&](const std::string& rid, int32_t installment, int64_t at_most,
                     const std::string& currency, v1::CapturePaymentResponse* out) {
-    grpc::ClientContext ctx;
-    v1::CapturePaymentRequest req;
-    req.set_request_id(rid);
-    req.set_payment_id(p.payment_id());
-    req.set_installment(installment);
-    req.mutable_amount()->set_currency(currency);
-    req.mutable_amount()->set_minor_units(at_most);
-    v1::CapturePaymentResponse resp;
-    grpc::Status s = stub_->CapturePayment(&ctx, req, &resp);
-    if (out) *out = resp;
-    return s;
+    common::v1::Money cap;
+    cap.set_currency(currency);
+    cap.set_minor_units(at_most);
+    return CaptureInstallment(*stub_, rid, p.payment_id(), installment, "", out, cap);
   };
   // The first is taken whole at submit: no cap.
   EXPECT_EQ(capped("i1-capped", 1, 100, "USD", nullptr).error_code(),

@@ -975,15 +975,10 @@ absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& r
   return Engine(snapshot, request, pricing_date, out).Run();
 }
 
-absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
-                        v1::PriceOrderResponse* out) {
-  return PriceOrder(snapshot, request, request.pricing_date(), out);
-}
-
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request) {
   v1::PriceOrderResponse out;
-  RETURN_IF_ERROR(PriceOrder(snapshot, request, &out));
+  RETURN_IF_ERROR(PriceOrder(snapshot, request, request.pricing_date(), &out));
   return out;
 }
 

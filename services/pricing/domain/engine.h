@@ -73,12 +73,9 @@ class Snapshot {
 // per line. Ties go to the compound combination, then to the lowest id.
 absl::StatusOr<v1::PriceOrderResponse> PriceOrder(const Snapshot& snapshot,
                                                   const v1::PriceOrderRequest& request);
-// The same, answered in `out` (cleared first): the service fills its
-// reply in place.
-absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
-                        v1::PriceOrderResponse* out);
-// The same on `pricing_date` (YYYY-MM-DD) whatever the request's says: the
-// service prices a request without a date as of today without copying it.
+// The same on `pricing_date` (YYYY-MM-DD) whatever the request's says,
+// answered in `out` (cleared first): the service fills its reply in place
+// and prices a request without a date as of today without copying it.
 absl::Status PriceOrder(const Snapshot& snapshot, const v1::PriceOrderRequest& request,
                         const std::string& pricing_date, v1::PriceOrderResponse* out);
 

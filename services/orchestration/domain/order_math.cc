@@ -62,6 +62,16 @@ int64_t Pays(const common::v1::OrderPayment& p) {
   return p.amount().minor_units();
 }
 
+// What the order's counting payments pay, but for `except` (a payment id;
+// "" = none): checked sums, never a wrap.
+money::Amount PaidBy(const Order& order, const std::string& except = "") {
+  money::Amount paid;
+  for (const auto& p : order.payments()) {
+    if (Counts(p.status()) && (except.empty() || p.payment_id() != except)) paid += Pays(p);
+  }
+  return paid;
+}
+
 }  // namespace
 
 pricing::v1::PriceOrderRequest BuildPriceRequest(const Order& order,
@@ -168,11 +178,7 @@ absl::Status RecomputePaid(Order* order) {
                                                          order->exchange_credit().minor_units()));
     }
   }
-  money::Amount paid;
-  for (const auto& p : order->payments()) {
-    if (Counts(p.status())) paid += Pays(p);
-  }
-  ASSIGN_OR_RETURN(const int64_t paid_total, paid.Get("paid_total"));
+  ASSIGN_OR_RETURN(const int64_t paid_total, PaidBy(*order).Get("paid_total"));
   // Canceled units (a cancellation notice) are no longer owed; what their
   // authorisations covered beyond that is released once nothing is open.
   ASSIGN_OR_RETURN(
@@ -205,10 +211,8 @@ std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
                                                 const std::string& payment_id, int64_t taken) {
   const int64_t canceled = CanceledValue(order);
   if (canceled <= 0) return std::nullopt;
-  money::Amount left = money::Amount(order.total().minor_units()) - canceled - taken;
-  for (const auto& p : order.payments()) {
-    if (p.payment_id() != payment_id && Counts(p.status())) left -= Pays(p);
-  }
+  const money::Amount left =
+      money::Amount(order.total().minor_units()) - canceled - taken - PaidBy(order, payment_id);
   // Sums of stored amounts: an overflow would be a corrupt order; it takes nothing.
   return std::max<int64_t>(0, left.Get("installments").value_or(0));
 }

@@ -19,8 +19,19 @@ class Digest {
  public:
   void Add(uint64_t word) { state_ = Mix(state_ + 0x9E3779B97F4A7C15ULL + word); }
 
+  // A string of up to 7 bytes is one word: its bytes, its length in the
+  // top byte (0 to 7). A longer one is a word with its length and the top
+  // byte 0xFF, then its bytes 8 at a time. Either way the first word says
+  // how many follow ("ab","c" differs from "a","bc"), and the common short
+  // strings (currencies, codes, empty ones) cost one step.
   void Add(absl::string_view bytes) {
-    Add(static_cast<uint64_t>(bytes.size()));  // "ab","c" differs from "a","bc"
+    if (bytes.size() <= 7) {
+      uint64_t word = 0;
+      std::memcpy(&word, bytes.data(), bytes.size());
+      Add(word | static_cast<uint64_t>(bytes.size()) << 56);
+      return;
+    }
+    Add(static_cast<uint64_t>(bytes.size()) | kLongString);
     size_t at = 0;
     for (; at + 8 <= bytes.size(); at += 8) {
       uint64_t word;
@@ -34,12 +45,15 @@ class Digest {
     }
   }
 
-  // Presence, then minor units and currency.
+  // Absent: one word whose top byte (0xFE) no string's first word has.
+  // Present: the currency as a string, then the minor units.
   void Add(bool present, const common::v1::Money& money) {
-    Add(static_cast<uint64_t>(present));
-    if (!present) return;
-    Add(static_cast<uint64_t>(money.minor_units()));
+    if (!present) {
+      Add(kAbsent);
+      return;
+    }
     Add(money.currency());
+    Add(static_cast<uint64_t>(money.minor_units()));
   }
 
   uint64_t value() const { return state_; }
@@ -54,6 +68,9 @@ class Digest {
     x ^= x >> 31;
     return x;
   }
+
+  static constexpr uint64_t kLongString = 0xFFULL << 56;
+  static constexpr uint64_t kAbsent = 0xFEULL << 56;
 
   uint64_t state_ = 0x2545F4914F6CDD1DULL;
 };
@@ -82,8 +99,9 @@ uint64_t Fingerprint(const Line& line) {
     d.Add(a.coupon_code());
     d.Add(a.has_amount(), a.amount());
   }
-  d.Add(static_cast<uint64_t>(static_cast<uint32_t>(line.margin_bp())));
-  d.Add(static_cast<uint64_t>(line.margin_alert()));
+  // Margin and its alert in one word (each 32 bits).
+  d.Add(static_cast<uint64_t>(static_cast<uint32_t>(line.margin_bp())) |
+        static_cast<uint64_t>(static_cast<uint32_t>(line.margin_alert())) << 32);
   return d.value() | 1;
 }
 

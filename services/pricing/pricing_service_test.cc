@@ -4,6 +4,7 @@
 #include "libs/db/listener.h"
 #include "libs/db/migrate.h"
 #include "libs/db/testing.h"
+#include "libs/priced_line/fingerprint.h"
 #include "libs/server/host.h"
 #include "services/pricing/migrations.h"
 #include "services/pricing/pricing_service.h"
@@ -175,6 +176,71 @@ TEST_F(PricingServiceTest, UpsertIsIdempotentAndPricesAtOnce) {
   v1::ListProductsResponse listed;
   ASSERT_TRUE(a_.stub->ListProducts(&ctx, list, &listed).ok());
   EXPECT_EQ(listed.products_size(), 1);
+}
+
+// Large orders are priced on a scratch arena and only their changed lines
+// copied out (from 64 lines); small ones straight into the answer. Either
+// way the answer is the one a full pricing gives, less the lines whose
+// fingerprint the caller already holds.
+TEST_F(PricingServiceTest, OrdersOfEverySizeAnswerTheirChangedLinesAsAFullPricingDoes) {
+  for (int p = 0; p < 5; ++p) ASSERT_TRUE(UpsertProduct(a_, absl::StrCat("P", p), 199 + 37 * p).ok());
+  {
+    // 10 % off 3 or more of P2: a quantity change moves the price of its
+    // line only.
+    grpc::ClientContext ctx;
+    v1::UpsertDiscountRequest req;
+    auto* d = req.mutable_discount();
+    d->set_discount_id("P2-three");
+    d->set_kind(v1::DISCOUNT_KIND_QUANTITY);
+    d->set_concurrency(v1::CONCURRENCY_BEST_PRICE);
+    d->add_product_ids("P2");
+    auto* tier = d->add_tiers();
+    tier->set_min_quantity(3);
+    tier->set_percent_bp(1000);
+    v1::UpsertDiscountResponse resp;
+    ASSERT_TRUE(a_.stub->UpsertDiscount(&ctx, req, &resp).ok());
+  }
+  auto price = [&](const v1::PriceOrderRequest& req) {
+    grpc::ClientContext ctx;
+    v1::PriceOrderResponse resp;
+    EXPECT_TRUE(a_.stub->PriceOrder(&ctx, req, &resp).ok());
+    return resp;
+  };
+  for (int lines : {10, 63, 64, 130}) {
+    SCOPED_TRACE(absl::StrCat(lines, " lines"));
+    v1::PriceOrderRequest req;
+    req.set_currency("USD");
+    req.set_customer_id("C1");
+    for (int i = 0; i < lines; ++i) {
+      auto* l = req.add_lines();
+      l->set_line_id(absl::StrCat("L", i));
+      l->set_product_id(absl::StrCat("P", i % 5));
+      l->set_quantity(1 + i % 2);
+    }
+    const v1::PriceOrderResponse first = price(req);
+    ASSERT_EQ(first.lines_size(), lines);
+    ASSERT_EQ(first.unchanged_lines(), 0);
+    // The caller holds the first answer's prices; line 2 (P2) goes to 3.
+    for (int i = 0; i < lines; ++i) {
+      req.mutable_lines(i)->set_priced_fingerprint(priced_line::Fingerprint(first.lines(i)));
+    }
+    req.mutable_lines(2)->set_quantity(3);
+    const v1::PriceOrderResponse answered = price(req);
+    v1::PriceOrderRequest without = req;
+    for (auto& l : *without.mutable_lines()) l.clear_priced_fingerprint();
+    const v1::PriceOrderResponse full = price(without);
+    ASSERT_EQ(full.lines_size(), lines);
+    ASSERT_EQ(answered.lines_size(), 1);
+    EXPECT_EQ(answered.unchanged_lines(), lines - 1);
+    EXPECT_EQ(answered.lines(0).SerializeAsString(), full.lines(2).SerializeAsString());
+    EXPECT_EQ(answered.lines(0).discount().minor_units(), 82);  // 10 % of 3 × 2.73, half away from zero
+    v1::PriceOrderResponse totals = full;
+    totals.clear_lines();
+    v1::PriceOrderResponse answered_totals = answered;
+    answered_totals.clear_lines();
+    answered_totals.clear_unchanged_lines();
+    EXPECT_EQ(answered_totals.SerializeAsString(), totals.SerializeAsString());
+  }
 }
 
 TEST_F(PricingServiceTest, AnotherReplicaSeesChangesThroughNotify) {

@@ -192,16 +192,14 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
                                               v1::SaveOrderResponse* resp) {
   return Serve(metrics_, "SaveOrder", req->request_id(), [&]() -> absl::Status {
     if (req->method().empty()) return InvalidField("method", "required");
-    // The order is built on an arena, from the bytes the front door sends:
-    // a large order's parts are allocated and freed at once, not one by one.
+    // The order is read from the bytes the front door sends as a save's
+    // view: only what the save reads or stamps is parsed (on an arena); the
+    // lines and the rest are copied through as they came.
     google::protobuf::Arena arena;
-    Order* order = google::protobuf::Arena::CreateMessage<Order>(&arena);
-    if (!req->order_doc().empty()) {
-      if (!order->ParseFromString(req->order_doc())) {
-        return InvalidField("order_doc", "is not a serialized callcenter.common.v1.Order");
-      }
-    } else {
-      *order = req->order();
+    v1::OrderSaveView* order = google::protobuf::Arena::CreateMessage<v1::OrderSaveView>(&arena);
+    if (!order->ParseFromString(req->order_doc().empty() ? req->order().SerializeAsString()
+                                                           : req->order_doc())) {
+      return InvalidField("order_doc", "is not a serialized callcenter.common.v1.Order");
     }
     if (order->order_id().empty()) return InvalidField("order.order_id", "required");
     std::vector<OrderEvent> events(req->new_events().begin(), req->new_events().end());
@@ -218,7 +216,9 @@ grpc::Status SalesOrderServiceImpl::SaveOrder(grpc::ServerContext*,
       *resp->mutable_saved()->mutable_updated_at() = result.updated_at;
       return absl::OkStatus();
     }
-    *resp->mutable_order() = *order;
+    if (!resp->mutable_order()->ParseFromString(order->SerializeAsString())) {
+      return absl::InternalError("a saved order does not read back as an order");
+    }
     return absl::OkStatus();
   });
 }

@@ -34,8 +34,9 @@ const db::EntityTable& Customers() {
   return *t;
 }
 
-// An order (or stored response) from its binary document.
-absl::Status ParseOrder(const pqxx::field& doc, Order* out) {
+// An order (or stored response) from its binary document
+// (or a save's view of one).
+absl::Status ParseOrder(const pqxx::field& doc, google::protobuf::MessageLite* out) {
   pqxx::binarystring bytes(doc);
   if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InternalError("stored order does not parse");
@@ -43,7 +44,8 @@ absl::Status ParseOrder(const pqxx::field& doc, Order* out) {
   return absl::OkStatus();
 }
 
-absl::Status ChangedConcurrently(const Order& order, int64_t current_version) {
+template <typename OrderLike>
+absl::Status ChangedConcurrently(const OrderLike& order, int64_t current_version) {
   return absl::AbortedError(absl::StrCat("order ", order.order_id(),
                                          " was changed concurrently (version ", current_version,
                                          ", not ", order.version(), "); reload and retry"));
@@ -72,7 +74,7 @@ const std::string& StatusesThatMayBecome(common::v1::OrderStatus to) {
   return to >= 0 && to < common::v1::OrderStatus_ARRAYSIZE ? (*kFrom)[to] : kNone;
 }
 
-pqxx::binarystring Doc(const Order& order) {
+pqxx::binarystring Doc(const google::protobuf::MessageLite& order) {
   return pqxx::binarystring(order.SerializeAsString());
 }
 
@@ -106,6 +108,21 @@ std::string StampEvents(Order* order, const std::vector<OrderEvent>& events,
   return rows.dump();
 }
 
+// The same for a save's view of the order, which holds each event as its
+// serialization.
+std::string StampEvents(v1::OrderSaveView* order, const std::vector<OrderEvent>& events,
+                        const google::protobuf::Timestamp& now) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const OrderEvent& e : events) {
+    OrderEvent stored = e;
+    *stored.mutable_at() = now;
+    order->add_events(stored.SerializeAsString());
+    rows.push_back({{"seq", order->events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
+                    {"detail", e.detail()}});
+  }
+  return rows.dump();
+}
+
 // Appends events to the stored log and the order's copy of it.
 void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& events) {
   db::Exec(txn, queries::kEventsInsert, order->order_id(),
@@ -114,12 +131,15 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
 
 // The RFM facts kept as columns (DOMAIN 11): the UTC day the order was
 // submitted ("" = not yet: NULL) and what its refunds gave back.
-std::string SubmittedOn(const Order& order) {
+// `OrderLike`: an Order or a save's view of one.
+template <typename OrderLike>
+std::string SubmittedOn(const OrderLike& order) {
   if (!order.has_submitted_at() || order.submitted_at().seconds() <= 0) return "";
   return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(order.submitted_at().seconds()),
                           absl::UTCTimeZone());
 }
-int64_t RefundedTotal(const Order& order) {
+template <typename OrderLike>
+int64_t RefundedTotal(const OrderLike& order) {
   int64_t refunded = 0;
   for (const auto& p : order.payments()) {
     // Each at most its payment's capture, itself at most 10^12: no wrap.
@@ -306,10 +326,10 @@ absl::StatusOr<std::vector<v1::RecordedPayments>> PgOrderStore::ListRecordedPaym
 
 absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     const std::string& method, const std::string& request_id, const std::string& fingerprint,
-    Order* sent, const std::vector<OrderEvent>& events,
+    v1::OrderSaveView* sent, const std::vector<OrderEvent>& events,
     const std::vector<v1::ContinuitySchedule>& schedules, const SeenMasterData& seen,
     const std::vector<v1::StoredReturn>& returns) {
-  Order& order = *sent;
+  v1::OrderSaveView& order = *sent;
   if (!IsUuid(order.order_id())) return InvalidField("order.order_id", "must be a UUID");
   if (!seen.token.empty() && seen.user_id.empty()) {
     return InvalidField("user_id", "required with master_data_token");
@@ -320,7 +340,7 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
   // the history fingerprint `loaded_history` (null: `next`'s own, before
   // the new events). False when it wrote nothing: then `next` is as it
   // was.
-  auto write = [&](pqxx::transaction_base& txn, Order& next,
+  auto write = [&](pqxx::transaction_base& txn, v1::OrderSaveView& next,
                    const std::string* loaded_history) -> bool {
     const int64_t loaded_version = next.version();
     const google::protobuf::Timestamp loaded_updated_at = next.updated_at();
@@ -398,7 +418,8 @@ absl::StatusOr<SaveResult> PgOrderStore::SaveOrder(
     order.set_customer_id(stored.customer_id());
     *order.mutable_created_at() = stored.created_at();
     order.set_created_by(stored.created_by());
-    *order.mutable_events() = stored.events();
+    order.clear_events();
+    for (const OrderEvent& e : stored.events()) order.add_events(e.SerializeAsString());
     if (order.status() == common::v1::ORDER_STATUS_CANCELED) {
       db::Exec(txn, queries::kContinuityCancel,
                order.order_id());  // no children of a cancelled order

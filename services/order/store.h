@@ -66,13 +66,14 @@ class OrderStore {
   // Replaces the order when order.version() is the stored version and
   // `seen` still holds (else ABORTED) and the status transition is legal;
   // appends `events`; creates or replaces `returns` (in the same
-  // transaction). `order` is changed in place: on success it is the stored
-  // order (or, replayed, the earlier request's answer); on an error, it may
-  // hold the server's facts. In place, so that a large order (which the
-  // caller may keep on an arena) is never copied.
+  // transaction). `order` is the order read as a save's view (its lines and
+  // the rest pass through unparsed) and is changed in place: on success it
+  // is the stored order (or, replayed, the earlier request's answer); on an
+  // error, it may hold the server's facts. In place, so that a large order
+  // (which the caller may keep on an arena) is never copied.
   virtual absl::StatusOr<SaveResult> SaveOrder(
       const std::string& method, const std::string& request_id, const std::string& fingerprint,
-      Order* order, const std::vector<OrderEvent>& events,
+      v1::OrderSaveView* order, const std::vector<OrderEvent>& events,
       const std::vector<v1::ContinuitySchedule>& schedules = {}, const SeenMasterData& seen = {},
       const std::vector<v1::StoredReturn>& returns = {}) = 0;
   // Creates every child due on or before `as_of`, exactly once even when
@@ -133,7 +134,8 @@ class PgOrderStore : public OrderStore {
   absl::StatusOr<std::vector<v1::RecordedPayments>> ListRecordedPayments(
       const std::vector<std::string>& order_ids) override;
   absl::StatusOr<SaveResult> SaveOrder(const std::string& method, const std::string& request_id,
-                                       const std::string& fingerprint, Order* order,
+                                       const std::string& fingerprint,
+                                       v1::OrderSaveView* order,
                                        const std::vector<OrderEvent>& events,
                                        const std::vector<v1::ContinuitySchedule>& schedules = {},
                                        const SeenMasterData& seen = {},

@@ -1,20 +1,11 @@
 #include "services/pricing/pricing_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/arena.h"
 #include "libs/logging/log.h"
 #include "libs/server/serve.h"
 #include "libs/status/status.h"
 
 namespace callcenter::pricing {
-namespace {
-
-// From this many lines PriceOrder prices on a scratch arena. Below it the
-// arena's own blocks cost more than the lines' allocations save (a
-// three-line order measured about 15 % more pricing CPU on an arena).
-constexpr int kScratchArenaLines = 64;
-
-}  // namespace
 
 PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics,
                                        std::function<absl::Time()> clock)
@@ -88,18 +79,7 @@ grpc::Status PricingServiceImpl::PriceOrder(grpc::ServerContext*,
       }
       RETURN_IF_ERROR(usable);
     }
-    if (req->explain() || req->lines_size() < kScratchArenaLines) {
-      return pricing::PriceOrder(*snapshot(), *req, date, resp);
-    }
-    // A large order is priced line by line into a scratch answer on an
-    // arena (allocated and freed at once); the answer sent holds only the
-    // lines whose prices changed (the rest left out by fingerprint), so
-    // copying it out is small.
-    google::protobuf::Arena arena;
-    auto* scratch = google::protobuf::Arena::CreateMessage<v1::PriceOrderResponse>(&arena);
-    RETURN_IF_ERROR(pricing::PriceOrder(*snapshot(), *req, date, scratch));
-    *resp = *scratch;
-    return absl::OkStatus();
+    return pricing::PriceOrder(*snapshot(), *req, date, resp);
   });
 }
 

@@ -94,7 +94,7 @@ class PriceDetailsTest : public FrontDoorTest {
       EXPECT_EQ(got->outcome(), w.outcome) << where << " " << w.discount;
       EXPECT_EQ(got->amount().minor_units(), w.amount) << where << " " << w.discount;
       std::string by = w.beaten_by;
-      for (const std::string& id : {"BP1", "C1", "C2", "C3"}) {
+      for (const char* id : {"BP1", "C1", "C2", "C3"}) {
         by = absl::StrReplaceAll(by, {{id, Id(id)}});
       }
       EXPECT_EQ(got->beaten_by(), by) << where << " " << w.discount;

@@ -42,6 +42,14 @@ void WriteMessage(int field, const google::protobuf::MessageLite& value,
   value.SerializeWithCachedSizes(out);
 }
 
+// An event already serialized: written as the message it holds.
+void WriteMessage(int field, const std::string& serialized,
+                  google::protobuf::io::CodedOutputStream* out) {
+  WireFormatLite::WriteTag(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, out);
+  out->WriteVarint32(static_cast<uint32_t>(serialized.size()));
+  out->WriteRaw(serialized.data(), static_cast<int>(serialized.size()));
+}
+
 std::string Hex(EVP_MD_CTX* ctx) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -49,9 +57,10 @@ std::string Hex(EVP_MD_CTX* ctx) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
-}  // namespace
-
-HistoryHashes HashHistory(const Order& order, int appended) {
+// `OrderLike` is an Order or a save's view of one (events as bytes): the
+// two name these fields alike.
+template <typename OrderLike>
+HistoryHashes HashHistoryOf(const OrderLike& order, int appended) {
   if (appended < 0) appended = 0;
   if (appended > order.events_size()) appended = order.events_size();
   const int kept = order.events_size() - appended;
@@ -89,6 +98,16 @@ HistoryHashes HashHistory(const Order& order, int appended) {
   EVP_MD_CTX_free(before);
   EVP_MD_CTX_free(after);
   return hashes;
+}
+
+}  // namespace
+
+HistoryHashes HashHistory(const Order& order, int appended) {
+  return HashHistoryOf(order, appended);
+}
+
+HistoryHashes HashHistory(const v1::OrderSaveView& order, int appended) {
+  return HashHistoryOf(order, appended);
 }
 
 std::string HistoryHash(const Order& order) { return HashHistory(order, 0).after; }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "callcenter/common/v1/common.pb.h"
+#include "callcenter/order/v1/order.pb.h"
 
 namespace callcenter::order {
 
@@ -21,6 +22,11 @@ struct HistoryHashes {
   std::string after;
 };
 HistoryHashes HashHistory(const common::v1::Order& order, int appended);
+// The same of an order read as a save's view: its events are hashed as the
+// bytes they came in, which equal their deterministic serialization when
+// they are an OrderEvent's serialization as protobuf writes it (a caller's
+// copy with other bytes gets another fingerprint: its save reads the row).
+HistoryHashes HashHistory(const v1::OrderSaveView& order, int appended);
 
 }  // namespace callcenter::order
 

@@ -12,6 +12,19 @@ void AfterReply(const void* key, std::function<void()> fn) {
   current->Queue(key, std::move(fn));
 }
 
+void ReplyPartSerialized(const void* part, std::vector<std::string> pieces,
+                         std::function<bool()> unchanged) {
+  if (current == nullptr) return;  // documented: callers check InReplyScope()
+  for (auto& entry : current->serialized_) {
+    if (entry.part == part) {
+      entry.pieces = std::move(pieces);
+      entry.unchanged = std::move(unchanged);
+      return;
+    }
+  }
+  current->serialized_.push_back({part, std::move(pieces), std::move(unchanged)});
+}
+
 ReplyScope::ReplyScope() : outer_(current) { current = this; }
 
 ReplyScope::~ReplyScope() { current = outer_; }

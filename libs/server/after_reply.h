@@ -2,6 +2,7 @@
 #define CALLCENTER_LIBS_SERVER_AFTER_REPLY_H_
 
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,19 @@ bool InReplyScope();
 // Must be called in a reply scope.
 void AfterReply(const void* key, std::function<void()> fn);
 
+// Tells the handler that `part`, a message field of the current call's
+// reply, already has its serialization in `pieces`, concatenated (e.g. the
+// order a change
+// sent to be saved, with the save's stamps appended as later fields): the
+// reply is written with these bytes for it rather than serializing it again
+// (and without copying them).
+// `unchanged` is asked when the reply is written; false (the part changed
+// since) or a part that is no longer a field of the reply means the reply
+// is serialized as usual. A later call for the same part replaces an
+// earlier one. Must be called in a reply scope.
+void ReplyPartSerialized(const void* part, std::vector<std::string> pieces,
+                         std::function<bool()> unchanged);
+
 // The scope a handler opens around its method and its reply: Run() runs
 // what was queued, in order; the destructor drops what Run() did not.
 class ReplyScope {
@@ -33,11 +47,22 @@ class ReplyScope {
 
   void Run();
 
+  // A reply part's bytes (ReplyPartSerialized), while it is unchanged.
+  struct SerializedPart {
+    const void* part;
+    std::vector<std::string> pieces;
+    std::function<bool()> unchanged;
+  };
+  std::vector<SerializedPart>& serialized_parts() { return serialized_; }
+
  private:
   friend void AfterReply(const void* key, std::function<void()> fn);
+  friend void ReplyPartSerialized(const void* part, std::vector<std::string> pieces,
+                                  std::function<bool()> unchanged);
   void Queue(const void* key, std::function<void()> fn);
 
   std::vector<std::pair<const void*, std::function<void()>>> queued_;
+  std::vector<SerializedPart> serialized_;
   ReplyScope* outer_;
 };
 

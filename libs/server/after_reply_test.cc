@@ -100,5 +100,70 @@ TEST(AfterReplyTest, AParsingHandlerRunsTheWorkBetweenSerializingAndSendingTheRe
   host.Shutdown();
 }
 
+// A service whose reply's order already has its bytes: the reply carries
+// them for it (with the reply's other fields), unless the order changed.
+class SalesOrders : public ParsingHandlers<order::v1::SalesOrderService::Service> {
+ public:
+  SalesOrders() {
+    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+        "callcenter.order.v1.SalesOrderService");
+    const auto* m = service->FindMethodByName("SaveOrder");
+    UseParsingHandler(m->index(), "/callcenter.order.v1.SalesOrderService/SaveOrder",
+                      &SalesOrders::SaveOrder);
+  }
+
+  grpc::Status SaveOrder(grpc::ServerContext*, const order::v1::SaveOrderRequest* req,
+                         order::v1::SaveOrderResponse* resp) override {
+    common::v1::Order* order = resp->mutable_order();
+    order->set_order_id("as-a-message");
+    order->set_version(1);
+    resp->set_replayed(true);
+    common::v1::Order other;
+    other.set_order_id("from-its-bytes");
+    other.set_version(2);
+    const bool unchanged = req->method() != "changed";
+    // In two pieces: the bytes of the order up to its version, then those.
+    const std::string bytes = other.SerializeAsString();
+    const size_t half = bytes.size() / 2;
+    ReplyPartSerialized(order, {bytes.substr(0, half), bytes.substr(half)},
+                        [unchanged] { return unchanged; });
+    if (req->method() == "twice") {  // the later bytes replace the earlier
+      other.set_order_id("from-later-bytes");
+      ReplyPartSerialized(order, {other.SerializeAsString()}, [] { return true; });
+    }
+    return grpc::Status::OK;
+  }
+};
+
+TEST(AfterReplyTest, AReplyCarriesThePartsBytesUnlessThePartChanged) {
+  SalesOrders service;
+  HostOptions options;
+  options.service = "test";
+  options.listen_address = "127.0.0.1:0";
+  options.drain_delay = absl::ZeroDuration();
+  ServiceHost host(options);
+  host.Register(&service);
+  ASSERT_TRUE(host.Start().ok());
+  auto stub = order::v1::SalesOrderService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(host.port()), grpc::InsecureChannelCredentials()));
+  auto save = [&](const std::string& method) {
+    grpc::ClientContext ctx;
+    order::v1::SaveOrderRequest req;
+    req.set_method(method);
+    order::v1::SaveOrderResponse resp;
+    EXPECT_TRUE(stub->SaveOrder(&ctx, req, &resp).ok());
+    return resp;
+  };
+  const order::v1::SaveOrderResponse bytes = save("bytes");
+  EXPECT_EQ(bytes.order().order_id(), "from-its-bytes");
+  EXPECT_EQ(bytes.order().version(), 2);
+  EXPECT_TRUE(bytes.replayed());  // the rest of the reply as well
+  EXPECT_EQ(save("twice").order().order_id(), "from-later-bytes");
+  const order::v1::SaveOrderResponse changed = save("changed");
+  EXPECT_EQ(changed.order().order_id(), "as-a-message");
+  EXPECT_TRUE(changed.replayed());
+  host.Shutdown();
+}
+
 }  // namespace
 }  // namespace callcenter::server

@@ -5,9 +5,13 @@
 #include <grpc/slice.h>
 
 #include <map>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "libs/validation/validation.h"
 
 namespace callcenter::server {
@@ -49,6 +53,57 @@ std::string TakeBytes(grpc_byte_buffer* buffer) {
   }
   grpc_byte_buffer_destroy(buffer);
   return bytes;
+}
+
+bool SerializeWithSerializedPart(google::protobuf::Message& reply, ReplyScope& scope,
+                                 grpc::ByteBuffer* out) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::internal::WireFormatLite;
+  if (scope.serialized_parts().empty()) return false;
+  const google::protobuf::Descriptor* type = reply.GetDescriptor();
+  const google::protobuf::Reflection* reflection = reply.GetReflection();
+  for (ReplyScope::SerializedPart& known : scope.serialized_parts()) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      const FieldDescriptor* field = type->field(i);
+      if (field->is_repeated() || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
+          !reflection->HasField(reply, field) ||
+          &reflection->GetMessage(reply, field) != known.part) {
+        continue;
+      }
+      size_t size = 0;
+      for (const std::string& piece : known.pieces) size += piece.size();
+      if (!known.unchanged() || size > INT32_MAX) return false;
+      // The rest of the reply, then the part as its field: on the wire a
+      // message's fields may come in any order.
+      google::protobuf::Message* part = reflection->ReleaseMessage(&reply, field);
+      std::string head;
+      const bool rest_ok = reply.AppendToString(&head);
+      reflection->SetAllocatedMessage(&reply, part, field);
+      if (!rest_ok) return false;
+      {
+        google::protobuf::io::StringOutputStream raw(&head);
+        google::protobuf::io::CodedOutputStream wire(&raw);
+        WireFormatLite::WriteTag(field->number(), WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
+                                 &wire);
+        wire.WriteVarint32(static_cast<uint32_t>(size));
+      }
+      // Each piece a slice that owns it: the part's bytes are not copied.
+      std::vector<grpc::Slice> slices;
+      slices.reserve(known.pieces.size() + 1);
+      known.pieces.insert(known.pieces.begin(), std::move(head));
+      for (std::string& piece : known.pieces) {
+        if (piece.empty()) continue;
+        auto* owned = new std::string(std::move(piece));
+        slices.emplace_back(
+            owned->data(), owned->size(), [](void* s) { delete static_cast<std::string*>(s); },
+            owned);
+      }
+      known.pieces.clear();
+      *out = grpc::ByteBuffer(slices.data(), slices.size());
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace callcenter::server

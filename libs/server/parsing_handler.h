@@ -24,6 +24,13 @@ std::string FindInvalidUtf8(absl::string_view bytes,
 // The request's bytes (decompressed), taking ownership of `buffer`.
 std::string TakeBytes(grpc_byte_buffer* buffer);
 
+// Writes `reply` into `out` with the bytes a part of it already has
+// (ReplyPartSerialized in `scope`) instead of serializing that part again:
+// the rest of the reply, then the part as its field. False, with `out`
+// untouched, when no such part is still a field of the reply, unchanged.
+bool SerializeWithSerializedPart(google::protobuf::Message& reply, ReplyScope& scope,
+                                 grpc::ByteBuffer* out);
+
 // A unary handler that parses its request itself. gRPC's own handler
 // answers a request protobuf refuses (invalid UTF-8 in a string field of a
 // proto3 message) with a bare INTERNAL; this one answers INVALID_ARGUMENT
@@ -55,7 +62,7 @@ class ParsingUnaryHandler : public grpc::internal::MethodHandler {
     // reach the client (whose next call may count on that work done), and
     // after the reply's message was read.
     grpc::ByteBuffer reply;
-    if (status.ok()) {
+    if (status.ok() && !SerializeWithSerializedPart(rsp, scope, &reply)) {
       bool own_buffer = false;
       status = grpc::SerializationTraits<Response>::Serialize(rsp, &reply, &own_buffer);
     }

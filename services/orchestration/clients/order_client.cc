@@ -1,6 +1,9 @@
 #include "services/orchestration/clients/order_client.h"
 
 #include "absl/strings/match.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "libs/status/status.h"
 
 namespace callcenter::orchestration {
@@ -8,6 +11,35 @@ namespace callcenter::orchestration {
 namespace {
 constexpr char kService[] = "order";
 }  // namespace
+
+std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
+                       const std::vector<common::v1::OrderEvent>& events) {
+  using google::protobuf::internal::WireFormatLite;
+  std::string doc;
+  {
+    google::protobuf::io::StringOutputStream raw(&doc);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    WireFormatLite::WriteInt64(Order::kVersionFieldNumber, version, &out);
+    // Both fields of the time, even zero: they replace the earlier time's.
+    std::string time;
+    {
+      google::protobuf::io::StringOutputStream time_raw(&time);
+      google::protobuf::io::CodedOutputStream time_out(&time_raw);
+      WireFormatLite::WriteInt64(google::protobuf::Timestamp::kSecondsFieldNumber,
+                                 updated_at.seconds(), &time_out);
+      WireFormatLite::WriteInt32(google::protobuf::Timestamp::kNanosFieldNumber,
+                                 updated_at.nanos(), &time_out);
+    }
+    WireFormatLite::WriteBytes(Order::kUpdatedAtFieldNumber, time, &out);
+    for (const common::v1::OrderEvent& e : events) {
+      WireFormatLite::WriteTag(Order::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
+                               &out);
+      out.WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));  // caches the sizes
+      e.SerializeWithCachedSizes(&out);
+    }
+  }
+  return doc;
+}
 
 absl::StatusOr<order::v1::GetOrderContextResponse> OrderClient::OrderContext(
     const CallScope& scope, const std::string& order_id, const std::string& user_id,
@@ -118,7 +150,12 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
     *added = std::move(e);
     *added->mutable_at() = resp.saved().updated_at();
   }
-  return SavedOrder{std::move(stored), resp.replayed()};
+  const int stamped = static_cast<int>(save.events.size());
+  std::vector<OrderEvent> added(stored.events().end() - stamped, stored.events().end());
+  std::vector<std::string> doc;
+  doc.push_back(std::move(*req.mutable_order_doc()));
+  doc.push_back(SaveStamps(stored.version(), stored.updated_at(), added));
+  return SavedOrder{std::move(stored), resp.replayed(), std::move(doc)};
 }
 
 absl::StatusOr<Order> OrderClient::Get(const CallScope& scope, const std::string& order_id) {

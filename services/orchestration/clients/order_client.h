@@ -34,7 +34,20 @@ struct OrderSave {
 struct SavedOrder {
   Order order;
   bool replayed = false;  // an earlier save's answer to the same request
+  // `order`'s serialization, when the save stored the order as sent, in
+  // pieces to concatenate: the bytes sent, then the save's stamps (SaveStamps).
+  // Empty when the answer came whole from the order service.
+  std::vector<std::string> doc;
 };
+
+// The bytes that, appended to an order's serialization, make it the order
+// a save stamped with `version` and `updated_at` and appended `events` to
+// (already stamped), without serializing the order again. A later value of
+// a field replaces an earlier one, a later message merges into an earlier
+// one (so both of the time's fields are written, zero included), a
+// repeated field appends.
+std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
+                       const std::vector<common::v1::OrderEvent>& events);
 
 // The order service (SalesOrderService and ContinuityService, one binary).
 class OrderClient {

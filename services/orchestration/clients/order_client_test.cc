@@ -2,6 +2,7 @@
 
 #include "callcenter/order/v1/order_mock.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 
 namespace callcenter::orchestration {
@@ -55,6 +56,42 @@ TEST_F(OrderClientTest, AnOrderStoredAsSentIsRebuiltFromItsStamps) {
   EXPECT_EQ(saved->order.events(0).kind(), "line_added");
   EXPECT_EQ(saved->order.events(0).at().seconds(), 1700000000);
   EXPECT_EQ(saved->order.lines_size(), 1);
+  // Its bytes without serializing it again: the order as saved.
+  Order from_doc;
+  ASSERT_EQ(saved->doc.size(), 2u);
+  ASSERT_TRUE(from_doc.ParseFromString(saved->doc[0] + saved->doc[1]));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_doc, saved->order));
+}
+
+// The stamps replace what the order held: a version, both fields of the
+// time (a zero among them), and the events after the earlier ones.
+TEST(SaveStampsTest, TheStampsReplaceAndAppendAsASavesStampsDo) {
+  Order sent;
+  sent.set_order_id("o1");
+  sent.set_version(7);
+  sent.mutable_updated_at()->set_seconds(1600000000);
+  sent.mutable_updated_at()->set_nanos(123);
+  sent.add_lines()->set_line_id("l1");
+  sent.add_events()->set_kind("created");
+  OrderEvent added;
+  added.set_kind("line_added");
+  added.mutable_at()->set_seconds(1700000000);
+  google::protobuf::Timestamp at;
+  at.set_seconds(1700000000);  // nanos 0: must replace 123
+  Order want = sent;
+  want.set_version(8);
+  *want.mutable_updated_at() = at;
+  *want.add_events() = added;
+  Order got;
+  ASSERT_TRUE(got.ParseFromString(sent.SerializeAsString() + SaveStamps(8, at, {added, added})));
+  *want.add_events() = added;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, want)) << got.DebugString();
+  // A version of 0 and a time of 0 are written too.
+  ASSERT_TRUE(got.ParseFromString(sent.SerializeAsString() +
+                                  SaveStamps(0, google::protobuf::Timestamp(), {})));
+  EXPECT_EQ(got.version(), 0);
+  EXPECT_EQ(got.updated_at().seconds(), 0);
+  EXPECT_EQ(got.updated_at().nanos(), 0);
 }
 
 // A replay (or an order service that answers in full) gives the order it
@@ -73,6 +110,7 @@ TEST_F(OrderClientTest, AWholeAnswerIsTakenAsItIs) {
   EXPECT_TRUE(saved->replayed);
   EXPECT_EQ(saved->order.version(), 9);
   EXPECT_EQ(saved->order.lines_size(), 0);
+  EXPECT_TRUE(saved->doc.empty());  // no bytes of its own: serialized when sent
 }
 
 // During a rolling update an order service older than order_doc finds no

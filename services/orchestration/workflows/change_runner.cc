@@ -137,6 +137,14 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
   c.replayed = saved.replayed;
   *out = std::move(saved.order);
+  if (spec.replies_with_saved_order && !saved.doc.empty() && server::InReplyScope()) {
+    // The reply is this order: written from the bytes already made for the
+    // save, unless the handler changed the order since (another version).
+    server::ReplyPartSerialized(out, std::move(saved.doc),
+                                [out, id = out->order_id(), version = out->version()] {
+                                  return out->order_id() == id && out->version() == version;
+                                });
+  }
   // Keep the saved draft's context for the next change (a replayed save
   // returns an earlier order: not kept).
   if (!saved.replayed && out->status() == common::v1::ORDER_STATUS_DRAFT) {

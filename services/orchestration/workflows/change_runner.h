@@ -28,15 +28,20 @@ struct ChangeSpec {
   bool bounded_by_event_log;
   // The change reads and may change the order's returns (DOMAIN 10).
   bool with_returns = false;
+  // The RPC answers with the order exactly as the change saved it (its
+  // handler returns straight after Run): the reply may carry the bytes
+  // sent to be saved, with the save's stamps, instead of serializing the
+  // order a second time.
+  bool replies_with_saved_order = false;
 };
 
-inline constexpr ChangeSpec kAddLineChange{"AddLine", true, true};
-inline constexpr ChangeSpec kUpdateLineQuantityChange{"UpdateLineQuantity", true, true};
-inline constexpr ChangeSpec kRemoveLineChange{"RemoveLine", true, true};
-inline constexpr ChangeSpec kSetSourceCodeChange{"SetSourceCode", true, true};
-inline constexpr ChangeSpec kApplyCouponChange{"ApplyCoupon", true, true};
-inline constexpr ChangeSpec kOverrideLinePriceChange{"OverrideLinePrice", true, true};
-inline constexpr ChangeSpec kSetDeliveryChange{"SetDelivery", true, true};
+inline constexpr ChangeSpec kAddLineChange{"AddLine", true, true, false, true};
+inline constexpr ChangeSpec kUpdateLineQuantityChange{"UpdateLineQuantity", true, true, false, true};
+inline constexpr ChangeSpec kRemoveLineChange{"RemoveLine", true, true, false, true};
+inline constexpr ChangeSpec kSetSourceCodeChange{"SetSourceCode", true, true, false, true};
+inline constexpr ChangeSpec kApplyCouponChange{"ApplyCoupon", true, true, false, true};
+inline constexpr ChangeSpec kOverrideLinePriceChange{"OverrideLinePrice", true, true, false, true};
+inline constexpr ChangeSpec kSetDeliveryChange{"SetDelivery", true, true, false, true};
 inline constexpr ChangeSpec kAddPaymentChange{"AddPayment", false, true};
 inline constexpr ChangeSpec kSubmitOrderChange{"SubmitOrder", false, false};
 inline constexpr ChangeSpec kPlaceHoldChange{"PlaceHold", false, false};

@@ -432,6 +432,15 @@ def main():
         front("AddLine", request_id=f"r-{run}-{n}-l2", order_id=oid, product_id=kettle, quantity=1)
         order = front("ApplyCoupon", request_id=f"r-{run}-{n}-cp", order_id=oid,
                       coupon_code=f"PY{run}".upper()).order
+        # A draft edit's answer is written from the bytes saved, with the
+        # save's stamps (version, time, events) as later fields: read here
+        # by another protobuf runtime, it is the stored order.
+        stored = front("GetOrder", order_id=oid).order
+        stored.backordered = order.backordered  # GetOrder works it out for the day
+        check(order == stored and order.version == stored.version and
+              order.updated_at == stored.updated_at and len(order.events) == len(stored.events),
+              f"ApplyCoupon's answer is the stored order (version {order.version}, "
+              f"{len(order.events)} events)")
         line = next(l for l in order.lines if l.product_id == tea)
         check(line.discount.minor_units == 213 and line.net_amount.minor_units == 637,
               f"25% of 8.50 = 2.125 -> 2.13 off, net 6.37 (got {line.discount.minor_units}, "

@@ -352,8 +352,11 @@ absl::Status Engine::PriceLines() {
     }
     if (product->prevent_discounts()) line.discountable = false;
     *out->mutable_unit_price() = MoneyOf(currency, line.unit_price);
-    ASSIGN_OR_RETURN(line.gross, (money::Amount(line.unit_price) * in.quantity())
-                                     .Get(absl::StrCat("lines[", lines_.size(), "].quantity")));
+    const money::Amount gross = money::Amount(line.unit_price) * in.quantity();
+    if (!gross.ok()) {  // the field's name only when it is needed
+      return gross.Get(absl::StrCat("lines[", lines_.size(), "].quantity")).status();
+    }
+    line.gross = gross.value();
     lines_.push_back(std::move(line));
   }
   return absl::OkStatus();

@@ -45,16 +45,34 @@ TEST(AfterReplyTest, WorkNotRunIsDroppedWithItsScope) {
   EXPECT_FALSE(ran);
 }
 
+// The index of `method` in the generated service `service`.
+int MethodIndex(const char* service, const char* method) {
+  return google::protobuf::DescriptorPool::generated_pool()
+      ->FindServiceByName(service)
+      ->FindMethodByName(method)
+      ->index();
+}
+
+// `service` served on 127.0.0.1, on a port of its own.
+std::unique_ptr<ServiceHost> StartHost(grpc::Service* service) {
+  HostOptions options;
+  options.service = "test";
+  options.listen_address = "127.0.0.1:0";
+  options.drain_delay = absl::ZeroDuration();
+  auto host = std::make_unique<ServiceHost>(options);
+  host->Register(service);
+  if (!host->Start().ok()) return nullptr;
+  return host;
+}
+
 // A service whose method queues the move of its reply's content: the
 // client must get the whole reply (the move comes after it was
 // serialized), and the work must be done by the time the reply arrives.
 class CallCenters : public ParsingHandlers<order::v1::CallCenterService::Service> {
  public:
   CallCenters() {
-    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-        "callcenter.order.v1.CallCenterService");
-    const auto* m = service->FindMethodByName("GetCallCenter");
-    UseParsingHandler(m->index(), "/callcenter.order.v1.CallCenterService/GetCallCenter",
+    UseParsingHandler(MethodIndex("callcenter.order.v1.CallCenterService", "GetCallCenter"),
+                      "/callcenter.order.v1.CallCenterService/GetCallCenter",
                       &CallCenters::GetCallCenter);
   }
 
@@ -77,16 +95,10 @@ class CallCenters : public ParsingHandlers<order::v1::CallCenterService::Service
 
 TEST(AfterReplyTest, AParsingHandlerRunsTheWorkBetweenSerializingAndSendingTheReply) {
   CallCenters service;
-  HostOptions options;
-  options.service = "test";
-  options.listen_address = "127.0.0.1:0";
-  options.drain_delay = absl::ZeroDuration();
-  ServiceHost host(options);
-  host.Register(&service);
-  ASSERT_TRUE(host.Start().ok());
-  const int port = host.port();
+  std::unique_ptr<ServiceHost> host = StartHost(&service);
+  ASSERT_NE(host, nullptr);
   auto stub = order::v1::CallCenterService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+      "127.0.0.1:" + std::to_string(host->port()), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   order::v1::GetCallCenterRequest req;
   req.set_call_center_id("cc1");
@@ -97,7 +109,7 @@ TEST(AfterReplyTest, AParsingHandlerRunsTheWorkBetweenSerializingAndSendingTheRe
   ASSERT_TRUE(service.done.HasBeenNotified());
   EXPECT_TRUE(service.in_scope);
   EXPECT_EQ(service.kept, std::string(1000, 'n'));  // then moved
-  host.Shutdown();
+  host->Shutdown();
 }
 
 // A service whose reply's order already has its bytes: the reply carries
@@ -105,11 +117,8 @@ TEST(AfterReplyTest, AParsingHandlerRunsTheWorkBetweenSerializingAndSendingTheRe
 class SalesOrders : public ParsingHandlers<order::v1::SalesOrderService::Service> {
  public:
   SalesOrders() {
-    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-        "callcenter.order.v1.SalesOrderService");
-    const auto* m = service->FindMethodByName("SaveOrder");
-    UseParsingHandler(m->index(), "/callcenter.order.v1.SalesOrderService/SaveOrder",
-                      &SalesOrders::SaveOrder);
+    UseParsingHandler(MethodIndex("callcenter.order.v1.SalesOrderService", "SaveOrder"),
+                      "/callcenter.order.v1.SalesOrderService/SaveOrder", &SalesOrders::SaveOrder);
   }
 
   grpc::Status SaveOrder(grpc::ServerContext*, const order::v1::SaveOrderRequest* req,
@@ -137,15 +146,10 @@ class SalesOrders : public ParsingHandlers<order::v1::SalesOrderService::Service
 
 TEST(AfterReplyTest, AReplyCarriesThePartsBytesUnlessThePartChanged) {
   SalesOrders service;
-  HostOptions options;
-  options.service = "test";
-  options.listen_address = "127.0.0.1:0";
-  options.drain_delay = absl::ZeroDuration();
-  ServiceHost host(options);
-  host.Register(&service);
-  ASSERT_TRUE(host.Start().ok());
+  std::unique_ptr<ServiceHost> host = StartHost(&service);
+  ASSERT_NE(host, nullptr);
   auto stub = order::v1::SalesOrderService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(host.port()), grpc::InsecureChannelCredentials()));
+      "127.0.0.1:" + std::to_string(host->port()), grpc::InsecureChannelCredentials()));
   auto save = [&](const std::string& method) {
     grpc::ClientContext ctx;
     order::v1::SaveOrderRequest req;
@@ -162,7 +166,7 @@ TEST(AfterReplyTest, AReplyCarriesThePartsBytesUnlessThePartChanged) {
   const order::v1::SaveOrderResponse changed = save("changed");
   EXPECT_EQ(changed.order().order_id(), "as-a-message");
   EXPECT_TRUE(changed.replayed());
-  host.Shutdown();
+  host->Shutdown();
 }
 
 }  // namespace

@@ -29,6 +29,20 @@ TEST(JwtTest, AcceptsTokenFromAnotherImplementation) {
   EXPECT_EQ(VerifyHs256(token, "k", kNow).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+// One thread, several secrets in turn (the keyed context follows the key):
+// each token verifies under its own secret only.
+TEST(JwtTest, SecretsInTurnOnOneThread) {
+  const absl::Time now = absl::FromUnixSeconds(1700000000);
+  for (const char* secret : {"a", "b", "a-longer-secret", "a"}) {
+    const std::string token = SignHs256("u1", now + absl::Hours(1), secret);
+    EXPECT_TRUE(VerifyHs256(token, secret, now).ok()) << "secret '" << secret << "'";
+    for (const char* other : {"a", "b", "a-longer-secret"}) {
+      if (std::string(other) == secret) continue;
+      EXPECT_FALSE(VerifyHs256(token, other, now).ok()) << secret << " vs " << other;
+    }
+  }
+}
+
 TEST(JwtTest, RejectsWrongSecret) {
   std::string token = SignHs256("agent-1", kNow + absl::Hours(1), "s3cret");
   EXPECT_EQ(VerifyHs256(token, "other", kNow).status().code(), absl::StatusCode::kUnauthenticated);

@@ -25,10 +25,9 @@ void AfterReply(const void* key, std::function<void()> fn);
 
 // Tells the handler that `part`, a message field of the current call's
 // reply, already has its serialization in `pieces`, concatenated (e.g. the
-// order a change
-// sent to be saved, with the save's stamps appended as later fields): the
-// reply is written with these bytes for it rather than serializing it again
-// (and without copying them).
+// order a change sent to be saved, with the save's stamps appended as later
+// fields): the reply is written with these bytes for it rather than
+// serializing it again (and without copying them).
 // `unchanged` is asked when the reply is written; false (the part changed
 // since) or a part that is no longer a field of the reply means the reply
 // is serialized as usual. A later call for the same part replaces an

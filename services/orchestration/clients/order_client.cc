@@ -142,19 +142,14 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   }
   RETURN_IF_ERROR(FromDownstream(kService, sent));
   if (!resp.has_saved()) return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
+  for (auto& e : save.events) *e.mutable_at() = resp.saved().updated_at();
+  std::vector<std::string> doc;
+  doc.push_back(std::move(*req.mutable_order_doc()));
+  doc.push_back(SaveStamps(resp.saved().version(), resp.saved().updated_at(), save.events));
   Order stored = std::move(save.order);
   stored.set_version(resp.saved().version());
   *stored.mutable_updated_at() = resp.saved().updated_at();
-  for (auto& e : save.events) {
-    OrderEvent* added = stored.add_events();
-    *added = std::move(e);
-    *added->mutable_at() = resp.saved().updated_at();
-  }
-  const int stamped = static_cast<int>(save.events.size());
-  std::vector<OrderEvent> added(stored.events().end() - stamped, stored.events().end());
-  std::vector<std::string> doc;
-  doc.push_back(std::move(*req.mutable_order_doc()));
-  doc.push_back(SaveStamps(stored.version(), stored.updated_at(), added));
+  for (auto& e : save.events) *stored.add_events() = std::move(e);
   return SavedOrder{std::move(stored), resp.replayed(), std::move(doc)};
 }
 

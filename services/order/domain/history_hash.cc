@@ -42,12 +42,10 @@ void WriteMessage(int field, const google::protobuf::MessageLite& value,
   value.SerializeWithCachedSizes(out);
 }
 
-// An event already serialized: written as the message it holds.
+// An event already serialized: on the wire the same as the message it holds.
 void WriteMessage(int field, const std::string& serialized,
                   google::protobuf::io::CodedOutputStream* out) {
-  WireFormatLite::WriteTag(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, out);
-  out->WriteVarint32(static_cast<uint32_t>(serialized.size()));
-  out->WriteRaw(serialized.data(), static_cast<int>(serialized.size()));
+  WireFormatLite::WriteBytes(field, serialized, out);
 }
 
 std::string Hex(EVP_MD_CTX* ctx) {

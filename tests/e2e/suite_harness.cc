@@ -98,7 +98,8 @@ std::unique_ptr<Suite> Suite::Start() {
       !s->hold_port_ || !front_port) {
     return nullptr;
   }
-  s->front = orchestration::v1::OrderEntryService::NewStub(Channel(front_port));
+  s->front_channel = Channel(front_port);
+  s->front = orchestration::v1::OrderEntryService::NewStub(s->front_channel);
   s->fulfillment = orchestration::v1::FulfillmentService::NewStub(Channel(front_port));
   s->call_centers = order::v1::CallCenterService::NewStub(Channel(s->order_port_));
   s->customers = order::v1::CustomerService::NewStub(Channel(s->order_port_));

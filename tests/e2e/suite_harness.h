@@ -51,6 +51,9 @@ class Suite {
                                           absl::Duration valid_for = absl::Hours(1)) const;
 
   std::unique_ptr<orchestration::v1::OrderEntryService::Stub> front;
+  // The front door's channel, for calls made without a generated stub
+  // (a benchmark that keeps an answer's bytes unparsed).
+  std::shared_ptr<grpc::Channel> front_channel;
   // FulfillmentService, on the front door's port.
   std::unique_ptr<orchestration::v1::FulfillmentService::Stub> fulfillment;
   std::unique_ptr<order::v1::CallCenterService::Stub> call_centers;

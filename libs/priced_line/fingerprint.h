@@ -46,8 +46,11 @@ class Digest {
   }
 
   // Absent: one word whose top byte (0xFE) no string's first word has.
-  // Present: the currency as a string, then the minor units.
-  void Add(bool present, const common::v1::Money& money) {
+  // Present: the currency as a string, then the minor units. `Money` is a
+  // common.v1.Money or any value with its two accessors (pricing digests a
+  // line's amounts before it builds the message).
+  template <typename Money>
+  void Add(bool present, const Money& money) {
     if (!present) {
       Add(kAbsent);
       return;
@@ -79,7 +82,8 @@ class Digest {
 // (what the front door's ApplyPricing copies), presence included, compared
 // as ApplyPricing compares them. `Line` is an order line
 // (common.v1.OrderLine) or a priced line (pricing.v1.PricedLine): the two
-// name these fields alike. The front door sends each priced line's
+// name these fields alike (or pricing's view of a line it has not built
+// yet, under the same names). The front door sends each priced line's
 // fingerprint with PriceOrder and pricing leaves out the lines that price to
 // the same (pricing.v1.PriceLineInput.priced_fingerprint); never 0, which
 // means "no fingerprint".
@@ -93,7 +97,7 @@ uint64_t Fingerprint(const Line& line) {
   d.Add(line.has_net_amount(), line.net_amount());
   d.Add(line.has_tax(), line.tax());
   d.Add(static_cast<uint64_t>(line.discounts_size()));
-  for (const common::v1::AppliedDiscount& a : line.discounts()) {
+  for (const auto& a : line.discounts()) {
     d.Add(a.discount_id());
     d.Add(a.name());
     d.Add(a.coupon_code());

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace callcenter::guidedselling {
 
@@ -50,8 +52,6 @@ std::vector<common::v1::OrderScript> SellingIndex::Scripts(const v1::GetScriptsR
 
 std::vector<common::v1::Prompt> SellingIndex::Prompts(const v1::GetPromptsRequest& r,
                                                       const std::string& date) const {
-  std::set<std::string> excluded(r.order_product_ids().begin(), r.order_product_ids().end());
-  excluded.insert(r.trigger_product_ids().begin(), r.trigger_product_ids().end());
   struct Candidate {
     const v1::UpsellRule* rule;
     std::string trigger;
@@ -83,11 +83,17 @@ std::vector<common::v1::Prompt> SellingIndex::Prompts(const v1::GetPromptsReques
       candidates.push_back({&rule, trigger});
     }
   }
+  std::vector<common::v1::Prompt> out;
+  // Most changes trigger no rule: the order's products (every line, up to
+  // the 500-line limit) are only indexed when a suggestion must skip them.
+  if (candidates.empty()) return out;
+  absl::flat_hash_set<absl::string_view> excluded(r.order_product_ids().begin(),
+                                                  r.order_product_ids().end());
+  excluded.insert(r.trigger_product_ids().begin(), r.trigger_product_ids().end());
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.rule->priority() != b.rule->priority()) return a.rule->priority() > b.rule->priority();
     return a.rule->rule_id() < b.rule->rule_id();
   });
-  std::vector<common::v1::Prompt> out;
   std::set<std::string> suggested;
   for (const Candidate& c : candidates) {
     const std::string& product = c.rule->suggested_product_id();

@@ -160,6 +160,8 @@ struct LineState {
   std::map<std::string, int64_t> mix_match;
   // Where unit_price came from: the trade agreement, if one set it.
   const v1::TradeAgreement* agreement = nullptr;
+  int64_t agreement_price = -1;  // the best agreement's price; -1: none
+  bool overridden = false;       // a manual unit price
   // With explain: each discount's verdict as decided (the first decision
   // about a discount stands).
   std::unordered_map<const v1::Discount*, Verdict> verdicts;
@@ -180,6 +182,66 @@ void Record(LineState& line, const v1::Discount* d, v1::DiscountOutcomeKind outc
   line.verdicts.emplace(d, Verdict{outcome, amount, std::move(beaten_by), needed});
 }
 
+// A priced line's values before it is built into a PricedLine, under the
+// names PricedLine gives them, so that priced_line::Fingerprint reads both
+// alike and a line whose prices did not change is never built (at the
+// 500-line limit nearly every line of a change). Reused from line to line.
+class LineValues {
+ public:
+  struct Money {
+    const std::string& currency() const { return *currency_; }
+    int64_t minor_units() const { return minor_units_; }
+    const std::string* currency_;
+    int64_t minor_units_ = 0;
+  };
+  struct Discount {
+    const std::string& discount_id() const { return applied_->discount->discount_id(); }
+    const std::string& name() const { return applied_->discount->name(); }
+    const std::string& coupon_code() const { return applied_->coupon_code; }
+    bool has_amount() const { return true; }
+    const Money& amount() const { return amount_; }
+    const Applied* applied_;
+    Money amount_;
+  };
+
+  explicit LineValues(const std::string& currency)
+      : unit_price_{&currency}, discount_{&currency}, net_amount_{&currency}, tax_{&currency} {}
+
+  void Start(const v1::Product* product) {
+    product_ = product;
+    discounts_.clear();
+    margin_bp_ = 0;
+    margin_alert_ = common::v1::MARGIN_ALERT_UNSPECIFIED;
+  }
+  void AddDiscount(const Applied& a) {
+    discounts_.push_back(Discount{&a, Money{unit_price_.currency_, a.amount}});
+  }
+
+  // What the fingerprint reads. Build sets every amount, and the base
+  // price always (copied from the product, present or not).
+  const std::string& product_name() const { return product_->name(); }
+  bool has_base_price() const { return true; }
+  const common::v1::Money& base_price() const { return product_->base_price(); }
+  bool has_unit_price() const { return true; }
+  const Money& unit_price() const { return unit_price_; }
+  bool has_discount() const { return true; }
+  const Money& discount() const { return discount_; }
+  bool has_net_amount() const { return true; }
+  const Money& net_amount() const { return net_amount_; }
+  bool has_tax() const { return true; }
+  const Money& tax() const { return tax_; }
+  int discounts_size() const { return static_cast<int>(discounts_.size()); }
+  const std::vector<Discount>& discounts() const { return discounts_; }
+  int32_t margin_bp() const { return margin_bp_; }
+  common::v1::MarginAlert margin_alert() const { return margin_alert_; }
+
+  const v1::Product* product_ = nullptr;
+  Money unit_price_, discount_, net_amount_, tax_;
+  std::vector<Discount> discounts_;
+  int32_t margin_bp_ = 0;
+  common::v1::MarginAlert margin_alert_ = common::v1::MARGIN_ALERT_UNSPECIFIED;
+};
+
 }  // namespace
 
 // Prices one request; a friend of Snapshot to read its indexes.
@@ -194,9 +256,11 @@ class Engine {
 
  private:
   absl::Status PriceLines();
-  // Leaves out of the answer the lines that priced to the fingerprint the
-  // request sent for them.
-  void LeaveOutUnchangedLines();
+  // True when `line` priced to the fingerprint the request sent for it: the
+  // answer leaves it out (PriceOrderResponse.unchanged_lines).
+  bool HeldUnchanged(const LineState& line, const LineValues& values) const;
+  // The answer's line for `line`, priced to `values`.
+  void Build(const LineState& line, const LineValues& values, v1::PricedLine* out) const;
   void ResolveCoupons();
   bool Applicable(const v1::Discount& d, std::string* coupon) const;
   // Valid on the pricing date and for the order's price groups (a coupon
@@ -294,13 +358,6 @@ absl::Status Engine::PriceLines() {
     LineState line;
     line.in = &in;
     line.product = product;
-    v1::PricedLine* out = out_.add_lines();
-    out->set_line_id(in.line_id());
-    out->set_product_id(in.product_id());
-    out->set_product_name(product->name());
-    out->set_quantity(in.quantity());
-    if (product->has_continuity()) *out->mutable_continuity() = product->continuity();
-    *out->mutable_base_price() = product->base_price();
     // Trade agreements valid today for this quantity.
     int64_t best = -1;
     int best_group_priority = INT32_MIN;
@@ -343,15 +400,14 @@ absl::Status Engine::PriceLines() {
     line.unit_price = product->base_price().minor_units();
     if (best >= 0) {
       line.unit_price = best;
-      *out->mutable_trade_agreement_price() = MoneyOf(currency, best);
+      line.agreement_price = best;
     }
     if (in.has_manual_unit_price()) {
       line.unit_price = in.manual_unit_price().minor_units();
-      out->set_price_overridden(true);
+      line.overridden = true;
       line.discountable = false;  // a manual price is final
     }
     if (product->prevent_discounts()) line.discountable = false;
-    *out->mutable_unit_price() = MoneyOf(currency, line.unit_price);
     const money::Amount gross = money::Amount(line.unit_price) * in.quantity();
     if (!gross.ok()) {  // the field's name only when it is needed
       return gross.Get(absl::StrCat("lines[", lines_.size(), "].quantity")).status();
@@ -869,19 +925,18 @@ absl::Status Engine::Run() {
   ApplyThreshold();
 
   // Every sum checked: an overflow is an error, never a wrapped total.
-  money::Amount subtotal, discount_total, threshold_total;
+  money::Amount subtotal, discount_total, threshold_total, tax;
   std::set<std::string> used_coupons;
-  for (size_t i = 0; i < lines_.size(); ++i) {
-    LineState& l = lines_[i];
-    v1::PricedLine* out = out_.mutable_lines(static_cast<int>(i));
+  const int32_t tax_bp = TaxRate();
+  const bool margins = r_.margin_acceptable_bp() > 0 || explain_;
+  LineValues values(currency);
+  int unchanged = 0;
+  for (LineState& l : lines_) {
+    values.Start(l.product);
     money::Amount line_discount;
     for (const auto* group : {&l.applied, &l.order_level}) {
       for (const Applied& a : *group) {
-        common::v1::AppliedDiscount* ad = out->add_discounts();
-        ad->set_discount_id(a.discount->discount_id());
-        ad->set_name(a.discount->name());
-        *ad->mutable_amount() = MoneyOf(currency, a.amount);
-        ad->set_coupon_code(a.coupon_code);
+        values.AddDiscount(a);
         if (!a.coupon_code.empty()) used_coupons.insert(a.coupon_code);
         line_discount += a.amount;
       }
@@ -890,28 +945,31 @@ absl::Status Engine::Run() {
     ASSIGN_OR_RETURN(const int64_t discount, line_discount.Get("discount"));
     ASSIGN_OR_RETURN(const int64_t net_amount,
                      (money::Amount(l.gross) - discount).Get("net_amount"));
-    *out->mutable_discount() = MoneyOf(currency, discount);
-    *out->mutable_net_amount() = MoneyOf(currency, net_amount);
-    if (r_.margin_acceptable_bp() > 0 || explain_) {
-      const int32_t margin =
+    values.unit_price_.minor_units_ = l.unit_price;
+    values.discount_.minor_units_ = discount;
+    values.net_amount_.minor_units_ = net_amount;
+    if (margins) {
+      values.margin_bp_ =
           MarginBp(net_amount, l.product->unit_cost().minor_units(), l.in->quantity());
-      out->set_margin_bp(margin);
-      out->set_margin_alert(
-          MarginAlertFor(margin, r_.margin_acceptable_bp(), r_.margin_questionable_bp()));
+      values.margin_alert_ = MarginAlertFor(values.margin_bp_, r_.margin_acceptable_bp(),
+                                            r_.margin_questionable_bp());
     }
-    if (explain_) Explain(l, out);
+    const money::Amount line_tax = money::Amount(net_amount).Percent(tax_bp);
+    values.tax_.minor_units_ = line_tax.value();
+    tax += line_tax;
     subtotal += l.gross;
     discount_total += line_discount;
+    if (HeldUnchanged(l, values)) {
+      ++unchanged;
+      continue;
+    }
+    v1::PricedLine* out = out_.add_lines();
+    Build(l, values, out);
+    if (explain_) Explain(l, out);
   }
+  out_.set_unchanged_lines(unchanged);
   ASSIGN_OR_RETURN(const int64_t net, (subtotal - discount_total).Get("subtotal"));
   const int64_t charges = DeliveryCharge(net);
-  const int32_t tax_bp = TaxRate();
-  money::Amount tax;
-  for (v1::PricedLine& line : *out_.mutable_lines()) {
-    const money::Amount line_tax = money::Amount(line.net_amount().minor_units()).Percent(tax_bp);
-    *line.mutable_tax() = MoneyOf(currency, line_tax.value());
-    tax += line_tax;
-  }
   tax += money::Amount(charges).Percent(tax_bp);
   for (const std::string& code : r_.coupon_codes()) {
     v1::CouponResult* cr = out_.add_coupon_results();
@@ -932,25 +990,42 @@ absl::Status Engine::Run() {
   *out_.mutable_charges_total() = MoneyOf(currency, charges);
   *out_.mutable_tax_total() = MoneyOf(currency, tax.value());
   *out_.mutable_total() = MoneyOf(currency, total);
-  LeaveOutUnchangedLines();
   return absl::OkStatus();
 }
 
-void Engine::LeaveOutUnchangedLines() {
+bool Engine::HeldUnchanged(const LineState& line, const LineValues& values) const {
   // An explained line carries more than the fingerprint covers; so does a
   // continuity plan (the submit plans the subscriptions from the answer).
-  if (explain_) return;
-  auto& lines = *out_.mutable_lines();
-  int kept = 0;
-  for (int i = 0; i < lines.size(); ++i) {
-    const uint64_t held = r_.lines(i).priced_fingerprint();
-    const v1::PricedLine& line = lines.Get(i);
-    if (held != 0 && !line.has_continuity() && priced_line::Fingerprint(line) == held) continue;
-    if (kept != i) lines.SwapElements(kept, i);
-    ++kept;
+  if (explain_ || line.product->has_continuity()) return false;
+  const uint64_t held = line.in->priced_fingerprint();
+  return held != 0 && priced_line::Fingerprint(values) == held;
+}
+
+void Engine::Build(const LineState& line, const LineValues& values, v1::PricedLine* out) const {
+  const std::string& currency = r_.currency();
+  out->set_line_id(line.in->line_id());
+  out->set_product_id(line.in->product_id());
+  out->set_product_name(line.product->name());
+  out->set_quantity(line.in->quantity());
+  if (line.product->has_continuity()) *out->mutable_continuity() = line.product->continuity();
+  *out->mutable_base_price() = line.product->base_price();
+  if (line.agreement_price >= 0) {
+    *out->mutable_trade_agreement_price() = MoneyOf(currency, line.agreement_price);
   }
-  out_.set_unchanged_lines(lines.size() - kept);
-  lines.DeleteSubrange(kept, lines.size() - kept);
+  if (line.overridden) out->set_price_overridden(true);
+  *out->mutable_unit_price() = MoneyOf(currency, values.unit_price_.minor_units_);
+  for (const LineValues::Discount& a : values.discounts()) {
+    common::v1::AppliedDiscount* ad = out->add_discounts();
+    ad->set_discount_id(a.discount_id());
+    ad->set_name(a.name());
+    *ad->mutable_amount() = MoneyOf(currency, a.amount_.minor_units_);
+    ad->set_coupon_code(a.coupon_code());
+  }
+  *out->mutable_discount() = MoneyOf(currency, values.discount_.minor_units_);
+  *out->mutable_net_amount() = MoneyOf(currency, values.net_amount_.minor_units_);
+  out->set_margin_bp(values.margin_bp_);
+  out->set_margin_alert(values.margin_alert_);
+  *out->mutable_tax() = MoneyOf(currency, values.tax_.minor_units_);
 }
 
 int32_t MarginBp(int64_t net_amount, int64_t unit_cost, int32_t quantity) {

@@ -855,6 +855,10 @@ TEST(EngineTest, LinesPricedToTheHeldFingerprintAreLeftOut) {
     auto snap = Snapshot::Build(std::move(t));
     v1::PriceOrderRequest before = Request(o.lines);
     before.set_concurrency_model(o.model);
+    if (pick(2) == 0) {  // margins and their alerts priced too
+      before.set_margin_acceptable_bp(9000 + pick(1001));
+      before.set_margin_questionable_bp(5000);
+    }
     auto held = PriceOrder(*snap, before);
     ASSERT_TRUE(held.ok()) << held.status();
     // The agent's change: a line added, one removed or a quantity changed.
@@ -894,6 +898,11 @@ TEST(EngineTest, LinesPricedToTheHeldFingerprintAreLeftOut) {
       if (it != answered_by_id.end()) {
         EXPECT_EQ(it->second->SerializeAsString(), l.SerializeAsString()) << round;
         ++answered;
+        // Answered only when the prices changed (or a plan rides along).
+        auto was = held_by_id.find(l.line_id());
+        EXPECT_TRUE(was == held_by_id.end() || l.has_continuity() ||
+                    priced_line::Fingerprint(*was->second) != priced_line::Fingerprint(l))
+            << round << " " << l.line_id();
       } else {
         ASSERT_TRUE(held_by_id.count(l.line_id())) << round << " " << l.line_id();
         EXPECT_EQ(PricesOf(*held_by_id[l.line_id()]), PricesOf(l)) << round << " " << l.line_id();

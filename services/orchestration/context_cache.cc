@@ -3,8 +3,8 @@
 namespace callcenter::orchestration {
 
 std::optional<order::v1::GetOrderContextResponse> ContextCache::Take(
-    const std::string& order_id, const std::string& user_id) {
-  std::unique_ptr<order::v1::GetOrderContextResponse> found;
+    const std::string& order_id, const std::string& user_id, EventsRun* events_run) {
+  std::unique_ptr<Entry> found;
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(Key(order_id, user_id));
@@ -12,18 +12,23 @@ std::optional<order::v1::GetOrderContextResponse> ContextCache::Take(
     found = std::move(it->second);
     entries_.erase(it);
   }
-  return std::move(*found);  // moved, not copied: same arena (none)
+  if (events_run != nullptr) *events_run = std::move(found->events_run);
+  return std::move(found->context);  // moved, not copied: same arena (none)
 }
 
-void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextResponse context) {
+void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextResponse context,
+                       EventsRun events_run) {
   context.clear_replayed_order();
   Key key(context.order().order_id(), user_id);
-  auto entry = std::make_unique<order::v1::GetOrderContextResponse>(std::move(context));
+  auto entry = std::make_unique<Entry>(Entry{std::move(context), std::move(events_run)});
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
   // A context kept as its reply goes out may arrive after a newer one (two
   // calls of one user on one order at once): the newer stays.
-  if (it != entries_.end() && it->second->order().version() > entry->order().version()) return;
+  if (it != entries_.end() &&
+      it->second->context.order().version() > entry->context.order().version()) {
+    return;
+  }
   if (entries_.size() >= capacity_ && it == entries_.end()) entries_.clear();
   entries_[std::move(key)] = std::move(entry);
 }

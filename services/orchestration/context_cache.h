@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "callcenter/order/v1/order.pb.h"
+#include "services/orchestration/clients/order_client.h"
 
 namespace callcenter::orchestration {
 
@@ -25,12 +26,16 @@ class ContextCache {
  public:
   explicit ContextCache(size_t capacity = 10000) : capacity_(capacity) {}
 
-  // Removes and returns the context kept for (order, user), if any.
+  // Removes and returns the context kept for (order, user), if any, and
+  // into `events_run` (if given) the serialized events kept with it.
   std::optional<order::v1::GetOrderContextResponse> Take(const std::string& order_id,
-                                                         const std::string& user_id);
-  // Keeps `context` (its order's id is the key) for `user_id`, unless a
-  // newer version of that order is kept already.
-  void Put(const std::string& user_id, order::v1::GetOrderContextResponse context);
+                                                         const std::string& user_id,
+                                                         EventsRun* events_run = nullptr);
+  // Keeps `context` (its order's id is the key) for `user_id`, with its
+  // order's serialized events, unless a newer version of that order is
+  // kept already.
+  void Put(const std::string& user_id, order::v1::GetOrderContextResponse context,
+           EventsRun events_run = {});
   void Erase(const std::string& order_id, const std::string& user_id);
   size_t size() const;
 
@@ -38,8 +43,11 @@ class ContextCache {
   using Key = std::pair<std::string, std::string>;  // order id, user id
   const size_t capacity_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<Key, std::unique_ptr<order::v1::GetOrderContextResponse>> entries_
-      ABSL_GUARDED_BY(mu_);
+  struct Entry {
+    order::v1::GetOrderContextResponse context;
+    EventsRun events_run;
+  };
+  absl::flat_hash_map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace callcenter::orchestration

@@ -31,6 +31,22 @@ TEST(ContextCacheTest, KeptPerOrderAndUser) {
   EXPECT_FALSE(cache.Take("o1", "agent").has_value());
 }
 
+// The order's serialized events travel with its context, and only with it.
+TEST(ContextCacheTest, TheEventsRunIsKeptWithItsContext) {
+  ContextCache cache;
+  cache.Put("agent", Context("o1", 2), EventsRun{"run-of-2", 2});
+  cache.Put("agent", Context("o1", 1), EventsRun{"run-of-1", 1});  // older: dropped
+  EventsRun run;
+  ASSERT_TRUE(cache.Take("o1", "agent", &run).has_value());
+  EXPECT_EQ(run.bytes, "run-of-2");
+  EXPECT_EQ(run.count, 2);
+  cache.Put("agent", Context("o1", 3));  // kept without one
+  run = EventsRun{"stale", 9};
+  ASSERT_TRUE(cache.Take("o1", "agent", &run).has_value());
+  EXPECT_EQ(run.count, 0);
+  EXPECT_TRUE(run.bytes.empty());
+}
+
 TEST(ContextCacheTest, AnOlderContextNeverReplacesANewerOne) {
   ContextCache cache;
   cache.Put("agent", Context("o1", 5));

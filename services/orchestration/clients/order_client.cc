@@ -10,6 +10,28 @@ namespace callcenter::orchestration {
 
 namespace {
 constexpr char kService[] = "order";
+
+// Writes events[from, end) as Order.events entries.
+template <typename Events>
+void WriteEvents(const Events& events, size_t from, google::protobuf::io::CodedOutputStream* out) {
+  using google::protobuf::internal::WireFormatLite;
+  for (size_t i = from; i < static_cast<size_t>(events.size()); ++i) {
+    const common::v1::OrderEvent& e = events[static_cast<int>(i)];
+    WireFormatLite::WriteTag(Order::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
+                             out);
+    out->WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));  // caches the sizes
+    e.SerializeWithCachedSizes(out);
+  }
+}
+
+// Appends events[from, end) to `run` as Order.events entries.
+template <typename Events>
+void AppendEvents(const Events& events, size_t from, std::string* run) {
+  google::protobuf::io::StringOutputStream raw(run);  // appends
+  google::protobuf::io::CodedOutputStream out(&raw);
+  WriteEvents(events, from, &out);
+}
+
 }  // namespace
 
 std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
@@ -31,13 +53,24 @@ std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updat
                                  updated_at.nanos(), &time_out);
     }
     WireFormatLite::WriteBytes(Order::kUpdatedAtFieldNumber, time, &out);
-    for (const common::v1::OrderEvent& e : events) {
-      WireFormatLite::WriteTag(Order::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
-                               &out);
-      out.WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));  // caches the sizes
-      e.SerializeWithCachedSizes(&out);
-    }
+    WriteEvents(events, 0, &out);
   }
+  return doc;
+}
+
+std::string SerializeWithEventsRun(Order* order, EventsRun* run) {
+  const int events = order->events_size();
+  if (run->count > events) *run = EventsRun();  // not this order's log: built anew
+  AppendEvents(order->events(), static_cast<size_t>(run->count), &run->bytes);
+  run->count = events;
+  // The rest of the order, then its log: a parser reads fields in any
+  // order, and the events keep theirs.
+  google::protobuf::RepeatedPtrField<common::v1::OrderEvent> log;
+  log.Swap(order->mutable_events());
+  std::string doc;
+  order->SerializeToString(&doc);
+  order->mutable_events()->Swap(&log);
+  doc.append(run->bytes);
   return doc;
 }
 
@@ -124,7 +157,8 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   // The order goes as bytes, which the order service parses onto an arena;
   // stored as sent, it comes back as the stamps the save added to it, not
   // as the whole order again.
-  save.order.SerializeToString(req.mutable_order_doc());
+  EventsRun run = std::move(save.events_run);
+  *req.mutable_order_doc() = SerializeWithEventsRun(&save.order, &run);
   req.set_reply_without_order(true);
   for (const auto& e : save.events) *req.add_new_events() = e;
   for (auto& s : save.schedules) *req.add_new_schedules() = std::move(s);
@@ -146,11 +180,13 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   std::vector<std::string> doc;
   doc.push_back(std::move(*req.mutable_order_doc()));
   doc.push_back(SaveStamps(resp.saved().version(), resp.saved().updated_at(), save.events));
+  AppendEvents(save.events, 0, &run.bytes);
+  run.count += static_cast<int>(save.events.size());
   Order stored = std::move(save.order);
   stored.set_version(resp.saved().version());
   *stored.mutable_updated_at() = resp.saved().updated_at();
   for (auto& e : save.events) *stored.add_events() = std::move(e);
-  return SavedOrder{std::move(stored), resp.replayed(), std::move(doc)};
+  return SavedOrder{std::move(stored), resp.replayed(), std::move(doc), std::move(run)};
 }
 
 absl::StatusOr<Order> OrderClient::Get(const CallScope& scope, const std::string& order_id) {

@@ -14,6 +14,16 @@ namespace callcenter::orchestration {
 using common::v1::Order;
 using common::v1::OrderEvent;
 
+// An order's first `count` events as its serialization carries them (each
+// an Order.events entry: tag, length, the event), kept with a draft's
+// context so that the next save does not serialize the whole log again.
+// The log only grows (events are only ever appended, by this client), so
+// the first `count` events of a later state of the order are these bytes.
+struct EventsRun {
+  std::string bytes;
+  int count = 0;
+};
+
 // What a change saves (SaveOrder): the order, what its log gains, the
 // continuity schedules a submit starts, and the request it answers (a
 // replay with the same request id returns the first result).
@@ -29,6 +39,8 @@ struct OrderSave {
   std::string master_data_token;
   // Returns created or changed with the order (DOMAIN 10).
   std::vector<order::v1::StoredReturn> returns;
+  // `order`'s events serialized at its last save, if kept (else empty).
+  EventsRun events_run;
 };
 
 struct SavedOrder {
@@ -38,6 +50,8 @@ struct SavedOrder {
   // pieces to concatenate: the bytes sent, then the save's stamps (SaveStamps).
   // Empty when the answer came whole from the order service.
   std::vector<std::string> doc;
+  // With `doc`: every event of `order`, serialized, for the next save.
+  EventsRun events_run;
 };
 
 // The bytes that, appended to an order's serialization, make it the order
@@ -48,6 +62,12 @@ struct SavedOrder {
 // repeated field appends.
 std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
                        const std::vector<common::v1::OrderEvent>& events);
+
+// `order` serialized with its events last, their bytes taken from `run`
+// as far as it holds them (`run` is then extended to every event of
+// `order`; one that holds more events than `order` has is rebuilt). The
+// bytes parse to `order`. `order` is unchanged when this returns.
+std::string SerializeWithEventsRun(Order* order, EventsRun* run);
 
 // The order service (SalesOrderService and ContinuityService, one binary).
 class OrderClient {

@@ -94,6 +94,101 @@ TEST(SaveStampsTest, TheStampsReplaceAndAppendAsASavesStampsDo) {
   EXPECT_EQ(got.updated_at().nanos(), 0);
 }
 
+Order WithEvents(int events) {
+  Order o;
+  o.set_order_id("o1");
+  o.set_version(3);
+  o.set_currency("USD");
+  o.add_lines()->set_line_id("l1");
+  o.mutable_lines(0)->set_quantity(2);
+  o.mutable_total()->set_minor_units(1234);
+  for (int i = 0; i < events; ++i) {
+    OrderEvent* e = o.add_events();
+    e->set_kind("line_added");
+    e->set_detail(std::string(static_cast<size_t>(i), 'x'));
+    e->mutable_at()->set_seconds(1700000000 + i);
+  }
+  return o;
+}
+
+// The bytes sent parse to the order whatever the run held: nothing, the
+// first events, all of them, or more than the order has (another log).
+TEST(EventsRunTest, TheOrderWithItsEventsLastParsesToTheOrder) {
+  const Order order = WithEvents(5);
+  for (int held : {0, 2, 5, 7}) {
+    EventsRun run;
+    const Order shorter = WithEvents(held);
+    if (held > 0) {
+      Order copy = shorter;
+      SerializeWithEventsRun(&copy, &run);
+      ASSERT_EQ(run.count, held);
+    }
+    Order sent = order;
+    const std::string doc = SerializeWithEventsRun(&sent, &run);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(sent, order)) << held;
+    Order parsed;
+    ASSERT_TRUE(parsed.ParseFromString(doc)) << held;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(parsed, order))
+        << held << parsed.DebugString();
+    EXPECT_EQ(run.count, 5) << held;
+    Order events_only;
+    ASSERT_TRUE(events_only.ParseFromString(run.bytes));
+    ASSERT_EQ(events_only.events_size(), 5);
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(events_only.events(i),
+                                                                     order.events(i)));
+    }
+  }
+}
+
+// Two saves in a row, the second starting from the first's order and run
+// (as a kept context does): each sends the whole log, the new events
+// stamped, and the run grows with them.
+TEST_F(OrderClientTest, TheNextSaveSendsTheLogFromTheKeptRun) {
+  std::vector<Order> sent;
+  EXPECT_CALL(orders_, SaveOrder(_, _, _))
+      .Times(2)
+      .WillRepeatedly(Invoke([&](grpc::ClientContext*, const order::v1::SaveOrderRequest& req,
+                                 order::v1::SaveOrderResponse* resp) {
+        Order order;
+        EXPECT_TRUE(order.ParseFromString(req.order_doc()));
+        sent.push_back(order);
+        resp->mutable_saved()->set_version(order.version() + 1);
+        resp->mutable_saved()->mutable_updated_at()->set_seconds(1700000100 + order.version());
+        return grpc::Status::OK;
+      }));
+  OrderSave first = ASave();
+  *first.order.add_events() = OrderEvent();
+  first.order.mutable_events(0)->set_kind("created");
+  absl::StatusOr<SavedOrder> one = client_.Save(CallScope{"r1", absl::InfiniteFuture()}, first);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->events_run.count, 2);
+  OrderSave second = ASave();
+  second.order = one->order;
+  second.order.mutable_lines(0)->set_quantity(9);
+  second.events_run = one->events_run;
+  second.events[0].set_kind("quantity_changed");
+  ASSERT_EQ(second.order.events_size(), 2);  // "created", then the first save's stamped event
+  absl::StatusOr<SavedOrder> two = client_.Save(CallScope{"r2", absl::InfiniteFuture()}, second);
+  ASSERT_TRUE(two.ok()) << two.status();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(sent[1], second.order))
+      << sent[1].DebugString();
+  ASSERT_EQ(two->order.events_size(), 3);
+  EXPECT_EQ(two->order.events(1).kind(), "line_added");
+  EXPECT_EQ(two->order.events(1).at().seconds(), 1700000104);
+  EXPECT_EQ(two->order.events(2).kind(), "quantity_changed");
+  EXPECT_EQ(two->events_run.count, 3);
+  Order from_doc;
+  ASSERT_TRUE(from_doc.ParseFromString(two->doc[0] + two->doc[1]));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_doc, two->order));
+  Order events_only;
+  ASSERT_TRUE(events_only.ParseFromString(two->events_run.bytes));
+  ASSERT_EQ(events_only.events_size(), 3);
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(events_only.events(2), two->order.events(2)));
+}
+
 // A replay (or an order service that answers in full) gives the order it
 // sends, not the client's copy.
 TEST_F(OrderClientTest, AWholeAnswerIsTakenAsItIs) {

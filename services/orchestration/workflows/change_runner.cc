@@ -46,11 +46,13 @@ absl::Status ChangeRunner::Run(const ChangeSpec& spec, const Caller& caller,
   if (order_id.empty()) return InvalidField("order_id", "required");
   const std::string fingerprint = Fingerprint(request);  // once: the read and the save
   if (spec.may_start_from_kept_context) {
-    if (auto kept = contexts_.Take(order_id, caller.user_id)) {
+    EventsRun events_run;
+    if (auto kept = contexts_.Take(order_id, caller.user_id, &events_run)) {
       Context c(caller);
       c.fingerprint = fingerprint;
       c.data = *std::move(kept);
       c.kept = true;
+      c.events_run = std::move(events_run);
       bool saved = false;
       absl::Status s = Apply(spec, c, change, out, after_pricing, &saved);
       *replayed = c.replayed;
@@ -134,6 +136,7 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   save.events = std::move(edit.events);
   save.schedules = std::move(edit.new_schedules);
   save.returns = std::move(edit.returns);
+  save.events_run = std::move(c.events_run);
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
   c.replayed = saved.replayed;
   *out = std::move(saved.order);
@@ -154,16 +157,18 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
       // cost as much as the save). A later change of the same reply
       // replaces this one.
       server::AfterReply(out, [this, user = c.user_id(), data = std::move(c.data), out,
-                               id = out->order_id(), version = out->version()]() mutable {
+                               id = out->order_id(), version = out->version(),
+                               run = std::move(saved.events_run)]() mutable {
         // Only the order this save stored (the handler may have answered
         // with another state of it since).
         if (out->order_id() != id || out->version() != version) return;
         *data.mutable_order() = std::move(*out);
-        contexts_.Put(user, std::move(data));
+        contexts_.Put(user, std::move(data), std::move(run));
       });
     } else {
       *c.data.mutable_order() = *out;
-      contexts_.Put(c.user_id(), std::move(c.data));  // the save is a change's last step
+      // The save is a change's last step.
+      contexts_.Put(c.user_id(), std::move(c.data), std::move(saved.events_run));
     }
   } else {
     contexts_.Erase(out->order_id(), c.user_id());

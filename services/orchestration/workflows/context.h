@@ -13,6 +13,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/orchestration/clients/call.h"
+#include "services/orchestration/clients/order_client.h"
 
 namespace callcenter::orchestration {
 
@@ -70,6 +71,8 @@ struct Context {
   pricing::v1::PriceOrderResponse priced;
   // `data` came from the ContextCache: the save checks it is still current.
   bool kept = false;
+  // With a kept context: its order's events as its last save serialized them.
+  EventsRun events_run;
   // The save answered an earlier save of the same request id (another
   // process made this change first): nothing of this attempt was written.
   bool replayed = false;

@@ -108,6 +108,34 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
 
 // ------------------------------------------------------------ security
 
+// A product already on the order is never suggested: A's rule suggests C
+// on an order without C, and nothing once C is on it.
+TEST_F(FrontDoorTest, PromptsNeverSuggestAProductOnTheOrder) {
+  World();
+  Product("C", 500, 100, false);
+  {
+    grpc::ClientContext ctx;
+    guidedselling::v1::UpsertUpsellRuleRequest req;
+    auto* r = req.mutable_upsell_rule();
+    r->set_rule_id(Id("a-suggests-c"));
+    r->set_trigger_product_id(Id("A"));
+    r->set_suggested_product_id(Id("C"));
+    r->set_kind(common::v1::PROMPT_KIND_CROSS_SELL);
+    r->set_script("C goes well with A");
+    r->set_active(true);
+    guidedselling::v1::UpsertUpsellRuleResponse resp;
+    ASSERT_TRUE(suite->selling->UpsertUpsellRule(&ctx, req, &resp).ok());
+  }
+  Order without = Start("", Id("start-without-c"));
+  ASSERT_TRUE(AddLine(&without, "A", 1, Id("without-c-a")).ok());
+  ASSERT_EQ(without.prompts_size(), 1);
+  EXPECT_EQ(without.prompts(0).product_id(), Id("C"));
+  Order with = Start("", Id("start-with-c"));
+  ASSERT_TRUE(AddLine(&with, "C", 1, Id("with-c-c")).ok());
+  ASSERT_TRUE(AddLine(&with, "A", 1, Id("with-c-a")).ok());
+  EXPECT_EQ(with.prompts_size(), 0);
+}
+
 TEST_F(FrontDoorTest, Authentication) {
   World();
   Order order = Start();

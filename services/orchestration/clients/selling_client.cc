@@ -1,8 +1,9 @@
 #include "services/orchestration/clients/selling_client.h"
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
-#include "services/orchestration/domain/order_rules.h"
 
 namespace callcenter::orchestration {
 
@@ -32,7 +33,12 @@ absl::StatusOr<guidedselling::v1::GetGuidanceResponse> SellingClient::Guidance(
   if (query.prompt_triggers && !query.prompt_triggers->empty()) {
     guidedselling::v1::GetPromptsRequest* prompts = req.mutable_prompts();
     for (const auto& t : *query.prompt_triggers) prompts->add_trigger_product_ids(t);
-    for (const auto& p : ProductsOf(order)) prompts->add_order_product_ids(p);
+    // The order's products stay out of the request (order_product_ids):
+    // most changes trigger no rule, and at 500 lines their ids cost more
+    // to send and parse than the rest of the call. Guided selling suggests
+    // each product once, by its first rule, and skips only the products it
+    // is told of; leaving the order's own out of its answer afterwards
+    // gives what sending them would.
     prompts->set_customer_group(query.customer_group);
     *prompts->mutable_order_amount() = MoneyOf(
         order.currency(), order.subtotal().minor_units() - order.discount_total().minor_units());
@@ -42,6 +48,18 @@ absl::StatusOr<guidedselling::v1::GetGuidanceResponse> SellingClient::Guidance(
   guidedselling::v1::GetGuidanceResponse resp;
   RETURN_IF_ERROR(
       FromDownstream(kService, selling_->GetGuidance(calls_.New(scope).get(), req, &resp)));
+  if (resp.prompts_size() > 0) {
+    absl::flat_hash_set<absl::string_view> on_order;
+    for (const auto& line : order.lines()) on_order.insert(line.product_id());
+    auto& prompts = *resp.mutable_prompts();
+    int kept = 0;
+    for (int i = 0; i < prompts.size(); ++i) {
+      if (on_order.contains(prompts.Get(i).product_id())) continue;
+      if (kept != i) prompts.SwapElements(kept, i);
+      ++kept;
+    }
+    prompts.DeleteSubrange(kept, prompts.size() - kept);
+  }
   return resp;
 }
 

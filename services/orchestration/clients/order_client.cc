@@ -27,7 +27,8 @@ void WriteEvents(const Events& events, size_t from, google::protobuf::io::CodedO
 // Appends events[from, end) to `run` as Order.events entries.
 template <typename Events>
 void AppendEvents(const Events& events, size_t from, std::string* run) {
-  google::protobuf::io::StringOutputStream raw(run);  // appends
+  if (from >= static_cast<size_t>(events.size())) return;  // the stream would grow `run` first
+  google::protobuf::io::StringOutputStream raw(run);       // appends
   google::protobuf::io::CodedOutputStream out(&raw);
   WriteEvents(events, from, &out);
 }

@@ -6,6 +6,22 @@
 namespace callcenter::testing {
 namespace {
 
+// An active cross-sell rule: `trigger` on an order suggests `suggested`.
+grpc::Status UpsertCrossSell(const std::string& rule_id, const std::string& trigger,
+                             const std::string& suggested, const std::string& script) {
+  grpc::ClientContext ctx;
+  guidedselling::v1::UpsertUpsellRuleRequest req;
+  auto* r = req.mutable_upsell_rule();
+  r->set_rule_id(rule_id);
+  r->set_trigger_product_id(trigger);
+  r->set_suggested_product_id(suggested);
+  r->set_kind(common::v1::PROMPT_KIND_CROSS_SELL);
+  r->set_script(script);
+  r->set_active(true);
+  guidedselling::v1::UpsertUpsellRuleResponse resp;
+  return suite->selling->UpsertUpsellRule(&ctx, req, &resp);
+}
+
 TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
   World();
   Product("C", 500, 100, false);
@@ -31,19 +47,7 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
     guidedselling::v1::UpsertScriptResponse resp;
     ASSERT_TRUE(suite->selling->UpsertScript(&ctx, req, &resp).ok());
   }
-  {
-    grpc::ClientContext ctx;
-    guidedselling::v1::UpsertUpsellRuleRequest req;
-    auto* r = req.mutable_upsell_rule();
-    r->set_rule_id(Id("r1"));
-    r->set_trigger_product_id(Id("A"));
-    r->set_suggested_product_id(Id("C"));
-    r->set_kind(common::v1::PROMPT_KIND_CROSS_SELL);
-    r->set_script("C goes well with A");
-    r->set_active(true);
-    guidedselling::v1::UpsertUpsellRuleResponse resp;
-    ASSERT_TRUE(suite->selling->UpsertUpsellRule(&ctx, req, &resp).ok());
-  }
+  ASSERT_TRUE(UpsertCrossSell(Id("r1"), Id("A"), Id("C"), "C goes well with A").ok());
   {
     // A trade agreement for the source code's price group.
     grpc::ClientContext ctx;
@@ -113,19 +117,7 @@ TEST_F(FrontDoorTest, AgentCallFromSourceCodeToConfirmedOrder) {
 TEST_F(FrontDoorTest, PromptsNeverSuggestAProductOnTheOrder) {
   World();
   Product("C", 500, 100, false);
-  {
-    grpc::ClientContext ctx;
-    guidedselling::v1::UpsertUpsellRuleRequest req;
-    auto* r = req.mutable_upsell_rule();
-    r->set_rule_id(Id("a-suggests-c"));
-    r->set_trigger_product_id(Id("A"));
-    r->set_suggested_product_id(Id("C"));
-    r->set_kind(common::v1::PROMPT_KIND_CROSS_SELL);
-    r->set_script("C goes well with A");
-    r->set_active(true);
-    guidedselling::v1::UpsertUpsellRuleResponse resp;
-    ASSERT_TRUE(suite->selling->UpsertUpsellRule(&ctx, req, &resp).ok());
-  }
+  ASSERT_TRUE(UpsertCrossSell(Id("a-suggests-c"), Id("A"), Id("C"), "C goes well with A").ok());
   Order without = Start("", Id("start-without-c"));
   ASSERT_TRUE(AddLine(&without, "A", 1, Id("without-c-a")).ok());
   ASSERT_EQ(without.prompts_size(), 1);

@@ -11,32 +11,26 @@ namespace callcenter::orchestration {
 namespace {
 constexpr char kService[] = "order";
 
-// Writes events[from, end) as Order.events entries.
-template <typename Events>
-void WriteEvents(const Events& events, size_t from, google::protobuf::io::CodedOutputStream* out) {
-  using google::protobuf::internal::WireFormatLite;
-  for (size_t i = from; i < static_cast<size_t>(events.size()); ++i) {
-    const common::v1::OrderEvent& e = events[static_cast<int>(i)];
-    WireFormatLite::WriteTag(Order::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
-                             out);
-    out->WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));  // caches the sizes
-    e.SerializeWithCachedSizes(out);
-  }
-}
-
 // Appends events[from, end) to `run` as Order.events entries.
 template <typename Events>
 void AppendEvents(const Events& events, size_t from, std::string* run) {
+  using google::protobuf::internal::WireFormatLite;
   if (from >= static_cast<size_t>(events.size())) return;  // the stream would grow `run` first
   google::protobuf::io::StringOutputStream raw(run);       // appends
   google::protobuf::io::CodedOutputStream out(&raw);
-  WriteEvents(events, from, &out);
+  for (size_t i = from; i < static_cast<size_t>(events.size()); ++i) {
+    const common::v1::OrderEvent& e = events[static_cast<int>(i)];
+    WireFormatLite::WriteTag(Order::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
+                             &out);
+    out.WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));  // caches the sizes
+    e.SerializeWithCachedSizes(&out);
+  }
 }
 
 }  // namespace
 
 std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
-                       const std::vector<common::v1::OrderEvent>& events) {
+                       absl::string_view events) {
   using google::protobuf::internal::WireFormatLite;
   std::string doc;
   {
@@ -54,8 +48,8 @@ std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updat
                                  updated_at.nanos(), &time_out);
     }
     WireFormatLite::WriteBytes(Order::kUpdatedAtFieldNumber, time, &out);
-    WriteEvents(events, 0, &out);
   }
+  doc.append(events.data(), events.size());
   return doc;
 }
 
@@ -178,10 +172,14 @@ absl::StatusOr<SavedOrder> OrderClient::Save(const CallScope& scope, OrderSave s
   RETURN_IF_ERROR(FromDownstream(kService, sent));
   if (!resp.has_saved()) return SavedOrder{std::move(*resp.mutable_order()), resp.replayed()};
   for (auto& e : save.events) *e.mutable_at() = resp.saved().updated_at();
+  // The new events, stamped, serialized once: they end the reply's stamps
+  // and extend the run kept for the next save.
+  std::string added;
+  AppendEvents(save.events, 0, &added);
   std::vector<std::string> doc;
   doc.push_back(std::move(*req.mutable_order_doc()));
-  doc.push_back(SaveStamps(resp.saved().version(), resp.saved().updated_at(), save.events));
-  AppendEvents(save.events, 0, &run.bytes);
+  doc.push_back(SaveStamps(resp.saved().version(), resp.saved().updated_at(), added));
+  run.bytes += added;
   run.count += static_cast<int>(save.events.size());
   Order stored = std::move(save.order);
   stored.set_version(resp.saved().version());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "callcenter/order/v1/order.grpc.pb.h"
 #include "services/orchestration/clients/call.h"
 
@@ -56,12 +57,12 @@ struct SavedOrder {
 
 // The bytes that, appended to an order's serialization, make it the order
 // a save stamped with `version` and `updated_at` and appended `events` to
-// (already stamped), without serializing the order again. A later value of
-// a field replaces an earlier one, a later message merges into an earlier
-// one (so both of the time's fields are written, zero included), a
-// repeated field appends.
+// (already stamped and serialized as Order.events entries), without
+// serializing the order again. A later value of a field replaces an
+// earlier one, a later message merges into an earlier one (so both of the
+// time's fields are written, zero included), a repeated field appends.
 std::string SaveStamps(int64_t version, const google::protobuf::Timestamp& updated_at,
-                       const std::vector<common::v1::OrderEvent>& events);
+                       absl::string_view events);
 
 // `order` serialized with its events last, their bytes taken from `run`
 // as far as it holds them (`run` is then extended to every event of

@@ -83,12 +83,16 @@ TEST(SaveStampsTest, TheStampsReplaceAndAppendAsASavesStampsDo) {
   *want.mutable_updated_at() = at;
   *want.add_events() = added;
   Order got;
-  ASSERT_TRUE(got.ParseFromString(sent.SerializeAsString() + SaveStamps(8, at, {added, added})));
+  Order two_added;  // an order of events only: its bytes are the events' entries
+  *two_added.add_events() = added;
+  *two_added.add_events() = added;
+  ASSERT_TRUE(got.ParseFromString(sent.SerializeAsString() +
+                                  SaveStamps(8, at, two_added.SerializeAsString())));
   *want.add_events() = added;
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, want)) << got.DebugString();
   // A version of 0 and a time of 0 are written too.
   ASSERT_TRUE(got.ParseFromString(sent.SerializeAsString() +
-                                  SaveStamps(0, google::protobuf::Timestamp(), {})));
+                                  SaveStamps(0, google::protobuf::Timestamp(), "")));
   EXPECT_EQ(got.version(), 0);
   EXPECT_EQ(got.updated_at().seconds(), 0);
   EXPECT_EQ(got.updated_at().nanos(), 0);

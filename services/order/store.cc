@@ -93,30 +93,24 @@ absl::StatusOr<bool> Replay(pqxx::transaction_base& txn, const std::string& meth
   return true;
 }
 
-// Appends events (stamped `now`) to the order's copy of its log; returns
-// them as the JSON rows the event statements insert.
-std::string StampEvents(Order* order, const std::vector<OrderEvent>& events,
-                        const google::protobuf::Timestamp& now) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const OrderEvent& e : events) {
-    OrderEvent* stored = order->add_events();
-    *stored = e;
-    *stored->mutable_at() = now;
-    rows.push_back({{"seq", order->events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
-                    {"detail", e.detail()}});
-  }
-  return rows.dump();
+// Adds a stamped event to an order's copy of its log; a save's view holds
+// each event as its serialization.
+void AddEvent(Order* order, OrderEvent event) { *order->add_events() = std::move(event); }
+void AddEvent(v1::OrderSaveView* order, const OrderEvent& event) {
+  order->add_events(event.SerializeAsString());
 }
 
-// The same for a save's view of the order, which holds each event as its
-// serialization.
-std::string StampEvents(v1::OrderSaveView* order, const std::vector<OrderEvent>& events,
+// Appends events (stamped `now`) to the order's copy of its log; returns
+// them as the JSON rows the event statements insert. `OrderLike`: an Order
+// or a save's view of one.
+template <typename OrderLike>
+std::string StampEvents(OrderLike* order, const std::vector<OrderEvent>& events,
                         const google::protobuf::Timestamp& now) {
   nlohmann::json rows = nlohmann::json::array();
   for (const OrderEvent& e : events) {
     OrderEvent stored = e;
     *stored.mutable_at() = now;
-    order->add_events(stored.SerializeAsString());
+    AddEvent(order, std::move(stored));
     rows.push_back({{"seq", order->events_size()}, {"user_id", e.user_id()}, {"kind", e.kind()},
                     {"detail", e.detail()}});
   }

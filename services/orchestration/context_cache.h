@@ -20,11 +20,17 @@ namespace callcenter::orchestration {
 // only ever a guess: the save that follows checks the order's version and
 // history and the master-data token, and a change that does not save is
 // done again on a freshly read context. Holds at most `capacity` entries
-// (then starts afresh). A change takes its entry out (no copy of the
-// order) and the save that ends it puts the new one back. Thread-safe.
+// and about `max_bytes` of them (then starts afresh; an entry larger than
+// that alone is not kept), so that many large drafts cannot grow the front
+// door's memory without bound. A change takes its entry out (no copy of
+// the order) and the save that ends it puts the new one back. Thread-safe.
 class ContextCache {
  public:
-  explicit ContextCache(size_t capacity = 10000) : capacity_(capacity) {}
+  static constexpr size_t kDefaultCapacity = 10000;
+  static constexpr size_t kDefaultMaxBytes = size_t{256} << 20;
+
+  explicit ContextCache(size_t capacity = kDefaultCapacity, size_t max_bytes = kDefaultMaxBytes)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
 
   // Removes and returns the context kept for (order, user), if any, and
   // into `events_run` (if given) the serialized events kept with it.
@@ -33,21 +39,35 @@ class ContextCache {
                                                          EventsRun* events_run = nullptr);
   // Keeps `context` (its order's id is the key) for `user_id`, with its
   // order's serialized events, unless a newer version of that order is
-  // kept already.
+  // kept already. `order_bytes`: the order's serialized size, when the
+  // caller has it (else it is computed).
   void Put(const std::string& user_id, order::v1::GetOrderContextResponse context,
-           EventsRun events_run = {});
+           EventsRun events_run = {}, size_t order_bytes = 0);
   void Erase(const std::string& order_id, const std::string& user_id);
   size_t size() const;
+  // The estimated memory of the kept entries.
+  size_t bytes() const;
 
  private:
   using Key = std::pair<std::string, std::string>;  // order id, user id
-  const size_t capacity_;
-  mutable absl::Mutex mu_;
   struct Entry {
     order::v1::GetOrderContextResponse context;
     EventsRun events_run;
+    size_t bytes = 0;  // estimated memory
   };
+  // Removes the entry at `it` (its bytes with it), into `taken` if given.
+  template <typename It>
+  void EraseAt(It it, std::unique_ptr<Entry>* taken = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    bytes_ -= it->second->bytes;
+    if (taken != nullptr) *taken = std::move(it->second);
+    entries_.erase(it);
+  }
+
+  const size_t capacity_;
+  const size_t max_bytes_;
+  mutable absl::Mutex mu_;
   absl::flat_hash_map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace callcenter::orchestration

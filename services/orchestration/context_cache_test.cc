@@ -74,5 +74,48 @@ TEST(ContextCacheTest, BoundedByCapacity) {
   EXPECT_TRUE(cache.Take("o9", "agent").has_value());  // the newest is always kept
 }
 
+// Each entry counts about twice its order's serialized size, its events'
+// bytes and 4 KiB: with a 100 kB budget, 20 kB orders fit two at a time.
+TEST(ContextCacheTest, BoundedByMemory) {
+  ContextCache cache(/*capacity=*/1000, /*max_bytes=*/100'000);
+  for (int i = 0; i < 6; ++i) {
+    cache.Put("agent", Context("o" + std::to_string(i), 1), EventsRun{std::string(1000, 'e'), 10},
+              /*order_bytes=*/20'000);
+    EXPECT_LE(cache.bytes(), 100'000u);
+    EXPECT_LE(cache.size(), 2u);
+  }
+  EXPECT_EQ(cache.bytes(), 2 * (2 * 20'000u + 1000u + 4096u));
+  EXPECT_TRUE(cache.Take("o5", "agent").has_value());  // the newest is always kept
+  EXPECT_TRUE(cache.Take("o4", "agent").has_value());
+  EXPECT_EQ(cache.bytes(), 0u);  // taken: their bytes go with them
+  cache.Put("agent", Context("o1", 1), {}, 20'000);
+  cache.Erase("o1", "agent");
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
+// One order larger than the whole budget is not kept, and the older
+// context of that order it would have replaced goes too (it is stale).
+TEST(ContextCacheTest, AContextLargerThanTheBudgetIsNotKept) {
+  ContextCache cache(/*capacity=*/1000, /*max_bytes=*/100'000);
+  cache.Put("agent", Context("small", 1), {}, 1000);
+  cache.Put("agent", Context("huge", 1), {}, 1000);
+  cache.Put("agent", Context("huge", 2), {}, 60'000);  // 2 * 60 kB > 100 kB
+  EXPECT_FALSE(cache.Take("huge", "agent").has_value());
+  EXPECT_TRUE(cache.Take("small", "agent").has_value());  // the rest stays
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
+// Without a size from the caller, the cache measures the order itself.
+TEST(ContextCacheTest, MeasuresAnOrderGivenWithoutItsSize) {
+  ContextCache cache(/*capacity=*/1000, /*max_bytes=*/100'000);
+  auto big = Context("big", 1);
+  big.mutable_order()->set_source_code(std::string(60'000, 's'));
+  cache.Put("agent", big);
+  EXPECT_FALSE(cache.Take("big", "agent").has_value());
+  cache.Put("agent", Context("o1", 1));
+  EXPECT_GT(cache.bytes(), 4096u);
+  EXPECT_LT(cache.bytes(), 5000u);
+}
+
 }  // namespace
 }  // namespace callcenter::orchestration

@@ -9,7 +9,7 @@ FrontDoor::FrontDoor(Downstream downstream, const OrderEntryOptions& options, Sa
       clients_(std::move(downstream), options.downstream_timeout),
       identity_(options.jwt_secret, options.max_token_lifetime, options.limits, clock_),
       money_(&clients_, &counters_),
-      changes_(&clients_, options.limits, clock_, &counters_),
+      changes_(&clients_, options.limits, clock_, &counters_, options.kept_contexts_max_bytes),
       selling_(&clients_.selling, clock_),
       invoices_(&clients_, clock_, &counters_),
       installments_(&clients_, sagas, clock_, &counters_, options.crash_after_step),

@@ -37,6 +37,8 @@ struct OrderEntryOptions {
   validation::Limits limits;
   // A downstream call's own deadline (the caller's, if earlier, wins).
   absl::Duration downstream_timeout = absl::Seconds(3);
+  // Memory for the drafts' kept contexts (ContextCache; 0 = none kept).
+  size_t kept_contexts_max_bytes = ContextCache::kDefaultMaxBytes;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Tests only: a submit "crashes" right after recording this saga step
   // (no compensation runs), as a killed process would; kStepCancelSaved: a

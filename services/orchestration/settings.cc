@@ -10,6 +10,8 @@ FrontDoorSettings FrontDoorSettings::Read(Config& config) {
   s.entry.limits = validation::Limits::FromConfig(config);
   s.entry.downstream_timeout =
       absl::Milliseconds(config.Int("DOWNSTREAM_TIMEOUT_MS", 3000, 10, 600000));
+  s.entry.kept_contexts_max_bytes =
+      static_cast<size_t>(config.Int("KEPT_CONTEXTS_MAX_MB", 256, 0, 65536)) << 20;
   s.order_addr = config.String("ORDER_ADDR", "dns:///127.0.0.1:50052");
   s.pricing_addr = config.String("PRICING_ADDR", "dns:///127.0.0.1:50053");
   s.guidedselling_addr = config.String("GUIDEDSELLING_ADDR", "dns:///127.0.0.1:50054");

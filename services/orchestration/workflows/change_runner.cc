@@ -139,6 +139,7 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   save.events_run = std::move(c.events_run);
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
   c.replayed = saved.replayed;
+  const size_t order_bytes = saved.doc.size();  // 0 when there is none: the cache measures
   *out = std::move(saved.order);
   if (spec.replies_with_saved_order && !saved.doc.empty() && server::InReplyScope()) {
     // The reply is this order: written from the bytes already made for the
@@ -158,17 +159,17 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
       // replaces this one.
       server::AfterReply(out, [this, user = c.user_id(), data = std::move(c.data), out,
                                id = out->order_id(), version = out->version(),
-                               run = std::move(saved.events_run)]() mutable {
+                               run = std::move(saved.events_run), order_bytes]() mutable {
         // Only the order this save stored (the handler may have answered
         // with another state of it since).
         if (out->order_id() != id || out->version() != version) return;
         *data.mutable_order() = std::move(*out);
-        contexts_.Put(user, std::move(data), std::move(run));
+        contexts_.Put(user, std::move(data), std::move(run), order_bytes);
       });
     } else {
       *c.data.mutable_order() = *out;
       // The save is a change's last step.
-      contexts_.Put(c.user_id(), std::move(c.data), std::move(saved.events_run));
+      contexts_.Put(c.user_id(), std::move(c.data), std::move(saved.events_run), order_bytes);
     }
   } else {
     contexts_.Erase(out->order_id(), c.user_id());

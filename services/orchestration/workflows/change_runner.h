@@ -69,9 +69,15 @@ inline constexpr ChangeSpec kExchangeSubmittedChange{"ExchangeSubmitted", false,
 // returns the first result and changes nothing.
 class ChangeRunner {
  public:
+  // `kept_contexts_max_bytes`: the memory the kept contexts may take.
   ChangeRunner(Clients* clients, validation::Limits limits, Clock clock,
-               const FrontDoorMetrics* metrics)
-      : clients_(clients), limits_(limits), clock_(std::move(clock)), metrics_(metrics) {}
+               const FrontDoorMetrics* metrics,
+               size_t kept_contexts_max_bytes = ContextCache::kDefaultMaxBytes)
+      : clients_(clients),
+        limits_(limits),
+        clock_(std::move(clock)),
+        metrics_(metrics),
+        contexts_(ContextCache::kDefaultCapacity, kept_contexts_max_bytes) {}
 
   // Runs `change` on `order_id` for `caller` (its result in `out`), then
   // `after_pricing`, if given, on the repriced order before the save.

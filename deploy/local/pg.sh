@@ -36,7 +36,7 @@ case "$cmd" in
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
       -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=1GB \
           -c max_wal_size=4GB -c wal_compression=lz4 \
-          -c fsync=${PG_FSYNC:-on} -c synchronous_commit=${PG_SYNC_COMMIT:-on}" >/dev/null
+          -c fsync=${PG_FSYNC:-on} -c synchronous_commit=${PG_SYNC_COMMIT:-on} ${PG_EXTRA_OPTS:-}" >/dev/null
     print_env
     ;;
   stop)

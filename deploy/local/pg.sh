@@ -4,6 +4,9 @@
 #   pg.sh start DIR   init (if needed) and start; prints `export PG...` lines
 #   pg.sh stop DIR    fast shutdown
 #   pg.sh env DIR     prints the export lines of a running cluster
+# PG_FSYNC / PG_SYNC_COMMIT (on) turn durability off for CPU-only
+# measurements; PG_EXTRA_OPTS adds server settings ("-c name=value ...",
+# e.g. pg_stat_statements for docs/benchmarks.md).
 set -euo pipefail
 cmd=${1:?usage: pg.sh start|stop|env DIR}
 dir=$(realpath -m "${2:?usage: pg.sh start|stop|env DIR}")

@@ -7,6 +7,10 @@
 namespace callcenter::db {
 namespace {
 
+// How a burst of notifications is taken as one (see Run).
+constexpr absl::Duration kQuiet = absl::Milliseconds(30);
+constexpr absl::Duration kMostDelay = absl::Milliseconds(300);
+
 class Receiver : public pqxx::notification_receiver {
  public:
   Receiver(pqxx::connection_base& c, const std::string& channel, bool* fired)
@@ -49,6 +53,15 @@ void ChangeListener::Run() {
       on_change_();
       while (!stop_) {
         conn.await_notification(0, 200000);  // wakes at least every 200 ms to check stop_
+        if (fired) {
+          // A burst of changes (a catalog imported row by row) is one
+          // rebuild, not one per row: wait until the changes pause for
+          // kQuiet, or kMostDelay has passed since the first.
+          const absl::Time first = absl::Now();
+          while (!stop_ && absl::Now() - first < kMostDelay &&
+                 conn.await_notification(0, absl::ToInt64Microseconds(kQuiet)) > 0) {
+          }
+        }
         if (fired || absl::Now() >= next_poll) {
           fired = false;
           next_poll = absl::Now() + period_;

@@ -11,7 +11,8 @@
 namespace callcenter::db {
 
 // Calls `on_change` whenever PostgreSQL sends a NOTIFY on `channel` (another
-// replica changed the data), and at least every `period` as a safety net
+// replica changed the data; a burst of them, once it pauses for 30 ms or
+// after 300 ms at most), and at least every `period` as a safety net
 // for a missed notification. Reconnects by itself, and calls `on_change`
 // each time it starts listening (what changed before is not missed). In-memory snapshots use
 // it to stay current across replicas.

@@ -27,6 +27,14 @@ namespace callcenter::snapshot {
 // safety-net check costs one row read. The version is read before the
 // data: data newer than the version it is stored under is rebuilt once
 // more at the next check, never missed. Thread-safe; one rebuild at a time.
+//
+// A write through this process does not rebuild at once: it calls
+// Invalidate(), and the next reader that asks with GetFresh() rebuilds
+// first (readers waiting at once share one rebuild). A reader after a
+// write of its own process thus sees that write, and a run of writes
+// with no reader between them (a catalog loaded one product at a time)
+// costs no rebuild per write: the whole tables are read once, not once
+// per row. Other replicas learn of the change by NOTIFY (Refresh).
 template <typename T>
 class Snapshot {
  public:
@@ -43,19 +51,25 @@ class Snapshot {
 
   // Rebuilds when the version changed since the last build (or always,
   // with `force`). On an error the current snapshot stays.
-  absl::Status Refresh(bool force = false) {
-    std::lock_guard<std::mutex> one_at_a_time(refresh_mu_);
-    absl::StatusOr<int64_t> version = read_version_();
-    if (!version.ok()) return Failed(version.status());
-    if (!force && version_.load() != -1 && *version == version_.load()) return absl::OkStatus();
-    absl::StatusOr<std::shared_ptr<const T>> next = load_();
-    if (!next.ok()) return Failed(next.status());
-    std::atomic_store(&current_, std::move(*next));
-    version_.store(*version);
-    return absl::OkStatus();
+  absl::Status Refresh(bool force = false) { return RefreshFor(-1, force); }
+
+  // Tells the snapshot that this process wrote to its tables (call it
+  // after the write committed): the next GetFresh() rebuilds first.
+  void Invalidate() { written_.fetch_add(1); }
+
+  // The current snapshot, rebuilt first when this process wrote since it
+  // was built (Invalidate). When that rebuild fails, the snapshot as it
+  // was answers, and the periodic check (Refresh) catches up later: a
+  // reader never waits on a database that is down more than once per
+  // write.
+  std::shared_ptr<const T> GetFresh() {
+    const int64_t written = written_.load();
+    if (built_for_.load() < written) RefreshFor(written, false).IgnoreError();
+    return Get();
   }
 
-  // The current snapshot (`initial` before the first successful Refresh).
+  // The current snapshot as built (`initial` before the first successful
+  // Refresh), without looking for writes of this process.
   std::shared_ptr<const T> Get() const { return std::atomic_load(&current_); }
   // The version the current snapshot was built at (-1: none yet).
   int64_t version() const { return version_.load(); }
@@ -67,12 +81,44 @@ class Snapshot {
     return s;
   }
 
+  // Rebuilds when the version moved (or with `force`). `wanted` >= 0: a
+  // GetFresh() that needs this process's writes up to that count; another
+  // reader's rebuild may already have covered them while it waited.
+  absl::Status RefreshFor(int64_t wanted, bool force) {
+    std::lock_guard<std::mutex> one_at_a_time(refresh_mu_);
+    if (wanted >= 0 && built_for_.load() >= wanted) return absl::OkStatus();
+    // Counted before the version is read: every write counted here has
+    // committed, so the version read next includes it.
+    const int64_t written = written_.load();
+    absl::StatusOr<int64_t> version = read_version_();
+    if (!version.ok()) return GaveUp(wanted, written, version.status());
+    if (force || version_.load() == -1 || *version != version_.load()) {
+      absl::StatusOr<std::shared_ptr<const T>> next = load_();
+      if (!next.ok()) return GaveUp(wanted, written, next.status());
+      std::atomic_store(&current_, std::move(*next));
+      version_.store(*version);
+    }
+    // Built at (or found still at) a version that has those writes.
+    built_for_.store(written);
+    return absl::OkStatus();
+  }
+
+  // A failed rebuild. When a reader asked for it (`wanted` >= 0), the
+  // writes counted so far are not asked for again by the readers after it
+  // (the periodic Refresh brings them in once the database answers).
+  absl::Status GaveUp(int64_t wanted, int64_t written, const absl::Status& s) {
+    if (wanted >= 0 && built_for_.load() < written) built_for_.store(written);
+    return Failed(s);
+  }
+
   const std::string name_;
   const VersionReader read_version_;
   const Loader load_;
   std::shared_ptr<const T> current_;  // atomic_load / atomic_store only
   std::mutex refresh_mu_;
   std::atomic<int64_t> version_{-1};
+  std::atomic<int64_t> written_{0};    // writes of this process (Invalidate)
+  std::atomic<int64_t> built_for_{0};  // writes the current snapshot includes
 };
 
 }  // namespace callcenter::snapshot

@@ -1,6 +1,7 @@
 #include "libs/snapshot/snapshot.h"
 
 #include <string>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -13,20 +14,25 @@ namespace {
 struct Source {
   int64_t version = 1;
   std::string data = "a";
-  int loads = 0;
+  std::atomic<int> loads{0};
+  std::atomic<int> version_reads{0};
   absl::Status fail;
+  std::function<void()> during_load;  // e.g. another write while loading
 };
 
 Snapshot<std::string> Over(Source& src) {
   return Snapshot<std::string>(
       "test",
       [&src]() -> absl::StatusOr<int64_t> {
+        ++src.version_reads;
         if (!src.fail.ok()) return src.fail;
         return src.version;
       },
       [&src]() -> absl::StatusOr<std::shared_ptr<const std::string>> {
         ++src.loads;
-        return std::make_shared<const std::string>(src.data);
+        std::string data = src.data;
+        if (src.during_load) src.during_load();
+        return std::make_shared<const std::string>(data);
       });
 }
 
@@ -87,6 +93,83 @@ TEST(SnapshotTest, ReadersKeepTheirSnapshotWhileItIsSwapped) {
   stop = true;
   for (auto& t : readers) t.join();
   EXPECT_EQ(*held, "a");  // the first snapshot, still whole
+}
+
+// A catalog loaded one row at a time: each write only marks the snapshot,
+// and the first reader after them rebuilds once, seeing the last write.
+TEST(SnapshotTest, WritesOfThisProcessAreSeenByTheNextFreshRead) {
+  Source src;
+  Snapshot<std::string> s = Over(src);
+  ASSERT_TRUE(s.Refresh().ok());
+  for (int i = 0; i < 100; ++i) {
+    ++src.version;  // the write, committed
+    src.data = "row " + std::to_string(i);
+    s.Invalidate();
+  }
+  EXPECT_EQ(src.loads, 1);  // no rebuild per write
+  EXPECT_EQ(*s.Get(), "a");
+  EXPECT_EQ(*s.GetFresh(), "row 99");
+  EXPECT_EQ(src.loads, 2);
+  const int reads = src.version_reads;
+  EXPECT_EQ(*s.GetFresh(), "row 99");  // nothing written since: not even the version is read
+  EXPECT_EQ(src.version_reads, reads);
+}
+
+// Readers arriving together after a write share one rebuild.
+TEST(SnapshotTest, FreshReadersShareOneRebuild) {
+  Source src;
+  Snapshot<std::string> s = Over(src);
+  ASSERT_TRUE(s.Refresh().ok());
+  src.version = 2;
+  src.data = "b";
+  src.during_load = [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
+  s.Invalidate();
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&] { EXPECT_EQ(*s.GetFresh(), "b"); });
+  }
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(src.loads, 2);
+}
+
+// A write that commits while a rebuild is loading is not taken as seen:
+// the next fresh read rebuilds again.
+TEST(SnapshotTest, AWriteDuringARebuildIsNotLost) {
+  Source src;
+  Snapshot<std::string> s = Over(src);
+  ASSERT_TRUE(s.Refresh().ok());
+  src.version = 2;
+  src.data = "b";
+  s.Invalidate();
+  src.during_load = [&] {
+    src.during_load = nullptr;
+    src.version = 3;  // another write of this process commits meanwhile
+    src.data = "c";
+    s.Invalidate();
+  };
+  EXPECT_EQ(*s.GetFresh(), "b");  // loaded before the second write
+  EXPECT_EQ(*s.GetFresh(), "c");
+  EXPECT_EQ(src.loads, 3);
+}
+
+// With the database down, a fresh read answers the snapshot it has after
+// one attempt, and the readers after it do not try again; the periodic
+// Refresh brings the write in once the database answers.
+TEST(SnapshotTest, AFreshReadWaitsOnADownDatabaseOnlyOnce) {
+  Source src;
+  Snapshot<std::string> s = Over(src);
+  ASSERT_TRUE(s.Refresh().ok());
+  src.version = 2;
+  src.data = "b";
+  s.Invalidate();
+  src.fail = absl::UnavailableError("database down");
+  EXPECT_EQ(*s.GetFresh(), "a");
+  const int reads = src.version_reads;
+  EXPECT_EQ(*s.GetFresh(), "a");
+  EXPECT_EQ(src.version_reads, reads);
+  src.fail = absl::OkStatus();
+  ASSERT_TRUE(s.Refresh().ok());
+  EXPECT_EQ(*s.GetFresh(), "b");
 }
 
 }  // namespace

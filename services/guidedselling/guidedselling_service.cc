@@ -74,11 +74,11 @@ GuidedSellingServiceImpl::GuidedSellingServiceImpl(db::Pool* pool, metrics::Metr
       scripts_(
           &SellingStore::Scripts(), pool, metrics,
           [](const v1::Script& s) { return s.script_id(); }, ValidateScript,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { selling_index_.Invalidate(); }),
       upsell_rules_(
           &SellingStore::UpsellRules(), pool, metrics,
           [](const v1::UpsellRule& r) { return r.rule_id(); }, ValidateRule,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { selling_index_.Invalidate(); }),
       product_media_(
           &SellingStore::ProductMedia(), pool, metrics,
           [](const v1::ProductMedia& m) { return m.product_id(); }, ValidateMedia) {}

@@ -44,7 +44,8 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
   absl::Status Refresh(bool force = false) { return selling_index_.Refresh(force); }
 
  private:
-  std::shared_ptr<const SellingIndex> index() const { return selling_index_.Get(); }
+  // As of this process's last write (Snapshot::GetFresh).
+  std::shared_ptr<const SellingIndex> index() const { return selling_index_.GetFresh(); }
   // The scripts and rules as they are now, built into an index.
   absl::StatusOr<std::shared_ptr<const SellingIndex>> Load();
   std::string Today() const;
@@ -57,7 +58,8 @@ class GuidedSellingServiceImpl final : public v1::GuidedSellingService::Service 
 
   std::function<absl::Time()> clock_;
   SellingStore store_;
-  snapshot::Snapshot<SellingIndex> selling_index_;
+  // Mutable: a const reader may rebuild it first (GetFresh).
+  mutable snapshot::Snapshot<SellingIndex> selling_index_;
   metrics::Metrics* metrics_;
   server::Crud<v1::SourceCode> source_codes_;
   server::Crud<v1::Script> scripts_;

@@ -79,7 +79,7 @@ HoldServiceImpl::HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
           ValidateHoldCode),
       fraud_rules_(
           &Table(1), pool, metrics, [](const v1::FraudRule& r) { return r.rule_id(); },
-          ValidateFraudRule, [this] { Refresh().IgnoreError(); }),
+          ValidateFraudRule, [this] { fraud_index_.Invalidate(); }),
       // Keyed by kind and normalized value.
       fraud_data_(
           &Table(2), pool, metrics,
@@ -87,7 +87,7 @@ HoldServiceImpl::HoldServiceImpl(db::Pool* pool, metrics::Metrics* metrics)
             return absl::StrCat(v1::FraudDataKind_Name(d.kind()), "|",
                                 NormalizeFraudValue(d.kind(), d.value()));
           },
-          ValidateFraudData, [this] { Refresh().IgnoreError(); }) {}
+          ValidateFraudData, [this] { fraud_index_.Invalidate(); }) {}
 
 absl::StatusOr<std::shared_ptr<const FraudIndex>> HoldServiceImpl::Load() {
   std::vector<v1::FraudRule> rules;

@@ -54,13 +54,15 @@ class HoldServiceImpl final : public v1::HoldService::Service {
   }
 
  private:
-  std::shared_ptr<const FraudIndex> index() const { return fraud_index_.Get(); }
+  // As of this process's last write (Snapshot::GetFresh).
+  std::shared_ptr<const FraudIndex> index() const { return fraud_index_.GetFresh(); }
   // The fraud tables as they are now, built into an index.
   absl::StatusOr<std::shared_ptr<const FraudIndex>> Load();
 
   HoldStore store_;
   metrics::Metrics* metrics_;
-  snapshot::Snapshot<FraudIndex> fraud_index_;
+  // Mutable: a const reader may rebuild it first (GetFresh).
+  mutable snapshot::Snapshot<FraudIndex> fraud_index_;
   server::Crud<v1::HoldCode> hold_codes_;
   server::Crud<v1::FraudRule> fraud_rules_;
   server::Crud<v1::FraudData> fraud_data_;

@@ -18,31 +18,31 @@ PricingServiceImpl::PricingServiceImpl(db::Pool* pool, metrics::Metrics* metrics
       products_(
           &PricingStore::Table("products"), pool, metrics,
           [](const v1::Product& p) { return p.product_id(); }, ValidateProduct,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { catalog_.Invalidate(); }),
       price_groups_(
           &PricingStore::Table("price_groups"), pool, metrics,
           [](const v1::PriceGroup& g) { return g.price_group_id(); }, ValidatePriceGroup,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { catalog_.Invalidate(); }),
       trade_agreements_(
           &PricingStore::Table("trade_agreements"), pool, metrics,
           [](const v1::TradeAgreement& a) { return a.trade_agreement_id(); },
-          ValidateTradeAgreement, [this] { Refresh().IgnoreError(); }),
+          ValidateTradeAgreement, [this] { catalog_.Invalidate(); }),
       discounts_(
           &PricingStore::Table("discounts"), pool, metrics,
           [](const v1::Discount& d) { return d.discount_id(); }, ValidateDiscount,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { catalog_.Invalidate(); }),
       coupons_(
           &PricingStore::Table("coupons"), pool, metrics,
           [](const v1::Coupon& c) { return c.coupon_code(); }, ValidateCoupon,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { catalog_.Invalidate(); }),
       delivery_charges_(
           &PricingStore::Table("delivery_charges"), pool, metrics,
           [](const v1::DeliveryCharge& c) { return c.delivery_mode(); }, ValidateDeliveryCharge,
-          [this] { Refresh().IgnoreError(); }),
+          [this] { catalog_.Invalidate(); }),
       tax_rates_(
           &PricingStore::Table("tax_rates"), pool, metrics,
           [](const v1::TaxRate& t) { return t.tax_rate_id(); }, ValidateTaxRate,
-          [this] { Refresh().IgnoreError(); }) {}
+          [this] { catalog_.Invalidate(); }) {}
 
 absl::Status PricingServiceImpl::Refresh(bool force) { return catalog_.Refresh(force); }
 

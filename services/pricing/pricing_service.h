@@ -45,7 +45,8 @@ class PricingServiceImpl final : public v1::PricingService::Service {
                               v1::ReleaseCouponsResponse*) override;
 
  private:
-  std::shared_ptr<const Snapshot> snapshot() const { return catalog_.Get(); }
+  // As of this process's last write (Snapshot::GetFresh).
+  std::shared_ptr<const Snapshot> snapshot() const { return catalog_.GetFresh(); }
   // The tables as they are now, built into a snapshot.
   absl::StatusOr<std::shared_ptr<const Snapshot>> Load();
   std::string Today() const;
@@ -58,7 +59,8 @@ class PricingServiceImpl final : public v1::PricingService::Service {
   metrics::Metrics* metrics_;
   std::function<absl::Time()> clock_;
   // Products, prices, discounts, coupons, charges and tax as one snapshot.
-  ::callcenter::snapshot::Snapshot<Snapshot> catalog_;
+  // Mutable: a const reader may rebuild it first (GetFresh).
+  mutable ::callcenter::snapshot::Snapshot<Snapshot> catalog_;
   server::Crud<v1::Product> products_;
   server::Crud<v1::PriceGroup> price_groups_;
   server::Crud<v1::TradeAgreement> trade_agreements_;

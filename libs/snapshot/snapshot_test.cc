@@ -95,17 +95,27 @@ TEST(SnapshotTest, ReadersKeepTheirSnapshotWhileItIsSwapped) {
   EXPECT_EQ(*held, "a");  // the first snapshot, still whole
 }
 
-// A catalog loaded one row at a time: each write only marks the snapshot,
-// and the first reader after them rebuilds once, seeing the last write.
-TEST(SnapshotTest, WritesOfThisProcessAreSeenByTheNextFreshRead) {
-  Source src;
-  Snapshot<std::string> s = Over(src);
-  ASSERT_TRUE(s.Refresh().ok());
-  for (int i = 0; i < 100; ++i) {
-    ++src.version;  // the write, committed
-    src.data = "row " + std::to_string(i);
+// A snapshot built once, and the writes of its process.
+class FreshReadTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(s.Refresh().ok()); }
+
+  // A write of this process, committed (the data and its version move),
+  // then told to the snapshot.
+  void Write(int64_t version, const std::string& data) {
+    src.version = version;
+    src.data = data;
     s.Invalidate();
   }
+
+  Source src;
+  Snapshot<std::string> s = Over(src);
+};
+
+// A catalog loaded one row at a time: each write only marks the snapshot,
+// and the first reader after them rebuilds once, seeing the last write.
+TEST_F(FreshReadTest, WritesOfThisProcessAreSeenByTheNextFreshRead) {
+  for (int i = 0; i < 100; ++i) Write(src.version + 1, "row " + std::to_string(i));
   EXPECT_EQ(src.loads, 1);  // no rebuild per write
   EXPECT_EQ(*s.Get(), "a");
   EXPECT_EQ(*s.GetFresh(), "row 99");
@@ -116,14 +126,9 @@ TEST(SnapshotTest, WritesOfThisProcessAreSeenByTheNextFreshRead) {
 }
 
 // Readers arriving together after a write share one rebuild.
-TEST(SnapshotTest, FreshReadersShareOneRebuild) {
-  Source src;
-  Snapshot<std::string> s = Over(src);
-  ASSERT_TRUE(s.Refresh().ok());
-  src.version = 2;
-  src.data = "b";
+TEST_F(FreshReadTest, FreshReadersShareOneRebuild) {
   src.during_load = [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
-  s.Invalidate();
+  Write(2, "b");
   std::vector<std::thread> readers;
   for (int i = 0; i < 8; ++i) {
     readers.emplace_back([&] { EXPECT_EQ(*s.GetFresh(), "b"); });
@@ -134,18 +139,11 @@ TEST(SnapshotTest, FreshReadersShareOneRebuild) {
 
 // A write that commits while a rebuild is loading is not taken as seen:
 // the next fresh read rebuilds again.
-TEST(SnapshotTest, AWriteDuringARebuildIsNotLost) {
-  Source src;
-  Snapshot<std::string> s = Over(src);
-  ASSERT_TRUE(s.Refresh().ok());
-  src.version = 2;
-  src.data = "b";
-  s.Invalidate();
+TEST_F(FreshReadTest, AWriteDuringARebuildIsNotLost) {
+  Write(2, "b");
   src.during_load = [&] {
     src.during_load = nullptr;
-    src.version = 3;  // another write of this process commits meanwhile
-    src.data = "c";
-    s.Invalidate();
+    Write(3, "c");  // another write of this process commits meanwhile
   };
   EXPECT_EQ(*s.GetFresh(), "b");  // loaded before the second write
   EXPECT_EQ(*s.GetFresh(), "c");
@@ -155,13 +153,8 @@ TEST(SnapshotTest, AWriteDuringARebuildIsNotLost) {
 // With the database down, a fresh read answers the snapshot it has after
 // one attempt, and the readers after it do not try again; the periodic
 // Refresh brings the write in once the database answers.
-TEST(SnapshotTest, AFreshReadWaitsOnADownDatabaseOnlyOnce) {
-  Source src;
-  Snapshot<std::string> s = Over(src);
-  ASSERT_TRUE(s.Refresh().ok());
-  src.version = 2;
-  src.data = "b";
-  s.Invalidate();
+TEST_F(FreshReadTest, AFreshReadWaitsOnADownDatabaseOnlyOnce) {
+  Write(2, "b");
   src.fail = absl::UnavailableError("database down");
   EXPECT_EQ(*s.GetFresh(), "a");
   const int reads = src.version_reads;

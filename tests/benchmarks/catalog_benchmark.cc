@@ -84,13 +84,20 @@ bool PriceOne(World& w) {
   return w.stub->PriceOrder(&ctx, req, &resp).ok();
 }
 
+// A world whose catalog holds `products` products (null: no PostgreSQL,
+// or an upsert failed).
+std::unique_ptr<World> WorldWith(int products) {
+  std::unique_ptr<World> w = MakeWorld();
+  while (w && w->products < products) {
+    if (!Upsert(*w)) return nullptr;
+  }
+  return w;
+}
+
 // A catalog of range(0) products, then upserts timed one by one.
 void BM_UpsertProduct(benchmark::State& state) {
-  std::unique_ptr<World> w = MakeWorld();
-  if (!w) return state.SkipWithError("no PostgreSQL");
-  while (w->products < state.range(0)) {
-    if (!Upsert(*w)) return state.SkipWithError("UpsertProduct failed");
-  }
+  std::unique_ptr<World> w = WorldWith(state.range(0));
+  if (!w) return state.SkipWithError("no PostgreSQL, or the catalog could not be loaded");
   for (auto _ : state) {
     if (!Upsert(*w)) return state.SkipWithError("UpsertProduct failed");
   }
@@ -101,11 +108,8 @@ BENCHMARK(BM_UpsertProduct)->Arg(1000)->Arg(10000)->Iterations(500)->Unit(benchm
 // A catalog of range(0) products; each iteration upserts 10 more (not
 // timed) and times the first PriceOrder after them.
 void BM_FirstPriceAfterImport(benchmark::State& state) {
-  std::unique_ptr<World> w = MakeWorld();
-  if (!w) return state.SkipWithError("no PostgreSQL");
-  while (w->products < state.range(0)) {
-    if (!Upsert(*w)) return state.SkipWithError("UpsertProduct failed");
-  }
+  std::unique_ptr<World> w = WorldWith(state.range(0));
+  if (!w) return state.SkipWithError("no PostgreSQL, or the catalog could not be loaded");
   for (auto _ : state) {
     state.PauseTiming();
     for (int i = 0; i < 10; ++i) {

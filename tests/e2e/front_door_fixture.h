@@ -445,6 +445,26 @@ inline std::function<void(orchestration::Downstream&)> FailingSaves(const std::s
   };
 }
 
+// Rewires a front door so that `reads` counts its reads of an order's
+// context (GetOrderContext); a change made from a kept context makes none.
+inline std::function<void(orchestration::Downstream&)> CountingContextReads(
+    std::shared_ptr<std::atomic<int>> reads) {
+  return [reads](orchestration::Downstream& d) {
+    std::shared_ptr<order::v1::SalesOrderService::StubInterface> real = std::move(d.orders);
+    auto stub = std::make_unique<::testing::NiceMock<order::v1::MockSalesOrderServiceStub>>();
+    ON_CALL(*stub, GetOrderContext)
+        .WillByDefault([real, reads](grpc::ClientContext* ctx, const auto& req, auto* resp) {
+          ++*reads;
+          return real->GetOrderContext(ctx, req, resp);
+        });
+    ON_CALL(*stub, SaveOrder).WillByDefault([real](grpc::ClientContext* ctx, const auto& req,
+                                                   auto* resp) {
+      return real->SaveOrder(ctx, req, resp);
+    });
+    d.orders = std::move(stub);
+  };
+}
+
 }  // namespace callcenter::testing
 
 #endif  // CALLCENTER_TESTS_E2E_FRONT_DOOR_FIXTURE_H_

@@ -128,6 +128,34 @@ TEST_F(FrontDoorTest, PromptsNeverSuggestAProductOnTheOrder) {
   EXPECT_EQ(with.prompts_size(), 0);
 }
 
+// A change keeps the draft's context for the next one (no read). The kept
+// contexts are bounded by memory: a front door with a 64 kB budget keeps a
+// small draft's, and reads a large one's again at each change.
+TEST_F(FrontDoorTest, KeptContextsAreBoundedByMemory) {
+  World();
+  auto reads = std::make_shared<std::atomic<int>>(0);
+  orchestration::OrderEntryOptions small;
+  small.kept_contexts_max_bytes = 64 << 10;
+  auto door = suite->ExtraFrontDoor(small, CountingContextReads(reads));
+  Order order = Start();
+  int n = 0;
+  auto add = [&] {
+    ++n;
+    return AddLine(&order, "A", 1, Id(absl::StrCat("kept-", n)), common::v1::LINE_ORIGIN_NONE,
+                   door.get());
+  };
+  ASSERT_TRUE(add().ok());  // read (nothing kept yet), then kept
+  int before = *reads;
+  ASSERT_TRUE(add().ok());
+  EXPECT_EQ(*reads, before) << "a small draft's change starts from its kept context";
+  // Twice the serialized order (about its parsed size) beyond the budget.
+  while (order.ByteSizeLong() < (40 << 10)) ASSERT_TRUE(add().ok());
+  before = *reads;
+  ASSERT_TRUE(add().ok());
+  EXPECT_EQ(*reads, before + 1) << "a draft too large to keep is read again";
+  EXPECT_EQ(Get(order.order_id()).lines_size(), n);
+}
+
 TEST_F(FrontDoorTest, Authentication) {
   World();
   Order order = Start();

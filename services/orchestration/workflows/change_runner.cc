@@ -139,7 +139,10 @@ absl::Status ChangeRunner::Save(const ChangeSpec& spec, Context& c, Order order,
   save.events_run = std::move(c.events_run);
   ASSIGN_OR_RETURN(SavedOrder saved, clients_->orders.Save(c.scope(), std::move(save)));
   c.replayed = saved.replayed;
-  const size_t order_bytes = saved.doc.size();  // 0 when there is none: the cache measures
+  // The order's serialized size, when the save has its bytes (else the
+  // context cache measures the order itself).
+  size_t order_bytes = 0;
+  for (const std::string& piece : saved.doc) order_bytes += piece.size();
   *out = std::move(saved.order);
   if (spec.replies_with_saved_order && !saved.doc.empty() && server::InReplyScope()) {
     // The reply is this order: written from the bytes already made for the

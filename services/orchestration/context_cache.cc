@@ -49,6 +49,7 @@ void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextRes
   }
   bytes_ += bytes;
   entries_.emplace(std::move(key), std::move(entry));
+  Publish();
 }
 
 void ContextCache::Erase(const std::string& order_id, const std::string& user_id) {

@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_SERVICES_ORCHESTRATION_CONTEXT_CACHE_H_
 #define CALLCENTER_SERVICES_ORCHESTRATION_CONTEXT_CACHE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -48,6 +49,15 @@ class ContextCache {
   // The estimated memory of the kept entries.
   size_t bytes() const;
 
+  // The entries and their estimated bytes, kept current as the cache
+  // changes and readable without it (for the metrics, which a scrape may
+  // read while the front door is being torn down).
+  struct Gauges {
+    std::atomic<size_t> entries{0};
+    std::atomic<size_t> bytes{0};
+  };
+  std::shared_ptr<const Gauges> gauges() const { return gauges_; }
+
  private:
   using Key = std::pair<std::string, std::string>;  // order id, user id
   struct Entry {
@@ -61,6 +71,11 @@ class ContextCache {
     bytes_ -= it->second->bytes;
     if (taken != nullptr) *taken = std::move(it->second);
     entries_.erase(it);
+    Publish();
+  }
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
+    gauges_->bytes.store(bytes_, std::memory_order_relaxed);
   }
 
   const size_t capacity_;
@@ -68,6 +83,7 @@ class ContextCache {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  const std::shared_ptr<Gauges> gauges_ = std::make_shared<Gauges>();
 };
 
 }  // namespace callcenter::orchestration

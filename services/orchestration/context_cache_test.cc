@@ -85,9 +85,13 @@ TEST(ContextCacheTest, BoundedByMemory) {
     EXPECT_LE(cache.size(), 2u);
   }
   EXPECT_EQ(cache.bytes(), 2 * (2 * 20'000u + 1000u + 4096u));
+  EXPECT_EQ(cache.gauges()->bytes.load(), cache.bytes());  // what the metrics read
+  EXPECT_EQ(cache.gauges()->entries.load(), 2u);
   EXPECT_TRUE(cache.Take("o5", "agent").has_value());  // the newest is always kept
   EXPECT_TRUE(cache.Take("o4", "agent").has_value());
   EXPECT_EQ(cache.bytes(), 0u);  // taken: their bytes go with them
+  EXPECT_EQ(cache.gauges()->bytes.load(), 0u);
+  EXPECT_EQ(cache.gauges()->entries.load(), 0u);
   cache.Put("agent", Context("o1", 1), {}, 20'000);
   cache.Erase("o1", "agent");
   EXPECT_EQ(cache.bytes(), 0u);

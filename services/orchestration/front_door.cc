@@ -26,6 +26,19 @@ FrontDoor::FrontDoor(Downstream downstream, const OrderEntryOptions& options, Sa
       service_(OrderEntryParts{&identity_, &clients_, &changes_, &selling_, &payments_, &holds_,
                                &submit_, &cancel_, &returns_, metrics},
                clock_),
-      fulfillment_service_(&identity_, &fulfillment_, &returns_, metrics) {}
+      fulfillment_service_(&identity_, &fulfillment_, &returns_, metrics) {
+  if (metrics != nullptr) {
+    // Read through their own shared state: a scrape never touches the
+    // front door itself.
+    std::shared_ptr<const ContextCache::Gauges> kept = changes_.kept_context_gauges();
+    const char* help =
+        "Draft contexts kept for their next change: how many, and their estimated memory "
+        "(bounded by KEPT_CONTEXTS_MAX_MB).";
+    metrics->AddGauge("kept_order_contexts", help, {{"measure", "entries"}},
+                      [kept] { return static_cast<double>(kept->entries.load()); });
+    metrics->AddGauge("kept_order_contexts", help, {{"measure", "bytes"}},
+                      [kept] { return static_cast<double>(kept->bytes.load()); });
+  }
+}
 
 }  // namespace callcenter::orchestration

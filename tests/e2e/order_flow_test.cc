@@ -154,6 +154,11 @@ TEST_F(FrontDoorTest, KeptContextsAreBoundedByMemory) {
   ASSERT_TRUE(add().ok());
   EXPECT_EQ(*reads, before + 1) << "a draft too large to keep is read again";
   EXPECT_EQ(Get(order.order_id()).lines_size(), n);
+  // The main front door shows what it keeps in its metrics.
+  Order kept = Start("", Id("start-kept"));
+  ASSERT_TRUE(AddLine(&kept, "A", 1, Id("kept-main")).ok());
+  EXPECT_GE(Metric("kept_order_contexts{measure=\"entries\"}"), 1);
+  EXPECT_GT(Metric("kept_order_contexts{measure=\"bytes\"}"), 4096);
 }
 
 TEST_F(FrontDoorTest, Authentication) {

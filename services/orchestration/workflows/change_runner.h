@@ -100,6 +100,11 @@ class ChangeRunner {
   // `check_coupon`, pricing refuses unless that coupon may be used.
   absl::Status Reprice(Context& c, Order* order, const std::string& check_coupon = "");
 
+  // The kept contexts' count and memory, for the metrics.
+  std::shared_ptr<const ContextCache::Gauges> kept_context_gauges() const {
+    return contexts_.gauges();
+  }
+
   // Keeps a draft's context for `user_id`'s next change.
   void Keep(const std::string& user_id, order::v1::GetOrderContextResponse data);
 

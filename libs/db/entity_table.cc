@@ -1,6 +1,8 @@
 #include "libs/db/entity_table.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace callcenter::db {
@@ -66,7 +68,14 @@ EntityTable::EntityTable(std::string table) : table_(std::move(table)) {
   list_sql_ = absl::StrCat("SELECT id, body::text FROM ", table_,
                            " WHERE id > $1 ORDER BY id LIMIT $2");
   all_name_ = table_ + "_all";
-  all_sql_ = absl::StrCat("SELECT body::text FROM ", table_, " ORDER BY id");
+  // $1: the rows already parsed, {"id": "version", ...}; their bodies are
+  // left out while their version is the same.
+  const std::string version =
+      "t.xmin::text || '/' || (extract(epoch FROM t.updated_at) * 1000000)::bigint::text";
+  all_sql_ = absl::StrCat("SELECT t.id, ", version, " AS version, CASE WHEN k.version IS DISTINCT FROM ",
+                          version, " THEN t.body::text END AS body FROM ", table_,
+                          " t LEFT JOIN jsonb_each_text($1::jsonb) AS k(id, version) ON k.id = t.id "
+                          "ORDER BY t.id");
 }
 
 absl::Status EntityTable::Upsert(pqxx::work& txn, const std::string& id,
@@ -103,14 +112,90 @@ absl::Status EntityTable::List(pqxx::work& txn, int page_size, const std::string
   return absl::OkStatus();
 }
 
+namespace {
+
+// `s` as a JSON string (ids and versions: UTF-8 text, as PostgreSQL holds it).
+void AppendJsonString(std::string* out, absl::string_view s) {
+  out->push_back('"');
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppend(out, absl::StrFormat("\\u%04x", static_cast<int>(c)));
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
 absl::Status EntityTable::All(pqxx::work& txn,
                               const std::function<google::protobuf::Message*()>& add) const {
-  Prepare(txn, all_name_.c_str(), all_sql_);
-  for (const auto& row : txn.exec_prepared(all_name_)) {
-    absl::Status s = FromJson(row["body"].as<std::string>(), add());
-    if (!s.ok()) return s;
+  ParsedRows& parsed = *parsed_;
+  absl::MutexLock lock(&parsed.mu);
+  const char* host = txn.conn().hostname();
+  const char* port = txn.conn().port();
+  const std::string database =
+      absl::StrCat(host ? host : "", ":", port ? port : "", "/", txn.conn().dbname());
+  if (parsed.database != database) {
+    parsed.rows.clear();
+    parsed.database = database;
   }
+  std::string known = "{";
+  for (const auto& [id, row] : parsed.rows) {
+    if (known.size() > 1) known.push_back(',');
+    AppendJsonString(&known, id);
+    known.push_back(':');
+    AppendJsonString(&known, row.version);
+  }
+  known.push_back('}');
+  Prepare(txn, all_name_.c_str(), all_sql_);
+  const pqxx::result r = txn.exec_prepared(all_name_, known);
+  absl::flat_hash_map<std::string, ParsedRows::Row> next;
+  next.reserve(r.size());
+  // Rows are moved from the last read into `next`: unless all of them
+  // made it, the next read starts afresh (also when a conversion throws).
+  struct StartAfreshUnlessDone {
+    ParsedRows* parsed;
+    bool done = false;
+    ~StartAfreshUnlessDone() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      if (!done) parsed->rows.clear();
+    }
+  } guard{&parsed};
+  absl::Status status;
+  parsed.last_parsed = 0;
+  for (const auto& row : r) {
+    std::string id = row["id"].as<std::string>();
+    google::protobuf::Message* out = add();
+    ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
+    if (row["body"].is_null()) {  // unchanged since the last read
+      auto it = parsed.rows.find(id);
+      if (it == parsed.rows.end() || it->second.message == nullptr) {
+        status = absl::InternalError(absl::StrCat(table_, ": a row left out was never read"));
+        break;
+      }
+      entry.message = std::move(it->second.message);
+    } else {
+      entry.message.reset(out->New());
+      status = FromJson(row["body"].as<std::string>(), entry.message.get());
+      if (!status.ok()) break;
+      ++parsed.last_parsed;
+    }
+    out->CopyFrom(*entry.message);
+    next.emplace(std::move(id), std::move(entry));
+  }
+  if (!status.ok()) return status;
+  parsed.rows = std::move(next);
+  guard.done = true;
   return absl::OkStatus();
+}
+
+size_t EntityTable::rows_parsed_by_last_all() const {
+  absl::MutexLock lock(&parsed_->mu);
+  return parsed_->last_parsed;
 }
 
 }  // namespace callcenter::db

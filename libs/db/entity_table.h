@@ -32,12 +32,31 @@ class EntityTable {
   absl::Status List(pqxx::work& txn, int page_size, const std::string& page_token,
                     const std::function<google::protobuf::Message*()>& add,
                     std::string* next_page_token) const;
-  // Every row (for in-memory snapshots).
+  // Every row, by id (for in-memory snapshots). A row read again unchanged
+  // since this table's last All() on the same database (same xmin and
+  // updated_at) is copied from that read, not sent and parsed again: a
+  // snapshot rebuilt after a few writes parses only those rows.
   absl::Status All(pqxx::work& txn,
                    const std::function<google::protobuf::Message*()>& add) const;
+  // How many rows the last All() parsed (the rest were copied).
+  size_t rows_parsed_by_last_all() const;
 
  private:
+  // The rows All() last read, parsed, each with its version.
+  struct ParsedRows {
+    absl::Mutex mu;
+    std::string database ABSL_GUARDED_BY(mu);  // whose rows these are
+    struct Row {
+      std::string version;  // xmin and updated_at, as All's query writes them
+      std::unique_ptr<google::protobuf::Message> message;
+    };
+    absl::flat_hash_map<std::string, Row> rows ABSL_GUARDED_BY(mu);
+    size_t last_parsed ABSL_GUARDED_BY(mu) = 0;
+  };
+
   std::string table_;
+  // Shared by copies of this table (one per table name in practice).
+  std::shared_ptr<ParsedRows> parsed_ = std::make_shared<ParsedRows>();
   std::string upsert_name_, upsert_sql_, get_name_, get_sql_, list_name_, list_sql_, all_name_,
       all_sql_;
 };

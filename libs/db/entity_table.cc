@@ -173,7 +173,7 @@ absl::Status EntityTable::All(pqxx::work& txn,
     ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
     if (row["body"].is_null()) {  // unchanged since the last read
       auto it = parsed.rows.find(id);
-      if (it == parsed.rows.end() || it->second.message == nullptr) {
+      if (it == parsed.rows.end()) {
         status = absl::InternalError(absl::StrCat(table_, ": a row left out was never read"));
         break;
       }

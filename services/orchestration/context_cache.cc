@@ -43,13 +43,13 @@ void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextRes
   if (it != entries_.end() && it->second->context.order().version() > version) return;
   if (it != entries_.end()) EraseAt(it);  // replaced (or, too large, dropped)
   if (entry == nullptr) return;           // larger than the whole budget: not kept
-  if (entries_.size() >= capacity_ || bytes_ + bytes > max_bytes_) {
+  if (entries_.size() >= capacity_ || gauges_->bytes.load() + bytes > max_bytes_) {
     entries_.clear();
-    bytes_ = 0;
+    gauges_->bytes.store(0, std::memory_order_relaxed);
   }
-  bytes_ += bytes;
+  gauges_->bytes.fetch_add(bytes, std::memory_order_relaxed);
   entries_.emplace(std::move(key), std::move(entry));
-  Publish();
+  gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
 }
 
 void ContextCache::Erase(const std::string& order_id, const std::string& user_id) {
@@ -63,9 +63,6 @@ size_t ContextCache::size() const {
   return entries_.size();
 }
 
-size_t ContextCache::bytes() const {
-  absl::MutexLock lock(&mu_);
-  return bytes_;
-}
+size_t ContextCache::bytes() const { return gauges_->bytes.load(); }
 
 }  // namespace callcenter::orchestration

@@ -49,9 +49,9 @@ class ContextCache {
   // The estimated memory of the kept entries.
   size_t bytes() const;
 
-  // The entries and their estimated bytes, kept current as the cache
-  // changes and readable without it (for the metrics, which a scrape may
-  // read while the front door is being torn down).
+  // The entries and their estimated bytes: the cache's own count, changed
+  // under its lock, and readable without it (for the metrics, which a
+  // scrape may read while the front door is being torn down).
   struct Gauges {
     std::atomic<size_t> entries{0};
     std::atomic<size_t> bytes{0};
@@ -68,21 +68,16 @@ class ContextCache {
   // Removes the entry at `it` (its bytes with it), into `taken` if given.
   template <typename It>
   void EraseAt(It it, std::unique_ptr<Entry>* taken = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    bytes_ -= it->second->bytes;
+    gauges_->bytes.fetch_sub(it->second->bytes, std::memory_order_relaxed);
     if (taken != nullptr) *taken = std::move(it->second);
     entries_.erase(it);
-    Publish();
-  }
-  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
-    gauges_->bytes.store(bytes_, std::memory_order_relaxed);
   }
 
   const size_t capacity_;
   const size_t max_bytes_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
-  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
   const std::shared_ptr<Gauges> gauges_ = std::make_shared<Gauges>();
 };
 

@@ -11,6 +11,14 @@ constexpr size_t kParsedPerSerializedByte = 2;
 constexpr size_t kEntryOverheadBytes = 4096;
 }  // namespace
 
+void ContextCache::EraseAt(Entries::iterator it, std::unique_ptr<Entry>* taken) {
+  gauges_->bytes.fetch_sub(it->second->bytes, std::memory_order_relaxed);
+  age_.erase(it->second->in_age);
+  if (taken != nullptr) *taken = std::move(it->second);
+  entries_.erase(it);
+  gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
+}
+
 std::optional<order::v1::GetOrderContextResponse> ContextCache::Take(
     const std::string& order_id, const std::string& user_id, EventsRun* events_run) {
   std::unique_ptr<Entry> found;
@@ -43,11 +51,14 @@ void ContextCache::Put(const std::string& user_id, order::v1::GetOrderContextRes
   if (it != entries_.end() && it->second->context.order().version() > version) return;
   if (it != entries_.end()) EraseAt(it);  // replaced (or, too large, dropped)
   if (entry == nullptr) return;           // larger than the whole budget: not kept
-  if (entries_.size() >= capacity_ || gauges_->bytes.load() + bytes > max_bytes_) {
-    entries_.clear();
-    gauges_->bytes.store(0, std::memory_order_relaxed);
+  // Full: the entries kept longest ago make room.
+  while (!age_.empty() &&
+         (entries_.size() >= capacity_ || gauges_->bytes.load() + bytes > max_bytes_)) {
+    EraseAt(entries_.find(age_.back()));
   }
   gauges_->bytes.fetch_add(bytes, std::memory_order_relaxed);
+  age_.push_front(key);
+  entry->in_age = age_.begin();
   entries_.emplace(std::move(key), std::move(entry));
   gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
 }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,9 +22,10 @@ namespace callcenter::orchestration {
 // only ever a guess: the save that follows checks the order's version and
 // history and the master-data token, and a change that does not save is
 // done again on a freshly read context. Holds at most `capacity` entries
-// and about `max_bytes` of them (then starts afresh; an entry larger than
-// that alone is not kept), so that many large drafts cannot grow the front
-// door's memory without bound. A change takes its entry out (no copy of
+// and about `max_bytes` of them, so that many large drafts cannot grow the
+// front door's memory without bound: when full, the entries kept longest
+// ago go first (the drafts agents are working on stay; an entry larger
+// than the whole budget is not kept). A change takes its entry out (no copy of
 // the order) and the save that ends it puts the new one back. Thread-safe.
 class ContextCache {
  public:
@@ -63,21 +65,20 @@ class ContextCache {
   struct Entry {
     order::v1::GetOrderContextResponse context;
     EventsRun events_run;
-    size_t bytes = 0;  // estimated memory
+    size_t bytes = 0;                  // estimated memory
+    std::list<Key>::iterator in_age;  // its place in age_
   };
+  using Entries = absl::flat_hash_map<Key, std::unique_ptr<Entry>>;
   // Removes the entry at `it` (its bytes with it), into `taken` if given.
-  template <typename It>
-  void EraseAt(It it, std::unique_ptr<Entry>* taken = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    gauges_->bytes.fetch_sub(it->second->bytes, std::memory_order_relaxed);
-    if (taken != nullptr) *taken = std::move(it->second);
-    entries_.erase(it);
-    gauges_->entries.store(entries_.size(), std::memory_order_relaxed);
-  }
+  void EraseAt(Entries::iterator it, std::unique_ptr<Entry>* taken = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t capacity_;
   const size_t max_bytes_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
+  Entries entries_ ABSL_GUARDED_BY(mu_);
+  // The kept entries' keys, the most recently kept first.
+  std::list<Key> age_ ABSL_GUARDED_BY(mu_);
   const std::shared_ptr<Gauges> gauges_ = std::make_shared<Gauges>();
 };
 

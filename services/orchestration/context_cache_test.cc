@@ -74,6 +74,42 @@ TEST(ContextCacheTest, BoundedByCapacity) {
   EXPECT_TRUE(cache.Take("o9", "agent").has_value());  // the newest is always kept
 }
 
+// When full, the entries kept longest ago go, one at a time: a draft
+// whose context was just put back (its last change) stays.
+TEST(ContextCacheTest, TheLeastRecentlyKeptGoFirst) {
+  ContextCache cache(3);
+  cache.Put("agent", Context("a", 1));
+  cache.Put("agent", Context("b", 1));
+  cache.Put("agent", Context("c", 1));
+  auto a = cache.Take("a", "agent");  // a change of a: taken, then put back
+  ASSERT_TRUE(a.has_value());
+  a->mutable_order()->set_version(2);
+  cache.Put("agent", *std::move(a));
+  cache.Put("agent", Context("d", 1));  // full: b, the oldest, goes
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.Take("b", "agent").has_value());
+  EXPECT_EQ(cache.Take("a", "agent")->order().version(), 2);
+  EXPECT_TRUE(cache.Take("c", "agent").has_value());
+  EXPECT_TRUE(cache.Take("d", "agent").has_value());
+  EXPECT_EQ(cache.gauges()->entries.load(), 0u);
+}
+
+// By memory too, only as many of the oldest go as the new entry needs.
+TEST(ContextCacheTest, MemoryIsFreedFromTheOldestOnly) {
+  ContextCache cache(/*capacity=*/1000, /*max_bytes=*/100'000);
+  for (int i = 0; i < 4; ++i) {
+    cache.Put("agent", Context("small" + std::to_string(i), 1), {}, /*order_bytes=*/10'000);
+  }
+  EXPECT_EQ(cache.bytes(), 4 * 24'096u);
+  cache.Put("agent", Context("big", 1), {}, /*order_bytes=*/20'000);  // 44,096 more
+  EXPECT_FALSE(cache.Take("small0", "agent").has_value());
+  EXPECT_FALSE(cache.Take("small1", "agent").has_value());
+  EXPECT_TRUE(cache.Take("small2", "agent").has_value());
+  EXPECT_TRUE(cache.Take("small3", "agent").has_value());
+  EXPECT_TRUE(cache.Take("big", "agent").has_value());
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
 // Each entry counts about twice its order's serialized size, its events'
 // bytes and 4 KiB: with a 100 kB budget, 20 kB orders fit two at a time.
 TEST(ContextCacheTest, BoundedByMemory) {

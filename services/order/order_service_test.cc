@@ -711,9 +711,11 @@ class RfmTest : public OrderServiceTest {
   }
 
   // An order of `customer` submitted `days_ago` days before kAsOf for
-  // `total`, of which `refunded` was refunded; or left in `status`.
+  // `total`, of which `refunded` was refunded and `installments_credit`
+  // taken off its installments; or left in `status`.
   void Submitted(const std::string& customer, int days_ago, int64_t total, int64_t refunded = 0,
-                 common::v1::OrderStatus status = common::v1::ORDER_STATUS_CONFIRMED) {
+                 common::v1::OrderStatus status = common::v1::ORDER_STATUS_CONFIRMED,
+                 int64_t installments_credit = 0) {
     grpc::ClientContext ctx;
     v1::CreateOrderRequest create;
     create.set_request_id(absl::StrCat("create-", ++orders_made_));
@@ -740,6 +742,10 @@ class RfmTest : public OrderServiceTest {
       p->mutable_captured()->set_minor_units(total);
       p->mutable_refunded()->set_minor_units(refunded);
       p->set_status(common::v1::PAYMENT_STATUS_REFUNDED);
+    }
+    if (installments_credit > 0) {
+      order.mutable_installments_credit()->set_currency("USD");
+      order.mutable_installments_credit()->set_minor_units(installments_credit);
     }
     ASSERT_TRUE(Save(absl::StrCat("submit-", orders_made_), order, nullptr).ok());
   }
@@ -863,6 +869,19 @@ TEST_F(RfmTest, WindowCanceledDraftsRefundsGroupsAndUpserts) {
   ASSERT_TRUE(Run(30, 0, "", &scored).ok());
   EXPECT_EQ(scored, 3);
   EXPECT_FALSE(Read("other").rfm_score().empty());
+}
+
+// Returned goods credited off an order's installments count like a refund.
+TEST_F(RfmTest, CreditTakenOffInstallmentsCountsLikeARefund) {
+  Customer("plan", "R");  // 50.00, 10.00 refunded and 30.00 off its installments: 10.00
+  Customer("card", "R");  // 20.00
+  Submitted("plan", 1, 5000, 1000, common::v1::ORDER_STATUS_CONFIRMED, 3000);
+  Submitted("card", 2, 2000);
+  int scored = 0;
+  ASSERT_TRUE(Run(30, 2, "R", &scored).ok());
+  EXPECT_EQ(scored, 2);
+  EXPECT_EQ(Read("plan").rfm_score(), "221");  // more recent; 10.00 net
+  EXPECT_EQ(Read("card").rfm_score(), "122");
 }
 
 TEST_F(RfmTest, BadArgumentsAreNamed) {

@@ -124,7 +124,8 @@ void AppendEvents(pqxx::work& txn, Order* order, const std::vector<OrderEvent>& 
 }
 
 // The RFM facts kept as columns (DOMAIN 11): the UTC day the order was
-// submitted ("" = not yet: NULL) and what its refunds gave back.
+// submitted ("" = not yet: NULL) and what its refunds gave back, with the
+// credit taken off its installments instead (returned goods either way).
 // `OrderLike`: an Order or a save's view of one.
 template <typename OrderLike>
 std::string SubmittedOn(const OrderLike& order) {
@@ -134,11 +135,10 @@ std::string SubmittedOn(const OrderLike& order) {
 }
 template <typename OrderLike>
 int64_t RefundedTotal(const OrderLike& order) {
-  int64_t refunded = 0;
-  for (const auto& p : order.payments()) {
-    // Each at most its payment's capture, itself at most 10^12: no wrap.
-    refunded += p.refunded().minor_units();
-  }
+  // Each at most its payment's capture or the order's total, themselves at
+  // most 10^12: no wrap.
+  int64_t refunded = order.installments_credit().minor_units();
+  for (const auto& p : order.payments()) refunded += p.refunded().minor_units();
   return refunded;
 }
 

@@ -442,6 +442,65 @@ TEST_F(InstallmentsTest, InstallmentsTakeNoMoreThanAnOrderOwesAfterItsLinesAreCa
   EXPECT_EQ(PaymentsOf(order.order_id())[0].captured().minor_units(), 4000);
 }
 
+// Goods returned while installments are still to come: the credit is
+// refunded from what was captured, and the rest comes off the installments
+// still due, so the customer pays for what was kept and nothing more.
+TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStillDue) {
+  InstallmentWorld(2000, 3);
+  EditCallCenter([](order::v1::CallCenter& cc) {
+    cc.add_return_reasons()->set_reason_code("DAMAGED");
+  });
+  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
+  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
+  const int64_t refunded_before = suite->connector->refunded_total();
+
+  // 4 of the 5 units back: 80.00 of credit, of which 33.33 was captured.
+  fd::StartReturnRequest req;
+  req.set_request_id(Id("ret"));
+  req.set_order_id(order.order_id());
+  req.set_reason_code("DAMAGED");
+  auto* line = req.add_lines();
+  line->set_line_id(order.lines(0).line_id());
+  line->set_quantity(4);
+  line->set_disposition(fd::DISPOSITION_CREDIT_ONLY);
+  fd::StartReturnResponse started;
+  grpc::Status s = suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const fd::ReturnOrder& ret = started.return_order();
+  EXPECT_EQ(ret.status(), fd::RETURN_STATUS_REFUNDED);
+  EXPECT_EQ(ret.credit_total().minor_units(), 8000);
+  EXPECT_EQ(ret.refunded().minor_units(), 3333);
+  EXPECT_EQ(ret.installments_credit().minor_units(), 8000 - 3333);
+  EXPECT_EQ(suite->connector->refunded_total() - refunded_before, 3333);
+  Order after = Get(order.order_id());
+  EXPECT_EQ(after.installments_credit().minor_units(), 4667);
+  EXPECT_EQ(after.balance_due().minor_units(), 0);
+  // The same request again credits nothing more.
+  ASSERT_TRUE(suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started).ok());
+  EXPECT_EQ(Get(order.order_id()).installments_credit().minor_units(), 4667);
+
+  // Still owed for the unit kept: 20.00, less nothing (the 33.33 taken was
+  // refunded): the second installment takes 20.00, the third nothing.
+  fd::RunInstallmentsResponse run;
+  ASSERT_TRUE(Run(30, &run).ok());
+  EXPECT_EQ(run.captured(), 1);
+  ASSERT_TRUE(Run(60, &run).ok());
+  EXPECT_EQ(run.captured(), 0);
+  after = Get(order.order_id());
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 2000, 0}));
+  EXPECT_EQ(Statuses(after.payments(0)), (std::vector<common::v1::PaymentStatus>{
+                                             PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_CAPTURED,
+                                             PAYMENT_STATUS_VOIDED}));
+  const payment::v1::Payment stored = PaymentsOf(order.order_id())[0];
+  EXPECT_EQ(stored.captured().minor_units(), 5333);
+  EXPECT_EQ(stored.refunded().minor_units(), 3333);
+  EXPECT_EQ(stored.captured().minor_units() - stored.refunded().minor_units(), 2000);  // 1 unit
+  EXPECT_EQ(after.balance_due().minor_units(), 0);
+}
+
 TEST_F(InstallmentsTest, OnlyFulfilmentUsersRunInstallmentsAndOnlyForTheirCallCenter) {
   InstallmentWorld(3000, 2);
   Order order = Draft(2);

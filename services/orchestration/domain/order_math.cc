@@ -179,11 +179,13 @@ absl::Status RecomputePaid(Order* order) {
     }
   }
   ASSIGN_OR_RETURN(const int64_t paid_total, PaidBy(*order).Get("paid_total"));
-  // Canceled units (a cancellation notice) are no longer owed; what their
-  // authorisations covered beyond that is released once nothing is open.
-  ASSIGN_OR_RETURN(
-      const int64_t owed,
-      (money::Amount(order->total().minor_units()) - CanceledValue(*order)).Get("balance_due"));
+  // Canceled units (a cancellation notice) are no longer owed, nor a
+  // return's credit taken off the installments; what their authorisations
+  // covered beyond that is released once nothing is open.
+  ASSIGN_OR_RETURN(const int64_t owed,
+                   (money::Amount(order->total().minor_units()) - CanceledValue(*order) -
+                    order->installments_credit().minor_units())
+                       .Get("balance_due"));
   const int64_t due = std::max<int64_t>(0, owed - paid_total);
   *order->mutable_paid_total() = MoneyOf(order->currency(), paid_total);
   *order->mutable_balance_due() = MoneyOf(order->currency(), due);
@@ -210,9 +212,10 @@ absl::Status CheckPaymentsCoverTotal(const Order& order) {
 std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
                                                 const std::string& payment_id, int64_t taken) {
   const int64_t canceled = CanceledValue(order);
-  if (canceled <= 0) return std::nullopt;
-  const money::Amount left =
-      money::Amount(order.total().minor_units()) - canceled - taken - PaidBy(order, payment_id);
+  const int64_t credited = order.installments_credit().minor_units();
+  if (canceled <= 0 && credited <= 0) return std::nullopt;
+  const money::Amount left = money::Amount(order.total().minor_units()) - canceled - credited -
+                             taken - PaidBy(order, payment_id);
   // Sums of stored amounts: an overflow would be a corrupt order; it takes nothing.
   return std::max<int64_t>(0, left.Get("installments").value_or(0));
 }

@@ -43,10 +43,11 @@ absl::Status ApplyZeroPricing(Order* order);
 absl::Status RecomputePaid(Order* order);
 
 // What payment `payment_id` (taken with a schedule, `taken` of it captured
-// so far) may still take once lines were canceled: what the order owes
-// (total less the canceled units' value) less what its other payments pay
-// and `taken`, never below 0. nullopt when no line was canceled (the plan
-// stands as it is).
+// so far) may still take once lines were canceled or credit was taken off
+// the installments: what the order owes (total less the canceled units'
+// value and installments_credit) less what its other payments pay and
+// `taken`, never below 0. nullopt when neither happened (the plan stands
+// as it is).
 std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
                                                 const std::string& payment_id, int64_t taken);
 

@@ -130,6 +130,32 @@ TEST(OrderMathTest, InstallmentsMayTakeWhatTheOrderStillOwes) {
   EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 0), 4000);
 }
 
+// A return's credit taken off the installments is no longer owed either:
+// the plan takes that much less, and the balance due does not show it.
+TEST(OrderMathTest, CreditTakenOffTheInstallmentsIsNoLongerOwed) {
+  Order o;
+  o.set_currency("USD");
+  *o.mutable_total() = MoneyOf("USD", 30000);
+  auto* plan = o.add_payments();
+  plan->set_payment_id("plan");
+  plan->set_status(common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  *plan->mutable_amount() = MoneyOf("USD", 30000);
+  plan->add_installments()->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 10000), std::nullopt);
+  *o.mutable_installments_credit() = MoneyOf("USD", 15000);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 10000), 5000);
+  EXPECT_EQ(InstallmentsMayStillTake(o, "plan", 15000), 0);
+  // The last installment released: the plan took 150.00 of 300.00.
+  *plan->mutable_amount() = MoneyOf("USD", 15000);
+  plan->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.paid_total().minor_units(), 15000);
+  EXPECT_EQ(o.balance_due().minor_units(), 0);
+  o.clear_installments_credit();  // without it, 150.00 would show as due
+  ASSERT_TRUE(RecomputePaid(&o).ok());
+  EXPECT_EQ(o.balance_due().minor_units(), 15000);
+}
+
 // Repricing an order that already holds prices must leave exactly what
 // pricing a fresh copy leaves (ApplyPricing skips fields that hold the
 // price already), presence of empty amounts included.

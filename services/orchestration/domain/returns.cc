@@ -8,6 +8,7 @@
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
 #include "services/orchestration/domain/fulfillment.h"
+#include "services/orchestration/domain/order_math.h"
 
 namespace callcenter::orchestration {
 namespace {
@@ -287,6 +288,30 @@ std::vector<v1::ReturnRefund> PlanRefunds(Order& order, int64_t amount, PaymentM
     *r.mutable_amount() = MoneyOf(order.currency(), take);
   }
   return refunds;
+}
+
+int64_t CreditInstallments(Order& order, int64_t amount) {
+  if (amount <= 0) return 0;
+  money::Amount still_due;
+  for (const auto& p : order.payments()) {
+    if (!HasInstallments(p) || (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
+                                p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED)) {
+      continue;
+    }
+    money::Amount pending;
+    for (const auto& i : p.installments()) {
+      if (i.status() == common::v1::PAYMENT_STATUS_PENDING) pending += i.amount().minor_units();
+    }
+    // Sums of stored amounts: an overflow would be a corrupt order; it counts nothing.
+    const int64_t planned = pending.Get("installments").value_or(0);
+    const std::optional<int64_t> may = InstallmentsMayStillTake(order, p.payment_id(), Captured(p));
+    still_due += may ? std::min(planned, *may) : planned;
+  }
+  const int64_t off = std::min(amount, still_due.Get("installments").value_or(0));
+  if (off <= 0) return 0;
+  *order.mutable_installments_credit() =
+      MoneyOf(order.currency(), order.installments_credit().minor_units() + off);
+  return off;
 }
 
 bool NeedsApproval(const order::v1::CallCenter& call_center, int64_t amount) {

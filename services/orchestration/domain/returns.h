@@ -87,6 +87,13 @@ common::v1::PaymentMethod RefundMethodFor(const Order& order,
 std::vector<v1::ReturnRefund> PlanRefunds(Order& order, int64_t amount,
                                           common::v1::PaymentMethod method);
 
+// Takes `amount`, the part of a credit beyond all that the order's payments
+// captured (so beyond any refund), off the installments the order's payment
+// schedules have still to take: at most what they would still take, added
+// to the order's installments_credit, which the installment runs and the
+// balance due count. Returns what was taken off.
+int64_t CreditInstallments(Order& order, int64_t amount);
+
 // A refund needs approval: the call center's threshold is set and the
 // amount at least that.
 bool NeedsApproval(const order::v1::CallCenter& call_center, int64_t amount);

@@ -180,6 +180,46 @@ TEST(ReturnsTest, RefundsNeverExceedWhatWasCapturedLessRefunded) {
   EXPECT_TRUE(PlanRefunds(o, 100, common::v1::PAYMENT_METHOD_CHECK).empty());
 }
 
+// A credit beyond what was captured comes off the installments still due
+// (at most what they would still take), and stays counted on the order.
+TEST(ReturnsTest, ACreditBeyondTheCapturesComesOffTheInstallmentsStillDue) {
+  Order o;
+  o.set_currency("USD");
+  *o.mutable_total() = MoneyOf("USD", 30000);
+  auto* plan = o.add_payments();
+  plan->set_payment_id("plan");
+  plan->set_method(common::v1::PAYMENT_METHOD_CARD);
+  plan->set_status(common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  *plan->mutable_amount() = MoneyOf("USD", 30000);
+  *plan->mutable_captured() = MoneyOf("USD", 10000);
+  for (auto status : {common::v1::PAYMENT_STATUS_CAPTURED, common::v1::PAYMENT_STATUS_PENDING,
+                      common::v1::PAYMENT_STATUS_PENDING}) {
+    auto* i = plan->add_installments();
+    *i->mutable_amount() = MoneyOf("USD", 10000);
+    i->set_status(status);
+  }
+  EXPECT_EQ(CreditInstallments(o, 0), 0);
+  EXPECT_FALSE(o.has_installments_credit());
+  EXPECT_EQ(CreditInstallments(o, 5000), 5000);
+  EXPECT_EQ(o.installments_credit().minor_units(), 5000);
+  // 200.00 planned, 50.00 credited: 150.00 more at most, whatever is asked.
+  EXPECT_EQ(CreditInstallments(o, 90000), 15000);
+  EXPECT_EQ(o.installments_credit().minor_units(), 20000);
+  EXPECT_EQ(CreditInstallments(o, 100), 0);
+  // A declined installment or a voided plan takes nothing to credit.
+  o.clear_installments_credit();
+  plan->mutable_installments(1)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(CreditInstallments(o, 90000), 10000);
+  o.clear_installments_credit();
+  plan->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(CreditInstallments(o, 90000), 0);
+  // Without a schedule there is nothing to take it off.
+  Order card;
+  card.set_currency("USD");
+  Paid(card, common::v1::PAYMENT_METHOD_CARD, 5000);
+  EXPECT_EQ(CreditInstallments(card, 1000), 0);
+}
+
 TEST(ReturnsTest, ApprovalIsNeededAtOrAboveTheThreshold) {
   order::v1::CallCenter cc;
   EXPECT_FALSE(NeedsApproval(cc, 1'000'000));  // 0: none needed

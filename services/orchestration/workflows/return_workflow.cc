@@ -91,6 +91,9 @@ absl::Status ReturnWorkflow::Settle(Context& c, Order& order, ReturnOrder& ret, 
                      money::Format(call_center.refund_approval_threshold().minor_units()), ")"));
     return absl::OkStatus();
   }
+  // Beyond all that was captured, a credit is owed back from the
+  // installments still to come (DOMAIN 11): taken off them.
+  const int64_t beyond_captured = std::max<int64_t>(0, due - Refundable(order));
   std::vector<v1::ReturnRefund> refunds = PlanRefunds(order, due, ret.refund_method());
   money::Amount refunded;
   for (auto& r : refunds) {
@@ -105,6 +108,11 @@ absl::Status ReturnWorkflow::Settle(Context& c, Order& order, ReturnOrder& ret, 
                    total < due ? absl::StrCat(" (all the order's payments can still give of ",
                                               money::Format(due), ")")
                                : ""));
+  if (const int64_t off = CreditInstallments(order, beyond_captured); off > 0) {
+    *ret.mutable_installments_credit() = MoneyOf(order.currency(), off);
+    Log(ret, edit, c.user_id(), common::v1::ORDER_EVENT_KIND_REFUNDED,
+        absl::StrCat(money::Format(off), " taken off the installments still due"));
+  }
   RETURN_IF_ERROR(RecomputePaid(&order));
   if (ret.refunds_size() > 0 && sagas_ != nullptr) {
     // Logged before the save: recovery makes the refunds should this

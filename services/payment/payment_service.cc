@@ -342,6 +342,36 @@ absl::Status PaymentServiceImpl::Void(PaymentStore::Txn& txn, const std::string&
   return absl::OkStatus();
 }
 
+grpc::Status PaymentServiceImpl::LimitInstallments(grpc::ServerContext*,
+                                                   const v1::LimitInstallmentsRequest* req,
+                                                   v1::LimitInstallmentsResponse* resp) {
+  return server::Serve(metrics_, "LimitInstallments", "", [&]() -> absl::Status {
+    if (req->payment_id().empty()) return InvalidField("payment_id", "required");
+    if (!IsUuid(req->payment_id())) return InvalidField("payment_id", "not a payment id");
+    if (req->at_most().minor_units() < 0) return InvalidField("at_most", "must be >= 0");
+    return store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(v1::Payment p, txn.LockPayment(req->payment_id()));
+      if (p.installments().empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("payment ", p.payment_id(), " was not taken with a schedule"));
+      }
+      if (req->at_most().currency() != p.amount().currency()) {
+        return InvalidField("at_most.currency",
+                            absl::StrCat("must be the payment's currency, ", p.amount().currency()));
+      }
+      // Later installments are authorised when they fall due: lowering
+      // them asks nothing of the gateway.
+      if (p.status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED &&
+          LimitPendingInstallments(&p, req->at_most().minor_units()) > 0) {
+        p.set_status(StatusAfterInstallment(p));
+        txn.Update(p);
+      }
+      *resp->mutable_payment() = std::move(p);
+      return absl::OkStatus();
+    });
+  });
+}
+
 grpc::Status PaymentServiceImpl::VoidPayment(grpc::ServerContext*,
                                              const v1::VoidPaymentRequest* req,
                                              v1::VoidPaymentResponse* resp) {

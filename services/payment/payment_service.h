@@ -38,6 +38,8 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                                   v1::GetPaymentScheduleResponse*) override;
   grpc::Status ListDueInstallments(grpc::ServerContext*, const v1::ListDueInstallmentsRequest*,
                                    v1::ListDueInstallmentsResponse*) override;
+  grpc::Status LimitInstallments(grpc::ServerContext*, const v1::LimitInstallmentsRequest*,
+                                 v1::LimitInstallmentsResponse*) override;
 
  private:
   absl::Status Authorize(const v1::AuthorizePaymentRequest& req, v1::Payment* out);

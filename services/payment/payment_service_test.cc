@@ -813,6 +813,64 @@ TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
   EXPECT_EQ(stored.status(), common::v1::PAYMENT_STATUS_CAPTURED);
 }
 
+// LimitInstallments lowers what is still to come, stored, the gateway
+// untouched; a limit asked again changes nothing; bad requests are named.
+TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
+  PutSchedule(*stub_, 3, 0);
+  v1::Payment p;
+  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
+                                    10000, 10000, &p)
+                  .ok());
+  auto limit = [&](const std::string& payment_id, int64_t at_most, const std::string& currency,
+                   v1::Payment* out) {
+    grpc::ClientContext ctx;
+    v1::LimitInstallmentsRequest req;
+    req.set_payment_id(payment_id);
+    req.mutable_at_most()->set_currency(currency);
+    req.mutable_at_most()->set_minor_units(at_most);
+    v1::LimitInstallmentsResponse resp;
+    grpc::Status s = stub_->LimitInstallments(&ctx, req, &resp);
+    if (out != nullptr) *out = resp.payment();
+    return s;
+  };
+  // Not submitted yet (nothing captured): nothing to lower.
+  v1::Payment before;
+  ASSERT_TRUE(limit(p.payment_id(), 0, "USD", &before).ok());
+  EXPECT_EQ(before.amount().minor_units(), 10000);
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", nullptr).ok());
+  const int64_t captured = connector_.captured_total();
+  EXPECT_EQ(limit("", 0, "USD", nullptr).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(limit(p.payment_id(), -1, "USD", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(limit(p.payment_id(), 100, "EUR", nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(limit("00000000-0000-0000-0000-000000000000", 0, "USD", nullptr).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::Payment limited;
+  ASSERT_TRUE(limit(p.payment_id(), 2000, "USD", &limited).ok());
+  EXPECT_EQ(limited.installments(1).amount().minor_units(), 2000);
+  EXPECT_EQ(limited.installments(2).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(limited.amount().minor_units(), 5333);
+  EXPECT_EQ(limited.status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  ASSERT_TRUE(limit(p.payment_id(), 2000, "USD", &limited).ok());  // again: the same
+  EXPECT_EQ(limited.amount().minor_units(), 5333);
+  const v1::Payment stored = List()[0];
+  EXPECT_EQ(stored.amount().minor_units(), 5333);
+  EXPECT_EQ(stored.installments(1).amount().minor_units(), 2000);
+  EXPECT_EQ(connector_.captured_total(), captured);  // the gateway was not asked
+  // The run takes the lowered installment, and nothing after it.
+  v1::CapturePaymentResponse second;
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i2", p.payment_id(), 2, "", &second).ok());
+  EXPECT_EQ(second.captured().minor_units(), 2000);
+  EXPECT_EQ(second.payment().status(), common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_TRUE(Due(*stub_, "2030-01-01").empty());
+  // A payment without a schedule cannot be limited.
+  v1::Payment card;
+  ASSERT_TRUE(Authorize("plain", "tok_4242", 500, &card).ok());
+  EXPECT_EQ(limit(card.payment_id(), 0, "USD", nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST_F(PaymentServiceTest, ADeclinedInstallmentIsMarkedAndTheRestGoOn) {
   PutSchedule(*stub_, 3, 0);
   v1::Payment p;

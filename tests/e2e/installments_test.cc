@@ -478,12 +478,25 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
   Order after = Get(order.order_id());
   EXPECT_EQ(after.installments_credit().minor_units(), 4667);
   EXPECT_EQ(after.balance_due().minor_units(), 0);
-  // The same request again credits nothing more.
+  // Still owed for the unit kept: 20.00 (the 33.33 taken was refunded). The
+  // plan shows it at once: the second installment lowered to 20.00, the
+  // third released.
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 2000, 0}));
+  EXPECT_EQ(Statuses(after.payments(0)), (std::vector<common::v1::PaymentStatus>{
+                                             PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_PENDING,
+                                             PAYMENT_STATUS_VOIDED}));
+  EXPECT_EQ(after.payments(0).amount().minor_units(), 5333);
+  EXPECT_EQ(after.payments(0).status(), PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(CountEvents(after, "payment_released"), 2);  // the second lowered, the third
+  EXPECT_EQ(PaymentsOf(order.order_id())[0].amount().minor_units(), 5333);
+  // The same request again credits and lowers nothing more.
   ASSERT_TRUE(suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started).ok());
-  EXPECT_EQ(Get(order.order_id()).installments_credit().minor_units(), 4667);
+  after = Get(order.order_id());
+  EXPECT_EQ(after.installments_credit().minor_units(), 4667);
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 2000, 0}));
+  EXPECT_EQ(CountEvents(after, "payment_released"), 2);
 
-  // Still owed for the unit kept: 20.00, less nothing (the 33.33 taken was
-  // refunded): the second installment takes 20.00, the third nothing.
+  // The runs take what the plan shows: 20.00, then nothing.
   fd::RunInstallmentsResponse run;
   ASSERT_TRUE(Run(30, &run).ok());
   EXPECT_EQ(run.captured(), 1);
@@ -499,6 +512,42 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
   EXPECT_EQ(stored.refunded().minor_units(), 3333);
   EXPECT_EQ(stored.captured().minor_units() - stored.refunded().minor_units(), 2000);  // 1 unit
   EXPECT_EQ(after.balance_due().minor_units(), 0);
+}
+
+// A price match's credit beyond the captures comes off them too, and its
+// answer shows the plan lowered.
+TEST_F(InstallmentsTest, APriceMatchBeyondWhatWasCapturedLowersThePlan) {
+  InstallmentWorld(2000, 3);
+  EditCallCenter([](order::v1::CallCenter& cc) {
+    cc.set_price_control_enabled(true);
+    *cc.mutable_max_order_credit() = Usd(100000);
+  });
+  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
+  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
+  // 5 units matched from 20.00 to 5.00: 75.00 of credit; 33.33 refunded,
+  // 41.67 off the installments; 25.00 still owed.
+  fd::PriceMatchRequest req;
+  req.set_request_id(Id("match"));
+  req.set_order_id(order.order_id());
+  req.set_line_id(order.lines(0).line_id());
+  *req.mutable_unit_price() = Usd(500);
+  req.set_reason_code("COMPETITOR");
+  fd::PriceMatchResponse matched;
+  grpc::Status s = suite->front->PriceMatch(suite->As(Id("agent")).get(), req, &matched);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(matched.order().installments_credit().minor_units(), 4167);
+  EXPECT_EQ(matched.order().payments(0).refunded().minor_units(), 3333);
+  EXPECT_EQ(Amounts(matched.order().payments(0)), (std::vector<int64_t>{3333, 2500, 0}));
+  EXPECT_EQ(matched.order().payments(0).amount().minor_units(), 5833);
+  fd::RunInstallmentsResponse run;
+  ASSERT_TRUE(Run(60, &run).ok());
+  EXPECT_EQ(run.captured(), 1);
+  const payment::v1::Payment stored = PaymentsOf(order.order_id())[0];
+  EXPECT_EQ(stored.captured().minor_units() - stored.refunded().minor_units(), 2500);
+  EXPECT_EQ(stored.status(), PAYMENT_STATUS_CAPTURED);
 }
 
 TEST_F(InstallmentsTest, OnlyFulfilmentUsersRunInstallmentsAndOnlyForTheirCallCenter) {

@@ -75,6 +75,17 @@ absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::CaptureInstal
   return resp;
 }
 
+absl::StatusOr<payment::v1::Payment> PaymentClient::LimitInstallments(
+    const CallScope& scope, const std::string& payment_id, const common::v1::Money& at_most) {
+  payment::v1::LimitInstallmentsRequest req;
+  req.set_payment_id(payment_id);
+  *req.mutable_at_most() = at_most;
+  payment::v1::LimitInstallmentsResponse resp;
+  RETURN_IF_ERROR(FromDownstream(
+      kService, payments_->LimitInstallments(calls_.New(scope).get(), req, &resp)));
+  return std::move(*resp.mutable_payment());
+}
+
 absl::StatusOr<payment::v1::ListDueInstallmentsResponse> PaymentClient::ListDueInstallments(
     const CallScope& scope, const std::string& as_of, int32_t page_size,
     const std::string& page_token) {

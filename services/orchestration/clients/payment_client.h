@@ -59,6 +59,12 @@ class PaymentClient {
       const CallScope& scope, const std::string& payment_id, int32_t installment,
       const std::string& schedule_start_on,
       const std::optional<common::v1::Money>& at_most = std::nullopt);
+  // Lowers the pending installments of a payment taken with a schedule,
+  // the last first, to take at most `at_most` together (a limit: asked
+  // again, nothing more changes). The payment as it then stands.
+  absl::StatusOr<payment::v1::Payment> LimitInstallments(const CallScope& scope,
+                                                         const std::string& payment_id,
+                                                         const common::v1::Money& at_most);
   // A page of payments with an installment due on or before `as_of`.
   absl::StatusOr<payment::v1::ListDueInstallmentsResponse> ListDueInstallments(
       const CallScope& scope, const std::string& as_of, int32_t page_size,

@@ -105,6 +105,32 @@ absl::Status InstallmentRunner::RunFor(const std::string& call_center_id,
   return absl::OkStatus();
 }
 
+absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
+  const CallScope read{ScopedRequestId(kSystemUser, "LimitInstallments", order_id)};
+  ASSIGN_OR_RETURN(const Order order, clients_->orders.Get(read, order_id));
+  bool limited = false;
+  for (const common::v1::OrderPayment& p : order.payments()) {
+    if (!HasInstallments(p) || p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+      continue;
+    }
+    const std::optional<int64_t> may_take =
+        InstallmentsMayStillTake(order, p.payment_id(), p.captured().minor_units());
+    if (!may_take) continue;
+    int64_t pending = 0;  // each within the payment's amount: no wrap
+    for (const auto& inst : p.installments()) {
+      if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) pending += inst.amount().minor_units();
+    }
+    if (*may_take >= pending) continue;
+    RETURN_IF_ERROR(clients_->payments
+                        .LimitInstallments(read, p.payment_id(),
+                                           MoneyOf(p.amount().currency(), *may_take))
+                        .status());
+    limited = true;
+  }
+  if (!limited) return absl::OkStatus();
+  return Sync(order_id).status();
+}
+
 absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::string& order_id) {
   const CallScope read{ScopedRequestId(kSystemUser, "SyncInstallments", order_id)};
   for (int attempt = 0;; ++attempt) {
@@ -129,12 +155,22 @@ absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::str
         const common::v1::PaymentStatus was = was_inst.status();
         const common::v1::PaymentStatus now = record.installments(i).status();
         changed = changed || was != now || was_inst.due_on() != record.installments(i).due_on();
-        if (was == now) continue;
+        const bool is_lower =
+            record.installments(i).amount().minor_units() < was_inst.amount().minor_units();
         const std::string lowered =
-            record.installments(i).amount().minor_units() < was_inst.amount().minor_units()
-                ? absl::StrCat(" (of ", money::Format(was_inst.amount().minor_units()),
-                               " planned: the order owes less after lines were canceled)")
-                : "";
+            is_lower ? absl::StrCat(" (of ", money::Format(was_inst.amount().minor_units()),
+                                    " planned: the order owes less after canceled lines or a "
+                                    "return's credit)")
+                     : "";
+        if (was == now) {
+          // Still to come, lowered ahead of its date (LimitPlans).
+          if (now == common::v1::PAYMENT_STATUS_PENDING && is_lower) {
+            events.push_back(MakeOrderEvent(
+                kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_RELEASED,
+                absl::StrCat(Describe(p, record, i), " still to come", lowered)));
+          }
+          continue;
+        }
         if (now == common::v1::PAYMENT_STATUS_CAPTURED) {
           ++captured;
           events.push_back(MakeOrderEvent(

@@ -51,6 +51,14 @@ class InstallmentRunner {
   // doors) count each installment once between them.
   absl::StatusOr<Synced> Sync(const std::string& order_id);
 
+  // Once an order owes less than its payment schedules would still take
+  // (a return's credit taken off them, lines canceled): each schedule's
+  // pending installments lowered at the payment service to what it may
+  // still take, the last ones first, and the order shown them (Sync). The
+  // runs cap each capture the same way whether or not this ran, so it only
+  // makes the plan show what it will take; asked again, nothing changes.
+  absl::Status LimitPlans(const std::string& order_id);
+
  private:
   // One order's due installments of the payment `due` (as listed).
   absl::Status RunFor(const std::string& call_center_id, const payment::v1::Payment& due,

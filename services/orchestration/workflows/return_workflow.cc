@@ -4,6 +4,7 @@
 #include "libs/ids/digest.h"
 #include "libs/ids/order_event_kind.h"
 #include "libs/ids/system_names.h"
+#include "libs/logging/log.h"
 #include "libs/money/money.h"
 #include "libs/money/money_proto.h"
 #include "libs/status/status.h"
@@ -178,6 +179,17 @@ absl::StatusOr<ReturnWorkflow::Refunded> ReturnWorkflow::FinishRefunds(
   }
 }
 
+void ReturnWorkflow::LimitPlans(const std::string& order_id) {
+  if (installments_ == nullptr) return;
+  absl::Status limited = installments_->LimitPlans(order_id);
+  if (!limited.ok()) {
+    // The credit is on the order and each run's capture is capped by it:
+    // only the plan's display waits for the next run.
+    log::Warning("the installments still due were not lowered after a credit",
+                 {{"order_id", order_id}, {"error", std::string(limited.message())}});
+  }
+}
+
 absl::Status ReturnWorkflow::Conclude(const Caller& caller, const std::string& saga_id,
                                       const std::string& order_id, const std::string& return_id,
                                       const ReturnOrder* changed, ReturnOrder* out) {
@@ -257,7 +269,9 @@ absl::Status ReturnWorkflow::Start(const Caller& caller, const v1::StartReturnRe
       },
       &saved));
   if (changed) metrics_->returns_started.Increment();
-  return Conclude(caller, saga_id, req.order_id(), return_id, changed ? &made : nullptr, out);
+  RETURN_IF_ERROR(Conclude(caller, saga_id, req.order_id(), return_id, changed ? &made : nullptr, out));
+  if (out->installments_credit().minor_units() > 0) LimitPlans(req.order_id());
+  return absl::OkStatus();
 }
 
 absl::Status ReturnWorkflow::RunOnReturn(const ChangeSpec& spec, const Caller& caller,
@@ -288,7 +302,9 @@ absl::Status ReturnWorkflow::RunOnReturn(const ChangeSpec& spec, const Caller& c
         return absl::OkStatus();
       },
       &saved));
-  return Conclude(caller, saga_id, order_id, return_id, changed ? &result : nullptr, out);
+  RETURN_IF_ERROR(Conclude(caller, saga_id, order_id, return_id, changed ? &result : nullptr, out));
+  if (out->installments_credit().minor_units() > 0) LimitPlans(order_id);
+  return absl::OkStatus();
 }
 
 absl::Status ReturnWorkflow::Cancel(const Caller& caller, const v1::CancelReturnRequest& req,
@@ -566,6 +582,7 @@ absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMat
   }
   const std::string record_id = ReturnIdFor(caller.request_id);
   std::string saga_id;
+  bool credited = false;  // the credit came off the installments
   RETURN_IF_ERROR(changes_->Run(
       kPriceMatchChange, caller, req, req.order_id(),
       [&](Context& c, Order& order, Edit& edit) -> absl::Status {
@@ -606,17 +623,26 @@ absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMat
                          line->shipped_quantity(), " shipped units, reason ", req.reason_code(),
                          ": credit ", money::Format(credit)));
         RETURN_IF_ERROR(Settle(c, order, rec, edit, false, &saga_id));
+        credited = rec.installments_credit().minor_units() > 0;
         edit.returns.push_back(StoreReturn(rec));
         return absl::OkStatus();
       },
       out));
-  if (saga_id.empty()) return absl::OkStatus();
-  if (crash_after_step_ == kStepRefundPlanned) {
-    return absl::UnavailableError("injected crash after the refund was planned");
+  if (!saga_id.empty()) {
+    if (crash_after_step_ == kStepRefundPlanned) {
+      return absl::UnavailableError("injected crash after the refund was planned");
+    }
+    ASSIGN_OR_RETURN(Refunded now, FinishRefunds(req.order_id()));
+    if (sagas_ != nullptr) sagas_->MarkDone(saga_id);
+    *out = std::move(now.order);
   }
-  ASSIGN_OR_RETURN(Refunded now, FinishRefunds(req.order_id()));
-  if (sagas_ != nullptr) sagas_->MarkDone(saga_id);
-  *out = std::move(now.order);
+  if (credited && installments_ != nullptr) {
+    LimitPlans(req.order_id());
+    // The answer shows the plans lowered.
+    ASSIGN_OR_RETURN(*out, clients_->orders.Get(
+                               CallScope{ScopedRequestId(kSystemUser, "PriceMatch", req.order_id())},
+                               req.order_id()));
+  }
   return absl::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 #include "services/orchestration/workflows/change_runner.h"
 #include "services/orchestration/workflows/context.h"
 #include "services/orchestration/workflows/front_door_metrics.h"
+#include "services/orchestration/workflows/installment_runner.h"
 
 namespace callcenter::orchestration {
 
@@ -28,10 +29,14 @@ namespace callcenter::orchestration {
 // second refund), then saved done.
 class ReturnWorkflow {
  public:
+  // `installments` (may be null): lowers the installments still due once a
+  // credit was taken off them, so the plan shows what it will take.
   ReturnWorkflow(ChangeRunner* changes, Clients* clients, SagaLog* sagas, Clock clock,
-                 const FrontDoorMetrics* metrics, std::string crash_after_step)
+                 const FrontDoorMetrics* metrics, std::string crash_after_step,
+                 InstallmentRunner* installments = nullptr)
       : changes_(changes),
         clients_(clients),
+        installments_(installments),
         sagas_(sagas),
         clock_(std::move(clock)),
         metrics_(metrics),
@@ -96,6 +101,9 @@ class ReturnWorkflow {
   absl::Status Conclude(const Caller& caller, const std::string& saga_id,
                         const std::string& order_id, const std::string& return_id,
                         const v1::ReturnOrder* changed, v1::ReturnOrder* out);
+  // After a save that took credit off the order's installments: the plans
+  // lowered to match (best effort: the runs cap each capture anyway).
+  void LimitPlans(const std::string& order_id);
   // Once the return's goods are back: its exchange's PENDING_RETURN hold
   // cleared by the system (the exchange CONFIRMED when it was the last).
   absl::Status ReleasePendingReturn(const std::string& exchange_order_id);
@@ -105,6 +113,7 @@ class ReturnWorkflow {
 
   ChangeRunner* changes_;
   Clients* clients_;
+  InstallmentRunner* installments_;
   SagaLog* sagas_;  // nullptr: no saga log (unit tests)
   Clock clock_;
   const FrontDoorMetrics* metrics_;

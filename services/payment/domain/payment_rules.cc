@@ -1,5 +1,7 @@
 #include "services/payment/domain/payment_rules.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -327,6 +329,24 @@ void ReduceInstallment(v1::Payment* payment, int index, int64_t at_most) {
   inst.mutable_amount()->set_minor_units(at_most);
   // Never wraps: the installment was part of the amount.
   payment->mutable_amount()->set_minor_units(payment->amount().minor_units() - (planned - at_most));
+}
+
+int64_t LimitPendingInstallments(v1::Payment* payment, int64_t at_most) {
+  int64_t pending = 0;  // each at most the payment's amount, itself at most 10^12
+  for (const auto& inst : payment->installments()) {
+    if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) pending += inst.amount().minor_units();
+  }
+  int64_t excess = pending - std::max<int64_t>(0, at_most);
+  const int64_t lowered = std::max<int64_t>(0, excess);
+  for (int i = payment->installments_size() - 1; i >= 0 && excess > 0; --i) {
+    common::v1::Installment& inst = *payment->mutable_installments(i);
+    if (inst.status() != common::v1::PAYMENT_STATUS_PENDING) continue;
+    const int64_t take = std::min(excess, inst.amount().minor_units());
+    ReduceInstallment(payment, i, inst.amount().minor_units() - take);
+    if (inst.amount().minor_units() == 0) inst.set_status(common::v1::PAYMENT_STATUS_VOIDED);
+    excess -= take;
+  }
+  return lowered;
 }
 
 std::string LastFour(const std::string& card_token) {

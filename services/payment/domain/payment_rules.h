@@ -177,6 +177,11 @@ common::v1::PaymentStatus StatusAfterInstallment(const v1::Payment& payment);
 // plan. A lower installment stays as it is.
 void ReduceInstallment(v1::Payment* payment, int index, int64_t at_most);
 
+// Lowers the payment's PENDING installments, the last first, until they
+// take `at_most` together (an installment lowered to nothing is VOIDED;
+// the payment's amount is lowered with them). Returns by how much.
+int64_t LimitPendingInstallments(v1::Payment* payment, int64_t at_most);
+
 // Last four characters of a token (digits shown to the agent).
 std::string LastFour(const std::string& card_token);
 

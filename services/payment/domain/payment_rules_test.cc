@@ -196,6 +196,42 @@ TEST(InstallmentsTest, ARunPicksAPaymentUpOnlyOnceItsFirstInstallmentWasCaptured
   EXPECT_EQ(NextInstallmentDue(p), "");
 }
 
+// Limited, the pending installments are lowered from the last; one lowered
+// to nothing is VOIDED; the payment's amount goes down with them; asked
+// again, nothing changes.
+TEST(InstallmentsTest, ALimitLowersThePendingInstallmentsFromTheLast) {
+  auto plan = PlanInstallments("USD", 10000, Schedule(3, 30), "2026-12-01");
+  ASSERT_TRUE(plan.ok());
+  v1::Payment p;
+  p.mutable_amount()->set_currency("USD");
+  p.mutable_amount()->set_minor_units(10000);
+  for (const auto& i : *plan) *p.add_installments() = i;
+  p.mutable_installments(0)->set_status(common::v1::PAYMENT_STATUS_CAPTURED);  // 33.33
+  EXPECT_EQ(LimitPendingInstallments(&p, 9000), 0);  // 66.67 pending: within
+  EXPECT_EQ(LimitPendingInstallments(&p, 2000), 4667);
+  EXPECT_EQ(p.installments(1).amount().minor_units(), 2000);
+  EXPECT_EQ(p.installments(1).status(), common::v1::PAYMENT_STATUS_PENDING);
+  EXPECT_EQ(p.installments(2).amount().minor_units(), 0);
+  EXPECT_EQ(p.installments(2).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(p.amount().minor_units(), 5333);
+  EXPECT_EQ(LimitPendingInstallments(&p, 2000), 0);  // again: nothing more
+  EXPECT_EQ(p.amount().minor_units(), 5333);
+  EXPECT_EQ(StatusAfterInstallment(p), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
+  EXPECT_EQ(LimitPendingInstallments(&p, -5), 2000);  // below nothing: nothing left
+  EXPECT_EQ(p.installments(1).status(), common::v1::PAYMENT_STATUS_VOIDED);
+  EXPECT_EQ(p.amount().minor_units(), 3333);
+  EXPECT_EQ(StatusAfterInstallment(p), common::v1::PAYMENT_STATUS_CAPTURED);
+  // A declined installment is not pending: never lowered.
+  v1::Payment d;
+  d.mutable_amount()->set_minor_units(10000);
+  for (const auto& i : *plan) *d.add_installments() = i;
+  d.mutable_installments(0)->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  d.mutable_installments(2)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
+  EXPECT_EQ(LimitPendingInstallments(&d, 0), 3333);
+  EXPECT_EQ(d.installments(2).amount().minor_units(), 3334);
+  EXPECT_EQ(d.installments(2).status(), common::v1::PAYMENT_STATUS_DECLINED);
+}
+
 TEST(InstallmentsTest, SchedulesAreChecked) {
   EXPECT_TRUE(ValidatePaymentSchedule(Schedule(3, 30)).ok());
   EXPECT_TRUE(ValidatePaymentSchedule(Schedule(1, 0)).ok());  // one installment: no interval

@@ -671,6 +671,16 @@ grpc::Status AuthorizeInstallments(v1::PaymentService::Stub& stub, const std::st
   return s;
 }
 
+// 100.00 by card (`token`) in three monthly installments (33.33, 33.33,
+// 33.34), the first authorised.
+void ThreeInstallmentsOf100(v1::PaymentService::Stub& stub, const std::string& token,
+                            v1::Payment* out) {
+  PutSchedule(stub, 3, 0);
+  ASSERT_TRUE(AuthorizeInstallments(stub, "sched", common::v1::PAYMENT_METHOD_CARD, token, 10000,
+                                    10000, out)
+                  .ok());
+}
+
 // With `at_most`: at most that much of the installment.
 grpc::Status CaptureInstallment(v1::PaymentService::Stub& stub, const std::string& request_id,
                                 const std::string& payment_id, int32_t installment,
@@ -763,11 +773,8 @@ TEST_F(PaymentServiceTest, AScheduledCardPaymentAuthorisesOnlyItsFirstInstallmen
 // installment capped: it and the payment are lowered, and one capped to
 // nothing is voided without touching the card.
 TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
-  PutSchedule(*stub_, 3, 0);
   v1::Payment p;
-  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
-                                    10000, 10000, &p)
-                  .ok());
+  ThreeInstallmentsOf100(*stub_, "tok_4242", &p);
   auto capped = [&](const std::string& rid, int32_t installment, int64_t at_most,
                     const std::string& currency, v1::CapturePaymentResponse* out) {
     common::v1::Money cap;
@@ -816,11 +823,8 @@ TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
 // LimitInstallments lowers what is still to come, stored, the gateway
 // untouched; a limit asked again changes nothing; bad requests are named.
 TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
-  PutSchedule(*stub_, 3, 0);
   v1::Payment p;
-  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_4242",
-                                    10000, 10000, &p)
-                  .ok());
+  ThreeInstallmentsOf100(*stub_, "tok_4242", &p);
   auto limit = [&](const std::string& payment_id, int64_t at_most, const std::string& currency,
                    v1::Payment* out) {
     grpc::ClientContext ctx;
@@ -872,12 +876,9 @@ TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
 }
 
 TEST_F(PaymentServiceTest, ADeclinedInstallmentIsMarkedAndTheRestGoOn) {
-  PutSchedule(*stub_, 3, 0);
   v1::Payment p;
   // 0009: authorises, but captures and re-authorisations are declined.
-  ASSERT_TRUE(AuthorizeInstallments(*stub_, "sched", common::v1::PAYMENT_METHOD_CARD, "tok_0009",
-                                    10000, 10000, &p)
-                  .ok());
+  ThreeInstallmentsOf100(*stub_, "tok_0009", &p);
   v1::CapturePaymentResponse first;
   ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", &first).ok());
   EXPECT_TRUE(first.declined());

@@ -349,6 +349,9 @@ grpc::Status PaymentServiceImpl::LimitInstallments(grpc::ServerContext*,
     if (req->payment_id().empty()) return InvalidField("payment_id", "required");
     if (!IsUuid(req->payment_id())) return InvalidField("payment_id", "not a payment id");
     if (req->at_most().minor_units() < 0) return InvalidField("at_most", "must be >= 0");
+    if (req->captured_seen().minor_units() < 0) {
+      return InvalidField("captured_seen", "must be >= 0");
+    }
     return store_.Transact([&](PaymentStore::Txn& txn) -> absl::Status {
       ASSIGN_OR_RETURN(v1::Payment p, txn.LockPayment(req->payment_id()));
       if (p.installments().empty()) {
@@ -361,8 +364,11 @@ grpc::Status PaymentServiceImpl::LimitInstallments(grpc::ServerContext*,
       }
       // Later installments are authorised when they fall due: lowering
       // them asks nothing of the gateway.
+      // Captured since the caller looked: that much less is still owed.
+      const int64_t captured_since =
+          std::max<int64_t>(0, p.captured().minor_units() - req->captured_seen().minor_units());
       if (p.status() == common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED &&
-          LimitPendingInstallments(&p, req->at_most().minor_units()) > 0) {
+          LimitPendingInstallments(&p, req->at_most().minor_units() - captured_since) > 0) {
         p.set_status(StatusAfterInstallment(p));
         txn.Update(p);
       }

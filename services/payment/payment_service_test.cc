@@ -821,17 +821,20 @@ TEST_F(PaymentServiceTest, ALaterInstallmentCappedTakesAtMostTheCap) {
 }
 
 // LimitInstallments lowers what is still to come, stored, the gateway
-// untouched; a limit asked again changes nothing; bad requests are named.
+// untouched; a limit asked again changes nothing; what was captured since
+// the caller looked comes off the limit; bad requests are named.
 TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
   v1::Payment p;
   ThreeInstallmentsOf100(*stub_, "tok_4242", &p);
   auto limit = [&](const std::string& payment_id, int64_t at_most, const std::string& currency,
-                   v1::Payment* out) {
+                   v1::Payment* out, int64_t captured_seen = 3333) {
     grpc::ClientContext ctx;
     v1::LimitInstallmentsRequest req;
     req.set_payment_id(payment_id);
     req.mutable_at_most()->set_currency(currency);
     req.mutable_at_most()->set_minor_units(at_most);
+    req.mutable_captured_seen()->set_currency(currency);
+    req.mutable_captured_seen()->set_minor_units(captured_seen);
     v1::LimitInstallmentsResponse resp;
     grpc::Status s = stub_->LimitInstallments(&ctx, req, &resp);
     if (out != nullptr) *out = resp.payment();
@@ -858,6 +861,8 @@ TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
   EXPECT_EQ(limited.status(), common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED);
   ASSERT_TRUE(limit(p.payment_id(), 2000, "USD", &limited).ok());  // again: the same
   EXPECT_EQ(limited.amount().minor_units(), 5333);
+  EXPECT_EQ(limit(p.payment_id(), 2000, "USD", nullptr, -1).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   const v1::Payment stored = List()[0];
   EXPECT_EQ(stored.amount().minor_units(), 5333);
   EXPECT_EQ(stored.installments(1).amount().minor_units(), 2000);
@@ -873,6 +878,27 @@ TEST_F(PaymentServiceTest, ALimitLowersTheInstallmentsStillToCome) {
   ASSERT_TRUE(Authorize("plain", "tok_4242", 500, &card).ok());
   EXPECT_EQ(limit(card.payment_id(), 0, "USD", nullptr).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// A run captured an installment after the caller worked its limit out:
+// what it took comes off the limit, so the plan never takes it twice.
+TEST_F(PaymentServiceTest, ALimitCountsWhatWasCapturedSinceItWasWorkedOut) {
+  v1::Payment p;
+  ThreeInstallmentsOf100(*stub_, "tok_4242", &p);
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i1", p.payment_id(), 1, "2026-12-01", nullptr).ok());
+  // Worked out with 33.33 captured: 60.00 still owed. Then a run takes 33.33.
+  ASSERT_TRUE(CaptureInstallment(*stub_, "i2", p.payment_id(), 2, "", nullptr).ok());
+  grpc::ClientContext ctx;
+  v1::LimitInstallmentsRequest req;
+  req.set_payment_id(p.payment_id());
+  req.mutable_at_most()->set_currency("USD");
+  req.mutable_at_most()->set_minor_units(6000);
+  req.mutable_captured_seen()->set_currency("USD");
+  req.mutable_captured_seen()->set_minor_units(3333);
+  v1::LimitInstallmentsResponse resp;
+  ASSERT_TRUE(stub_->LimitInstallments(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.payment().installments(2).amount().minor_units(), 6000 - 3333);
+  EXPECT_EQ(resp.payment().amount().minor_units(), 6666 + 2667);
 }
 
 TEST_F(PaymentServiceTest, ADeclinedInstallmentIsMarkedAndTheRestGoOn) {

@@ -76,10 +76,12 @@ absl::StatusOr<payment::v1::CapturePaymentResponse> PaymentClient::CaptureInstal
 }
 
 absl::StatusOr<payment::v1::Payment> PaymentClient::LimitInstallments(
-    const CallScope& scope, const std::string& payment_id, const common::v1::Money& at_most) {
+    const CallScope& scope, const std::string& payment_id, const common::v1::Money& at_most,
+    const common::v1::Money& captured_seen) {
   payment::v1::LimitInstallmentsRequest req;
   req.set_payment_id(payment_id);
   *req.mutable_at_most() = at_most;
+  *req.mutable_captured_seen() = captured_seen;
   payment::v1::LimitInstallmentsResponse resp;
   RETURN_IF_ERROR(FromDownstream(
       kService, payments_->LimitInstallments(calls_.New(scope).get(), req, &resp)));

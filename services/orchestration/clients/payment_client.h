@@ -60,11 +60,13 @@ class PaymentClient {
       const std::string& schedule_start_on,
       const std::optional<common::v1::Money>& at_most = std::nullopt);
   // Lowers the pending installments of a payment taken with a schedule,
-  // the last first, to take at most `at_most` together (a limit: asked
-  // again, nothing more changes). The payment as it then stands.
+  // the last first, to take at most `at_most` together, less what it
+  // captured beyond `captured_seen` (a limit: asked again, nothing more
+  // changes). The payment as it then stands.
   absl::StatusOr<payment::v1::Payment> LimitInstallments(const CallScope& scope,
                                                          const std::string& payment_id,
-                                                         const common::v1::Money& at_most);
+                                                         const common::v1::Money& at_most,
+                                                         const common::v1::Money& captured_seen);
   // A page of payments with an installment due on or before `as_of`.
   absl::StatusOr<payment::v1::ListDueInstallmentsResponse> ListDueInstallments(
       const CallScope& scope, const std::string& as_of, int32_t page_size,

@@ -123,7 +123,9 @@ absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
     if (*may_take >= pending) continue;
     RETURN_IF_ERROR(clients_->payments
                         .LimitInstallments(read, p.payment_id(),
-                                           MoneyOf(p.amount().currency(), *may_take))
+                                           MoneyOf(p.amount().currency(), *may_take),
+                                           MoneyOf(p.amount().currency(),
+                                                   p.captured().minor_units()))
                         .status());
     limited = true;
   }

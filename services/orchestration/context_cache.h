@@ -65,7 +65,7 @@ class ContextCache {
   struct Entry {
     order::v1::GetOrderContextResponse context;
     EventsRun events_run;
-    size_t bytes = 0;                  // estimated memory
+    size_t bytes = 0;                 // estimated memory
     std::list<Key>::iterator in_age;  // its place in age_
   };
   using Entries = absl::flat_hash_map<Key, std::unique_ptr<Entry>>;

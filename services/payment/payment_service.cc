@@ -359,8 +359,8 @@ grpc::Status PaymentServiceImpl::LimitInstallments(grpc::ServerContext*,
             absl::StrCat("payment ", p.payment_id(), " was not taken with a schedule"));
       }
       if (req->at_most().currency() != p.amount().currency()) {
-        return InvalidField("at_most.currency",
-                            absl::StrCat("must be the payment's currency, ", p.amount().currency()));
+        return InvalidField("at_most.currency", absl::StrCat("must be the payment's currency, ",
+                                                             p.amount().currency()));
       }
       // Later installments are authorised when they fall due: lowering
       // them asks nothing of the gateway.

@@ -447,9 +447,8 @@ TEST_F(InstallmentsTest, InstallmentsTakeNoMoreThanAnOrderOwesAfterItsLinesAreCa
 // still due, so the customer pays for what was kept and nothing more.
 TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStillDue) {
   InstallmentWorld(2000, 3);
-  EditCallCenter([](order::v1::CallCenter& cc) {
-    cc.add_return_reasons()->set_reason_code("DAMAGED");
-  });
+  EditCallCenter(
+      [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
   Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
   ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
   ASSERT_TRUE(Submit(&order).ok());
@@ -482,9 +481,9 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
   // plan shows it at once: the second installment lowered to 20.00, the
   // third released.
   EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 2000, 0}));
-  EXPECT_EQ(Statuses(after.payments(0)), (std::vector<common::v1::PaymentStatus>{
-                                             PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_PENDING,
-                                             PAYMENT_STATUS_VOIDED}));
+  EXPECT_EQ(Statuses(after.payments(0)),
+            (std::vector<common::v1::PaymentStatus>{PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_PENDING,
+                                                    PAYMENT_STATUS_VOIDED}));
   EXPECT_EQ(after.payments(0).amount().minor_units(), 5333);
   EXPECT_EQ(after.payments(0).status(), PAYMENT_STATUS_PARTIALLY_CAPTURED);
   EXPECT_EQ(CountEvents(after, "payment_released"), 2);  // the second lowered, the third
@@ -504,9 +503,9 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
   EXPECT_EQ(run.captured(), 0);
   after = Get(order.order_id());
   EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 2000, 0}));
-  EXPECT_EQ(Statuses(after.payments(0)), (std::vector<common::v1::PaymentStatus>{
-                                             PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_CAPTURED,
-                                             PAYMENT_STATUS_VOIDED}));
+  EXPECT_EQ(Statuses(after.payments(0)),
+            (std::vector<common::v1::PaymentStatus>{
+                PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_CAPTURED, PAYMENT_STATUS_VOIDED}));
   const payment::v1::Payment stored = PaymentsOf(order.order_id())[0];
   EXPECT_EQ(stored.captured().minor_units(), 5333);
   EXPECT_EQ(stored.refunded().minor_units(), 3333);

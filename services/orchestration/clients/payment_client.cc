@@ -83,8 +83,8 @@ absl::StatusOr<payment::v1::Payment> PaymentClient::LimitInstallments(
   *req.mutable_at_most() = at_most;
   *req.mutable_captured_seen() = captured_seen;
   payment::v1::LimitInstallmentsResponse resp;
-  RETURN_IF_ERROR(FromDownstream(
-      kService, payments_->LimitInstallments(calls_.New(scope).get(), req, &resp)));
+  RETURN_IF_ERROR(
+      FromDownstream(kService, payments_->LimitInstallments(calls_.New(scope).get(), req, &resp)));
   return std::move(*resp.mutable_payment());
 }
 

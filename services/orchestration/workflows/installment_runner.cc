@@ -118,15 +118,16 @@ absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
     if (!may_take) continue;
     int64_t pending = 0;  // each within the payment's amount: no wrap
     for (const auto& inst : p.installments()) {
-      if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) pending += inst.amount().minor_units();
+      if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) {
+        pending += inst.amount().minor_units();
+      }
     }
     if (*may_take >= pending) continue;
-    RETURN_IF_ERROR(clients_->payments
-                        .LimitInstallments(read, p.payment_id(),
-                                           MoneyOf(p.amount().currency(), *may_take),
-                                           MoneyOf(p.amount().currency(),
-                                                   p.captured().minor_units()))
-                        .status());
+    RETURN_IF_ERROR(
+        clients_->payments
+            .LimitInstallments(read, p.payment_id(), MoneyOf(p.amount().currency(), *may_take),
+                               MoneyOf(p.amount().currency(), p.captured().minor_units()))
+            .status());
     limited = true;
   }
   if (!limited) return absl::OkStatus();
@@ -167,9 +168,9 @@ absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::str
         if (was == now) {
           // Still to come, lowered ahead of its date (LimitPlans).
           if (now == common::v1::PAYMENT_STATUS_PENDING && is_lower) {
-            events.push_back(MakeOrderEvent(
-                kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_RELEASED,
-                absl::StrCat(Describe(p, record, i), " still to come", lowered)));
+            events.push_back(
+                MakeOrderEvent(kSystemUser, common::v1::ORDER_EVENT_KIND_PAYMENT_RELEASED,
+                               absl::StrCat(Describe(p, record, i), " still to come", lowered)));
           }
           continue;
         }

@@ -269,7 +269,8 @@ absl::Status ReturnWorkflow::Start(const Caller& caller, const v1::StartReturnRe
       },
       &saved));
   if (changed) metrics_->returns_started.Increment();
-  RETURN_IF_ERROR(Conclude(caller, saga_id, req.order_id(), return_id, changed ? &made : nullptr, out));
+  RETURN_IF_ERROR(
+      Conclude(caller, saga_id, req.order_id(), return_id, changed ? &made : nullptr, out));
   if (out->installments_credit().minor_units() > 0) LimitPlans(req.order_id());
   return absl::OkStatus();
 }
@@ -639,9 +640,10 @@ absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMat
   if (credited && installments_ != nullptr) {
     LimitPlans(req.order_id());
     // The answer shows the plans lowered.
-    ASSIGN_OR_RETURN(*out, clients_->orders.Get(
-                               CallScope{ScopedRequestId(kSystemUser, "PriceMatch", req.order_id())},
-                               req.order_id()));
+    ASSIGN_OR_RETURN(
+        *out,
+        clients_->orders.Get(CallScope{ScopedRequestId(kSystemUser, "PriceMatch", req.order_id())},
+                             req.order_id()));
   }
   return absl::OkStatus();
 }

@@ -513,6 +513,56 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
   EXPECT_EQ(after.balance_due().minor_units(), 0);
 }
 
+// Credited when the goods come back (CREDIT): the receipt settles the
+// return, and the plan is lowered then.
+TEST_F(InstallmentsTest, AReturnCreditedOnReceiptLowersThePlanThen) {
+  InstallmentWorld(2000, 3);
+  EditCallCenter(
+      [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
+  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
+  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
+  fd::StartReturnRequest req;
+  req.set_request_id(Id("ret"));
+  req.set_order_id(order.order_id());
+  req.set_reason_code("DAMAGED");
+  auto* line = req.add_lines();
+  line->set_line_id(order.lines(0).line_id());
+  line->set_quantity(5);
+  line->set_disposition(fd::DISPOSITION_CREDIT);
+  fd::StartReturnResponse started;
+  ASSERT_TRUE(suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started).ok());
+  EXPECT_EQ(started.return_order().status(), fd::RETURN_STATUS_AWAITING_RECEIPT);
+  EXPECT_EQ(Amounts(Get(order.order_id()).payments(0)),
+            (std::vector<int64_t>{3333, 3333, 3334}));  // nothing credited yet
+
+  // Everything back: 100.00 of credit, 33.33 refunded, 66.67 off the plan.
+  fd::RecordReturnReceiptRequest receipt;
+  receipt.set_request_id(Id("rcv"));
+  receipt.set_return_id(started.return_order().return_id());
+  auto* back = receipt.add_lines();
+  back->set_line_id(order.lines(0).line_id());
+  back->set_quantity(5);
+  fd::RecordReturnReceiptResponse received;
+  grpc::Status s =
+      suite->fulfillment->RecordReturnReceipt(suite->As(Id("wh")).get(), receipt, &received);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(received.return_order().status(), fd::RETURN_STATUS_REFUNDED);
+  EXPECT_EQ(received.return_order().refunded().minor_units(), 3333);
+  EXPECT_EQ(received.return_order().installments_credit().minor_units(), 6667);
+  const Order after = Get(order.order_id());
+  EXPECT_EQ(Amounts(after.payments(0)), (std::vector<int64_t>{3333, 0, 0}));
+  EXPECT_EQ(after.payments(0).status(), PAYMENT_STATUS_CAPTURED);  // nothing left to take
+  EXPECT_EQ(after.balance_due().minor_units(), 0);
+  fd::RunInstallmentsResponse run;
+  ASSERT_TRUE(Run(60, &run).ok());
+  EXPECT_EQ(run.captured(), 0);
+  const payment::v1::Payment stored = PaymentsOf(order.order_id())[0];
+  EXPECT_EQ(stored.captured().minor_units(), stored.refunded().minor_units());  // nothing kept
+}
+
 // A price match's credit beyond the captures comes off them too, and its
 // answer shows the plan lowered.
 TEST_F(InstallmentsTest, APriceMatchBeyondWhatWasCapturedLowersThePlan) {

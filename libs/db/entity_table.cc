@@ -134,6 +134,22 @@ void AppendJsonString(std::string* out, absl::string_view s) {
 
 absl::Status EntityTable::All(pqxx::work& txn,
                               const std::function<google::protobuf::Message*()>& add) const {
+  google::protobuf::Message* slot = nullptr;  // the current row's, added when first needed
+  auto current = [&]() -> google::protobuf::Message* {
+    if (slot == nullptr) slot = add();
+    return slot;
+  };
+  return AllShared(
+      txn, [&]() -> const google::protobuf::Message& { return *current(); },
+      [&](Shared row) {
+        current()->CopyFrom(*row);
+        slot = nullptr;
+      });
+}
+
+absl::Status EntityTable::AllShared(
+    pqxx::work& txn, const std::function<const google::protobuf::Message&()>& prototype,
+    const std::function<void(Shared)>& keep) const {
   ParsedRows& parsed = *parsed_;
   absl::MutexLock lock(&parsed.mu);
   const char* host = txn.conn().hostname();
@@ -169,7 +185,6 @@ absl::Status EntityTable::All(pqxx::work& txn,
   parsed.last_parsed = 0;
   for (const auto& row : r) {
     std::string id = row["id"].as<std::string>();
-    google::protobuf::Message* out = add();
     ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
     if (row["body"].is_null()) {  // unchanged since the last read
       auto it = parsed.rows.find(id);
@@ -179,12 +194,13 @@ absl::Status EntityTable::All(pqxx::work& txn,
       }
       entry.message = std::move(it->second.message);
     } else {
-      entry.message.reset(out->New());
-      status = FromJson(row["body"].as<std::string>(), entry.message.get());
+      std::shared_ptr<google::protobuf::Message> fresh(prototype().New());
+      status = FromJson(row["body"].as<std::string>(), fresh.get());
       if (!status.ok()) break;
+      entry.message = std::move(fresh);
       ++parsed.last_parsed;
     }
-    out->CopyFrom(*entry.message);
+    keep(entry.message);
     next.emplace(std::move(id), std::move(entry));
   }
   if (!status.ok()) return status;

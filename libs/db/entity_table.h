@@ -38,6 +38,15 @@ class EntityTable {
   // snapshot rebuilt after a few writes parses only those rows.
   absl::Status All(pqxx::work& txn,
                    const std::function<google::protobuf::Message*()>& add) const;
+  // As All, each row handed to `keep` as the table's own parsed message,
+  // shared rather than copied: one copy of a large table in memory, however
+  // many snapshots hold it. The messages are immutable (a changed row is
+  // parsed into a new one). `prototype` gives a message of the table's
+  // type, asked only when a row must be parsed.
+  using Shared = std::shared_ptr<const google::protobuf::Message>;
+  absl::Status AllShared(pqxx::work& txn,
+                         const std::function<const google::protobuf::Message&()>& prototype,
+                         const std::function<void(Shared)>& keep) const;
   // How many rows the last All() parsed (the rest were copied).
   size_t rows_parsed_by_last_all() const;
 
@@ -48,7 +57,7 @@ class EntityTable {
     std::string database ABSL_GUARDED_BY(mu);  // whose rows these are
     struct Row {
       std::string version;  // xmin and updated_at, as All's query writes them
-      std::unique_ptr<google::protobuf::Message> message;
+      std::shared_ptr<const google::protobuf::Message> message;
     };
     absl::flat_hash_map<std::string, Row> rows ABSL_GUARDED_BY(mu);
     size_t last_parsed ABSL_GUARDED_BY(mu) = 0;

@@ -3,6 +3,7 @@
 // SQL outside the service), parsing only the rows that changed.
 #include "libs/db/entity_table.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,43 @@ TEST_F(EntityTableTest, IdsWithQuotesAndBackslashes) {
   Put("tab\there", 3);
   EXPECT_EQ(All().size(), 3u);
   EXPECT_EQ(All().size(), 3u);
+  EXPECT_EQ(table_.rows_parsed_by_last_all(), 0u);
+}
+
+// AllShared hands out the table's own parsed rows: an unchanged row is the
+// same object read after read (one copy, however many snapshots hold it),
+// a changed one a new object, and the old one is left as it was for those
+// still holding it.
+TEST_F(EntityTableTest, SharedRowsAreTheSameObjectsUntilTheyChange) {
+  auto read = [&]() {
+    std::map<std::string, EntityTable::Shared> rows;
+    std::string id = "a";
+    EXPECT_TRUE(pool_->Read([&](pqxx::work& txn) {
+      return table_.AllShared(
+          txn, []() -> const google::protobuf::Message& { return Money::default_instance(); },
+          [&](EntityTable::Shared row) {
+            const auto& m = static_cast<const Money&>(*row);
+            rows[std::to_string(m.minor_units())] = std::move(row);
+          });
+    }).ok());
+    return rows;
+  };
+  Put("a", 1);
+  Put("b", 2);
+  auto first = read();
+  ASSERT_EQ(first.size(), 2u);
+  auto second = read();
+  EXPECT_EQ(second.at("1").get(), first.at("1").get());  // shared, not copied
+  EXPECT_EQ(second.at("2").get(), first.at("2").get());
+  Put("b", 20);
+  auto third = read();
+  EXPECT_EQ(third.at("1").get(), first.at("1").get());
+  ASSERT_EQ(third.count("20"), 1u);
+  EXPECT_NE(third.at("20").get(), first.at("2").get());
+  EXPECT_EQ(static_cast<const Money&>(*first.at("2")).minor_units(), 2);  // unchanged for its holders
+  EXPECT_EQ(table_.rows_parsed_by_last_all(), 1u);
+  // All() still gives copies of the same rows.
+  EXPECT_EQ(All(), (std::vector<int64_t>{1, 20}));
   EXPECT_EQ(table_.rows_parsed_by_last_all(), 0u);
 }
 

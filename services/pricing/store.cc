@@ -49,7 +49,11 @@ const db::EntityTable& PricingStore::Table(const char* name) {
 absl::StatusOr<Snapshot::Tables> PricingStore::LoadTables() {
   Snapshot::Tables tables;
   RETURN_IF_ERROR(pool_->Read([&](pqxx::work& txn) -> absl::Status {
-    RETURN_IF_ERROR(LoadAll(txn, "products", &tables.products));
+    RETURN_IF_ERROR(PricingStore::Table("products").AllShared(
+        txn, []() -> const google::protobuf::Message& { return v1::Product::default_instance(); },
+        [&tables](db::EntityTable::Shared row) {
+          tables.products.push_back(std::static_pointer_cast<const v1::Product>(std::move(row)));
+        }));
     RETURN_IF_ERROR(LoadAll(txn, "price_groups", &tables.price_groups));
     RETURN_IF_ERROR(LoadAll(txn, "trade_agreements", &tables.trade_agreements));
     RETURN_IF_ERROR(LoadAll(txn, "discounts", &tables.discounts));

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "callcenter/pricing/v1/pricing.pb.h"
+#include "libs/snapshot/shared_rows.h"
 
 namespace callcenter::pricing {
 
@@ -18,7 +19,9 @@ namespace callcenter::pricing {
 class Snapshot {
  public:
   struct Tables {
-    std::vector<v1::Product> products;
+    // Shared with the table's reader and the snapshot before (the one
+    // table that grows with the business: 100,000 products and more).
+    snapshot::SharedRows<v1::Product> products;
     std::vector<v1::PriceGroup> price_groups;
     std::vector<v1::TradeAgreement> trade_agreements;
     std::vector<v1::Discount> discounts;

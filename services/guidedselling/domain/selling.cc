@@ -19,6 +19,12 @@ std::shared_ptr<const SellingIndex> SellingIndex::Build(std::vector<v1::Script> 
     if (a.priority() != b.priority()) return a.priority() > b.priority();
     return a.script_id() < b.script_id();
   });
+  for (uint32_t i = 0; i < index->scripts_.size(); ++i) {
+    const v1::Script& s = index->scripts_[i];
+    if (!s.call_center_id().empty()) index->by_call_center_[s.call_center_id()].push_back(i);
+    if (!s.source_code().empty()) index->by_source_code_[s.source_code()].push_back(i);
+    if (!s.product_id().empty()) index->by_product_[s.product_id()].push_back(i);
+  }
   for (auto& r : rules) {
     if (r.active()) index->rules_by_trigger_[r.trigger_product_id()].push_back(std::move(r));
   }
@@ -32,15 +38,24 @@ std::shared_ptr<const SellingIndex> SellingIndex::Build(std::vector<v1::Script> 
 }
 
 std::vector<common::v1::OrderScript> SellingIndex::Scripts(const v1::GetScriptsRequest& r) const {
-  std::set<std::string> products(r.product_ids().begin(), r.product_ids().end());
+  // The scripts attached to the call center, the source code or one of the
+  // products, each once, in priority order.
+  std::vector<uint32_t> attached;
+  auto add = [&](const std::unordered_map<std::string, std::vector<uint32_t>>& by,
+                 const std::string& key) {
+    if (key.empty()) return;
+    auto it = by.find(key);
+    if (it != by.end()) attached.insert(attached.end(), it->second.begin(), it->second.end());
+  };
+  add(by_call_center_, r.call_center_id());
+  add(by_source_code_, r.source_code());
+  for (const std::string& product : r.product_ids()) add(by_product_, product);
+  std::sort(attached.begin(), attached.end());
+  attached.erase(std::unique(attached.begin(), attached.end()), attached.end());
   std::vector<common::v1::OrderScript> out;
-  for (const v1::Script& s : scripts_) {
+  for (uint32_t i : attached) {
+    const v1::Script& s = scripts_[i];
     if (s.timing() != r.timing()) continue;
-    const bool attached =
-        (!s.call_center_id().empty() && s.call_center_id() == r.call_center_id()) ||
-        (!s.source_code().empty() && s.source_code() == r.source_code()) ||
-        (!s.product_id().empty() && products.count(s.product_id()) > 0);
-    if (!attached) continue;
     common::v1::OrderScript o;
     o.set_kind(s.kind());
     o.set_timing(s.timing());

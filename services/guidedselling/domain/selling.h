@@ -1,6 +1,7 @@
 #ifndef CALLCENTER_SERVICES_GUIDEDSELLING_DOMAIN_SELLING_H_
 #define CALLCENTER_SERVICES_GUIDEDSELLING_DOMAIN_SELLING_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -32,6 +33,11 @@ class SellingIndex {
 
  private:
   std::vector<v1::Script> scripts_;  // active, sorted by priority desc, id
+  // The positions in scripts_ (ascending, so in priority order) of the
+  // scripts attached to each call center, source code and product: a call
+  // reads only its own, however many scripts the catalogs hold.
+  std::unordered_map<std::string, std::vector<uint32_t>> by_call_center_, by_source_code_,
+      by_product_;
   std::unordered_map<std::string, std::vector<v1::UpsellRule>> rules_by_trigger_;
 };
 

@@ -77,6 +77,35 @@ TEST(SellingTest, ScriptsBySituationAndPriority) {
   EXPECT_EQ(Texts(index->Scripts(end)), (std::vector<std::string>{"end-a", "end-cc"}));
 }
 
+// A script matched by several of the call's keys (its call center, its
+// source code, a product asked twice) comes once; priority ties go by id;
+// the thousands of scripts of other products are not looked at.
+TEST(SellingTest, AScriptAttachedSeveralWaysComesOnce) {
+  std::vector<v1::Script> scripts = {
+      Script("both", common::v1::SCRIPT_TIMING_ITEM, 3, "cc1", "SPRING", "A"),
+      Script("b-tie", common::v1::SCRIPT_TIMING_ITEM, 2, "", "", "B"),
+      Script("a-tie", common::v1::SCRIPT_TIMING_ITEM, 2, "", "", "A")};
+  for (int i = 0; i < 5000; ++i) {
+    scripts.push_back(Script("other-" + std::to_string(i), common::v1::SCRIPT_TIMING_ITEM, 9, "",
+                             "", "P" + std::to_string(i)));
+  }
+  auto index = SellingIndex::Build(std::move(scripts), {});
+  v1::GetScriptsRequest item;
+  item.set_timing(common::v1::SCRIPT_TIMING_ITEM);
+  item.set_call_center_id("cc1");
+  item.set_source_code("SPRING");
+  item.add_product_ids("A");
+  item.add_product_ids("B");
+  item.add_product_ids("A");
+  EXPECT_EQ(Texts(index->Scripts(item)), (std::vector<std::string>{"both", "a-tie", "b-tie"}));
+  item.add_product_ids("P42");
+  EXPECT_EQ(Texts(index->Scripts(item)),
+            (std::vector<std::string>{"other-42", "both", "a-tie", "b-tie"}));
+  v1::GetScriptsRequest none;
+  none.set_timing(common::v1::SCRIPT_TIMING_ITEM);
+  EXPECT_TRUE(index->Scripts(none).empty());  // nothing attached: nothing
+}
+
 v1::GetPromptsRequest Added(const std::string& product, std::vector<std::string> on_order = {}) {
   v1::GetPromptsRequest r;
   r.add_trigger_product_ids(product);

@@ -1,5 +1,7 @@
 #include "libs/db/entity_table.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -117,6 +119,14 @@ namespace {
 // `s` as a JSON string (ids and versions: UTF-8 text, as PostgreSQL holds it).
 void AppendJsonString(std::string* out, absl::string_view s) {
   out->push_back('"');
+  // Ids and versions rarely need escaping: appended whole when they do not.
+  if (std::none_of(s.begin(), s.end(), [](char c) {
+        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+      })) {
+    out->append(s.data(), s.size());
+    out->push_back('"');
+    return;
+  }
   for (const char c : s) {
     if (c == '"' || c == '\\') {
       out->push_back('\\');
@@ -161,6 +171,7 @@ absl::Status EntityTable::AllShared(
     parsed.database = database;
   }
   std::string known = "{";
+  known.reserve(2 + parsed.rows.size() * 48);  // "id":"xmin/updated_at",
   for (const auto& [id, row] : parsed.rows) {
     if (known.size() > 1) known.push_back(',');
     AppendJsonString(&known, id);
@@ -184,16 +195,20 @@ absl::Status EntityTable::AllShared(
   absl::Status status;
   parsed.last_parsed = 0;
   for (const auto& row : r) {
-    std::string id = row["id"].as<std::string>();
-    ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
-    if (row["body"].is_null()) {  // unchanged since the last read
+    const pqxx::field id_field = row["id"];
+    const absl::string_view id(id_field.c_str(), id_field.size());
+    if (row["body"].is_null()) {  // unchanged since the last read: its entry moves over whole
       auto it = parsed.rows.find(id);
       if (it == parsed.rows.end()) {
         status = absl::InternalError(absl::StrCat(table_, ": a row left out was never read"));
         break;
       }
-      entry.message = std::move(it->second.message);
-    } else {
+      keep(it->second.message);
+      next.insert(parsed.rows.extract(it));
+      continue;
+    }
+    ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
+    {
       std::shared_ptr<google::protobuf::Message> fresh(prototype().New());
       status = FromJson(row["body"].as<std::string>(), fresh.get());
       if (!status.ok()) break;
@@ -201,7 +216,7 @@ absl::Status EntityTable::AllShared(
       ++parsed.last_parsed;
     }
     keep(entry.message);
-    next.emplace(std::move(id), std::move(entry));
+    next.emplace(std::string(id), std::move(entry));
   }
   if (!status.ok()) return status;
   parsed.rows = std::move(next);

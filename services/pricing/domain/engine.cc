@@ -21,6 +21,7 @@ std::shared_ptr<const Snapshot> Snapshot::Build(Tables tables) {
   auto s = std::make_shared<Snapshot>();
   s->tables_ = std::move(tables);
   const Tables& t = s->tables_;
+  s->products_.reserve(t.products.size());
   for (const auto& p : t.products) s->products_[p.product_id()] = &p;
   for (const auto& g : t.price_groups) s->price_group_priority_[g.price_group_id()] = g.priority();
   for (const auto& a : t.trade_agreements) s->agreements_by_product_[a.product_id()].push_back(&a);

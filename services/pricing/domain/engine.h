@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "callcenter/pricing/v1/pricing.pb.h"
 #include "libs/snapshot/shared_rows.h"
 
@@ -50,7 +52,8 @@ class Snapshot {
  private:
   friend class Engine;
   Tables tables_;
-  std::unordered_map<std::string, const v1::Product*> products_;
+  // Keyed by each product's own id (the products outlive the map: tables_).
+  absl::flat_hash_map<absl::string_view, const v1::Product*> products_;
   std::unordered_map<std::string, int> price_group_priority_;
   std::unordered_map<std::string, std::vector<const v1::TradeAgreement*>> agreements_by_product_;
   std::unordered_map<std::string, std::vector<const v1::Discount*>> line_discounts_by_product_;

@@ -124,6 +124,34 @@ class InstallmentsTest : public FrontDoorTest {
     EXPECT_EQ(after.payments_size(), 0);
     EXPECT_TRUE(PaymentsOf(order.order_id()).empty());
   }
+
+  // A 100.00 order (5 × P at 20.00) in three installments (33.33, 33.33,
+  // 33.34), submitted (the first captured) and shipped whole, with the
+  // return reason DAMAGED on the call center.
+  Order ShippedInInstallments() {
+    InstallmentWorld(2000, 3);
+    EditCallCenter(
+        [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
+    Order order = Draft(5);
+    EXPECT_TRUE(PayInInstallments(&order, "pay").ok());
+    EXPECT_TRUE(Submit(&order).ok());
+    Order shipped;
+    EXPECT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
+    return shipped;
+  }
+
+  // StartReturn of `units` of the order's line, reason DAMAGED.
+  fd::StartReturnRequest ReturnOf(const Order& order, int units, fd::Disposition disposition) {
+    fd::StartReturnRequest req;
+    req.set_request_id(Id("ret"));
+    req.set_order_id(order.order_id());
+    req.set_reason_code("DAMAGED");
+    auto* line = req.add_lines();
+    line->set_line_id(order.lines(0).line_id());
+    line->set_quantity(units);
+    line->set_disposition(disposition);
+    return req;
+  }
 };
 
 using common::v1::PAYMENT_STATUS_AUTHORIZED;
@@ -446,25 +474,11 @@ TEST_F(InstallmentsTest, InstallmentsTakeNoMoreThanAnOrderOwesAfterItsLinesAreCa
 // refunded from what was captured, and the rest comes off the installments
 // still due, so the customer pays for what was kept and nothing more.
 TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStillDue) {
-  InstallmentWorld(2000, 3);
-  EditCallCenter(
-      [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
-  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
-  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
-  ASSERT_TRUE(Submit(&order).ok());
-  Order shipped;
-  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
+  const Order order = ShippedInInstallments();
   const int64_t refunded_before = suite->connector->refunded_total();
 
   // 4 of the 5 units back: 80.00 of credit, of which 33.33 was captured.
-  fd::StartReturnRequest req;
-  req.set_request_id(Id("ret"));
-  req.set_order_id(order.order_id());
-  req.set_reason_code("DAMAGED");
-  auto* line = req.add_lines();
-  line->set_line_id(order.lines(0).line_id());
-  line->set_quantity(4);
-  line->set_disposition(fd::DISPOSITION_CREDIT_ONLY);
+  const fd::StartReturnRequest req = ReturnOf(order, 4, fd::DISPOSITION_CREDIT_ONLY);
   fd::StartReturnResponse started;
   grpc::Status s = suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started);
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -516,22 +530,8 @@ TEST_F(InstallmentsTest, AReturnBeyondWhatWasCapturedComesOffTheInstallmentsStil
 // Credited when the goods come back (CREDIT): the receipt settles the
 // return, and the plan is lowered then.
 TEST_F(InstallmentsTest, AReturnCreditedOnReceiptLowersThePlanThen) {
-  InstallmentWorld(2000, 3);
-  EditCallCenter(
-      [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
-  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
-  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
-  ASSERT_TRUE(Submit(&order).ok());
-  Order shipped;
-  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
-  fd::StartReturnRequest req;
-  req.set_request_id(Id("ret"));
-  req.set_order_id(order.order_id());
-  req.set_reason_code("DAMAGED");
-  auto* line = req.add_lines();
-  line->set_line_id(order.lines(0).line_id());
-  line->set_quantity(5);
-  line->set_disposition(fd::DISPOSITION_CREDIT);
+  const Order order = ShippedInInstallments();
+  const fd::StartReturnRequest req = ReturnOf(order, 5, fd::DISPOSITION_CREDIT);
   fd::StartReturnResponse started;
   ASSERT_TRUE(suite->front->StartReturn(suite->As(Id("agent")).get(), req, &started).ok());
   EXPECT_EQ(started.return_order().status(), fd::RETURN_STATUS_AWAITING_RECEIPT);
@@ -566,16 +566,11 @@ TEST_F(InstallmentsTest, AReturnCreditedOnReceiptLowersThePlanThen) {
 // A price match's credit beyond the captures comes off them too, and its
 // answer shows the plan lowered.
 TEST_F(InstallmentsTest, APriceMatchBeyondWhatWasCapturedLowersThePlan) {
-  InstallmentWorld(2000, 3);
+  const Order order = ShippedInInstallments();
   EditCallCenter([](order::v1::CallCenter& cc) {
     cc.set_price_control_enabled(true);
     *cc.mutable_max_order_credit() = Usd(100000);
   });
-  Order order = Draft(5);  // 100.00: 33.33, 33.33, 33.34
-  ASSERT_TRUE(PayInInstallments(&order, "pay").ok());
-  ASSERT_TRUE(Submit(&order).ok());
-  Order shipped;
-  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 5}}), &shipped).ok());
   // 5 units matched from 20.00 to 5.00: 75.00 of credit; 33.33 refunded,
   // 41.67 off the installments; 25.00 still owed.
   fd::PriceMatchRequest req;

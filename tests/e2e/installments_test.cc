@@ -563,6 +563,36 @@ TEST_F(InstallmentsTest, AReturnCreditedOnReceiptLowersThePlanThen) {
   EXPECT_EQ(stored.captured().minor_units(), stored.refunded().minor_units());  // nothing kept
 }
 
+// Shipped, then its last installment declined (hold PAYMENT, its amount
+// due again), then the goods come back: the credit beyond the capture
+// comes off that balance due, so nothing is owed for goods given back.
+TEST_F(InstallmentsTest, AReturnAfterADeclinedInstallmentTakesItsBalanceDueOff) {
+  // 200.01 in 2: 100.00 then 100.01; a 0005 card declines above 100.00.
+  InstallmentWorld(20001, 2);
+  EditCallCenter(
+      [](order::v1::CallCenter& cc) { cc.add_return_reasons()->set_reason_code("DAMAGED"); });
+  Order order = Draft(1);
+  ASSERT_TRUE(PayInInstallments(&order, "pay", common::v1::PAYMENT_METHOD_CARD, "tok_0005").ok());
+  ASSERT_TRUE(Submit(&order).ok());
+  Order shipped;
+  ASSERT_TRUE(Ship(Shipment(order, "S1", {{0, 1}}), &shipped).ok());
+  fd::RunInstallmentsResponse run;
+  ASSERT_TRUE(Run(30, &run).ok());
+  ASSERT_EQ(run.declined(), 1);
+  ASSERT_EQ(Get(order.order_id()).balance_due().minor_units(), 10001);
+
+  fd::StartReturnResponse started;
+  grpc::Status s = suite->front->StartReturn(
+      suite->As(Id("agent")).get(), ReturnOf(shipped, 1, fd::DISPOSITION_CREDIT_ONLY), &started);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(started.return_order().credit_total().minor_units(), 20001);
+  EXPECT_EQ(started.return_order().refunded().minor_units(), 10000);  // what was captured
+  EXPECT_EQ(started.return_order().installments_credit().minor_units(), 10001);
+  const Order after = Get(order.order_id());
+  EXPECT_EQ(after.balance_due().minor_units(), 0);
+  EXPECT_EQ(after.installments_credit().minor_units(), 10001);
+}
+
 // A price match's credit beyond the captures comes off them too, and its
 // answer shows the plan lowered.
 TEST_F(InstallmentsTest, APriceMatchBeyondWhatWasCapturedLowersThePlan) {

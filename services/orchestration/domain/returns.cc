@@ -293,10 +293,13 @@ std::vector<v1::ReturnRefund> PlanRefunds(Order& order, int64_t amount, PaymentM
 int64_t CreditInstallments(Order& order, int64_t amount) {
   if (amount <= 0) return 0;
   money::Amount still_due;
+  bool scheduled = false;
   for (const auto& p : order.payments()) {
-    if (!HasInstallments(p) || (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
-                                p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED)) {
-      continue;
+    if (!HasInstallments(p) || p.status() == common::v1::PAYMENT_STATUS_VOIDED) continue;
+    scheduled = true;
+    if (p.status() != common::v1::PAYMENT_STATUS_AUTHORIZED &&
+        p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
+      continue;  // nothing left to take
     }
     money::Amount pending;
     for (const auto& i : p.installments()) {
@@ -307,6 +310,9 @@ int64_t CreditInstallments(Order& order, int64_t amount) {
     const std::optional<int64_t> may = InstallmentsMayStillTake(order, p.payment_id(), Captured(p));
     still_due += may ? std::min(planned, *may) : planned;
   }
+  // A declined installment's amount is due again (the balance due): the
+  // customer owes that less too.
+  if (scheduled) still_due += std::max<int64_t>(0, order.balance_due().minor_units());
   const int64_t off = std::min(amount, still_due.Get("installments").value_or(0));
   if (off <= 0) return 0;
   *order.mutable_installments_credit() =

@@ -88,10 +88,11 @@ std::vector<v1::ReturnRefund> PlanRefunds(Order& order, int64_t amount,
                                           common::v1::PaymentMethod method);
 
 // Takes `amount`, the part of a credit beyond all that the order's payments
-// captured (so beyond any refund), off the installments the order's payment
-// schedules have still to take: at most what they would still take, added
-// to the order's installments_credit, which the installment runs and the
-// balance due count. Returns what was taken off.
+// captured (so beyond any refund), off what an order paid by a payment
+// schedule still owes: the installments still to take (at most what they
+// would still take) and its balance due (a declined installment's amount).
+// Added to the order's installments_credit, which the installment runs and
+// the balance due count. Returns what was taken off.
 int64_t CreditInstallments(Order& order, int64_t amount);
 
 // A refund needs approval: the call center's threshold is set and the

@@ -206,17 +206,28 @@ TEST(ReturnsTest, ACreditBeyondTheCapturesComesOffTheInstallmentsStillDue) {
   EXPECT_EQ(CreditInstallments(o, 90000), 15000);
   EXPECT_EQ(o.installments_credit().minor_units(), 20000);
   EXPECT_EQ(CreditInstallments(o, 100), 0);
-  // A declined installment or a voided plan takes nothing to credit.
+  // A declined installment is not taken: its amount is due again, as the
+  // balance due, and the credit comes off that too.
   o.clear_installments_credit();
   plan->mutable_installments(1)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
   EXPECT_EQ(CreditInstallments(o, 90000), 10000);
   o.clear_installments_credit();
-  plan->set_status(common::v1::PAYMENT_STATUS_VOIDED);
+  *o.mutable_balance_due() = MoneyOf("USD", 10000);
+  EXPECT_EQ(CreditInstallments(o, 90000), 20000);
+  // The plan done (its last installment declined): only the balance due.
+  o.clear_installments_credit();
+  plan->mutable_installments(2)->set_status(common::v1::PAYMENT_STATUS_DECLINED);
+  plan->set_status(common::v1::PAYMENT_STATUS_CAPTURED);
+  EXPECT_EQ(CreditInstallments(o, 90000), 10000);
+  o.clear_balance_due();
+  o.clear_installments_credit();
+  plan->set_status(common::v1::PAYMENT_STATUS_VOIDED);  // a voided plan: nothing to credit
   EXPECT_EQ(CreditInstallments(o, 90000), 0);
-  // Without a schedule there is nothing to take it off.
+  // Without a schedule there is nothing to take it off, balance due or not.
   Order card;
   card.set_currency("USD");
   Paid(card, common::v1::PAYMENT_METHOD_CARD, 5000);
+  *card.mutable_balance_due() = MoneyOf("USD", 1000);
   EXPECT_EQ(CreditInstallments(card, 1000), 0);
 }
 

@@ -207,16 +207,13 @@ absl::Status EntityTable::AllShared(
       next.insert(parsed.rows.extract(it));
       continue;
     }
-    ParsedRows::Row entry{row["version"].as<std::string>(), nullptr};
-    {
-      std::shared_ptr<google::protobuf::Message> fresh(prototype().New());
-      status = FromJson(row["body"].as<std::string>(), fresh.get());
-      if (!status.ok()) break;
-      entry.message = std::move(fresh);
-      ++parsed.last_parsed;
-    }
-    keep(entry.message);
-    next.emplace(std::string(id), std::move(entry));
+    std::shared_ptr<google::protobuf::Message> fresh(prototype().New());
+    status = FromJson(row["body"].as<std::string>(), fresh.get());
+    if (!status.ok()) break;
+    ++parsed.last_parsed;
+    keep(fresh);
+    next.emplace(std::string(id),
+                 ParsedRows::Row{row["version"].as<std::string>(), std::move(fresh)});
   }
   if (!status.ok()) return status;
   parsed.rows = std::move(next);

@@ -107,7 +107,6 @@ TEST_F(EntityTableTest, IdsWithQuotesAndBackslashes) {
 TEST_F(EntityTableTest, SharedRowsAreTheSameObjectsUntilTheyChange) {
   auto read = [&]() {
     std::map<std::string, EntityTable::Shared> rows;
-    std::string id = "a";
     EXPECT_TRUE(pool_->Read([&](pqxx::work& txn) {
       return table_.AllShared(
           txn, []() -> const google::protobuf::Message& { return Money::default_instance(); },

@@ -209,6 +209,14 @@ absl::Status CheckPaymentsCoverTotal(const Order& order) {
   return absl::OkStatus();
 }
 
+int64_t PendingInstallments(const common::v1::OrderPayment& payment) {
+  money::Amount pending;
+  for (const auto& i : payment.installments()) {
+    if (i.status() == common::v1::PAYMENT_STATUS_PENDING) pending += i.amount().minor_units();
+  }
+  return pending.Get("installments").value_or(0);
+}
+
 std::optional<int64_t> InstallmentsMayStillTake(const Order& order,
                                                 const std::string& payment_id, int64_t taken) {
   const int64_t canceled = CanceledValue(order);

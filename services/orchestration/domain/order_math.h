@@ -42,6 +42,10 @@ absl::Status ApplyZeroPricing(Order* order);
 // (checked sums: INVALID_ARGUMENT, reason AMOUNT_OVERFLOW, never a wrap).
 absl::Status RecomputePaid(Order* order);
 
+// What a payment schedule's installments still PENDING add up to (sums of
+// stored amounts: an overflow would be a corrupt order; it counts nothing).
+int64_t PendingInstallments(const common::v1::OrderPayment& payment);
+
 // What payment `payment_id` (taken with a schedule, `taken` of it captured
 // so far) may still take once lines were canceled or credit was taken off
 // the installments: what the order owes (total less the canceled units'

@@ -301,12 +301,7 @@ int64_t CreditInstallments(Order& order, int64_t amount) {
         p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
       continue;  // nothing left to take
     }
-    money::Amount pending;
-    for (const auto& i : p.installments()) {
-      if (i.status() == common::v1::PAYMENT_STATUS_PENDING) pending += i.amount().minor_units();
-    }
-    // Sums of stored amounts: an overflow would be a corrupt order; it counts nothing.
-    const int64_t planned = pending.Get("installments").value_or(0);
+    const int64_t planned = PendingInstallments(p);
     const std::optional<int64_t> may = InstallmentsMayStillTake(order, p.payment_id(), Captured(p));
     still_due += may ? std::min(planned, *may) : planned;
   }

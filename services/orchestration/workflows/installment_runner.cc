@@ -105,9 +105,9 @@ absl::Status InstallmentRunner::RunFor(const std::string& call_center_id,
   return absl::OkStatus();
 }
 
-absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
+absl::StatusOr<Order> InstallmentRunner::LimitPlans(const std::string& order_id) {
   const CallScope read{ScopedRequestId(kSystemUser, "LimitInstallments", order_id)};
-  ASSIGN_OR_RETURN(const Order order, clients_->orders.Get(read, order_id));
+  ASSIGN_OR_RETURN(Order order, clients_->orders.Get(read, order_id));
   bool limited = false;
   for (const common::v1::OrderPayment& p : order.payments()) {
     if (!HasInstallments(p) || p.status() != common::v1::PAYMENT_STATUS_PARTIALLY_CAPTURED) {
@@ -115,14 +115,7 @@ absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
     }
     const std::optional<int64_t> may_take =
         InstallmentsMayStillTake(order, p.payment_id(), p.captured().minor_units());
-    if (!may_take) continue;
-    int64_t pending = 0;  // each within the payment's amount: no wrap
-    for (const auto& inst : p.installments()) {
-      if (inst.status() == common::v1::PAYMENT_STATUS_PENDING) {
-        pending += inst.amount().minor_units();
-      }
-    }
-    if (*may_take >= pending) continue;
+    if (!may_take || *may_take >= PendingInstallments(p)) continue;
     RETURN_IF_ERROR(
         clients_->payments
             .LimitInstallments(read, p.payment_id(), MoneyOf(p.amount().currency(), *may_take),
@@ -130,8 +123,9 @@ absl::Status InstallmentRunner::LimitPlans(const std::string& order_id) {
             .status());
     limited = true;
   }
-  if (!limited) return absl::OkStatus();
-  return Sync(order_id).status();
+  if (!limited) return order;
+  ASSIGN_OR_RETURN(Synced synced, Sync(order_id));
+  return std::move(synced.order);
 }
 
 absl::StatusOr<InstallmentRunner::Synced> InstallmentRunner::Sync(const std::string& order_id) {

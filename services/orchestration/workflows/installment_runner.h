@@ -57,7 +57,8 @@ class InstallmentRunner {
   // still take, the last ones first, and the order shown them (Sync). The
   // runs cap each capture the same way whether or not this ran, so it only
   // makes the plan show what it will take; asked again, nothing changes.
-  absl::Status LimitPlans(const std::string& order_id);
+  // The order as it then stands.
+  absl::StatusOr<Order> LimitPlans(const std::string& order_id);
 
  private:
   // One order's due installments of the payment `due` (as listed).

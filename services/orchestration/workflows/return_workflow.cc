@@ -179,15 +179,17 @@ absl::StatusOr<ReturnWorkflow::Refunded> ReturnWorkflow::FinishRefunds(
   }
 }
 
-void ReturnWorkflow::LimitPlans(const std::string& order_id) {
-  if (installments_ == nullptr) return;
-  absl::Status limited = installments_->LimitPlans(order_id);
+std::optional<Order> ReturnWorkflow::LimitPlans(const std::string& order_id) {
+  if (installments_ == nullptr) return std::nullopt;
+  absl::StatusOr<Order> limited = installments_->LimitPlans(order_id);
   if (!limited.ok()) {
     // The credit is on the order and each run's capture is capped by it:
     // only the plan's display waits for the next run.
     log::Warning("the installments still due were not lowered after a credit",
-                 {{"order_id", order_id}, {"error", std::string(limited.message())}});
+                 {{"order_id", order_id}, {"error", std::string(limited.status().message())}});
+    return std::nullopt;
   }
+  return *std::move(limited);
 }
 
 absl::Status ReturnWorkflow::Conclude(const Caller& caller, const std::string& saga_id,
@@ -637,13 +639,9 @@ absl::Status ReturnWorkflow::PriceMatch(const Caller& caller, const v1::PriceMat
     if (sagas_ != nullptr) sagas_->MarkDone(saga_id);
     *out = std::move(now.order);
   }
-  if (credited && installments_ != nullptr) {
-    LimitPlans(req.order_id());
+  if (credited) {
     // The answer shows the plans lowered.
-    ASSIGN_OR_RETURN(
-        *out,
-        clients_->orders.Get(CallScope{ScopedRequestId(kSystemUser, "PriceMatch", req.order_id())},
-                             req.order_id()));
+    if (std::optional<Order> limited = LimitPlans(req.order_id())) *out = *std::move(limited);
   }
   return absl::OkStatus();
 }

@@ -2,6 +2,7 @@
 #define CALLCENTER_SERVICES_ORCHESTRATION_WORKFLOWS_RETURN_WORKFLOW_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,8 +103,9 @@ class ReturnWorkflow {
                         const std::string& order_id, const std::string& return_id,
                         const v1::ReturnOrder* changed, v1::ReturnOrder* out);
   // After a save that took credit off the order's installments: the plans
-  // lowered to match (best effort: the runs cap each capture anyway).
-  void LimitPlans(const std::string& order_id);
+  // lowered to match, and the order as it then stands; nullopt when that
+  // failed (logged; best effort: the runs cap each capture anyway).
+  std::optional<Order> LimitPlans(const std::string& order_id);
   // Once the return's goods are back: its exchange's PENDING_RETURN hold
   // cleared by the system (the exchange CONFIRMED when it was the last).
   absl::Status ReleasePendingReturn(const std::string& exchange_order_id);
